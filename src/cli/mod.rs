@@ -1,0 +1,41 @@
+//! The command line: `fieldplan solve`, `fieldplan bench solomon`.
+
+mod solve;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "fieldplan",
+    version,
+    about = "Scheduling and optimisation for after-sales field service"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Solve one instance file and print the answer as JSON.
+    Solve(solve::SolveArgs),
+}
+
+/// Exit code for bad input (a malformed file, an invalid argument).
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// Runs the command line; errors are printed to stderr with a non-zero exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Solve(args) => solve::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}

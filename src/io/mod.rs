@@ -1,0 +1,3 @@
+//! Readers and writers of file formats.
+
+pub mod solomon;

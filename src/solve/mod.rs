@@ -1,0 +1,3 @@
+//! Solvers on index-based problems. They know nothing of sites, engineers or HTTP.
+
+pub mod routing;

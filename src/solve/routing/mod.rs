@@ -8,6 +8,7 @@ pub mod config;
 pub mod objective;
 pub mod problem;
 pub mod schedule;
+mod search;
 pub mod solution;
 pub mod units;
 
@@ -67,42 +68,19 @@ pub fn overtime_cost(problem: &Problem, vehicle: VehicleId, overtime: Time) -> C
 /// Solves `problem`. Never fails: jobs that fit nowhere are returned as unassigned.
 pub fn solve(problem: &Problem, config: &SolverConfig) -> Solution {
     let started = Instant::now();
-    // Placeholder construction until the search lands: cheapest feasible insertion, checked
-    // exactly.
-    let mut routes: Vec<(VehicleId, Vec<JobId>)> = (0..problem.num_vehicles())
-        .map(|v| (v, Vec::new()))
-        .collect();
-    let mut unassigned = Vec::new();
-    for j in 0..problem.num_jobs() {
-        let mut best: Option<(Cost, usize, usize)> = None;
-        for (r, (v, jobs)) in routes.iter().enumerate() {
-            let before = if jobs.is_empty() {
-                Cost::ZERO
-            } else {
-                route_travel_cost(
-                    problem,
-                    *v,
-                    &schedule(problem, *v, jobs).expect("kept feasible"),
-                )
-            };
-            for pos in 0..=jobs.len() {
-                let mut candidate = jobs.clone();
-                candidate.insert(pos, j);
-                if let Ok(s) = schedule(problem, *v, &candidate) {
-                    let delta = route_travel_cost(problem, *v, &s) - before;
-                    if best.is_none_or(|b| delta < b.0) {
-                        best = Some((delta, r, pos));
-                    }
-                }
-            }
-        }
-        match best {
-            Some((_, r, pos)) => routes[r].1.insert(pos, j),
-            None => unassigned.push(j),
-        }
-    }
-    let _ = config;
-    finish(problem, routes, unassigned, 0, started, true)
+    let outcome = search::run(problem, config, started);
+    debug_assert_eq!(
+        objective_of(problem, &outcome.routes, &outcome.unassigned),
+        Some(outcome.objective)
+    );
+    finish(
+        problem,
+        outcome.routes,
+        outcome.unassigned,
+        outcome.iterations,
+        started,
+        !outcome.interrupted,
+    )
 }
 
 /// Builds the reported [`Solution`] from feasible routes.

@@ -1,0 +1,121 @@
+//! Data the search derives once from a [`Problem`]: per-job segments, vehicle classes,
+//! neighbour lists.
+
+use super::segment::Segment;
+use crate::solve::routing::problem::{JobId, PairRole, Problem, VehicleId};
+
+/// Neighbours kept per job (granular neighbourhoods, Toth & Vigo 2003).
+pub const NEIGHBOURS: usize = 40;
+
+pub struct Context<'p> {
+    pub problem: &'p Problem,
+    /// Per job: a one-visit segment over the hull of its windows.
+    pub job_segment: Vec<Segment>,
+    /// Per vehicle: its start (departure fixed at `shift.start`) and end (by the latest end).
+    pub start_segment: Vec<Segment>,
+    pub end_segment: Vec<Segment>,
+    /// Per vehicle: the class of identical vehicles it belongs to (first member's index).
+    pub class: Vec<VehicleId>,
+    /// Per job: does a route holding it need the exact schedule check?
+    pub exact_job: Vec<bool>,
+    /// Per vehicle: does its route need the exact schedule check (it has a break)?
+    pub exact_vehicle: Vec<bool>,
+    /// Per job: the nearest other jobs, nearest first.
+    pub neighbours: Vec<Vec<JobId>>,
+    /// Typical travel cost of one job: the scale for annealing temperatures.
+    pub cost_scale: f64,
+}
+
+impl<'p> Context<'p> {
+    pub fn new(problem: &'p Problem) -> Self {
+        let job_segment = problem
+            .jobs
+            .iter()
+            .zip(&problem.hull_windows)
+            .map(|(j, w)| Segment::visit(j.location, j.service.0, w.start.0, w.end.0))
+            .collect();
+        let start_segment = problem
+            .vehicles
+            .iter()
+            .map(|v| Segment::visit(v.start, 0, v.shift.start.0, v.shift.start.0))
+            .collect();
+        let end_segment = problem
+            .vehicles
+            .iter()
+            .map(|v| {
+                let latest = v.latest_end().min(
+                    v.max_work
+                        .map_or(crate::solve::routing::Time::MAX, |m| v.shift.start + m),
+                );
+                Segment::visit(v.end, 0, crate::solve::routing::Time::MIN.0, latest.0)
+            })
+            .collect();
+        let mut class = Vec::with_capacity(problem.num_vehicles());
+        for (v, veh) in problem.vehicles.iter().enumerate() {
+            let same = (0..v).find(|&w| problem.vehicles[w] == *veh);
+            class.push(same.map_or(v, |w| class[w]));
+        }
+        let exact_job = (0..problem.num_jobs())
+            .map(|j| problem.multi_window[j] || problem.pair_roles[j] != PairRole::Single)
+            .collect();
+        let exact_vehicle = problem
+            .vehicles
+            .iter()
+            .map(|v| v.rest_break.is_some())
+            .collect();
+        let neighbours = (0..problem.num_jobs())
+            .map(|j| {
+                let lj = problem.jobs[j].location;
+                let mut others: Vec<JobId> = (0..problem.num_jobs()).filter(|&k| k != j).collect();
+                others.sort_by_key(|&k| {
+                    let lk = problem.jobs[k].location;
+                    (problem.distance(lj, lk).0 + problem.distance(lk, lj).0, k)
+                });
+                others.truncate(NEIGHBOURS.max(1));
+                others
+            })
+            .collect();
+        let cost_scale = Self::typical_job_cost(problem);
+        Self {
+            problem,
+            job_segment,
+            start_segment,
+            end_segment,
+            class,
+            exact_job,
+            exact_vehicle,
+            neighbours,
+            cost_scale,
+        }
+    }
+
+    /// Mean over jobs of the cost of reaching it from its nearest neighbour, with the first
+    /// vehicle's travel cost rates; at least 1.
+    fn typical_job_cost(problem: &Problem) -> f64 {
+        let Some(v) = problem.vehicles.first() else {
+            return 1.0;
+        };
+        let n = problem.num_jobs();
+        if n == 0 {
+            return 1.0;
+        }
+        let mut total = 0f64;
+        for j in 0..n {
+            let lj = problem.jobs[j].location;
+            let nearest = (0..n)
+                .filter(|&k| k != j)
+                .map(|k| {
+                    let lk = problem.jobs[k].location;
+                    v.cost_per_distance * problem.distance(lk, lj).0
+                        + v.cost_per_travel_time * problem.duration(lk, lj).0
+                })
+                .min()
+                .unwrap_or_else(|| {
+                    v.cost_per_distance * problem.distance(v.start, lj).0
+                        + v.cost_per_travel_time * problem.duration(v.start, lj).0
+                });
+            total += nearest as f64;
+        }
+        (total / n as f64).max(1.0)
+    }
+}

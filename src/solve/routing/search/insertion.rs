@@ -1,0 +1,275 @@
+//! Cheapest feasible insertion of one job (or one pickup-delivery pair).
+//!
+//! For routes whose segments are exact (one window per job, no break, no pair) a position is
+//! checked and costed in O(1). For the others the O(1) figures are a relaxation: the hull of
+//! the windows, no break, no precedence. Such candidates are verified with the exact schedule
+//! lazily, cheapest first, and only while they can still beat the best verified one (the
+//! relaxed cost is a lower bound: a break or a later window only delays the return).
+
+use super::context::Context;
+use super::env::Env;
+use super::route::{Route, overtime_cost};
+use super::state::State;
+use crate::solve::routing::problem::{JobId, PairRole};
+use crate::solve::routing::schedule::schedule;
+
+/// The cost of an insertion, compared lexicographically: does it open a route that counts as
+/// a vehicle, then the added overtime and travel cost.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InsertCost {
+    pub opens_vehicle: bool,
+    pub cost: i64,
+}
+
+/// Where to insert: into route `route`, after position `after` (0: first), and for a pair the
+/// delivery after position `delivery_after` of the route with the pickup already in.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Insertion {
+    pub cost: InsertCost,
+    pub route: usize,
+    pub after: usize,
+    pub delivery_after: Option<usize>,
+}
+
+#[derive(Copy, Clone, Debug)]
+pub struct InsertOptions {
+    /// Probability of skipping a position (SISR's blinks).
+    pub blink: f64,
+    /// May the insertion use an empty route?
+    pub open_routes: bool,
+}
+
+/// Relaxed cost of inserting `j` between positions `p` and `p + 1`; exact for non-exact
+/// routes; `None` if infeasible even relaxed.
+#[inline]
+pub fn insertion_delta(ctx: &Context, route: &Route, j: JobId, p: usize) -> Option<i64> {
+    let d = &ctx.problem.durations;
+    let seg = route.fwd[p]
+        .then(d, &ctx.job_segment[j])
+        .then(d, &route.bwd[p + 1]);
+    if !seg.feasible() {
+        return None;
+    }
+    let pr = ctx.problem;
+    let (a, b, l) = (route.locs[p], route.locs[p + 1], pr.jobs[j].location);
+    let dd = pr.distance(a, l).0 + pr.distance(l, b).0 - pr.distance(a, b).0;
+    let dt = pr.duration(a, l).0 + pr.duration(l, b).0 - pr.duration(a, b).0;
+    let overtime = overtime_cost(ctx, route.vehicle, seg.earliest_end());
+    Some(route.travel_cost(ctx, dd, dt) + (overtime - route.overtime).0)
+}
+
+/// Exact cost of route `route` with `jobs` instead of its jobs, relative to its current cost.
+pub fn exact_delta(ctx: &Context, route: &Route, jobs: &[JobId]) -> Option<i64> {
+    let s = schedule(ctx.problem, route.vehicle, jobs).ok()?;
+    let travel = route.travel_cost(ctx, s.distance.0, s.travel_time.0);
+    let overtime = overtime_cost(ctx, route.vehicle, s.arrival.0);
+    Some(travel + overtime.0 - (route.travel + route.overtime).0)
+}
+
+/// Can route `r` be tried for a job, given the options? Empty routes count once per vehicle
+/// class (`seen` collects the classes tried).
+fn route_open(
+    ctx: &Context,
+    state: &State,
+    r: usize,
+    opts: &InsertOptions,
+    seen: &mut Vec<usize>,
+) -> bool {
+    let route = &state.routes[r];
+    if route.is_empty() {
+        if !opts.open_routes {
+            return false;
+        }
+        let class = ctx.class[route.vehicle];
+        if seen.contains(&class) {
+            return false;
+        }
+        seen.push(class);
+    }
+    true
+}
+
+/// The cheapest feasible insertion of single job `j`, or `None`.
+pub fn best_insertion(
+    ctx: &Context,
+    state: &State,
+    env: &mut Env,
+    j: JobId,
+    opts: &InsertOptions,
+) -> Option<Insertion> {
+    if let PairRole::Pickup { delivery } = ctx.problem.pair_roles[j] {
+        return best_pair_insertion(ctx, state, env, j, delivery, opts);
+    }
+    let pr = ctx.problem;
+    let demand = pr.jobs[j].demand.0;
+    let count_vehicles = pr.minimize_vehicles;
+    let mut best: Option<Insertion> = None;
+    let mut exact_candidates: Vec<(InsertCost, usize, usize)> = Vec::new();
+    let mut seen = Vec::new();
+    for (r, route) in state.routes.iter().enumerate() {
+        if !pr.can_serve(route.vehicle, j)
+            || route.load + demand > pr.vehicles[route.vehicle].capacity.0
+        {
+            continue;
+        }
+        if !route_open(ctx, state, r, opts, &mut seen) {
+            continue;
+        }
+        let opens_vehicle = count_vehicles && route.is_empty();
+        let n = route.len();
+        env.charge(n as u64 + 1);
+        for p in 0..=n {
+            if opts.blink > 0.0 && env.chance(opts.blink) {
+                continue;
+            }
+            let Some(cost) = insertion_delta(ctx, route, j, p) else {
+                continue;
+            };
+            let cost = InsertCost {
+                opens_vehicle,
+                cost,
+            };
+            if best.is_some_and(|b| b.cost <= cost) {
+                continue;
+            }
+            if route.exact {
+                exact_candidates.push((cost, r, p));
+            } else {
+                best = Some(Insertion {
+                    cost,
+                    route: r,
+                    after: p,
+                    delivery_after: None,
+                });
+            }
+        }
+    }
+    if exact_candidates.is_empty() {
+        return best;
+    }
+    exact_candidates.sort_unstable();
+    let mut jobs = Vec::new();
+    for (lower_bound, r, p) in exact_candidates {
+        if best.is_some_and(|b| b.cost <= lower_bound) {
+            break;
+        }
+        let route = &state.routes[r];
+        jobs.clear();
+        jobs.extend_from_slice(&route.jobs[..p]);
+        jobs.push(j);
+        jobs.extend_from_slice(&route.jobs[p..]);
+        env.charge(2 * jobs.len() as u64);
+        if let Some(cost) = exact_delta(ctx, route, &jobs) {
+            let cost = InsertCost {
+                opens_vehicle: lower_bound.opens_vehicle,
+                cost,
+            };
+            if best.is_none_or(|b| cost < b.cost) {
+                best = Some(Insertion {
+                    cost,
+                    route: r,
+                    after: p,
+                    delivery_after: None,
+                });
+            }
+        }
+    }
+    best
+}
+
+/// The cheapest feasible insertion of a pickup and its delivery into one route, checked
+/// exactly (pairs are few and their routes short).
+fn best_pair_insertion(
+    ctx: &Context,
+    state: &State,
+    env: &mut Env,
+    pickup: JobId,
+    delivery: JobId,
+    opts: &InsertOptions,
+) -> Option<Insertion> {
+    let pr = ctx.problem;
+    let mut best: Option<Insertion> = None;
+    let mut seen = Vec::new();
+    let mut jobs = Vec::new();
+    for (r, route) in state.routes.iter().enumerate() {
+        if !pr.can_serve(route.vehicle, pickup) || !pr.can_serve(route.vehicle, delivery) {
+            continue;
+        }
+        if !route_open(ctx, state, r, opts, &mut seen) {
+            continue;
+        }
+        let opens_vehicle = pr.minimize_vehicles && route.is_empty();
+        let n = route.len();
+        for p in 0..=n {
+            // Relaxed check of the pickup alone prunes most positions.
+            if insertion_delta(ctx, route, pickup, p).is_none() {
+                continue;
+            }
+            for q in p..=n {
+                if opts.blink > 0.0 && env.chance(opts.blink) {
+                    continue;
+                }
+                jobs.clear();
+                jobs.extend_from_slice(&route.jobs[..p]);
+                jobs.push(pickup);
+                jobs.extend_from_slice(&route.jobs[p..q]);
+                jobs.push(delivery);
+                jobs.extend_from_slice(&route.jobs[q..]);
+                env.charge(2 * jobs.len() as u64);
+                if let Some(cost) = exact_delta(ctx, route, &jobs) {
+                    let cost = InsertCost {
+                        opens_vehicle,
+                        cost,
+                    };
+                    if best.is_none_or(|b| cost < b.cost) {
+                        best = Some(Insertion {
+                            cost,
+                            route: r,
+                            after: p,
+                            delivery_after: Some(q + 1),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Applies an insertion of `j` (and, for a pickup, its delivery: both go in before the route
+/// is refreshed, so that it is never seen without its partner).
+pub fn apply(ctx: &Context, state: &mut State, j: JobId, ins: &Insertion) {
+    match (ctx.problem.pair_roles[j], ins.delivery_after) {
+        (PairRole::Pickup { delivery }, Some(q)) => {
+            state.take_unassigned(j);
+            state.take_unassigned(delivery);
+            let jobs = &mut state.routes[ins.route].jobs;
+            jobs.insert(ins.after, j);
+            jobs.insert(q, delivery);
+            state.refresh(ctx, ins.route);
+        }
+        _ => state.insert(ctx, j, ins.route, ins.after),
+    }
+}
+
+/// The cheapest relaxed cost of inserting single job `j` into route `r` (used for regrets,
+/// where a lower bound is enough).
+pub fn best_in_route(
+    ctx: &Context,
+    state: &State,
+    env: &mut Env,
+    j: JobId,
+    r: usize,
+) -> Option<i64> {
+    let pr = ctx.problem;
+    let route = &state.routes[r];
+    if !pr.can_serve(route.vehicle, j)
+        || route.load + pr.jobs[j].demand.0 > pr.vehicles[route.vehicle].capacity.0
+    {
+        return None;
+    }
+    env.charge(route.len() as u64 + 1);
+    (0..=route.len())
+        .filter_map(|p| insertion_delta(ctx, route, j, p))
+        .min()
+}

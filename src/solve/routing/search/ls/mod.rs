@@ -1,0 +1,126 @@
+//! Local search: first-improvement descent over granular neighbourhoods (Toth & Vigo 2003)
+//! with the classic VRPTW moves, each in its own file: string relocation (relocate and
+//! or-opt, optionally reversed), swap, 2-opt* (tail exchange between routes) and 2-opt
+//! (reversal inside a route). Moves are evaluated from cached segments without building the
+//! routes ([`proposal`]); routes that need the exact schedule are checked before a move lands.
+//!
+//! The descent is driven by a queue of jobs: it starts from the jobs a ruin-and-recreate step
+//! touched, and every applied move queues its two jobs again.
+
+mod proposal;
+mod relocate;
+mod swap;
+mod two_opt;
+mod two_opt_star;
+
+use super::context::Context;
+use super::env::Env;
+use super::insertion::exact_delta;
+use super::state::State;
+use crate::solve::routing::problem::JobId;
+use proposal::{Piece, evaluate, materialise};
+
+/// Neighbours of a job that moves look at.
+const GRANULARITY: usize = 20;
+
+/// An improving move, materialised: new job lists for one or two routes.
+pub struct Improvement {
+    pub routes: Vec<(usize, Vec<JobId>)>,
+}
+
+/// Evaluates new contents for the given routes (each `(route index, pieces)`); an improvement
+/// if the routes used fall, or stay and the cost falls.
+pub(crate) fn try_routes(
+    ctx: &Context,
+    state: &State,
+    env: &mut Env,
+    proposals: &[(usize, &[Piece])],
+) -> Option<Improvement> {
+    let mut old_cost = 0i64;
+    let mut new_cost = 0i64;
+    let mut used_before = 0i64;
+    let mut used_after = 0i64;
+    let mut needs_exact = false;
+    for &(r, pieces) in proposals {
+        let route = &state.routes[r];
+        let e = evaluate(ctx, state, route.vehicle, pieces)?;
+        env.charge(1 + e.merged as u64);
+        old_cost += (route.travel + route.overtime).0;
+        new_cost += e.cost;
+        used_before += i64::from(!route.is_empty());
+        used_after += i64::from(!e.empty);
+        needs_exact |= e.needs_exact;
+    }
+    let vehicles = if ctx.problem.minimize_vehicles {
+        used_after - used_before
+    } else {
+        0
+    };
+    if (vehicles, new_cost - old_cost) >= (0, 0) {
+        return None;
+    }
+    let routes: Vec<(usize, Vec<JobId>)> = proposals
+        .iter()
+        .map(|&(r, pieces)| (r, materialise(state, pieces)))
+        .collect();
+    if needs_exact {
+        let mut delta = 0i64;
+        for (r, jobs) in &routes {
+            env.charge(2 * jobs.len() as u64);
+            delta += exact_delta(ctx, &state.routes[*r], jobs)?;
+        }
+        if (vehicles, delta) >= (0, 0) {
+            return None;
+        }
+    }
+    Some(Improvement { routes })
+}
+
+/// Applies an improvement.
+fn apply(ctx: &Context, state: &mut State, env: &mut Env, improvement: Improvement) {
+    for (r, jobs) in improvement.routes {
+        env.charge(4 * jobs.len() as u64);
+        state.routes[r].jobs = jobs;
+        state.refresh(ctx, r);
+    }
+}
+
+/// Descends from `state` until no move improves on the queued jobs or the work target passes.
+pub fn descend(ctx: &Context, state: &mut State, env: &mut Env, seeds: &[JobId], work_limit: u64) {
+    let mut queue: Vec<JobId> = seeds.to_vec();
+    let mut queued = vec![false; ctx.problem.num_jobs()];
+    for &j in &queue {
+        queued[j] = true;
+    }
+    while let Some(u) = queue.pop() {
+        queued[u] = false;
+        if env.work >= work_limit {
+            return;
+        }
+        if !state.is_assigned(u) {
+            continue;
+        }
+        let mut fresh = Vec::new();
+        'neighbours: for k in 0..GRANULARITY.min(ctx.neighbours[u].len()) {
+            let v = ctx.neighbours[u][k];
+            if !state.is_assigned(v) {
+                continue;
+            }
+            let found = relocate::relocate(ctx, state, env, u, v)
+                .or_else(|| swap::swap(ctx, state, env, u, v))
+                .or_else(|| two_opt_star::two_opt_star(ctx, state, env, u, v))
+                .or_else(|| two_opt::two_opt(ctx, state, env, u, v));
+            if let Some(improvement) = found {
+                apply(ctx, state, env, improvement);
+                fresh.extend([u, v]);
+                break 'neighbours;
+            }
+        }
+        for j in fresh {
+            if !queued[j] {
+                queued[j] = true;
+                queue.push(j);
+            }
+        }
+    }
+}

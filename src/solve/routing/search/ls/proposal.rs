@@ -1,0 +1,178 @@
+//! A proposed route, described as pieces of current routes, evaluated without building it:
+//! O(1) for prefixes and suffixes of a route of the same vehicle class (cached segments),
+//! O(length) for other pieces (Vidal et al. 2013; PyVRP's `Route::Proposal`).
+
+use super::super::context::Context;
+use super::super::route::overtime_cost;
+use super::super::state::State;
+use crate::solve::routing::problem::{JobId, VehicleId};
+
+/// A piece of a proposed route. Positions are job positions `1..=n` of a current route;
+/// `from > to` is an empty piece.
+#[derive(Copy, Clone, Debug)]
+pub enum Piece {
+    Forward {
+        route: usize,
+        from: usize,
+        to: usize,
+    },
+    Reversed {
+        route: usize,
+        from: usize,
+        to: usize,
+    },
+    Job(JobId),
+}
+
+/// The relaxed cost of a proposed route: travel plus overtime, a lower bound of the exact cost
+/// when `needs_exact`.
+#[derive(Copy, Clone, Debug)]
+pub struct Evaluation {
+    pub cost: i64,
+    pub empty: bool,
+    /// Must the route be checked exactly before it is accepted?
+    pub needs_exact: bool,
+    /// Segments merged one by one (the work done).
+    pub merged: usize,
+}
+
+/// Evaluates `pieces` as the route of `vehicle`; `None` if infeasible (relaxed).
+pub fn evaluate(
+    ctx: &Context,
+    state: &State,
+    vehicle: VehicleId,
+    pieces: &[Piece],
+) -> Option<Evaluation> {
+    let p = ctx.problem;
+    let veh = &p.vehicles[vehicle];
+    let class = ctx.class[vehicle];
+    let durations = &p.durations;
+    let mut seg = ctx.start_segment[vehicle];
+    let mut last = veh.start;
+    let mut dist = 0i64;
+    let mut time = 0i64;
+    let mut load = 0i64;
+    let mut empty = true;
+    let mut needs_exact = ctx.exact_vehicle[vehicle];
+    let mut closed = false;
+    let mut merged = 0usize;
+    let count = pieces.len();
+    for (k, piece) in pieces.iter().enumerate() {
+        match *piece {
+            Piece::Job(j) => {
+                if !p.can_serve(vehicle, j) {
+                    return None;
+                }
+                let loc = p.jobs[j].location;
+                dist += p.distance(last, loc).0;
+                time += p.duration(last, loc).0;
+                seg = seg.then(durations, &ctx.job_segment[j]);
+                load += p.jobs[j].demand.0;
+                needs_exact |= ctx.exact_job[j];
+                last = loc;
+                empty = false;
+            }
+            Piece::Forward { route, from, to } => {
+                if from > to {
+                    continue;
+                }
+                let r = &state.routes[route];
+                needs_exact |= r.exact;
+                let same_class = ctx.class[r.vehicle] == class;
+                if !same_class
+                    && !r.jobs[from - 1..to]
+                        .iter()
+                        .all(|&j| p.can_serve(vehicle, j))
+                {
+                    return None;
+                }
+                dist += p.distance(last, r.locs[from]).0 + r.dist_between(from, to);
+                time += p.duration(last, r.locs[from]).0 + r.time_between(from, to);
+                load += r.cum_load[to] - r.cum_load[from - 1];
+                if same_class && empty && from == 1 {
+                    seg = r.fwd[to];
+                } else if same_class && k + 1 == count && to == r.len() {
+                    seg = seg.then(durations, &r.bwd[from]);
+                    closed = true;
+                } else {
+                    for i in from..=to {
+                        seg = seg.then(durations, &r.segment_at(ctx, i));
+                    }
+                    merged += to + 1 - from;
+                }
+                last = r.locs[to];
+                empty = false;
+            }
+            Piece::Reversed { route, from, to } => {
+                if from > to {
+                    continue;
+                }
+                let r = &state.routes[route];
+                needs_exact |= r.exact;
+                if ctx.class[r.vehicle] != class
+                    && !r.jobs[from - 1..to]
+                        .iter()
+                        .all(|&j| p.can_serve(vehicle, j))
+                {
+                    return None;
+                }
+                merged += to + 1 - from;
+                for i in (from..=to).rev() {
+                    let loc = r.locs[i];
+                    dist += p.distance(last, loc).0;
+                    time += p.duration(last, loc).0;
+                    seg = seg.then(durations, &r.segment_at(ctx, i));
+                    last = loc;
+                }
+                load += r.cum_load[to] - r.cum_load[from - 1];
+                empty = false;
+            }
+        }
+        if seg.warp > 0 {
+            return None;
+        }
+    }
+    if empty {
+        return Some(Evaluation {
+            merged,
+            cost: 0,
+            empty,
+            needs_exact: false,
+        });
+    }
+    if !closed {
+        seg = seg.then(durations, &ctx.end_segment[vehicle]);
+    }
+    dist += p.distance(last, veh.end).0;
+    time += p.duration(last, veh.end).0;
+    if !seg.feasible() || load > veh.capacity.0 {
+        return None;
+    }
+    let cost = veh.cost_per_distance * dist
+        + veh.cost_per_travel_time * time
+        + overtime_cost(ctx, vehicle, seg.earliest_end()).0;
+    Some(Evaluation {
+        merged,
+        cost,
+        empty,
+        needs_exact,
+    })
+}
+
+/// The job list the pieces stand for.
+pub fn materialise(state: &State, pieces: &[Piece]) -> Vec<JobId> {
+    let mut jobs = Vec::new();
+    for piece in pieces {
+        match *piece {
+            Piece::Job(j) => jobs.push(j),
+            Piece::Forward { route, from, to } if from <= to => {
+                jobs.extend_from_slice(&state.routes[route].jobs[from - 1..to]);
+            }
+            Piece::Reversed { route, from, to } if from <= to => {
+                jobs.extend(state.routes[route].jobs[from - 1..to].iter().rev());
+            }
+            _ => {}
+        }
+    }
+    jobs
+}

@@ -1,0 +1,43 @@
+//! Recreate operators: put the unassigned jobs back where they cost least.
+
+mod greedy_blinks;
+mod regret;
+
+pub use greedy_blinks::greedy_with_blinks;
+pub use regret::regret_insertion;
+
+use super::context::Context;
+use super::env::Env;
+use crate::solve::routing::problem::{JobId, PairRole};
+
+/// Jobs to place: deliveries of pairs go with their pickups, so they are left out.
+pub fn placeable(ctx: &Context, jobs: &[JobId]) -> Vec<JobId> {
+    jobs.iter()
+        .copied()
+        .filter(|&j| !matches!(ctx.problem.pair_roles[j], PairRole::Delivery { .. }))
+        .collect()
+}
+
+/// SISR's insertion orders: random (weight 4), largest demand first (4), farthest from the
+/// first vehicle's start first (2), nearest first (1).
+pub fn sisr_order(ctx: &Context, env: &mut Env, jobs: &mut [JobId]) {
+    let p = ctx.problem;
+    let depot = p.vehicles.first().map_or(0, |v| v.start);
+    let far = |j: JobId| p.distance(depot, p.jobs[j].location).0;
+    match env.below(0, 11) {
+        0..=3 => shuffle(env, jobs),
+        4..=7 => {
+            shuffle(env, jobs);
+            jobs.sort_by_key(|&j| std::cmp::Reverse(p.jobs[j].demand));
+        }
+        8..=9 => jobs.sort_by_key(|&j| (std::cmp::Reverse(far(j)), j)),
+        _ => jobs.sort_by_key(|&j| (far(j), j)),
+    }
+}
+
+pub fn shuffle(env: &mut Env, jobs: &mut [JobId]) {
+    for k in (1..jobs.len()).rev() {
+        let pick = env.below(0, k + 1);
+        jobs.swap(k, pick);
+    }
+}

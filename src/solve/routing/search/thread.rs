@@ -1,0 +1,188 @@
+//! One search thread: construction, route elimination (hierarchical objective only), then
+//! ruin-and-recreate with annealing. Its state persists between epochs so the parallel driver
+//! can stop it, share the best solution and resume it.
+
+use super::accept::Annealing;
+use super::context::Context;
+use super::env::Env;
+use super::fleet::FleetMinimiser;
+use super::insertion::InsertOptions;
+use super::ls;
+use super::recreate::{greedy_with_blinks, placeable, regret_insertion, sisr_order};
+use super::ruin::{random_removal, related_removal, route_removal, string_removal, with_partners};
+use super::state::State;
+use crate::solve::routing::objective::Objective;
+
+/// SISR's average number of removed jobs (c̄).
+const MEAN_REMOVED: usize = 10;
+/// Share of the budget route elimination may use.
+const FLEET_SHARE: f64 = 0.5;
+
+pub struct SearchThread<'c> {
+    ctx: &'c Context<'c>,
+    pub env: Env,
+    /// Total work budget of this thread.
+    budget: u64,
+    annealing: Annealing,
+    current: State,
+    current_objective: Objective,
+    pub best: State,
+    pub best_objective: Objective,
+    fleet: Option<FleetMinimiser>,
+    pub iterations: u64,
+    local_search: bool,
+    ls_gate: f64,
+    p_route: f64,
+}
+
+impl<'c> SearchThread<'c> {
+    pub fn new(ctx: &'c Context<'c>, mut env: Env, budget: u64) -> Self {
+        let mut state = State::empty(ctx);
+        let mut order = placeable(ctx, &state.unassigned);
+        sisr_order(ctx, &mut env, &mut order);
+        let opts = InsertOptions {
+            blink: 0.0,
+            open_routes: true,
+        };
+        greedy_with_blinks(ctx, &mut state, &mut env, &order, &opts);
+        let objective = state.objective(ctx);
+        let scale = ctx.cost_scale;
+        let fleet = (ctx.problem.minimize_vehicles
+            && state.used_routes() > FleetMinimiser::lower_bound(ctx))
+        .then(|| FleetMinimiser::new(ctx));
+        Self {
+            ctx,
+            env,
+            budget: budget.max(1),
+            annealing: Annealing {
+                t_start: std::env::var("FP_T0")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(5.0)
+                    * scale,
+                t_end: std::env::var("FP_TF")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0.05)
+                    * scale,
+            },
+            current: state.clone(),
+            current_objective: objective,
+            best: state,
+            best_objective: objective,
+            fleet,
+            iterations: 0,
+            local_search: std::env::var("FP_NOLS").is_err(),
+            p_route: std::env::var("FP_PROUTE")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0),
+            ls_gate: std::env::var("FP_LSGATE")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0),
+        }
+    }
+
+    fn mean_removed(&self) -> usize {
+        MEAN_REMOVED.min((self.ctx.problem.num_jobs() / 3).max(2))
+    }
+
+    /// Replaces both current and best with `state` (from another thread).
+    pub fn adopt(&mut self, state: &State, objective: Objective) {
+        self.current = state.clone();
+        self.current_objective = objective;
+        self.best = state.clone();
+        self.best_objective = objective;
+        if let Some(f) = &mut self.fleet {
+            f.restart();
+        }
+    }
+
+    pub fn done(&self) -> bool {
+        self.env.work >= self.budget
+    }
+
+    /// Runs until the thread's work reaches `target` (or its budget, or an interruption).
+    pub fn run_until(&mut self, target: u64) {
+        let target = target.min(self.budget);
+        while self.env.work < target && !self.env.interrupted() {
+            self.iterations += 1;
+            let fleet_phase_end = (self.budget as f64 * FLEET_SHARE) as u64;
+            if self.fleet.is_some() && self.env.work < fleet_phase_end {
+                self.fleet_step();
+            } else {
+                self.fleet = None;
+                self.ruin_recreate_step();
+            }
+        }
+    }
+
+    fn fleet_step(&mut self) {
+        let mean = self.mean_removed();
+        let fleet = self.fleet.as_mut().expect("in the fleet phase");
+        if let Some(fewer) = fleet.step(self.ctx, &mut self.env, &self.best, mean) {
+            let objective = fewer.objective(self.ctx);
+            self.current = fewer.clone();
+            self.current_objective = objective;
+            self.best = fewer;
+            self.best_objective = objective;
+            if self.best.used_routes() <= FleetMinimiser::lower_bound(self.ctx) {
+                self.fleet = None;
+            }
+        }
+    }
+
+    fn ruin_recreate_step(&mut self) {
+        let ctx = self.ctx;
+        let env = &mut self.env;
+        let mut candidate = self.current.clone();
+        env.charge(candidate.route_of.len() as u64 / 4);
+        let mean = MEAN_REMOVED.min((ctx.problem.num_jobs() / 3).max(2));
+        let roll = env.uniform();
+        let p_route = self.p_route;
+        let mut removed = if roll < p_route {
+            route_removal(&candidate, env)
+        } else if roll < 0.85 {
+            string_removal(ctx, &candidate, env, mean)
+        } else if roll < 0.93 {
+            related_removal(ctx, &candidate, env, mean)
+        } else {
+            random_removal(&candidate, env, mean)
+        };
+        with_partners(ctx, &candidate, &mut removed);
+        candidate.remove(ctx, &removed);
+        let mut order = placeable(ctx, &candidate.unassigned);
+        let opts = InsertOptions {
+            blink: 0.01,
+            open_routes: true,
+        };
+        if env.chance(0.05) {
+            regret_insertion(ctx, &mut candidate, env, &order, 2, &opts);
+        } else {
+            sisr_order(ctx, env, &mut order);
+            greedy_with_blinks(ctx, &mut candidate, env, &order, &opts);
+        }
+        let mut objective = candidate.objective(ctx);
+        let gate = self.best_objective.lower().0 as f64 * (1.0 + self.ls_gate);
+        if self.local_search
+            && objective.upper() <= self.best_objective.upper()
+            && (objective.lower().0 as f64) < gate
+        {
+            ls::descend(ctx, &mut candidate, env, &removed, self.budget);
+            objective = candidate.objective(ctx);
+        }
+        let progress = env.work as f64 / self.budget as f64;
+        if self
+            .annealing
+            .accept(env, &objective, &self.current_objective, progress)
+        {
+            if objective < self.best_objective {
+                self.best = candidate.clone();
+                self.best_objective = objective;
+            }
+            self.current = candidate;
+            self.current_objective = objective;
+        }
+    }
+}

@@ -44,6 +44,10 @@ pub struct SolveArgs {
     pub threads: usize,
     #[arg(long, value_enum, default_value = "hierarchical")]
     pub objective: ObjectiveArg,
+    /// Deterministic work budget per thread, instead of the one derived from the time limit
+    /// (the time limit still caps the run).
+    #[arg(long)]
+    pub work: Option<u64>,
 }
 
 /// The answer, in the form `shared/peers/check_solution.py` reads.
@@ -98,7 +102,8 @@ pub fn solve_solomon(
 }
 
 pub fn run(args: SolveArgs) -> anyhow::Result<()> {
-    let config = solver_config(args.time_limit, args.seed, args.threads)?;
+    let mut config = solver_config(args.time_limit, args.seed, args.threads)?;
+    config.max_work = args.work;
     let Format::Solomon = args.format;
     let instance = Instance::read(&args.file)?;
     let output = solve_solomon(&instance, args.objective.into(), &config);

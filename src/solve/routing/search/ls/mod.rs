@@ -43,8 +43,9 @@ pub(crate) fn try_routes(
     let mut needs_exact = false;
     for &(r, pieces) in proposals {
         let route = &state.routes[r];
+        env.charge(4);
         let e = evaluate(ctx, state, route.vehicle, pieces)?;
-        env.charge(1 + e.merged as u64);
+        env.charge(e.merged as u64);
         old_cost += (route.travel + route.overtime).0;
         new_cost += e.cost;
         used_before += i64::from(!route.is_empty());

@@ -166,6 +166,10 @@ pub struct BenchRow {
     pub gap: Option<f64>,
     pub seconds: f64,
     pub feasible: bool,
+    /// Customers the solver left out.
+    pub unassigned: usize,
+    /// False when the wall clock, not the work budget, ended the search.
+    pub deterministic: bool,
 }
 
 /// The instance files of `dir`, sorted by name.
@@ -274,12 +278,12 @@ pub fn to_csv(rows: &[BenchRow], args: &SolomonBenchArgs) -> String {
         ObjectiveArg::Distance => "distance",
     };
     let mut out = String::from(
-        "instance,vehicles,distance,bks_vehicles,bks_distance,gap_percent,seconds,feasible,objective,time_limit,threads,seed\n",
+        "instance,vehicles,distance,bks_vehicles,bks_distance,gap_percent,seconds,feasible,unassigned,deterministic,objective,time_limit,threads,seed\n",
     );
     for r in rows {
         let _ = writeln!(
             out,
-            "{},{},{:.6},{},{},{},{:.3},{},{objective},{},{},{}",
+            "{},{},{:.6},{},{},{},{:.3},{},{},{},{objective},{},{},{}",
             csv_escape(&r.instance),
             r.vehicles,
             r.distance,
@@ -288,6 +292,8 @@ pub fn to_csv(rows: &[BenchRow], args: &SolomonBenchArgs) -> String {
             r.gap.map_or(String::new(), |g| format!("{g:.4}")),
             r.seconds,
             r.feasible,
+            r.unassigned,
+            r.deterministic,
             args.time_limit,
             args.threads,
             args.seed,
@@ -355,6 +361,8 @@ fn run_solomon(args: &SolomonBenchArgs) -> anyhow::Result<()> {
             bks,
             seconds: output.seconds,
             feasible: score.feasible(),
+            unassigned: output.unassigned.len(),
+            deterministic: output.deterministic,
         };
         bar.suspend(|| println!("{}", table_line(&row_cells(&row))));
         rows.push(row);

@@ -84,7 +84,7 @@ fn solves_every_instance_and_writes_csv() {
     assert!(
         lines[0].starts_with("instance,vehicles,distance,bks_vehicles,bks_distance,gap_percent")
     );
-    assert!(lines[1].starts_with("C101,") && lines[1].contains(",true,hierarchical,"));
+    assert!(lines[1].starts_with("C101,") && lines[1].contains(",true,0,"));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The command line: `fieldplan solve`, `fieldplan bench solomon`.
 
-mod solve;
+pub mod bench;
+pub mod solve;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -20,6 +21,8 @@ struct Cli {
 enum Command {
     /// Solve one instance file and print the answer as JSON.
     Solve(solve::SolveArgs),
+    /// Solve a directory of benchmark instances and compare with best-known values.
+    Bench(bench::BenchArgs),
 }
 
 /// Exit code for bad input (a malformed file, an invalid argument).
@@ -30,6 +33,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Solve(args) => solve::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

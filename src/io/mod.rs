@@ -1,3 +1,4 @@
 //! Readers and writers of file formats.
 
 pub mod solomon;
+pub mod solomon_check;

@@ -4,6 +4,7 @@
 //! threads, time limit, cancel flag) and call [`solve`]. Every route in the answer carries its
 //! exact [`Schedule`].
 
+pub mod check;
 pub mod config;
 pub mod objective;
 pub mod problem;

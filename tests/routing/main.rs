@@ -5,4 +5,5 @@ mod brute_force;
 mod check;
 mod generators;
 mod properties;
+mod search;
 mod support;

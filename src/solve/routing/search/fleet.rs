@@ -88,6 +88,7 @@ impl FleetMinimiser {
         for &j in &candidate.unassigned {
             self.absences[j] += 1;
         }
+        env.charge(candidate.collect_work());
         let absent = |s: &State| s.unassigned.iter().map(|&j| self.absences[j]).sum::<u64>();
         if candidate.unassigned.len() < attempt.unassigned.len()
             || absent(&candidate) < absent(attempt)

@@ -106,6 +106,7 @@ pub fn best_insertion(
     let mut best: Option<Insertion> = None;
     let mut exact_candidates: Vec<(InsertCost, usize, usize)> = Vec::new();
     let mut seen = Vec::new();
+    let exact_job = ctx.exact_job[j];
     for (r, route) in state.routes.iter().enumerate() {
         if !pr.can_serve(route.vehicle, j)
             || route.load + demand > pr.vehicles[route.vehicle].capacity.0
@@ -132,7 +133,7 @@ pub fn best_insertion(
             if best.is_some_and(|b| b.cost <= cost) {
                 continue;
             }
-            if route.exact {
+            if route.exact || exact_job {
                 exact_candidates.push((cost, r, p));
             } else {
                 best = Some(Insertion {

@@ -17,6 +17,8 @@ pub struct State {
     pub route_of: Vec<usize>,
     /// Per job: its position in its route (1-based, as route positions are).
     pub pos_of: Vec<usize>,
+    /// Work done refreshing routes since the search last collected it.
+    pub refresh_work: u64,
 }
 
 impl State {
@@ -28,12 +30,19 @@ impl State {
             unassigned: (0..p.num_jobs()).collect(),
             route_of: vec![UNASSIGNED; p.num_jobs()],
             pos_of: vec![0; p.num_jobs()],
+            refresh_work: 0,
         }
     }
 
     /// Refreshes route `r`'s caches and its jobs' positions after its job list changed.
     pub fn refresh(&mut self, ctx: &Context, r: usize) {
         self.routes[r].update(ctx);
+        let n = self.routes[r].len() as u64 + 2;
+        self.refresh_work += if self.routes[r].exact {
+            8 * n + 2 * n * n
+        } else {
+            6 * n
+        };
         for (i, &j) in self.routes[r].jobs.iter().enumerate() {
             self.route_of[j] = r;
             self.pos_of[j] = i + 1;
@@ -77,6 +86,12 @@ impl State {
             self.routes[r].jobs.retain(|&j| route_of[j] == r);
             self.refresh(ctx, r);
         }
+    }
+
+    /// Takes the refresh work done so far, plus the cost of one copy of the state.
+    pub fn collect_work(&mut self) -> u64 {
+        let copy = 16 + 2 * self.routes.len() as u64 + self.route_of.len() as u64 / 2;
+        std::mem::take(&mut self.refresh_work) + copy
     }
 
     pub fn is_assigned(&self, j: JobId) -> bool {

@@ -85,7 +85,7 @@ impl<'c> SearchThread<'c> {
     }
 
     fn mean_removed(&self) -> usize {
-        MEAN_REMOVED.min((self.ctx.problem.num_jobs() / 3).max(2))
+        MEAN_REMOVED.min((self.ctx.problem.num_jobs() / 2).max(2))
     }
 
     /// Replaces both current and best with `state` (from another thread).
@@ -135,10 +135,9 @@ impl<'c> SearchThread<'c> {
 
     fn ruin_recreate_step(&mut self) {
         let ctx = self.ctx;
+        let mean = self.mean_removed();
         let env = &mut self.env;
         let mut candidate = self.current.clone();
-        env.charge(candidate.route_of.len() as u64 / 4);
-        let mean = MEAN_REMOVED.min((ctx.problem.num_jobs() / 3).max(2));
         let roll = env.uniform();
         let p_route = self.p_route;
         let mut removed = if roll < p_route {
@@ -163,6 +162,7 @@ impl<'c> SearchThread<'c> {
             sisr_order(ctx, env, &mut order);
             greedy_with_blinks(ctx, &mut candidate, env, &order, &opts);
         }
+        env.charge(candidate.collect_work());
         let mut objective = candidate.objective(ctx);
         let gate = self.best_objective.lower().0 as f64 * (1.0 + self.ls_gate);
         if self.local_search
@@ -171,6 +171,7 @@ impl<'c> SearchThread<'c> {
         {
             ls::descend(ctx, &mut candidate, env, &removed, self.budget);
             objective = candidate.objective(ctx);
+            env.charge(candidate.collect_work());
         }
         let progress = env.work as f64 / self.budget as f64;
         if self

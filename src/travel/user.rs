@@ -43,7 +43,7 @@ impl UserMatrix {
         }
     }
 
-    pub fn matrix(&self) -> &TravelMatrix {
+    pub fn as_matrix(&self) -> &TravelMatrix {
         &self.matrix
     }
 
@@ -324,7 +324,8 @@ fn csv_square(reader: impl Read, origin: &str) -> Result<(usize, Vec<u32>), Trav
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(reader);
-    let mut rows: Vec<Vec<u32>> = Vec::new();
+    // (line, values) per row.
+    let mut rows: Vec<(u64, Vec<u32>)> = Vec::new();
     for record in rdr.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
@@ -342,13 +343,13 @@ fn csv_square(reader: impl Read, origin: &str) -> Result<(usize, Vec<u32>), Trav
                 to_u32(v).map_err(|m| err(location(), m))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        rows.push(row);
+        rows.push((line, row));
     }
     let n = rows.len();
-    for (i, row) in rows.iter().enumerate() {
+    for (line, row) in &rows {
         if row.len() != n {
             return Err(err(
-                format!("row {}", i + 1),
+                format!("line {line}"),
                 format!(
                     "{} values but the file has {n} rows: the matrix must be square",
                     row.len()
@@ -356,5 +357,5 @@ fn csv_square(reader: impl Read, origin: &str) -> Result<(usize, Vec<u32>), Trav
             ));
         }
     }
-    Ok((n, rows.into_iter().flatten().collect()))
+    Ok((n, rows.into_iter().flat_map(|(_, row)| row).collect()))
 }

@@ -1,11 +1,15 @@
 //! fieldplan: scheduling and optimisation for after-sales field service.
 //!
 //! Modules are rings; outer rings may use inner ones, never the reverse:
+//! - [`domain`]: sites, devices, engineers, tasks, cadence and SLA rules (no I/O);
 //! - [`solve`]: solvers on index-based problems (routing);
 //! - [`io`]: file formats (Solomon instances);
+//! - [`scenario`]: the Nanchang scenario: files, loading, and the seeded generator;
 //! - [`cli`]: the command line.
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod domain;
 pub mod io;
+pub mod scenario;
 pub mod solve;

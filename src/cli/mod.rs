@@ -1,5 +1,6 @@
-//! The command line: `fieldplan solve`, `fieldplan bench solomon`.
+//! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan scenario`.
 
+mod scenario;
 mod solve;
 
 use clap::{Parser, Subcommand};
@@ -20,6 +21,9 @@ struct Cli {
 enum Command {
     /// Solve one instance file and print the answer as JSON.
     Solve(solve::SolveArgs),
+    /// Generate or check a scenario (sites, devices, engineers, history).
+    #[command(subcommand)]
+    Scenario(scenario::ScenarioCommand),
 }
 
 /// Exit code for bad input (a malformed file, an invalid argument).
@@ -30,6 +34,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Solve(args) => solve::run(args),
+        Command::Scenario(cmd) => scenario::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -299,10 +299,11 @@ impl SlaConfig {
             }
             by[m.index()] = target.map(|t| fault.reported + t);
         }
-        if let (AreaType::Urban, Some(limit)) = (ctx.area, self.remote_failure.urban_on_site)
-            && let Some(failed) = events
-                .iter()
-                .find(|e| e.kind == FaultEventKind::RemoteFailed)
+        let remote_failed = events
+            .iter()
+            .find(|e| e.kind == FaultEventKind::RemoteFailed);
+        if let (AreaType::Urban, Some(limit), Some(failed)) =
+            (ctx.area, self.remote_failure.urban_on_site, remote_failed)
         {
             let due = failed.at + limit;
             let slot = &mut by[Milestone::OnSite.index()];

@@ -196,6 +196,12 @@ fn the_planner_gets_inspections_callbacks_and_repairs_with_durations() {
     }
     let ids: std::collections::BTreeSet<_> = tasks.iter().map(|t| &t.id).collect();
     assert_eq!(ids.len(), tasks.len(), "task ids are unique");
+    let json = serde_json::to_string(&tasks[0]).unwrap();
+    assert!(
+        json.contains("\"kind\":\"inspection\"") || json.contains("\"kind\":\"phoneCallback\""),
+        "{json}"
+    );
+    assert!(json.contains("\"duration\":"), "{json}");
     let repairs = s.open_fault_tasks(&cfg);
     assert!(repairs.iter().all(|t| t.kind() == TaskKind::FaultRepair));
     let _ = d(2026, 11, 30);

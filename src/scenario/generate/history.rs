@@ -112,7 +112,7 @@ pub fn generate(
         let slots = inspection_slots(cadence, dev.accepted(), until);
         for (i, slot) in slots.iter().enumerate() {
             if let Some(date) = done_date(&mut rng, slot, slots.get(i + 1), reference, 0.86, 0.08)
-                && date >= history_from
+                .filter(|d| *d >= history_from)
             {
                 let engineer = pick_engineer(&mut rng, dev.site(), Some(dev.family()));
                 inspections.push(InspectionRecord {
@@ -148,7 +148,7 @@ pub fn generate(
             for (i, slot) in slots.iter().enumerate() {
                 if let Some(date) =
                     done_date(&mut rng, slot, slots.get(i + 1), reference, 0.9, 0.05)
-                    && date >= history_from
+                        .filter(|d| *d >= history_from)
                 {
                     let engineer = pick_engineer(&mut rng, &gs.site.id, None);
                     callbacks.push(CallbackRecord {

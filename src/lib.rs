@@ -3,12 +3,16 @@
 //! Modules are rings; outer rings may use inner ones, never the reverse:
 //! - [`travel`]: travel times and distances between coordinates (geodesic, road network,
 //!   user matrix), as index matrices;
+//! - [`domain`]: sites, devices, engineers, tasks, cadence and SLA rules (no I/O);
 //! - [`solve`]: solvers on index-based problems (routing);
 //! - [`io`]: file formats (Solomon instances);
+//! - [`scenario`]: the Nanchang scenario: files, loading, and the seeded generator;
 //! - [`cli`]: the command line.
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod domain;
 pub mod io;
+pub mod scenario;
 pub mod solve;
 pub mod travel;

@@ -1,6 +1,7 @@
-//! The command line: `fieldplan solve`, `fieldplan bench solomon`.
+//! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan scenario`.
 
 pub mod bench;
+pub mod scenario;
 pub mod solve;
 
 use clap::{Parser, Subcommand};
@@ -23,6 +24,9 @@ enum Command {
     Solve(solve::SolveArgs),
     /// Solve a directory of benchmark instances and compare with best-known values.
     Bench(bench::BenchArgs),
+    /// Generate or check a scenario (sites, devices, engineers, history).
+    #[command(subcommand)]
+    Scenario(scenario::ScenarioCommand),
 }
 
 /// Exit code for bad input (a malformed file, an invalid argument).
@@ -34,6 +38,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Scenario(cmd) => scenario::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,70 @@
+//! Compliance: given the dates a cadence's visits were done, which slots were on time, late
+//! or missed.
+
+use super::slot::Slot;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// How one slot went.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum SlotOutcome {
+    /// Done inside the window.
+    OnTime { done: NaiveDate },
+    /// Done after the window closed, before the next slot's window opened.
+    Late { done: NaiveDate, days_late: u32 },
+    /// Not done before the next slot's window opened.
+    Missed,
+    /// The window closed before `as_of` and nothing was done yet; it can still be done late.
+    Overdue,
+    /// The window is open or not yet over at `as_of`, and nothing was done yet.
+    Open,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotCompliance {
+    pub slot: Slot,
+    pub outcome: SlotOutcome,
+}
+
+/// Matches completions to slots one to one, in order, for every slot whose window opened by
+/// `as_of`. A completion before a slot's window opens (and not used by the slot before) is
+/// an extra visit and counts for nothing; completions after `as_of` are ignored. `slots`
+/// must be in order.
+pub fn compliance(slots: &[Slot], done: &[NaiveDate], as_of: NaiveDate) -> Vec<SlotCompliance> {
+    let mut done: Vec<NaiveDate> = done.iter().copied().filter(|d| *d <= as_of).collect();
+    done.sort();
+    let mut next = 0;
+    let mut out = Vec::new();
+    for (i, slot) in slots.iter().enumerate() {
+        if slot.opens() > as_of {
+            break;
+        }
+        let next_opens = slots.get(i + 1).map(Slot::opens);
+        while next < done.len() && done[next] < slot.opens() {
+            next += 1;
+        }
+        let candidate = done.get(next).copied();
+        let outcome = match candidate {
+            Some(d) if d <= slot.closes() => {
+                next += 1;
+                SlotOutcome::OnTime { done: d }
+            }
+            Some(d) if next_opens.is_none_or(|n| d < n) => {
+                next += 1;
+                SlotOutcome::Late {
+                    done: d,
+                    days_late: (d - slot.closes()).num_days() as u32,
+                }
+            }
+            _ if next_opens.is_some_and(|n| n <= as_of) => SlotOutcome::Missed,
+            _ if slot.closes() < as_of => SlotOutcome::Overdue,
+            _ => SlotOutcome::Open,
+        };
+        out.push(SlotCompliance {
+            slot: *slot,
+            outcome,
+        });
+    }
+    out
+}

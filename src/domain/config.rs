@@ -1,0 +1,17 @@
+//! The domain's configuration in one value: SLA targets, cadences, task durations and the
+//! holiday calendar. Each part parses from its own TOML text; reading the files is the
+//! scenario module's job (`config/*.toml`).
+
+use super::cadence::CadenceConfig;
+use super::calendar::HolidayCalendar;
+use super::durations::DurationTable;
+use super::sla::SlaConfig;
+
+/// Everything the rules need besides the data.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DomainConfig {
+    pub sla: SlaConfig,
+    pub cadence: CadenceConfig,
+    pub durations: DurationTable,
+    pub calendar: HolidayCalendar,
+}

@@ -1,0 +1,73 @@
+//! The cadence tasks of a whole customer base in a horizon: inspections of every device,
+//! phone and on-site callbacks of every customer, each with its duration.
+
+use super::cadence::{
+    due_in_horizon, inspection_slots, on_site_callback_slots, phone_callback_slots,
+};
+use super::config::DomainConfig;
+use super::dates::DateRange;
+use super::device::Device;
+use super::history::{CallbackKind, History};
+use super::ids::{SiteId, TaskId};
+use super::site::Site;
+use super::task::{Task, TaskDetail};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+fn task_id(kind: &str, subject: &str, due: NaiveDate) -> TaskId {
+    TaskId::new(format!("T-{kind}-{subject}-{}", due.format("%Y%m%d")))
+        .expect("ids and dates make valid id text")
+}
+
+/// Inspections, phone callbacks and on-site callbacks due in `horizon` (overdue ones
+/// included, flagged), in a stable order: by site, then kind, then due date.
+pub fn due_tasks(
+    sites: &[Site],
+    devices: &[Device],
+    history: &History,
+    cfg: &DomainConfig,
+    horizon: DateRange,
+) -> Vec<Task> {
+    let until = horizon.last();
+    let mut by_site: BTreeMap<&SiteId, Vec<&Device>> = BTreeMap::new();
+    for d in devices {
+        by_site.entry(d.site()).or_default().push(d);
+    }
+    let mut tasks = Vec::new();
+    for site in sites {
+        let Some(devs) = by_site.get(&site.id) else {
+            continue;
+        };
+        for dev in devs {
+            let slots = inspection_slots(&cfg.cadence, dev.accepted(), until);
+            for due in due_in_horizon(&slots, history.last_inspection(dev.id()), horizon) {
+                let detail = TaskDetail::Inspection {
+                    device: dev.id().clone(),
+                    family: dev.family(),
+                    due,
+                };
+                let id = task_id("INSP", dev.id().as_str(), due.slot.due);
+                tasks.push(Task::new(id, site.id.clone(), detail, &cfg.durations));
+            }
+        }
+        let sales: Vec<NaiveDate> = devs.iter().map(|d| d.installed()).collect();
+        let anchor = *sales.iter().min().expect("a site in the map has a device");
+        let phone = phone_callback_slots(&cfg.cadence, &sales, until);
+        let on_site = on_site_callback_slots(&cfg.cadence, site.tier, anchor, until);
+        for (kind, slots) in [
+            (CallbackKind::Phone, phone),
+            (CallbackKind::OnSite, on_site),
+        ] {
+            let last = history.last_callback(&site.id, kind);
+            for due in due_in_horizon(&slots, last, horizon) {
+                let (code, detail) = match kind {
+                    CallbackKind::Phone => ("PCB", TaskDetail::PhoneCallback { due }),
+                    CallbackKind::OnSite => ("OCB", TaskDetail::OnSiteCallback { due }),
+                };
+                let id = task_id(code, site.id.as_str(), due.slot.due);
+                tasks.push(Task::new(id, site.id.clone(), detail, &cfg.durations));
+            }
+        }
+    }
+    tasks
+}

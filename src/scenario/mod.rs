@@ -1,0 +1,219 @@
+//! Scenarios: the data the planning service runs on (service points, sites, devices,
+//! engineers, history, open faults), their files, and the seeded generator of the Nanchang
+//! scenario.
+//!
+//! A [`Scenario`] is checked as a whole when built: ids are unique and every reference
+//! (a device's site, a site's district, an engineer's home) resolves; every problem is
+//! reported at once. [`Scenario::load`] / [`Scenario::save`] read and write a directory of
+//! JSON files ([`files`]); [`load_config`] reads `config/*.toml` into a
+//! [`DomainConfig`](crate::domain::DomainConfig).
+
+mod check;
+mod config_files;
+pub mod files;
+pub mod generate;
+
+pub use check::Problem;
+pub use config_files::load_config;
+pub use files::ScenarioError;
+
+use crate::domain::DomainConfig;
+use crate::domain::dates::DateRange;
+use crate::domain::device::Device;
+use crate::domain::district::District;
+use crate::domain::due_tasks::due_tasks;
+use crate::domain::engineer::Engineer;
+use crate::domain::fault::FaultRecord;
+use crate::domain::fault_model::FaultModel;
+use crate::domain::history::{CallbackRecord, History, InspectionRecord};
+use crate::domain::ids::{DeviceId, EngineerId, ServicePointId, SiteId};
+use crate::domain::instant::Instant;
+use crate::domain::service_point::ServicePoint;
+use crate::domain::site::Site;
+use crate::domain::task::Task;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What the scenario is and the moment it starts from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScenarioMeta {
+    pub name: String,
+    pub description: String,
+    /// All sites, devices and people are invented.
+    pub synthetic: bool,
+    /// The generator's seed (`fieldplan scenario generate --seed`).
+    pub seed: u64,
+    /// "Now": the planning service starts from this instant.
+    pub reference_instant: Instant,
+    /// The planning horizon: `horizon.from` is the reference date.
+    pub horizon: DateRange,
+    /// History (inspections, callbacks) is complete from this date on.
+    pub history_from: NaiveDate,
+}
+
+/// The parts of a scenario, before the cross-checks.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ScenarioParts {
+    pub meta: Option<ScenarioMeta>,
+    pub districts: Vec<District>,
+    pub service_points: Vec<ServicePoint>,
+    pub sites: Vec<Site>,
+    pub devices: Vec<Device>,
+    pub engineers: Vec<Engineer>,
+    pub inspections: Vec<InspectionRecord>,
+    pub callbacks: Vec<CallbackRecord>,
+    pub faults: Vec<FaultRecord>,
+    pub fault_model: FaultModel,
+}
+
+fn index<K: Ord>(ids: impl Iterator<Item = K>) -> BTreeMap<K, usize> {
+    ids.enumerate().map(|(i, id)| (id, i)).collect()
+}
+
+/// A checked scenario. Invariants: unique ids; every reference resolves; every district has
+/// a service point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    parts: ScenarioParts,
+    meta: ScenarioMeta,
+    sites: BTreeMap<SiteId, usize>,
+    devices: BTreeMap<DeviceId, usize>,
+    service_points: BTreeMap<ServicePointId, usize>,
+    engineers: BTreeMap<EngineerId, usize>,
+    history: History,
+}
+
+impl Scenario {
+    /// Checks the parts; all problems at once.
+    pub fn new(parts: ScenarioParts) -> Result<Self, Vec<Problem>> {
+        let meta = check::check(&parts)?;
+        let history = History::new(&parts.inspections, &parts.callbacks);
+        Ok(Self {
+            sites: index(parts.sites.iter().map(|s| s.id.clone())),
+            devices: index(parts.devices.iter().map(|d| d.id().clone())),
+            service_points: index(parts.service_points.iter().map(|s| s.id.clone())),
+            engineers: index(parts.engineers.iter().map(|e| e.id.clone())),
+            history,
+            meta,
+            parts,
+        })
+    }
+
+    pub fn meta(&self) -> &ScenarioMeta {
+        &self.meta
+    }
+
+    pub fn districts(&self) -> &[District] {
+        &self.parts.districts
+    }
+
+    pub fn service_points(&self) -> &[ServicePoint] {
+        &self.parts.service_points
+    }
+
+    pub fn sites(&self) -> &[Site] {
+        &self.parts.sites
+    }
+
+    pub fn devices(&self) -> &[Device] {
+        &self.parts.devices
+    }
+
+    pub fn engineers(&self) -> &[Engineer] {
+        &self.parts.engineers
+    }
+
+    pub fn inspections(&self) -> &[InspectionRecord] {
+        &self.parts.inspections
+    }
+
+    pub fn callbacks(&self) -> &[CallbackRecord] {
+        &self.parts.callbacks
+    }
+
+    pub fn faults(&self) -> &[FaultRecord] {
+        &self.parts.faults
+    }
+
+    pub fn fault_model(&self) -> &FaultModel {
+        &self.parts.fault_model
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn site(&self, id: &SiteId) -> Option<&Site> {
+        self.sites.get(id).map(|&i| &self.parts.sites[i])
+    }
+
+    pub fn device(&self, id: &DeviceId) -> Option<&Device> {
+        self.devices.get(id).map(|&i| &self.parts.devices[i])
+    }
+
+    pub fn service_point(&self, id: &ServicePointId) -> Option<&ServicePoint> {
+        self.service_points
+            .get(id)
+            .map(|&i| &self.parts.service_points[i])
+    }
+
+    pub fn engineer(&self, id: &EngineerId) -> Option<&Engineer> {
+        self.engineers.get(id).map(|&i| &self.parts.engineers[i])
+    }
+
+    /// The site of a device.
+    pub fn site_of(&self, device: &Device) -> &Site {
+        self.site(device.site())
+            .expect("checked: every device's site exists")
+    }
+
+    /// Inspections and callbacks due in `horizon` (the scenario's own by default: pass
+    /// `self.meta().horizon`), with durations from the configuration.
+    pub fn due_tasks(&self, cfg: &DomainConfig, horizon: DateRange) -> Vec<Task> {
+        due_tasks(self.sites(), self.devices(), &self.history, cfg, horizon)
+    }
+
+    /// Repair tasks of the faults still open at the reference instant, each with its
+    /// earliest SLA deadline not yet reached.
+    pub fn open_fault_tasks(&self, cfg: &DomainConfig) -> Vec<Task> {
+        use crate::domain::sla::{Outcome, SlaContext};
+        let now = self.meta.reference_instant;
+        self.faults()
+            .iter()
+            .filter(|f| !f.is_resolved())
+            .map(|record| {
+                let fault = record.fault();
+                let device = self.device(&fault.device).expect("checked");
+                let site = self.site_of(device);
+                let ctx = SlaContext {
+                    under_warranty: device.under_warranty(fault.reported.date()),
+                    area: site.area_type,
+                };
+                let deadline = cfg
+                    .sla
+                    .assess(fault, ctx, record.events(), now)
+                    .into_iter()
+                    .filter(|s| matches!(s.outcome, Outcome::Pending | Outcome::Missed))
+                    .map(|s| s.deadline)
+                    .min();
+                crate::domain::task::Task::fault_repair(
+                    record,
+                    site.id.clone(),
+                    device.family(),
+                    deadline,
+                    &cfg.durations,
+                )
+            })
+            .collect()
+    }
+
+    pub fn into_parts(self) -> ScenarioParts {
+        self.parts
+    }
+
+    pub fn parts(&self) -> &ScenarioParts {
+        &self.parts
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests of the domain rules and the Nanchang scenario, one binary.
+
+mod cadence;
+mod calendar;
+mod scenario;
+mod sla;
+mod support;

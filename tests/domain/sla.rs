@@ -1,0 +1,172 @@
+//! The SLA engine: deadlines across midnight and year ends, warranty, remote failure, the
+//! outcome of each milestone, and the configuration file.
+
+use crate::support::{at, d, repo};
+use fieldplan::domain::duration::Minutes;
+use fieldplan::domain::fault::{Fault, FaultEvent, FaultEventKind, FaultLevel};
+use fieldplan::domain::geo::AreaType;
+use fieldplan::domain::ids::{DeviceId, FaultId};
+use fieldplan::domain::instant::Instant;
+use fieldplan::domain::sla::{Milestone, Outcome, SlaConfig, SlaContext};
+
+fn fault(level: FaultLevel, reported: Instant) -> Fault {
+    Fault {
+        id: FaultId::new("F-0001").unwrap(),
+        device: DeviceId::new("D-0001").unwrap(),
+        level,
+        reported,
+        description: String::new(),
+    }
+}
+
+const CITY: SlaContext = SlaContext {
+    under_warranty: false,
+    area: AreaType::Urban,
+};
+const COUNTY: SlaContext = SlaContext {
+    under_warranty: false,
+    area: AreaType::County,
+};
+const WARRANTY: SlaContext = SlaContext {
+    under_warranty: true,
+    area: AreaType::County,
+};
+
+fn ev(kind: FaultEventKind, at: Instant) -> FaultEvent {
+    FaultEvent { kind, at }
+}
+
+#[test]
+fn level_one_deadlines_cross_midnight() {
+    let sla = SlaConfig::default();
+    let f = fault(FaultLevel::L1, at(2026, 12, 3, 22, 30));
+    let dl = sla.deadlines(&f, CITY);
+    assert_eq!(dl.get(Milestone::Respond), Some(at(2026, 12, 3, 23, 30)));
+    assert_eq!(dl.get(Milestone::Dispatch), Some(at(2026, 12, 3, 22, 30)));
+    assert_eq!(dl.get(Milestone::Solution), Some(at(2026, 12, 4, 2, 30)));
+    assert_eq!(dl.get(Milestone::Resolve), Some(at(2026, 12, 4, 6, 30)));
+    assert_eq!(dl.get(Milestone::OnSite), None);
+    assert_eq!(dl.earliest(), Some(at(2026, 12, 3, 22, 30)));
+    assert_eq!(
+        dl.get(Milestone::Resolve).unwrap().to_string(),
+        "2026-12-04T06:30:00+08:00"
+    );
+}
+
+#[test]
+fn deadlines_cross_the_year_end_and_a_leap_day() {
+    let sla = SlaConfig::default();
+    let f = fault(FaultLevel::L4, at(2026, 12, 31, 20, 0));
+    assert_eq!(
+        sla.deadlines(&f, CITY).get(Milestone::Solution),
+        Some(at(2027, 1, 2, 20, 0))
+    );
+    let f = fault(FaultLevel::L2, at(2028, 2, 28, 23, 15));
+    assert_eq!(
+        sla.deadlines(&f, CITY).get(Milestone::OnSite),
+        Some(at(2028, 2, 29, 23, 15))
+    );
+}
+
+#[test]
+fn level_targets_follow_the_source_table() {
+    let sla = SlaConfig::default();
+    let t0 = at(2026, 12, 1, 9, 0);
+    let hours = |level, m| {
+        sla.deadlines(&fault(level, t0), COUNTY)
+            .get(m)
+            .map(|t| t.minutes_since(t0) / 60)
+    };
+    assert_eq!(hours(FaultLevel::L2, Milestone::Respond), Some(1));
+    assert_eq!(hours(FaultLevel::L2, Milestone::OnSite), Some(24));
+    assert_eq!(hours(FaultLevel::L3, Milestone::Respond), Some(2));
+    assert_eq!(hours(FaultLevel::L3, Milestone::Solution), Some(24));
+    assert_eq!(hours(FaultLevel::L4, Milestone::Solution), Some(48));
+    assert_eq!(hours(FaultLevel::L4, Milestone::Resolve), None);
+}
+
+#[test]
+fn warranty_devices_get_the_stricter_promise() {
+    let sla = SlaConfig::default();
+    let t0 = at(2026, 12, 1, 9, 0);
+    let l4 = sla.deadlines(&fault(FaultLevel::L4, t0), WARRANTY);
+    assert_eq!(l4.get(Milestone::OnSite), Some(at(2026, 12, 2, 9, 0)));
+    assert_eq!(l4.get(Milestone::Resolve), Some(at(2026, 12, 2, 9, 0)));
+    assert_eq!(l4.get(Milestone::Respond), Some(at(2026, 12, 1, 11, 0)));
+    let l1 = sla.deadlines(&fault(FaultLevel::L1, t0), WARRANTY);
+    assert_eq!(l1.get(Milestone::Respond), Some(at(2026, 12, 1, 10, 0)));
+    assert_eq!(l1.get(Milestone::Resolve), Some(at(2026, 12, 1, 17, 0)));
+}
+
+#[test]
+fn remote_failure_in_the_city_asks_for_an_engineer_within_thirty_minutes() {
+    let sla = SlaConfig::default();
+    let f = fault(FaultLevel::L3, at(2026, 12, 1, 23, 50));
+    let events = [
+        ev(FaultEventKind::Responded, at(2026, 12, 2, 0, 10)),
+        ev(FaultEventKind::RemoteFailed, at(2026, 12, 2, 0, 40)),
+    ];
+    let city = sla.deadlines_with(&f, CITY, &events);
+    assert_eq!(city.get(Milestone::OnSite), Some(at(2026, 12, 2, 1, 10)));
+    let county = sla.deadlines_with(&f, COUNTY, &events);
+    assert_eq!(county.get(Milestone::OnSite), None);
+}
+
+#[test]
+fn assessment_reports_met_late_missed_pending_and_not_needed() {
+    let sla = SlaConfig::default();
+    let f = fault(FaultLevel::L2, at(2026, 12, 1, 22, 0));
+    let events = [
+        ev(FaultEventKind::Responded, at(2026, 12, 1, 22, 45)),
+        ev(FaultEventKind::Dispatched, at(2026, 12, 2, 0, 30)),
+    ];
+    let report = sla.assess(&f, COUNTY, &events, at(2026, 12, 2, 8, 0));
+    let outcome = |m| report.iter().find(|s| s.milestone == m).unwrap().outcome;
+    assert_eq!(
+        outcome(Milestone::Respond),
+        Outcome::Met {
+            at: at(2026, 12, 1, 22, 45)
+        }
+    );
+    assert_eq!(
+        outcome(Milestone::Dispatch),
+        Outcome::Late {
+            at: at(2026, 12, 2, 0, 30),
+            minutes_late: 90
+        }
+    );
+    assert_eq!(outcome(Milestone::OnSite), Outcome::Pending);
+    let later = sla.assess(&f, COUNTY, &events, at(2026, 12, 3, 0, 0));
+    assert!(later.iter().any(|s| s.outcome == Outcome::Missed));
+
+    // Resolved by phone in an hour: no dispatch or visit needed, and the resolution
+    // counts as the solution.
+    let remote = [ev(FaultEventKind::Resolved, at(2026, 12, 1, 22, 40))];
+    let report = sla.assess(&f, COUNTY, &remote, at(2026, 12, 3, 0, 0));
+    let outcome = |m| report.iter().find(|s| s.milestone == m).unwrap().outcome;
+    assert_eq!(outcome(Milestone::Dispatch), Outcome::NotNeeded);
+    assert_eq!(outcome(Milestone::OnSite), Outcome::NotNeeded);
+    assert!(matches!(outcome(Milestone::Solution), Outcome::Met { .. }));
+    assert!(matches!(outcome(Milestone::Respond), Outcome::Met { .. }));
+}
+
+#[test]
+fn the_shipped_sla_file_is_the_default_and_bad_files_name_the_field() {
+    let text = std::fs::read_to_string(repo().join("config/sla.toml")).unwrap();
+    assert_eq!(
+        SlaConfig::from_toml_str(&text).unwrap(),
+        SlaConfig::default()
+    );
+
+    let bad = text.replacen("solution = \"24h\"", "solution = \"30m\"", 1);
+    let e = SlaConfig::from_toml_str(&bad).unwrap_err();
+    assert_eq!(e.field, "level2.solution", "{e}");
+    let bad = text.replacen("respond = \"1h\"", "respond = \"1 hour\"", 1);
+    let e = SlaConfig::from_toml_str(&bad).unwrap_err();
+    assert!(e.message.contains("1 hour"), "{e}");
+    assert!(e.message.contains("respond"), "{e}");
+    let mut changed = SlaConfig::default();
+    changed.level1.resolve = Some(Minutes::hours(6));
+    assert!(changed.check().is_ok());
+    let _ = d(2026, 1, 1);
+}

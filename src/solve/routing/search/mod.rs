@@ -84,16 +84,6 @@ pub fn run(problem: &Problem, config: &SolverConfig, started: Instant) -> Outcom
         .min_by_key(|(t, s)| (s.best_objective, *t))
         .map(|(_, s)| s)
         .expect("at least one thread");
-    if std::env::var("FP_DEBUG").is_ok() {
-        let secs = started.elapsed().as_secs_f64();
-        let work: u64 = searches.iter().map(|s| s.env.work).sum();
-        let its: u64 = searches.iter().map(|s| s.iterations).sum();
-        eprintln!(
-            "work {work} ({:.1}M/s/thread) iterations {its} ({:.0}/s) {secs:.2}s",
-            work as f64 / secs / threads as f64 / 1e6,
-            its as f64 / secs
-        );
-    }
     Outcome {
         routes: best.best.sequences(),
         unassigned: best.best.unassigned.clone(),

@@ -35,7 +35,7 @@ impl Default for SolverConfig {
 /// Work units a thread does per second on the reference machine (2 cores, 2026): the
 /// deterministic budget is the time limit at this rate. Calibrated a little below the real
 /// rate so that the budget, not the clock, normally ends the search.
-pub const WORK_PER_SECOND: u64 = 70_000_000;
+pub const WORK_PER_SECOND: u64 = 100_000_000;
 
 impl SolverConfig {
     pub fn with_time_limit(mut self, limit: Duration) -> Self {

@@ -60,6 +60,12 @@ impl TravelMatrix {
         self.seconds[i * self.n + j]
     }
 
+    /// `(metres, seconds)` from point `i` to point `j`, `None` if an index is out of range.
+    pub fn get(&self, i: usize, j: usize) -> Option<(u32, u32)> {
+        (i < self.n && j < self.n)
+            .then(|| (self.metres[i * self.n + j], self.seconds[i * self.n + j]))
+    }
+
     /// All distances, row-major.
     pub fn metres(&self) -> &[u32] {
         &self.metres

@@ -141,3 +141,11 @@ fn bad_config_is_rejected_naming_the_field() {
     let e = Geodesic::new(config).unwrap_err();
     assert!(e.to_string().contains("detour.county"), "{e}");
 }
+
+#[test]
+fn out_of_range_lookup_is_none_not_a_panic() {
+    let points = random_points(3, 2, NANCHANG, 0.1);
+    let m = model().matrix(&points).unwrap();
+    assert_eq!(m.get(0, 1), Some((m.distance(0, 1), m.duration(0, 1))));
+    assert_eq!(m.get(3, 0), None);
+}

@@ -162,7 +162,15 @@ impl TravelModel for RoadModel {
                     }
                     let path = search.cost(s.node.index() as u32);
                     if !path.is_reached() {
-                        return Err(TravelError::Unreachable { from: i, to: j });
+                        return Err(if search.overflowed {
+                            TravelError::Overflow {
+                                from: i,
+                                to: j,
+                                what: "road path time over 49 days",
+                            }
+                        } else {
+                            TravelError::Unreachable { from: i, to: j }
+                        });
                     }
                     let ms = access[i].0 + path.millis + access[j].0;
                     let dm = access[i].1 + path.decimetres + access[j].1;

@@ -18,7 +18,8 @@ pub struct RoadNode {
     pub osm_id: i64,
 }
 
-/// A directed road segment: time in milliseconds (rounded up) and length in decimetres.
+/// A directed road segment: time in milliseconds (rounded up, at least 1) and length in
+/// decimetres.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct RoadEdge {
     pub millis: u32,
@@ -65,7 +66,9 @@ impl RoadGraphBuilder {
         }))
     }
 
-    /// Adds one directed segment of `metres` driven in `seconds` (both finite, >= 0).
+    /// Adds one directed segment of `metres` driven in `seconds` (both finite, >= 0 and at
+    /// most 1,000,000). Its time is rounded up to whole milliseconds and is at least 1 ms, an
+    /// invariant the search relies on.
     pub fn add_edge(
         &mut self,
         from: NodeIndex,
@@ -74,11 +77,11 @@ impl RoadGraphBuilder {
         seconds: f64,
     ) -> Result<(), TravelError> {
         for (field, value) in [("edge metres", metres), ("edge seconds", seconds)] {
-            if !(value.is_finite() && (0.0..=4.0e6).contains(&value)) {
+            if !(value.is_finite() && (0.0..=1.0e6).contains(&value)) {
                 return Err(TravelError::InvalidConfig {
                     field,
                     value,
-                    reason: "must be finite, >= 0 and at most 4,000,000",
+                    reason: "must be finite, >= 0 and at most 1,000,000",
                 });
             }
         }
@@ -95,7 +98,7 @@ impl RoadGraphBuilder {
             from,
             to,
             RoadEdge {
-                millis: (seconds * 1000.0).ceil() as u32,
+                millis: ((seconds * 1000.0).ceil() as u32).max(1),
                 decimetres: (metres * 10.0).round() as u32,
             },
         );

@@ -1,6 +1,13 @@
-//! One-to-many Dijkstra on the CSR adjacency, lexicographic on (milliseconds, decimetres): the
-//! fastest path, and among equally fast ones the shortest, so that the metres reported for a
-//! two-way road graph are symmetric too.
+//! One-to-many Dijkstra on the CSR adjacency: the fastest path, and among equally fast ones the
+//! shortest, so that the metres reported for a two-way road graph are symmetric too.
+//!
+//! The heap holds single `u64` keys, `millis << 32 | node`. That orders by time alone, yet the
+//! tie-break on length is exact: every edge takes at least 1 ms (a [`RoadGraphBuilder`]
+//! invariant), so every predecessor of a node on a fastest path is settled, with its final
+//! length, before the node itself. Path times are limited to `u32::MAX` ms (49.7 days); a
+//! longer path is not followed and flags [`Search::overflowed`].
+//!
+//! [`RoadGraphBuilder`]: super::RoadGraphBuilder
 
 use super::network::RoadNetwork;
 use std::cmp::Reverse;
@@ -25,27 +32,34 @@ impl PathCost {
     }
 }
 
+const UNSEEN: u32 = u32::MAX;
+
 /// Reusable scratch for searches on one network (one per thread).
 ///
-/// Invariant between runs: `cost[v]` and `settled[v]` are at their reset values for every `v`
-/// not in `touched`.
+/// Invariant between runs: `millis[v] == UNSEEN` and `!settled[v]` for every `v` not in
+/// `touched`.
 pub(crate) struct Search {
-    cost: Vec<PathCost>,
+    millis: Vec<u32>,
+    decimetres: Vec<u64>,
     settled: Vec<bool>,
     touched: Vec<u32>,
-    heap: BinaryHeap<Reverse<(PathCost, u32)>>,
-    /// The source of the last run, whose results are still in `cost`.
+    heap: BinaryHeap<Reverse<u64>>,
+    /// The source of the last run, whose results are still held.
     pub(crate) last_source: Option<u32>,
+    /// The last run dropped a path longer than `u32::MAX` ms.
+    pub(crate) overflowed: bool,
 }
 
 impl Search {
     pub(crate) fn new(n: usize) -> Self {
         Self {
-            cost: vec![PathCost::UNREACHED; n],
+            millis: vec![UNSEEN; n],
+            decimetres: vec![0; n],
             settled: vec![false; n],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
             last_source: None,
+            overflowed: false,
         }
     }
 
@@ -59,24 +73,24 @@ impl Search {
         distinct_targets: usize,
     ) {
         for &v in &self.touched {
-            self.cost[v as usize] = PathCost::UNREACHED;
+            self.millis[v as usize] = UNSEEN;
             self.settled[v as usize] = false;
         }
         self.touched.clear();
         self.heap.clear();
         self.last_source = Some(source);
+        self.overflowed = false;
 
-        let start = PathCost {
-            millis: 0,
-            decimetres: 0,
-        };
-        self.cost[source as usize] = start;
+        self.millis[source as usize] = 0;
+        self.decimetres[source as usize] = 0;
         self.touched.push(source);
-        self.heap.push(Reverse((start, source)));
+        self.heap.push(Reverse(u64::from(source)));
         let mut remaining = distinct_targets;
-        while let Some(Reverse((c, v))) = self.heap.pop() {
+        while let Some(Reverse(key)) = self.heap.pop() {
+            let v = key as u32;
             let vi = v as usize;
-            if self.settled[vi] || c != self.cost[vi] {
+            let t = (key >> 32) as u32;
+            if self.settled[vi] || t != self.millis[vi] {
                 continue;
             }
             self.settled[vi] = true;
@@ -86,20 +100,26 @@ impl Search {
                     break;
                 }
             }
+            let len = self.decimetres[vi];
             let (lo, hi) = (net.first_out[vi] as usize, net.first_out[vi + 1] as usize);
             for k in lo..hi {
                 let w = net.head[k];
-                let next = PathCost {
-                    millis: c.millis + u64::from(net.millis[k]),
-                    decimetres: c.decimetres + u64::from(net.decimetres[k]),
-                };
                 let wi = w as usize;
-                if next < self.cost[wi] {
-                    if !self.cost[wi].is_reached() {
+                let Some(nt) = t.checked_add(net.millis[k]).filter(|&x| x != UNSEEN) else {
+                    self.overflowed = true;
+                    continue;
+                };
+                let nl = len + u64::from(net.decimetres[k]);
+                let old = self.millis[wi];
+                if nt < old || (nt == old && nl < self.decimetres[wi] && !self.settled[wi]) {
+                    if old == UNSEEN {
                         self.touched.push(w);
                     }
-                    self.cost[wi] = next;
-                    self.heap.push(Reverse((next, w)));
+                    self.millis[wi] = nt;
+                    self.decimetres[wi] = nl;
+                    if nt < old {
+                        self.heap.push(Reverse(u64::from(nt) << 32 | u64::from(w)));
+                    }
                 }
             }
         }
@@ -107,8 +127,12 @@ impl Search {
 
     /// The cost to `v` found by the last run if `v` was settled, else `UNREACHED`.
     pub(crate) fn cost(&self, v: u32) -> PathCost {
-        if self.settled[v as usize] {
-            self.cost[v as usize]
+        let vi = v as usize;
+        if self.settled[vi] {
+            PathCost {
+                millis: u64::from(self.millis[vi]),
+                decimetres: self.decimetres[vi],
+            }
         } else {
             PathCost::UNREACHED
         }

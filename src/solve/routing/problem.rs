@@ -334,15 +334,19 @@ impl Problem {
                     ));
                 }
             }
+            // The windows that open by the deadline; the hull spans them, clipped by it.
             let deadline = job.deadline.unwrap_or(Time::MAX);
-            let hull = match (job.windows.first(), job.windows.last()) {
+            let usable: Vec<&TimeWindow> =
+                job.windows.iter().filter(|w| w.start <= deadline).collect();
+            let hull = match (usable.first(), usable.last()) {
                 (Some(first), Some(last)) => TimeWindow::new(first.start, last.end.min(deadline)),
-                _ => TimeWindow::new(Time::MIN, deadline),
+                _ if job.windows.is_empty() => TimeWindow::new(Time::MIN, deadline),
+                _ => TimeWindow::new(Time::MAX, Time::MIN),
             };
             if hull.start > hull.end {
                 return Err(invalid(f("deadline"), "closes before every window opens"));
             }
-            let usable = job.windows.iter().filter(|w| w.start <= deadline).count();
+            let usable = usable.len();
             hull_windows.push(hull);
             multi_window.push(usable > 1);
         }

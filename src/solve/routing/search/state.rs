@@ -88,6 +88,16 @@ impl State {
         }
     }
 
+    /// Does every route pass the exact schedule check? A safety net on the solutions the
+    /// search keeps as its best: the constant-time checks are meant to make it always true.
+    pub fn verified(&self, ctx: &Context) -> bool {
+        self.routes.iter().all(|r| {
+            r.is_empty()
+                || crate::solve::routing::schedule::schedule(ctx.problem, r.vehicle, &r.jobs)
+                    .is_ok()
+        })
+    }
+
     /// Takes the refresh work done so far, plus the cost of one copy of the state.
     pub fn collect_work(&mut self) -> u64 {
         let copy = 16 + 2 * self.routes.len() as u64 + self.route_of.len() as u64 / 2;

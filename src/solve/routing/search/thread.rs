@@ -108,7 +108,10 @@ impl<'c> SearchThread<'c> {
     fn fleet_step(&mut self) {
         let mean = self.mean_removed();
         let fleet = self.fleet.as_mut().expect("in the fleet phase");
-        if let Some(fewer) = fleet.step(self.ctx, &mut self.env, &self.best, mean) {
+        if let Some(fewer) = fleet
+            .step(self.ctx, &mut self.env, &self.best, mean)
+            .filter(|s| s.verified(self.ctx))
+        {
             let objective = fewer.objective(self.ctx);
             self.current = fewer.clone();
             self.current_objective = objective;
@@ -162,7 +165,7 @@ impl<'c> SearchThread<'c> {
             .annealing
             .accept(env, &objective, &self.current_objective, progress)
         {
-            if objective < self.best_objective {
+            if objective < self.best_objective && candidate.verified(ctx) {
                 self.best = candidate.clone();
                 self.best_objective = objective;
             }

@@ -7,6 +7,7 @@
 //! - [`solve`]: solvers on index-based problems (routing);
 //! - [`io`]: file formats (Solomon instances);
 //! - [`scenario`]: the Nanchang scenario: files, loading, and the seeded generator;
+//! - [`sim`]: discrete-event simulation of the service and staffing sweeps;
 //! - [`cli`]: the command line.
 #![forbid(unsafe_code)]
 
@@ -14,5 +15,6 @@ pub mod cli;
 pub mod domain;
 pub mod io;
 pub mod scenario;
+pub mod sim;
 pub mod solve;
 pub mod travel;

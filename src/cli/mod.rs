@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod scenario;
+pub mod simulate;
 pub mod solve;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +28,8 @@ enum Command {
     /// Generate or check a scenario (sites, devices, engineers, history).
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
+    /// Simulate the service over a horizon for a range of headcounts (staffing sweep).
+    Simulate(simulate::SimulateArgs),
 }
 
 /// Exit code for bad input (a malformed file, an invalid argument).
@@ -39,6 +42,7 @@ pub fn main() -> ExitCode {
         Command::Solve(args) => solve::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Scenario(cmd) => scenario::run(cmd),
+        Command::Simulate(args) => simulate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

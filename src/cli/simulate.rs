@@ -67,6 +67,9 @@ pub struct SimulateArgs {
     /// Target: share of inspections done in their window.
     #[arg(long, default_value_t = 0.98)]
     pub target_inspections: f64,
+    /// Multiplies every fault rate of the model (1: the scenario's rates).
+    #[arg(long)]
+    pub fault_rate_factor: Option<f64>,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -84,6 +87,9 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         None => SimConfig::default(),
     };
     sim_cfg.days = args.days;
+    if let Some(f) = args.fault_rate_factor {
+        sim_cfg.faults.rate_factor = f;
+    }
     let target = Target {
         level: crate::domain::fault::FaultLevel::try_from(args.target_level)
             .map_err(|e| anyhow::anyhow!("--target-level: {}", e.message))?,

@@ -104,15 +104,18 @@ fn draw(result: &SweepResult, svg: &mut String) -> Result<(), Box<dyn std::error
             chart.draw_series(DashedLineSeries::new(vec![(x0, y), (x1, y)], 6, 4, style))?;
             chart.draw_series(std::iter::once(Text::new(
                 label,
-                (x0 + 0.1, y + 0.3),
+                (x0 + 0.1, y + (100.5 - y0) * 0.015),
                 ("sans-serif", 12).into_font().color(&colour),
             )))?;
         }
-        for s in &series {
+        // Series side by side around each headcount, so that their intervals stay apart.
+        let spread = ((x1 - x0) / levels.len().max(1) as f64 * 0.06).min(0.25);
+        for (i, s) in series.iter().enumerate() {
             let colour = s.colour;
+            let dx = (i as f64 - 1.5) * spread;
             let points: Vec<(f64, Stat)> = levels
                 .iter()
-                .map(|l| (l.headcount as f64, (s.stat)(l, tl)))
+                .map(|l| (l.headcount as f64 + dx, (s.stat)(l, tl)))
                 .collect();
             chart
                 .draw_series(LineSeries::new(

@@ -16,7 +16,7 @@ use crate::domain::instant::Instant;
 use crate::domain::sla::SlaContext;
 use crate::domain::task::{TaskDetail, TaskKind};
 use crate::scenario::Scenario;
-use crate::travel::{AreaType, Geodesic, GeodesicConfig, TravelModel, TravelPoint};
+use crate::travel::{Geodesic, GeodesicConfig, TravelModel, TravelPoint};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -88,20 +88,16 @@ impl Base {
             .model
             .clone()
             .unwrap_or_else(|| scenario.fault_model().clone());
-        let area = |a: DomainArea| match a {
-            DomainArea::Urban => AreaType::Urban,
-            DomainArea::County => AreaType::County,
-        };
-        let mut points = Vec::new();
-        for sp in scenario.service_points() {
-            points.push((sp.location, area(sp.area_type)));
-        }
-        for s in scenario.sites() {
-            points.push((s.location, area(s.area_type)));
-        }
-        let points: Vec<TravelPoint> = points
-            .into_iter()
-            .map(|(p, a)| TravelPoint::new(p.lat(), p.lon(), a).expect("checked coordinates"))
+        let points: Vec<TravelPoint> = scenario
+            .service_points()
+            .iter()
+            .map(|sp| TravelPoint::from_place(sp.location, sp.area_type))
+            .chain(
+                scenario
+                    .sites()
+                    .iter()
+                    .map(|s| TravelPoint::from_place(s.location, s.area_type)),
+            )
             .collect();
         let model = Geodesic::new(GeodesicConfig::default()).expect("default config is valid");
         let matrix = model

@@ -25,7 +25,7 @@ use super::policy::{EngineerState, FaultInfo, Policy, RosterDay, SimTask, View};
 use super::rng::{Rng, lognormal_minutes, stream};
 use super::world::{DAY, Time, World};
 use crate::domain::fault::{Fault, FaultEvent, FaultEventKind};
-use crate::domain::ids::FaultId;
+use crate::domain::ids::{FaultId, TaskId};
 use crate::domain::sla::Milestone;
 use crate::domain::task::TaskKind;
 use chrono::{Datelike, Weekday};
@@ -122,6 +122,7 @@ pub fn run_replication(
         .iter()
         .enumerate()
         .map(|(i, c)| SimTask {
+            id: c.id.clone(),
             kind: c.kind,
             site: c.site,
             place: base.site_place[c.site],
@@ -304,6 +305,7 @@ impl Sim<'_> {
             .map(|d| d.minutes_since(base.epoch));
         let k = self.tasks.len();
         self.tasks.push(SimTask {
+            id: TaskId::new(format!("T-REP-{}", fault.id)).expect("fault ids are valid id text"),
             kind: TaskKind::FaultRepair,
             site: dev.site,
             place: base.site_place[dev.site],

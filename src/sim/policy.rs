@@ -15,6 +15,7 @@ use super::config::PolicyKind;
 use super::world::{Loc, Time, World};
 use crate::domain::family::DeviceFamily;
 use crate::domain::fault::FaultLevel;
+use crate::domain::ids::TaskId;
 use crate::domain::task::TaskKind;
 
 /// What an engineer works on one simulated day, as minutes from the epoch.
@@ -41,6 +42,9 @@ pub struct FaultInfo {
 /// A task the simulation knows: a cadence task or a fault repair.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimTask {
+    /// The domain's task id: the cadence engine's for cadence tasks, `T-REP-<fault>` for
+    /// repairs (the ids the day planner uses).
+    pub id: TaskId,
     pub kind: TaskKind,
     pub site: usize,
     pub place: Loc,

@@ -12,6 +12,7 @@ use crate::domain::engineer::Engineer;
 use crate::domain::family::DeviceFamily;
 use crate::domain::fault_model::FaultModel;
 use crate::domain::geo::AreaType as DomainArea;
+use crate::domain::ids::TaskId;
 use crate::domain::instant::Instant;
 use crate::domain::sla::SlaContext;
 use crate::domain::task::{TaskDetail, TaskKind};
@@ -31,6 +32,9 @@ pub const DAY: Time = 1440;
 /// A cadence task (inspection or on-site callback) due in the horizon.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CadenceTask {
+    /// The cadence engine's task id (`T-INSP-<device>-<due>`, `T-OCB-<site>-<due>`), the
+    /// same the day planner gives the slot.
+    pub id: TaskId,
     pub kind: TaskKind,
     pub site: usize,
     /// The device for inspections.
@@ -142,6 +146,7 @@ impl Base {
                     _ => return None,
                 };
                 Some(CadenceTask {
+                    id: t.id.clone(),
                     kind: t.kind(),
                     site: site_index[&t.site],
                     device,

@@ -237,6 +237,7 @@ impl Sim<'_> {
         let today: Vec<RosterDay> = (0..self.states.len())
             .map(|e| self.roster_of(day, e))
             .collect();
+        let done: Vec<bool> = self.state.iter().map(|s| *s == State::Done).collect();
         let view = View {
             world: self.world,
             now,
@@ -245,6 +246,7 @@ impl Sim<'_> {
             open: &open,
             engineers: &self.states,
             roster: &today,
+            done: &done,
         };
         f(&view)
     }

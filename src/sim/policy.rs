@@ -93,6 +93,8 @@ pub struct View<'a> {
     pub engineers: &'a [EngineerState],
     /// Today's roster, per engineer.
     pub roster: &'a [RosterDay],
+    /// Per task: done (a cadence task also when a visit satisfied it).
+    pub done: &'a [bool],
 }
 
 /// New routes: `(engineer, route)`; engineers not listed keep theirs.
@@ -113,8 +115,10 @@ pub trait Policy: Send + Sync {
     fn insert_fault(&self, view: &View, task: usize) -> RouteChanges;
 }
 
-/// The policy of a kind.
-pub fn policy_for(kind: PolicyKind) -> Box<dyn Policy> {
+/// The policy of a kind for one world (a headcount): a planner may prepare what it needs
+/// per world (its own planning context with these engineers) once, for every replication.
+pub fn policy_for(kind: PolicyKind, world: &World) -> Box<dyn Policy> {
+    let _ = world;
     match kind {
         PolicyKind::Baseline => Box::new(Baseline::default()),
     }

@@ -10,7 +10,7 @@ use super::arrivals::{Arrival, arrivals};
 use super::config::{SimConfigError, SweepParams};
 use super::engine::run_replication;
 use super::metrics::RepSummary;
-use super::policy::policy_for;
+use super::policy::{Policy, policy_for};
 use super::rng::replication_seed;
 use super::world::{Base, World};
 use crate::domain::DomainConfig;
@@ -135,7 +135,6 @@ pub fn run_sweep(
         cfg.domain.clone(),
         p.sim.clone(),
     ));
-    let policy = policy_for(p.policy);
     let seeds: Vec<u64> = (0..p.reps).map(|r| replication_seed(p.seed, r)).collect();
     let arrivals: Vec<Vec<Arrival>> = seeds.par_iter().map(|&s| arrivals(&base, s)).collect();
     let worlds: Vec<World> = p
@@ -143,6 +142,7 @@ pub fn run_sweep(
         .iter()
         .map(|&h| World::new(base.clone(), h))
         .collect();
+    let policies: Vec<Box<dyn Policy>> = worlds.iter().map(|w| policy_for(p.policy, w)).collect();
     let total = cfg.total_units();
     let done = AtomicU64::new(0);
     // Largest headcounts first: the longest jobs start early, the tail stays short.
@@ -163,8 +163,15 @@ pub fn run_sweep(
                 let now = done.fetch_add(units, Ordering::Relaxed) + units;
                 progress(now, total);
             };
-            run_replication(world, &*policy, seeds[r], &arrivals[r], &mut on_day, cancel)
-                .map(|o| o.summary(&p.target, &p.sim.cost))
+            run_replication(
+                world,
+                &*policies[l],
+                seeds[r],
+                &arrivals[r],
+                &mut on_day,
+                cancel,
+            )
+            .map(|o| o.summary(&p.target, &p.sim.cost))
         })
         .collect();
     let mut per_level: Vec<Vec<Option<RepSummary>>> = vec![vec![None; seeds.len()]; worlds.len()];
@@ -203,7 +210,9 @@ pub fn run_sweep(
         })
         .collect();
     SweepResult {
-        policy: policy.name().to_string(),
+        policy: policies
+            .first()
+            .map_or_else(|| format!("{:?}", p.policy), |x| x.name().to_string()),
         params: p.clone(),
         smallest_meeting_target: levels.iter().find(|l| l.meets_target).map(|l| l.headcount),
         levels,

@@ -15,7 +15,7 @@ const MON_1000: i64 = 600;
 const DAY: i64 = 1440;
 
 fn run(world: &World, arrivals: &[Arrival]) -> RepOutcome {
-    let policy = policy_for(PolicyKind::Baseline);
+    let policy = policy_for(PolicyKind::Baseline, world);
     run_replication(
         world,
         &*policy,

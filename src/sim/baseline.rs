@@ -129,7 +129,7 @@ impl Policy for Baseline {
         "baseline"
     }
 
-    fn roster(&self, world: &World, first: i64, days: u32) -> Vec<Vec<RosterDay>> {
+    fn roster(&mut self, world: &World, first: i64, days: u32) -> Vec<Vec<RosterDay>> {
         let base = &world.base;
         let n_districts = base.scenario.service_points().len();
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); n_districts];
@@ -172,7 +172,7 @@ impl Policy for Baseline {
             .collect()
     }
 
-    fn plan_day(&self, view: &View) -> RouteChanges {
+    fn plan_day(&mut self, view: &View) -> RouteChanges {
         let world = view.world;
         let tasks = view.tasks;
         let n = view.engineers.len();
@@ -253,7 +253,7 @@ impl Policy for Baseline {
             .collect()
     }
 
-    fn insert_fault(&self, view: &View, k: usize) -> RouteChanges {
+    fn insert_fault(&mut self, view: &View, k: usize) -> RouteChanges {
         let world = view.world;
         let tasks = view.tasks;
         let task = &tasks[k];

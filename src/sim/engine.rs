@@ -21,7 +21,9 @@
 
 use super::arrivals::Arrival;
 use super::metrics::{EngineerOutcome, FaultOutcome, RepOutcome};
-use super::policy::{EngineerState, FaultInfo, Policy, RosterDay, SimTask, View};
+use super::policy::{
+    EngineerState, FaultInfo, Policy, Progress, ProgressKind, RosterDay, SimTask, View,
+};
 use super::rng::{Rng, lognormal_minutes, stream};
 use super::world::{DAY, Time, World};
 use crate::domain::fault::{Fault, FaultEvent, FaultEventKind};
@@ -37,6 +39,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 enum Ev {
     Day(i64),
     Fault(usize),
+    /// A progress report of (engineer, task) that happens at its time: arrived or started.
+    Report(usize, usize, bool),
     Free(usize, u64),
 }
 
@@ -82,7 +86,6 @@ struct FaultLog {
 
 struct Sim<'a> {
     world: &'a World,
-    policy: &'a dyn Policy,
     seed: u64,
     arrivals: &'a [Arrival],
     end: Time,
@@ -110,7 +113,7 @@ struct Sim<'a> {
 /// simulated day.
 pub fn run_replication(
     world: &World,
-    policy: &dyn Policy,
+    policy: &mut dyn Policy,
     seed: u64,
     arrivals: &[Arrival],
     on_day: &mut dyn FnMut(),
@@ -145,7 +148,6 @@ pub fn run_replication(
     let n = world.engineers.len();
     let mut sim = Sim {
         world,
-        policy,
         seed,
         arrivals,
         end: i64::from(base.days) * DAY,
@@ -204,12 +206,22 @@ pub fn run_replication(
                 if cancel.load(Ordering::Relaxed) {
                     return None;
                 }
-                sim.day_start(d);
+                sim.day_start(d, policy);
             }
-            Ev::Fault(i) => sim.fault_arrives(i, t),
+            Ev::Fault(i) => sim.fault_arrives(i, t, policy),
+            Ev::Report(e, k, started) => policy.progress(&Progress {
+                engineer: e,
+                task: k,
+                kind: if started {
+                    ProgressKind::Started
+                } else {
+                    ProgressKind::Arrived
+                },
+                at: t,
+            }),
             Ev::Free(e, epoch) => {
                 if sim.engs[e].epoch == epoch {
-                    sim.engineer_free(e, t);
+                    sim.engineer_free(e, t, policy);
                 }
             }
         }
@@ -251,11 +263,11 @@ impl Sim<'_> {
         f(&view)
     }
 
-    fn day_start(&mut self, d: i64) {
+    fn day_start(&mut self, d: i64, policy: &mut dyn Policy) {
         let base = &self.world.base;
         if d as usize >= self.roster.len() {
             let days = (i64::from(base.days) - d).min(7) as u32;
-            let mut r = self.policy.roster(self.world, d, days);
+            let mut r = policy.roster(self.world, d, days);
             r.resize(days as usize, vec![RosterDay::default(); self.states.len()]);
             self.roster.extend(r);
         }
@@ -276,11 +288,11 @@ impl Sim<'_> {
             }
         }
         let now = d * DAY;
-        let changes = self.view_and(now, |v| self.policy.plan_day(v));
+        let changes = self.view_and(now, |v| policy.plan_day(v));
         self.apply(changes, now);
     }
 
-    fn fault_arrives(&mut self, i: usize, t: Time) {
+    fn fault_arrives(&mut self, i: usize, t: Time, policy: &mut dyn Policy) {
         let a = &self.arrivals[i];
         let base = &self.world.base;
         let mut log = FaultLog {
@@ -328,7 +340,7 @@ impl Sim<'_> {
         self.open.insert(k);
         log.task = Some(k);
         self.faults.push(log);
-        let changes = self.view_and(t, |v| self.policy.insert_fault(v, k));
+        let changes = self.view_and(t, |v| policy.insert_fault(v, k));
         self.apply(changes, t);
     }
 
@@ -393,9 +405,17 @@ impl Sim<'_> {
         }
     }
 
-    fn engineer_free(&mut self, e: usize, t: Time) {
+    fn engineer_free(&mut self, e: usize, t: Time, policy: &mut dyn Policy) {
         if let Some(Activity::Visit { task, ok }) = self.engs[e].busy.take() {
             self.complete(e, task, ok, t);
+            if ok {
+                policy.progress(&Progress {
+                    engineer: e,
+                    task,
+                    kind: ProgressKind::Done,
+                    at: t,
+                });
+            }
         }
         let base = &self.world.base;
         let home = self.world.home[e];
@@ -461,6 +481,12 @@ impl Sim<'_> {
                 }
             }
             self.states[e].route.remove(0);
+            policy.progress(&Progress {
+                engineer: e,
+                task: k,
+                kind: ProgressKind::Departed,
+                at: t,
+            });
             self.depart(e, k, t);
             return;
         }
@@ -483,21 +509,25 @@ impl Sim<'_> {
         };
         let mut svc_rng = stream(self.seed, "service", key);
         let service = lognormal_minutes(&mut svc_rng, task.service, sigma.service_sigma);
-        let (finish, ok) = match task.fault {
+        let (start, finish, ok) = match task.fault {
             Some(f) => {
                 let log = &mut self.faults[f.index];
                 log.dispatched.get_or_insert(t);
                 log.arrived = Some(arrive);
                 log.resolved = Some(arrive + service);
-                (arrive + service, true)
+                (arrive, arrive + service, true)
             }
             None => {
                 match base.window_start(task.site, arrive.div_euclid(DAY), arrive, task.service) {
-                    Some(start) => (start + service, true),
-                    None => (arrive, false),
+                    Some(start) => (start, start + service, true),
+                    None => (arrive, arrive, false),
                 }
             }
         };
+        self.push(arrive, Ev::Report(e, k, false));
+        if ok {
+            self.push(start, Ev::Report(e, k, true));
+        }
         self.state[k] = State::InProgress;
         self.account(e, t, finish);
         self.states[e].at = task.place;

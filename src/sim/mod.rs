@@ -34,5 +34,5 @@ pub use config::{
     CostConfig, FaultsConfig, NoiseConfig, PolicyKind, SimConfig, SimConfigError, SweepParams,
     Target, parse_staff_range,
 };
-pub use policy::{Policy, default_policy};
+pub use policy::{Policy, PolicyMaker, default_policy};
 pub use sweep::{LevelResult, Stat, SweepConfig, SweepResult, run_sweep};

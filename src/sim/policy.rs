@@ -7,8 +7,11 @@
 //! started is finished). The simulation checks each departure against the roster and the
 //! site's opening hours, and puts tasks that cannot be done back among the open ones.
 //!
-//! [`default_policy`] is the policy the command line and the sweep use: wiring another
-//! planner is this file only.
+//! A [`PolicyMaker`] prepares a policy once per headcount (a planner builds its planning
+//! context with those engineers) and starts one [`Policy`] per replication, which may keep
+//! state (the day's plan) and hears every progress report ([`Progress`]: departed, arrived,
+//! started, done) as it happens. [`default_policy`] is the policy the command line and the
+//! sweep use: wiring another planner is this file only.
 
 use super::baseline::Baseline;
 use super::config::PolicyKind;
@@ -100,24 +103,64 @@ pub struct View<'a> {
 /// New routes: `(engineer, route)`; engineers not listed keep theirs.
 pub type RouteChanges = Vec<(usize, Vec<usize>)>;
 
-/// A planner the simulation runs. Implementations must be deterministic.
-pub trait Policy: Send + Sync {
+/// What an engineer reports while she works (the simulation calls [`Policy::progress`]
+/// when it happens).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ProgressKind {
+    /// Set off towards the task's site.
+    Departed,
+    Arrived,
+    Started,
+    Done,
+}
+
+/// One progress report.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub engineer: usize,
+    pub task: usize,
+    pub kind: ProgressKind,
+    pub at: Time,
+}
+
+/// A planner the simulation runs, one instance per replication (it may keep the day's plan
+/// between calls). Implementations must be deterministic.
+pub trait Policy: Send {
     fn name(&self) -> &str;
 
     /// The roster of `days` days from day `first`: `[day][engineer]`.
-    fn roster(&self, world: &World, first: i64, days: u32) -> Vec<Vec<RosterDay>>;
+    fn roster(&mut self, world: &World, first: i64, days: u32) -> Vec<Vec<RosterDay>>;
 
     /// The day plan, called at local midnight of each day: new routes for the day.
-    fn plan_day(&self, view: &View) -> RouteChanges;
+    fn plan_day(&mut self, view: &View) -> RouteChanges;
 
     /// A fault repair task `task` has just arrived (it is among `view.open`): where it goes.
     /// Leaving it open is allowed; the next day plan sees it again.
-    fn insert_fault(&self, view: &View, task: usize) -> RouteChanges;
+    fn insert_fault(&mut self, view: &View, task: usize) -> RouteChanges;
+
+    /// An engineer's progress report, as it happens.
+    fn progress(&mut self, _report: &Progress) {}
 }
 
-/// The policy of a kind for one world (a headcount): a planner may prepare what it needs
-/// per world (its own planning context with these engineers) once, for every replication.
-pub fn policy_for(kind: PolicyKind, world: &World) -> Box<dyn Policy> {
+/// Prepares a policy once per world (a headcount: a planner builds its planning context
+/// with these engineers here) and starts one [`Policy`] per replication.
+pub trait PolicyMaker: Send + Sync {
+    fn name(&self) -> &str;
+    fn start(&self) -> Box<dyn Policy>;
+}
+
+impl PolicyMaker for Baseline {
+    fn name(&self) -> &str {
+        "baseline"
+    }
+
+    fn start(&self) -> Box<dyn Policy> {
+        Box::new(self.clone())
+    }
+}
+
+/// The policy of a kind for one world.
+pub fn policy_for(kind: PolicyKind, world: &World) -> Box<dyn PolicyMaker> {
     let _ = world;
     match kind {
         PolicyKind::Baseline => Box::new(Baseline::default()),

@@ -10,7 +10,7 @@ use super::arrivals::{Arrival, arrivals};
 use super::config::{SimConfigError, SweepParams};
 use super::engine::run_replication;
 use super::metrics::RepSummary;
-use super::policy::{Policy, policy_for};
+use super::policy::{PolicyMaker, policy_for};
 use super::rng::replication_seed;
 use super::world::{Base, World};
 use crate::domain::DomainConfig;
@@ -142,7 +142,8 @@ pub fn run_sweep(
         .iter()
         .map(|&h| World::new(base.clone(), h))
         .collect();
-    let policies: Vec<Box<dyn Policy>> = worlds.iter().map(|w| policy_for(p.policy, w)).collect();
+    let policies: Vec<Box<dyn PolicyMaker>> =
+        worlds.iter().map(|w| policy_for(p.policy, w)).collect();
     let total = cfg.total_units();
     let done = AtomicU64::new(0);
     // Largest headcounts first: the longest jobs start early, the tail stays short.
@@ -163,9 +164,10 @@ pub fn run_sweep(
                 let now = done.fetch_add(units, Ordering::Relaxed) + units;
                 progress(now, total);
             };
+            let mut policy = policies[l].start();
             run_replication(
                 world,
-                &*policies[l],
+                &mut *policy,
                 seeds[r],
                 &arrivals[r],
                 &mut on_day,

@@ -15,10 +15,10 @@ const MON_1000: i64 = 600;
 const DAY: i64 = 1440;
 
 fn run(world: &World, arrivals: &[Arrival]) -> RepOutcome {
-    let policy = policy_for(PolicyKind::Baseline, world);
+    let mut policy = policy_for(PolicyKind::Baseline, world).start();
     run_replication(
         world,
-        &*policy,
+        &mut *policy,
         7,
         arrivals,
         &mut || {},

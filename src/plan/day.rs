@@ -65,7 +65,7 @@ pub fn crews_on(ctx: &PlanningContext, date: NaiveDate, inputs: &DayInputs) -> V
 }
 
 /// Why a visit cannot be planned at all, before any search.
-fn prediagnose(crews: &[Crew], spec: &JobSpec) -> Option<(ReasonCode, String)> {
+pub(super) fn prediagnose(crews: &[Crew], spec: &JobSpec) -> Option<(ReasonCode, String)> {
     let t = &spec.task;
     if spec.windows.is_empty() {
         return Some((
@@ -111,7 +111,7 @@ fn prediagnose(crews: &[Crew], spec: &JobSpec) -> Option<(ReasonCode, String)> {
     None
 }
 
-fn reason_of(cause: Cause) -> (ReasonCode, &'static str) {
+pub(super) fn reason_of(cause: Cause) -> (ReasonCode, &'static str) {
     match cause {
         Cause::Skill => (
             ReasonCode::SkillMissing,

@@ -4,20 +4,25 @@
 
 mod assemble;
 mod build;
+pub mod check;
 mod clock;
 mod context;
 mod day;
 mod desk;
+pub mod diff;
 mod error;
 mod inputs;
 mod kpis;
 mod model;
+pub mod replan;
 mod settings;
 mod tasks;
 
+pub use check::{Violation, ViolationCode, check, check_replan};
 pub use clock::DayClock;
 pub use context::PlanningContext;
 pub use day::plan_day;
+pub use diff::{Change, PlanDiff, diff};
 pub use error::PlanError;
 pub use inputs::{DayInputs, FaultInput, PlanRequest, ProgressEvent, RosterAssignment};
 pub use kpis::refresh as refresh_kpis;

@@ -1,6 +1,8 @@
-//! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan scenario`.
+//! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan plan`,
+//! `fieldplan scenario`.
 
 pub mod bench;
+pub mod plan;
 pub mod scenario;
 pub mod simulate;
 pub mod solve;
@@ -25,6 +27,8 @@ enum Command {
     Solve(solve::SolveArgs),
     /// Solve a directory of benchmark instances and compare with best-known values.
     Bench(bench::BenchArgs),
+    /// Plan one day of a scenario: routes, desk calls, unassigned tasks, KPIs.
+    Plan(plan::PlanArgs),
     /// Generate or check a scenario (sites, devices, engineers, history).
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
@@ -41,6 +45,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Scenario(cmd) => scenario::run(cmd),
         Command::Simulate(args) => simulate::run(args),
     };

@@ -17,12 +17,15 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 pub enum PolicyArg {
     /// Greedy dispatcher: nearest available skilled engineer, cheapest insertion.
     Baseline,
+    /// The real day planner and urgent re-planner (the default).
+    Planner,
 }
 
 impl From<PolicyArg> for PolicyKind {
     fn from(p: PolicyArg) -> Self {
         match p {
             PolicyArg::Baseline => PolicyKind::Baseline,
+            PolicyArg::Planner => PolicyKind::Planner,
         }
     }
 }
@@ -70,6 +73,9 @@ pub struct SimulateArgs {
     /// Multiplies every fault rate of the model (1: the scenario's rates).
     #[arg(long)]
     pub fault_rate_factor: Option<f64>,
+    /// Work budget of each day plan's search (deterministic; 100M is about 1 s).
+    #[arg(long, default_value_t = crate::sim::config::DEFAULT_PLAN_WORK)]
+    pub plan_work: u64,
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -107,6 +113,7 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         policy: args
             .policy
             .map_or_else(sim::default_policy, PolicyKind::from),
+        plan_work: args.plan_work,
     };
     params.check()?;
     let scenario = Scenario::load(&args.scenario)

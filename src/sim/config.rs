@@ -223,8 +223,17 @@ impl Target {
 #[serde(rename_all = "camelCase")]
 pub enum PolicyKind {
     /// The simple greedy baseline (nearest available skilled engineer).
-    #[default]
     Baseline,
+    /// The real planner: day plans by `plan::plan_day`, faults by `plan::replan`.
+    #[default]
+    Planner,
+}
+
+/// Work budget of each day plan's search (deterministic; see `SolverConfig::max_work`).
+pub const DEFAULT_PLAN_WORK: u64 = 2_000_000;
+
+fn default_plan_work() -> u64 {
+    DEFAULT_PLAN_WORK
 }
 
 /// The parameters of a sweep: headcounts x replications.
@@ -243,6 +252,9 @@ pub struct SweepParams {
     pub target: Target,
     #[serde(default)]
     pub policy: PolicyKind,
+    /// Work budget of each day plan's search ([`PolicyKind::Planner`]).
+    #[serde(default = "default_plan_work")]
+    pub plan_work: u64,
 }
 
 impl SweepParams {

@@ -23,6 +23,7 @@ pub mod chart;
 pub mod config;
 pub mod engine;
 pub mod metrics;
+pub mod planner;
 pub mod policy;
 pub mod rng;
 pub mod staffing;

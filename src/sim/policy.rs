@@ -15,6 +15,7 @@
 
 use super::baseline::Baseline;
 use super::config::PolicyKind;
+use super::planner::PlannerMaker;
 use super::world::{Loc, Time, World};
 use crate::domain::family::DeviceFamily;
 use crate::domain::fault::FaultLevel;
@@ -159,15 +160,22 @@ impl PolicyMaker for Baseline {
     }
 }
 
-/// The policy of a kind for one world.
-pub fn policy_for(kind: PolicyKind, world: &World) -> Box<dyn PolicyMaker> {
-    let _ = world;
+/// The policy of a kind for one world; `plan_work` is the day planner's work budget.
+/// Falls back to the baseline (and says so in its name) if the planner cannot be set up.
+pub fn policy_for(kind: PolicyKind, world: &World, plan_work: u64) -> Box<dyn PolicyMaker> {
     match kind {
         PolicyKind::Baseline => Box::new(Baseline::default()),
+        PolicyKind::Planner => match PlannerMaker::new(world, plan_work) {
+            Ok(p) => Box::new(p),
+            Err(e) => {
+                eprintln!("warning: the planner cannot run ({e}); using the baseline");
+                Box::new(Baseline::default())
+            }
+        },
     }
 }
 
-/// The policy the command line uses by default.
+/// The policy the command line and the API use by default: the real planner.
 pub fn default_policy() -> PolicyKind {
-    PolicyKind::Baseline
+    PolicyKind::Planner
 }

@@ -142,8 +142,10 @@ pub fn run_sweep(
         .iter()
         .map(|&h| World::new(base.clone(), h))
         .collect();
-    let policies: Vec<Box<dyn PolicyMaker>> =
-        worlds.iter().map(|w| policy_for(p.policy, w)).collect();
+    let policies: Vec<Box<dyn PolicyMaker>> = worlds
+        .iter()
+        .map(|w| policy_for(p.policy, w, p.plan_work))
+        .collect();
     let total = cfg.total_units();
     let done = AtomicU64::new(0);
     // Largest headcounts first: the longest jobs start early, the tail stays short.

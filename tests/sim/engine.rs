@@ -15,7 +15,7 @@ const MON_1000: i64 = 600;
 const DAY: i64 = 1440;
 
 fn run(world: &World, arrivals: &[Arrival]) -> RepOutcome {
-    let mut policy = policy_for(PolicyKind::Baseline, world).start();
+    let mut policy = policy_for(PolicyKind::Baseline, world, 0).start();
     run_replication(
         world,
         &mut *policy,

@@ -3,8 +3,8 @@
 use crate::support::nanchang;
 use fieldplan::sim::staffing::select_engineers;
 use fieldplan::sim::{
-    SimConfig, SweepConfig, SweepParams, SweepResult, Target, chart_svg, parse_staff_range,
-    run_sweep,
+    PolicyKind, SimConfig, SweepConfig, SweepParams, SweepResult, Target, chart_svg,
+    parse_staff_range, run_sweep,
 };
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -20,7 +20,8 @@ fn params(staff: Vec<usize>, reps: u32, seed: u64, days: u32) -> SweepParams {
             ..SimConfig::default()
         },
         target: Target::default(),
-        policy: Default::default(),
+        policy: PolicyKind::Baseline,
+        plan_work: fieldplan::sim::config::DEFAULT_PLAN_WORK,
     }
 }
 

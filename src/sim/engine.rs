@@ -13,7 +13,8 @@
 //! has opened (the cadence engine's rule).
 //!
 //! The SLA's dispatch milestone (派工) is the first assignment of the fault to an engineer;
-//! solution and resolution are the end of the repair visit (or of the remote fix). A remote
+//! a solution is given on arrival on site (as the day planner reads the SLA); resolution is
+//! the end of the repair visit (or of the remote fix). A remote
 //! fix needs no engineer.
 //!
 //! Everything random comes from the replication's seed: arrivals, service noise per task,
@@ -644,6 +645,9 @@ impl Sim<'_> {
                 };
                 add(FaultEventKind::Dispatched, log.assigned.or(log.dispatched));
                 add(FaultEventKind::Arrived, log.arrived);
+                // On site the engineer gives a solution (a fix plan, a workaround, a loan
+                // machine), as the day planner reads the SLA.
+                add(FaultEventKind::SolutionGiven, log.arrived);
                 add(FaultEventKind::Resolved, log.resolved);
                 events.retain(|ev| ev.at <= as_of);
                 events.sort_by_key(|ev| ev.at);

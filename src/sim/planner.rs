@@ -254,17 +254,21 @@ impl Policy for Planner {
         };
         let faults_cfg = &view.world.base.sim.faults;
         let urgent = faults_cfg.call_out_levels.contains(&f.level);
+        let on_shift_now = view.roster.iter().any(|r| {
+            r.shift
+                .is_some_and(|(s, end)| s <= view.now && view.now < end)
+        });
         let shift_left = view
             .roster
             .iter()
             .any(|r| r.shift.is_some_and(|(_, end)| end > view.now));
+        // Nights (before the first shift or after the last): urgent faults go to the on-call
+        // engineer, the others wait for the day's shifts; the day planner has no call-outs.
+        if urgent && !on_shift_now {
+            return self.baseline.insert_fault(view, k);
+        }
         let (Some(plan), true) = (&self.plan, shift_left) else {
-            // No plan or no shift left today: the on-call rota (urgent) or tomorrow's plan.
-            return if urgent {
-                self.baseline.insert_fault(view, k)
-            } else {
-                Vec::new()
-            };
+            return Vec::new();
         };
         let Some(input) = self.fault_input(view, k) else {
             return Vec::new();

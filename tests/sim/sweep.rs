@@ -190,3 +190,24 @@ fn cli_writes_results_csv_and_chart() {
     assert!(svg.contains("<svg"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn real_planner_policy_is_deterministic_and_serves_faults() {
+    let mut p = params(vec![10], 1, 2, 10);
+    p.policy = PolicyKind::Planner;
+    let a = sweep(p.clone());
+    let b = sweep(p);
+    assert_eq!(
+        a.policy, "planner",
+        "the planner sets up on a staffed scenario"
+    );
+    assert_eq!(
+        a.levels, b.levels,
+        "fixed work budgets: same seed, same answer"
+    );
+    let rep = &a.levels[0].replications[0];
+    let faults: u32 = rep.faults.iter().sum();
+    assert!(faults > 0);
+    assert!(rep.on_site.iter().any(|s| *s > 0.0), "{rep:?}");
+    assert!(rep.inspections > 0.5, "{rep:?}");
+}

@@ -1,6 +1,7 @@
 //! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan scenario`.
 
 pub mod bench;
+pub mod roster;
 pub mod scenario;
 pub mod solve;
 
@@ -27,6 +28,8 @@ enum Command {
     /// Generate or check a scenario (sites, devices, engineers, history).
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
+    /// Build the multi-day roster of inspections and callbacks; print KPIs and timings.
+    Roster(roster::RosterArgs),
 }
 
 /// Exit code for bad input (a malformed file, an invalid argument).
@@ -39,6 +42,7 @@ pub fn main() -> ExitCode {
         Command::Solve(args) => solve::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Scenario(cmd) => scenario::run(cmd),
+        Command::Roster(args) => roster::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

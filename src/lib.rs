@@ -6,12 +6,14 @@
 //! - [`domain`]: sites, devices, engineers, tasks, cadence and SLA rules (no I/O);
 //! - [`solve`]: solvers on index-based problems (routing);
 //! - [`io`]: file formats (Solomon instances);
+//! - [`export`]: iCalendar and CSV feeds of a roster;
 //! - [`scenario`]: the Nanchang scenario: files, loading, and the seeded generator;
 //! - [`cli`]: the command line.
 #![forbid(unsafe_code)]
 
 pub mod cli;
 pub mod domain;
+pub mod export;
 pub mod io;
 pub mod scenario;
 pub mod solve;

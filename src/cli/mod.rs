@@ -1,6 +1,7 @@
 //! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan scenario`.
 
 pub mod bench;
+pub mod export;
 pub mod roster;
 pub mod scenario;
 pub mod solve;
@@ -30,6 +31,9 @@ enum Command {
     Scenario(scenario::ScenarioCommand),
     /// Build the multi-day roster of inspections and callbacks; print KPIs and timings.
     Roster(roster::RosterArgs),
+    /// Export a roster: iCalendar per engineer, CSV of every visit.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
 }
 
 /// Exit code for bad input (a malformed file, an invalid argument).
@@ -43,6 +47,7 @@ pub fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Scenario(cmd) => scenario::run(cmd),
         Command::Roster(args) => roster::run(args),
+        Command::Export(cmd) => export::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -80,7 +80,8 @@ pub fn run(args: RosterArgs) -> anyhow::Result<()> {
         seed: args.seed,
         version: args.version,
     };
-    let roster = build_roster(&req)?;
+    let mut roster = build_roster(&req)?;
+    roster.published_at = Some(chrono::Utc::now());
     let k = &roster.kpis;
     let m = &roster.model;
     let t = &roster.timings;

@@ -266,6 +266,7 @@ pub fn assemble(
     RosterRun {
         roster: Roster {
             version: req.version,
+            published_at: None,
             horizon: req.horizon,
             seed: req.seed,
             days,

@@ -21,6 +21,9 @@ use std::collections::BTreeMap;
 #[serde(rename_all = "camelCase")]
 pub struct Roster {
     pub version: u32,
+    /// When it was published (the calendars' DTSTAMP); `None` until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
     pub horizon: DateRange,
     pub seed: u64,
     pub days: Vec<EngineerDay>,

@@ -63,6 +63,11 @@ impl Default for LunchConfig {
 pub struct ModelConfig {
     /// Candidate engineer-days kept per task (the cheapest ones around their seeds).
     pub candidates_per_task: usize,
+    /// Days per block of the decomposition: one LP per district and block (a task is in the
+    /// block holding the middle of its window).
+    pub block_days: u32,
+    /// Wall-clock cap of one LP, seconds; past it the rounding works from the costs alone.
+    pub lp_time_limit_seconds: f64,
     /// Assignment rounds: each after the first moves every seed to the medoid of its day.
     pub seed_rounds: usize,
     /// Cost of one minute of an engineer's work away from their fair share.
@@ -83,6 +88,8 @@ impl Default for ModelConfig {
     fn default() -> Self {
         Self {
             candidates_per_task: 10,
+            block_days: 7,
+            lp_time_limit_seconds: 10.0,
             seed_rounds: 2,
             fairness_per_minute: 100.0,
             late_per_day: 20_000.0,

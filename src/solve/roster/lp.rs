@@ -12,7 +12,9 @@
 use super::config::ModelConfig;
 use super::problem::AssignProblem;
 use super::seeds::Candidate;
-use good_lp::{Expression, ProblemVariables, Solution, SolverModel, Variable, variable};
+use good_lp::{
+    Expression, ProblemVariables, Solution, SolverModel, Variable, WithTimeLimit, variable,
+};
 use std::collections::BTreeMap;
 
 /// Size of one LP.
@@ -115,7 +117,10 @@ pub fn solve_pool(
         fair_rows.push(row.eq(target));
     }
     size.constraints = task_rows.len() + bin_rows.len() + fair_rows.len();
-    let mut model = vars.minimise(objective).using(solver);
+    let mut model = vars
+        .minimise(objective)
+        .using(solver)
+        .with_time_limit(cfg.lp_time_limit_seconds);
     for row in task_rows {
         model.add_constraint(row.eq(1.0));
     }

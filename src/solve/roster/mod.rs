@@ -108,6 +108,7 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         tasks: p.tasks.len(),
         engineer_days: p.bins.len(),
         pools: p.pool_homes.len(),
+        blocks: (p.days as usize).div_ceil(cfg.model.block_days.max(1) as usize),
         backend: backend().to_string(),
         ..ModelStats::default()
     };
@@ -116,9 +117,10 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
     // Assignment: seeds, candidates, LP per pool, rounding, repair; rounds move the seeds.
     let index = seeds::BinIndex::new(p);
     let t0 = Instant::now();
-    let pools: Vec<Option<usize>> = (0..p.tasks.len())
+    let block_days = cfg.model.block_days.max(1) as problem::Day;
+    let pools: Vec<Option<(usize, usize)>> = (0..p.tasks.len())
         .into_par_iter()
-        .map(|t| seeds::task_pool(p, &index, t))
+        .map(|t| seeds::task_pool(p, &index, t).map(|q| (q, seeds::block_of(p, t, block_days))))
         .collect();
     let mut seed_places = seeds::initial_seeds(p, &index);
     timings.seeds_and_candidates += t0.elapsed().as_secs_f64();
@@ -129,7 +131,7 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         let cands = seeds::candidates(p, &cfg.model, &index, &pools, &seed_places, &base);
         timings.seeds_and_candidates += t0.elapsed().as_secs_f64();
         let t0 = Instant::now();
-        let mut by_pool: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut by_pool: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
         for (t, pool) in pools.iter().enumerate() {
             if let Some(pool) = pool {
                 by_pool.entry(*pool).or_default().push(t);
@@ -197,7 +199,8 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         .filter(|&b| !a.bins[b].tasks.is_empty())
         .collect();
     let mut dropped_ever = BTreeSet::new();
-    for round in 0..=cfg.routing.repair_rounds + 1 {
+    let last_round = cfg.routing.repair_rounds + 2;
+    for round in 0..=last_round {
         let todo: Vec<usize> = dirty.iter().copied().collect();
         let results: Vec<Result<(usize, Routed), RosterError>> = todo
             .par_iter()
@@ -207,10 +210,21 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         let mut dropped = Vec::new();
         for r in results {
             let (b, r) = r?;
-            if let Some((_, solution)) = &r {
+            if let Some((problem, solution)) = &r {
                 let on_site = on_site_tasks(p, &a, b);
                 for &j in &solution.unassigned {
                     dropped.push((on_site[j], b));
+                }
+                // The route's real driving may exceed the estimate: keep the day's work and
+                // travel within the capacity by dropping the visit that costs most driving.
+                if round < last_round {
+                    let committed =
+                        desk_minutes(p, &a, b) as i64 * 60 + route_seconds(problem, solution);
+                    if committed > i64::from(p.bins[b].capacity) * 60 {
+                        if let Some(j) = costliest_visit(problem, solution) {
+                            dropped.push((on_site[j], b));
+                        }
+                    }
                 }
             }
             routes[b] = r;
@@ -228,7 +242,7 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
             dirty.insert(b);
         }
         let tasks: Vec<usize> = dropped.iter().map(|&(t, _)| t).collect();
-        if round < cfg.routing.repair_rounds {
+        if round < cfg.routing.repair_rounds.min(last_round - 1) {
             left.extend(a.repair(&tasks, &dropped_ever));
         } else {
             left.extend(tasks.iter().map(|&t| (t, LeftOutReason::RouteInfeasible)));
@@ -276,6 +290,42 @@ fn score(
         })
         .sum();
     travel + penalties + late
+}
+
+/// Service and driving seconds of a routed day.
+fn route_seconds(problem: &Problem, solution: &Solution) -> i64 {
+    solution
+        .routes
+        .iter()
+        .map(|r| {
+            r.schedule.travel_time.0
+                + r.jobs
+                    .iter()
+                    .map(|&j| problem.jobs[j].service.0)
+                    .sum::<i64>()
+        })
+        .sum()
+}
+
+/// The visit whose removal saves the most driving time.
+fn costliest_visit(problem: &Problem, solution: &Solution) -> Option<usize> {
+    let route = solution.routes.first()?;
+    let v = &problem.vehicles[route.vehicle];
+    let loc = |i: usize| problem.jobs[route.jobs[i]].location;
+    (0..route.jobs.len())
+        .map(|i| {
+            let prev = if i == 0 { v.start } else { loc(i - 1) };
+            let next = if i + 1 == route.jobs.len() {
+                v.end
+            } else {
+                loc(i + 1)
+            };
+            let d = &problem.durations;
+            let saved = d.get(prev, loc(i)).0 + d.get(loc(i), next).0 - d.get(prev, next).0;
+            (saved, std::cmp::Reverse(i), route.jobs[i])
+        })
+        .max()
+        .map(|(_, _, j)| j)
 }
 
 /// On-site tasks of bin `b`, in a stable order (the routing jobs).

@@ -203,6 +203,8 @@ pub struct ModelStats {
     pub tasks: usize,
     pub engineer_days: usize,
     pub pools: usize,
+    /// Blocks of days: one LP per pool and block.
+    pub blocks: usize,
     /// All pools' LPs together.
     pub lp_total: LpSize,
     pub lp_largest: LpSize,

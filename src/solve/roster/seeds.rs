@@ -181,24 +181,36 @@ pub fn cost_in_bin(
     }
 }
 
-/// The `k` cheapest in-window candidate bins of each task (in its model pool), cheapest first.
+/// The block of days (of `block_days`) task `t` is modelled in: the one holding the middle of
+/// its window inside the horizon.
+pub fn block_of(p: &AssignProblem, t: usize, block_days: Day) -> usize {
+    let days = p.tasks[t].horizon_days(p.days);
+    let mid = (days.start() + days.end()).max(0) / 2;
+    (mid.clamp(0, p.days - 1) / block_days.max(1)) as usize
+}
+
+/// The `k` cheapest in-window candidate bins of each task (in its model pool and block),
+/// cheapest first.
 pub fn candidates(
     p: &AssignProblem,
     cfg: &ModelConfig,
     index: &BinIndex,
-    pools: &[Option<usize>],
+    groups: &[Option<(usize, usize)>],
     seeds: &[usize],
     base: &[(u32, u32)],
 ) -> Vec<Vec<Candidate>> {
     use rayon::prelude::*;
+    let block = cfg.block_days.max(1) as Day;
     (0..p.tasks.len())
         .into_par_iter()
         .map(|t| {
-            let Some(pool) = pools[t] else {
+            let Some((pool, b)) = groups[t] else {
                 return Vec::new();
             };
+            let (lo, hi) = (b as Day * block, (b as Day + 1) * block - 1);
             let mut all: Vec<Candidate> = p.tasks[t]
                 .horizon_days(p.days)
+                .filter(|d| (lo..=hi).contains(d))
                 .flat_map(|d| index.bins(pool, d).iter().copied())
                 .filter(|&b| p.compatible(t, b))
                 .map(|b| cost_in_bin(p, cfg, t, b, seeds[b], base[b]))

@@ -1,7 +1,9 @@
-//! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan scenario`.
+//! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan plan`,
+//! `fieldplan scenario`, `fieldplan roster`, `fieldplan export`.
 
 pub mod bench;
 pub mod export;
+pub mod plan;
 pub mod roster;
 pub mod scenario;
 pub mod solve;
@@ -26,6 +28,8 @@ enum Command {
     Solve(solve::SolveArgs),
     /// Solve a directory of benchmark instances and compare with best-known values.
     Bench(bench::BenchArgs),
+    /// Plan one day of a scenario: routes, desk calls, unassigned tasks, KPIs.
+    Plan(plan::PlanArgs),
     /// Generate or check a scenario (sites, devices, engineers, history).
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
@@ -45,6 +49,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Scenario(cmd) => scenario::run(cmd),
         Command::Roster(args) => roster::run(args),
         Command::Export(cmd) => export::run(cmd),

@@ -63,6 +63,20 @@ impl TravelPoint {
         Ok(Self { lat, lon, area })
     }
 
+    /// A domain place (already validated) with its domain area type. Domain places know only
+    /// city and county; the suburban speed class is chosen by callers through [`Self::with_area`].
+    pub fn from_place(at: crate::domain::geo::LatLon, area: crate::domain::geo::AreaType) -> Self {
+        let area = match area {
+            crate::domain::geo::AreaType::Urban => AreaType::Urban,
+            crate::domain::geo::AreaType::County => AreaType::County,
+        };
+        Self {
+            lat: at.lat(),
+            lon: at.lon(),
+            area,
+        }
+    }
+
     pub fn lat(&self) -> f64 {
         self.lat
     }

@@ -149,3 +149,14 @@ fn out_of_range_lookup_is_none_not_a_panic() {
     assert_eq!(m.get(0, 1), Some((m.distance(0, 1), m.duration(0, 1))));
     assert_eq!(m.get(3, 0), None);
 }
+
+#[test]
+fn domain_places_become_travel_points_with_their_area() {
+    use fieldplan::domain::geo::{AreaType as PlaceArea, LatLon};
+    let at = LatLon::new(28.68, 115.89).unwrap();
+    let city = TravelPoint::from_place(at, PlaceArea::Urban);
+    let county = TravelPoint::from_place(at, PlaceArea::County);
+    assert_eq!((city.lat(), city.lon()), (28.68, 115.89));
+    assert_eq!(city.area(), AreaType::Urban);
+    assert_eq!(county.area(), AreaType::County);
+}

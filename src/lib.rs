@@ -8,6 +8,7 @@
 //! - [`plan`]: day plans and urgent re-plans from the scenario: problems built, plans, KPIs,
 //!   an independent checker;
 //! - [`io`]: file formats (Solomon instances);
+//! - [`export`]: iCalendar and CSV feeds of a roster;
 //! - [`scenario`]: the Nanchang scenario: files, loading, and the seeded generator;
 //! - [`sim`]: discrete-event simulation of the service and staffing sweeps;
 //! - [`cli`]: the command line.
@@ -15,6 +16,7 @@
 
 pub mod cli;
 pub mod domain;
+pub mod export;
 pub mod io;
 pub mod plan;
 pub mod scenario;

@@ -1,8 +1,10 @@
 //! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan plan`,
-//! `fieldplan scenario`.
+//! `fieldplan scenario`, `fieldplan roster`, `fieldplan export`.
 
 pub mod bench;
+pub mod export;
 pub mod plan;
+pub mod roster;
 pub mod scenario;
 pub mod simulate;
 pub mod solve;
@@ -34,6 +36,11 @@ enum Command {
     Scenario(scenario::ScenarioCommand),
     /// Simulate the service over a horizon for a range of headcounts (staffing sweep).
     Simulate(simulate::SimulateArgs),
+    /// Build the multi-day roster of inspections and callbacks; print KPIs and timings.
+    Roster(roster::RosterArgs),
+    /// Export a roster: iCalendar per engineer, CSV of every visit.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
 }
 
 /// Exit code for bad input (a malformed file, an invalid argument).
@@ -48,6 +55,8 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(args),
         Command::Scenario(cmd) => scenario::run(cmd),
         Command::Simulate(args) => simulate::run(args),
+        Command::Roster(args) => roster::run(args),
+        Command::Export(cmd) => export::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

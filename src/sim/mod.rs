@@ -4,7 +4,9 @@
 //! (family, age: a bathtub curve; weekdays busier) at hours drawn from a daily profile
 //! ([`arrivals`]); inspections and on-site callbacks fall due by the cadence engine; engineers
 //! work the shifts of a roster. A [`Policy`] plans: it rosters each week, plans each day and
-//! inserts each fault at its arrival given the engineers' progress ([`policy`]). Reality then
+//! inserts each fault at its arrival given the engineers' progress ([`policy`]). The default
+//! is the real planner ([`planner`]: `plan::plan_day` each morning on a fixed work budget,
+//! `plan::replan::insert_fault` at each arrival); [`baseline`] is a greedy yardstick. Reality then
 //! departs from the plan: service and travel times are lognormal around the planned ones
 //! ([`engine`]). Each replication records, per fault, the answer, dispatch, arrival and
 //! resolution against every SLA deadline; per cadence slot, in window, late or missed; per

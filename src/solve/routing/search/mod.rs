@@ -4,6 +4,7 @@
 
 mod accept;
 mod context;
+mod cost;
 mod env;
 mod fleet;
 mod insertion;

@@ -6,6 +6,7 @@
 //! callers check what `update` returns).
 
 use super::context::Context;
+use super::cost::LowerCost;
 use super::segment::Segment;
 use crate::solve::routing::problem::{JobId, LocationId, PairRole, VehicleId};
 use crate::solve::routing::schedule::schedule;
@@ -153,6 +154,15 @@ impl Route {
         };
         self.overtime = overtime_cost(ctx, self.vehicle, end);
         true
+    }
+
+    /// Overtime and travel cost of the route.
+    #[inline]
+    pub fn cost(&self) -> LowerCost {
+        LowerCost {
+            overtime: self.overtime.0,
+            travel: self.travel.0,
+        }
     }
 
     /// Travel cost of distance `d` and driving time `t` for this route's vehicle.

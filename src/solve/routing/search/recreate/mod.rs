@@ -19,7 +19,8 @@ pub fn placeable(ctx: &Context, jobs: &[JobId]) -> Vec<JobId> {
 }
 
 /// SISR's insertion orders: random (weight 4), largest demand first (4), farthest from the
-/// first vehicle's start first (2), nearest first (1).
+/// first vehicle's start first (2), nearest first (1); then mandatory jobs before optional
+/// ones, as one mandatory job left out weighs more than any optional ones.
 pub fn sisr_order(ctx: &Context, env: &mut Env, jobs: &mut [JobId]) {
     let p = ctx.problem;
     let depot = p.vehicles.first().map_or(0, |v| v.start);
@@ -33,6 +34,7 @@ pub fn sisr_order(ctx: &Context, env: &mut Env, jobs: &mut [JobId]) {
         8..=9 => jobs.sort_by_key(|&j| (std::cmp::Reverse(far(j)), j)),
         _ => jobs.sort_by_key(|&j| (far(j), j)),
     }
+    jobs.sort_by_key(|&j| !p.jobs[j].is_mandatory());
 }
 
 pub fn shuffle(env: &mut Env, jobs: &mut [JobId]) {

@@ -334,3 +334,68 @@ fn mandatory_jobs_go_in_before_optional_ones() {
     let problem = build(&matrix, jobs, vehicles, &[], true);
     assert_optimal(&problem, objective(108, 2, 0, 654));
 }
+
+#[test]
+fn large_ruins_let_a_pair_in_where_routes_must_change_vehicles() {
+    // The pair (5, 2) fits only on vehicle 1 and only once jobs 1, 4 and 0 have moved to
+    // vehicle 0: no ruin of half the jobs does both.
+    let matrix = [
+        [0, 70, 61, 97, 99, 95],
+        [70, 0, 75, 66, 47, 74],
+        [61, 75, 0, 50, 69, 43],
+        [97, 66, 50, 0, 29, 13],
+        [99, 47, 69, 29, 0, 41],
+        [95, 74, 43, 13, 41, 0],
+    ];
+    let jobs = vec![
+        job(5, 7, &[(212, 254)], 4, 0, Some(244), Some(351)),
+        job(2, 2, &[(90, 196)], 3, 0, None, Some(154)),
+        job(1, 12, &[(225, 248)], 2, 0, Some(39), None),
+        job(1, 7, &[(86, 162)], 2, 0, None, None),
+        job(2, 24, &[(134, 159)], 0, 0, None, None),
+        job(3, 4, &[(108, 214), (265, 341)], 5, 2, Some(39), None),
+    ];
+    let vehicles = vec![
+        vehicle(1, (22, 407), 1, 19, Some(438), None, None, (1, 0)),
+        vehicle(1, (19, 303), 3, 16, None, None, None, (1, 0)),
+    ];
+    let problem = build(&matrix, jobs, vehicles, &[(5, 2)], false);
+    assert_optimal(&problem, objective(0, 0, 0, 324));
+}
+
+#[test]
+fn large_ruins_choose_which_mandatory_job_to_leave_out() {
+    // One mandatory job cannot be served; leaving out job 1 rather than job 6 saves travel,
+    // but every route has to change.
+    let matrix = [
+        [0, 57, 104, 89, 34, 88, 71, 91, 48, 44],
+        [57, 0, 83, 79, 24, 104, 17, 79, 80, 14],
+        [104, 83, 0, 21, 83, 64, 73, 18, 81, 80],
+        [89, 79, 21, 0, 74, 44, 73, 4, 61, 73],
+        [34, 24, 83, 74, 0, 89, 37, 75, 60, 11],
+        [88, 104, 64, 44, 89, 0, 104, 47, 42, 93],
+        [71, 17, 73, 73, 37, 104, 0, 73, 88, 27],
+        [91, 79, 18, 4, 75, 47, 73, 0, 64, 74],
+        [48, 80, 81, 61, 60, 42, 88, 64, 0, 67],
+        [44, 14, 80, 73, 11, 93, 27, 74, 67, 0],
+    ];
+    let jobs = vec![
+        job(9, 15, &[(64, 127)], 3, 0, None, None),
+        job(8, 15, &[(159, 298), (357, 418)], 5, 0, None, Some(295)),
+        job(6, 6, &[(210, 351), (424, 515)], 3, 0, None, Some(244)),
+        job(0, 2, &[(191, 328)], 4, 0, None, Some(283)),
+        job(8, 23, &[(18, 100), (128, 234)], 2, 0, Some(199), None),
+        job(0, 22, &[(127, 269), (279, 303)], 2, 0, None, Some(340)),
+        job(1, 16, &[(187, 205)], 0, 2, None, None),
+    ];
+    let vehicles = vec![
+        vehicle(1, (10, 265), 0, 12, None, None, None, (1, 0)),
+        vehicle(1, (6, 317), 3, 17, None, None, Some((157, 249, 9)), (2, 1)),
+    ];
+    let problem = build(&matrix, jobs, vehicles, &[], true);
+    let optimum = Objective {
+        unserved_mandatory: 1,
+        ..objective(0, 2, 0, 371)
+    };
+    assert_optimal(&problem, optimum);
+}

@@ -136,7 +136,10 @@ impl<'c> SearchThread<'c> {
         } else if roll < 0.93 {
             related_removal(ctx, &candidate, env, mean)
         } else {
-            random_removal(&candidate, env, mean)
+            // Sizes up to twice the mean: on small instances this sometimes ruins everything,
+            // the only way out of optima whose every route must change.
+            let count = env.below(1, 2 * mean + 1);
+            random_removal(&candidate, env, count)
         };
         with_partners(ctx, &candidate, &mut removed);
         candidate.remove(ctx, &removed);

@@ -399,3 +399,35 @@ fn large_ruins_choose_which_mandatory_job_to_leave_out() {
     };
     assert_optimal(&problem, optimum);
 }
+
+#[test]
+fn optional_jobs_sometimes_go_in_before_mandatory_ones() {
+    // Optional job 2 has to be on vehicle 0 before the mandatory jobs settle: with mandatory
+    // jobs always inserted first the search stayed at travel 926.
+    let matrix = [
+        [0, 33, 25, 97, 57, 31, 77, 40],
+        [33, 0, 37, 88, 66, 6, 51, 50],
+        [25, 37, 0, 118, 81, 38, 87, 64],
+        [97, 88, 118, 0, 53, 84, 55, 62],
+        [57, 66, 81, 53, 0, 60, 68, 18],
+        [31, 6, 38, 84, 60, 0, 50, 44],
+        [77, 51, 87, 55, 68, 50, 0, 63],
+        [40, 50, 64, 62, 18, 44, 63, 0],
+    ];
+    let jobs = vec![
+        job(1, 2, &[(78, 176)], 5, 0, None, None),
+        job(7, 16, &[(50, 68)], 3, 0, Some(111), None),
+        job(3, 19, &[(59, 153)], 2, 1, Some(133), Some(105)),
+        job(7, 1, &[(77, 117), (134, 205)], 4, 0, None, None),
+        job(1, 16, &[(146, 247), (291, 362)], 2, 0, Some(24), None),
+        job(7, 22, &[(235, 282)], 1, 0, None, None),
+        job(4, 16, &[(68, 202), (258, 297)], 2, 0, None, None),
+        job(6, 20, &[(75, 188)], 3, 0, None, None),
+    ];
+    let vehicles = vec![
+        vehicle(1, (5, 385), 3, 21, None, None, Some((81, 156, 24)), (1, 1)),
+        vehicle(0, (5, 487), 3, 22, None, None, None, (2, 0)),
+    ];
+    let problem = build(&matrix, jobs, vehicles, &[], false);
+    assert_optimal(&problem, objective(0, 0, 0, 854));
+}

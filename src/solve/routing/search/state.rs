@@ -121,6 +121,13 @@ impl State {
         std::mem::take(&mut self.refresh_work) + copy
     }
 
+    /// Where routed job `j` is: its route and its position there.
+    #[inline]
+    pub fn place(&self, j: JobId) -> (usize, usize) {
+        debug_assert!(self.is_assigned(j));
+        (self.route_of[j], self.pos_of[j])
+    }
+
     pub fn is_assigned(&self, j: JobId) -> bool {
         self.route_of[j] != UNASSIGNED
     }

@@ -25,6 +25,14 @@ pub enum Piece {
     Job(JobId),
 }
 
+impl Piece {
+    /// Positions `from..=to` of `route`, in order.
+    #[inline]
+    pub fn forward(route: usize, from: usize, to: usize) -> Self {
+        Piece::Forward { route, from, to }
+    }
+}
+
 /// The relaxed cost of a proposed route: overtime and travel, a lower bound of the exact cost
 /// when `needs_exact`.
 #[derive(Copy, Clone, Debug)]

@@ -35,16 +35,8 @@ pub fn swap_routes(
             if ctx.class[ra.vehicle] == ctx.class[rb.vehicle] || (ra.is_empty() && rb.is_empty()) {
                 continue;
             }
-            let onto_a = [Piece::Forward {
-                route: b,
-                from: 1,
-                to: rb.len(),
-            }];
-            let onto_b = [Piece::Forward {
-                route: a,
-                from: 1,
-                to: ra.len(),
-            }];
+            let onto_a = [Piece::forward(b, 1, rb.len())];
+            let onto_b = [Piece::forward(a, 1, ra.len())];
             if let Some(found) = try_routes(ctx, state, env, &[(a, &onto_a), (b, &onto_b)]) {
                 return Some((found, [a, b]));
             }

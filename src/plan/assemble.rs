@@ -4,7 +4,7 @@
 use super::build::{Built, Crew, JobSpec};
 use super::clock::DayClock;
 use super::context::PlanningContext;
-use super::model::{EngineerKpis, EngineerRoute, Flag, Lunch, Stop, StopStatus, TaskRef};
+use super::model::{EngineerKpis, EngineerRoute, Flag, Lunch, Stop, StopKind, StopStatus, TaskRef};
 use crate::domain::instant::Instant;
 use crate::solve::routing::{JobId, schedule};
 
@@ -67,9 +67,15 @@ pub fn route(
             let spec = &specs[j];
             let (metres, seconds) = ctx.travel(prev, spec.point);
             let arrival = clock.instant(visit.arrival);
+            let (stop_kind, flags) = if spec.pickup {
+                (StopKind::PartPickup, Vec::new())
+            } else {
+                (StopKind::Visit, stop_flags(&spec.task, arrival))
+            };
             stops.push(Stop {
-                flags: stop_flags(&spec.task, arrival),
+                flags,
                 task: spec.task.clone(),
+                stop_kind,
                 location: ctx.coords(spec.point),
                 arrival,
                 start: clock.instant(visit.start),
@@ -96,7 +102,7 @@ pub fn route(
             .or(kept.lunch);
     }
     let last = stops.last().map_or(crew.start_point, |s| {
-        ctx.site_point(&s.task.site).expect("known site")
+        super::build::stop_point(ctx, s).expect("known site or service point")
     });
     let (return_travel_metres, return_travel_seconds) = if stops.is_empty() {
         (0, 0)

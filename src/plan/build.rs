@@ -5,6 +5,12 @@
 //! (from [`PIN_BIT0`] on) to the job and to that engineer only, so no one else can take it.
 //! Site opening hours become start windows `[open, close - duration]`: the work must fit
 //! inside one opening window (a site closed at lunch has two).
+//!
+//! A visit that needs a spare part ([`TaskRef::part_pickup`]) is two jobs, its pickup at the
+//! service point and then the visit, made a solver pickup-delivery pair: same route, pickup
+//! first. The pickup has the visit's skills (and pin bit), no window and no deadline, and is
+//! optional exactly when the visit is (its penalty is zero: the visit's penalty prices the
+//! pair).
 
 use super::clock::{DayClock, minutes};
 use super::context::PlanningContext;
@@ -13,8 +19,8 @@ use super::model::TaskRef;
 use crate::domain::family::DeviceFamily;
 use crate::domain::ids::{EngineerId, SiteId};
 use crate::solve::routing::{
-    Break, Cost, Job, Load, Matrix, Overtime, Problem, ProblemInput, Skills, Time, TimeWindow,
-    Vehicle,
+    Break, Cost, Job, Load, Matrix, Overtime, Pair, Problem, ProblemInput, Skills, Time,
+    TimeWindow, Vehicle,
 };
 use std::collections::BTreeMap;
 
@@ -40,10 +46,12 @@ pub struct Crew {
     pub families: Vec<DeviceFamily>,
 }
 
-/// A visit as the solver sees it.
+/// A visit (or the pickup of its spare part) as the solver sees it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JobSpec {
     pub task: TaskRef,
+    /// The pickup of the task's part (at a service point), not the visit.
+    pub pickup: bool,
     pub point: usize,
     pub windows: Vec<TimeWindow>,
     /// Hard latest start given to the solver.
@@ -104,10 +112,72 @@ pub fn job_spec(
         .filter(|&t| t < Time(86_400) && windows.iter().any(|w| w.start <= t));
     Ok(JobSpec {
         task: task.clone(),
+        pickup: false,
         point,
         windows,
         deadline,
     })
+}
+
+/// The pickup job of a task's spare part, if it needs one.
+pub fn pickup_spec(ctx: &PlanningContext, task: &TaskRef) -> Result<Option<JobSpec>, PlanError> {
+    let Some(p) = &task.part_pickup else {
+        return Ok(None);
+    };
+    let point = ctx
+        .service_point_point(&p.service_point)
+        .ok_or_else(|| PlanError::unknown("service point", &p.service_point))?;
+    Ok(Some(JobSpec {
+        task: task.clone(),
+        pickup: true,
+        point,
+        windows: Vec::new(),
+        deadline: None,
+    }))
+}
+
+/// The jobs of a task: its part's pickup, if any, then its visit.
+pub fn job_specs(
+    ctx: &PlanningContext,
+    clock: &DayClock,
+    task: &TaskRef,
+) -> Result<Vec<JobSpec>, PlanError> {
+    let mut out: Vec<JobSpec> = pickup_spec(ctx, task)?.into_iter().collect();
+    out.push(job_spec(ctx, clock, task)?);
+    Ok(out)
+}
+
+/// The context point of a plan stop (the service point of a pickup, else the site).
+pub fn stop_point(ctx: &PlanningContext, stop: &super::model::Stop) -> Result<usize, PlanError> {
+    match (&stop.task.part_pickup, stop.is_pickup()) {
+        (Some(p), true) => ctx
+            .service_point_point(&p.service_point)
+            .ok_or_else(|| PlanError::unknown("service point", &p.service_point)),
+        _ => ctx
+            .site_point(&stop.task.site)
+            .ok_or_else(|| PlanError::unknown("site", &stop.task.site)),
+    }
+}
+
+/// The pickup-delivery pairs among `jobs`: each pickup with the visit of the same task.
+/// Invariant: a task has at most one visit and one pickup among them.
+pub fn pairs_of(jobs: &[JobSpec]) -> Vec<Pair> {
+    let visits: BTreeMap<&crate::domain::ids::TaskId, usize> = jobs
+        .iter()
+        .enumerate()
+        .filter(|(_, j)| !j.pickup)
+        .map(|(i, j)| (&j.task.task, i))
+        .collect();
+    jobs.iter()
+        .enumerate()
+        .filter(|(_, j)| j.pickup)
+        .filter_map(|(i, j)| {
+            visits.get(&j.task.task).map(|&d| Pair {
+                pickup: i,
+                delivery: d,
+            })
+        })
+        .collect()
 }
 
 /// Builds the problem. `overtime`: allow each crew its `max_overtime`.
@@ -190,13 +260,21 @@ pub fn build(
                 }
             }
         }
+        let service = match (&j.task.part_pickup, j.pickup) {
+            (Some(p), true) => minutes(p.minutes),
+            _ => minutes(j.task.duration_minutes),
+        };
+        let drop_penalty = j
+            .task
+            .drop_penalty
+            .map(|p| Cost(if j.pickup { 0 } else { p }));
         problem_jobs.push(Job {
             location: l,
-            service: minutes(j.task.duration_minutes),
+            service,
             windows: j.windows.clone(),
             demand: Load::ZERO,
             skills: Skills::from_indices(bits).expect("bits below 64"),
-            drop_penalty: j.task.drop_penalty.map(Cost),
+            drop_penalty,
             deadline: j.deadline,
         });
     }
@@ -212,7 +290,7 @@ pub fn build(
         durations,
         jobs: problem_jobs,
         vehicles,
-        pairs: Vec::new(),
+        pairs: pairs_of(jobs),
         minimize_vehicles: false,
     })?;
     Ok(Built { problem, points })

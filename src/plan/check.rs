@@ -18,7 +18,11 @@
 //!   when a route with nothing frozen works past the window's start;
 //! - a fault stop is flagged `DEADLINE_MISSED` exactly when it arrives after its deadline; a
 //!   fault due that day and not planned carries the flag;
-//! - desk calls lie inside the desk hours and one agent makes one call at a time.
+//! - desk calls lie inside the desk hours and one agent makes one call at a time;
+//! - spare parts: a visit whose task needs a part has its pickup stop earlier on the same
+//!   route (`PICKUP_MISSING`), and every pickup stop is followed by its task's visit on the
+//!   same route (`PICKUP_WITHOUT_VISIT`); a pickup stop is at its service point (travel from
+//!   and to it is checked as for visits) and lasts its pickup minutes.
 //!
 //! [`check_replan`] adds what a re-plan must keep: every stop frozen before, and every stop
 //! that progress reports arrived, started or done, is unchanged and frozen.
@@ -59,6 +63,8 @@ pub enum ViolationCode {
     DeskOverlap,
     FrozenChanged,
     ProgressNotFrozen,
+    PickupMissing,
+    PickupWithoutVisit,
 }
 
 /// One broken rule, with where it is.
@@ -109,10 +115,26 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
     let date = plan.date;
 
     let mut seen: BTreeMap<&TaskId, usize> = BTreeMap::new();
+    let mut pickups: BTreeMap<&TaskId, usize> = BTreeMap::new();
+    for s in plan.routes.iter().flat_map(|r| &r.stops) {
+        if s.is_pickup() {
+            *pickups.entry(&s.task.task).or_default() += 1;
+        }
+    }
+    for (t, n) in pickups {
+        if n > 1 {
+            out.add(
+                ViolationCode::TaskRepeated,
+                None,
+                Some(t),
+                format!("its part is picked up {n} times"),
+            );
+        }
+    }
     let all_tasks = plan
         .routes
         .iter()
-        .flat_map(|r| r.stops.iter().map(|s| &s.task))
+        .flat_map(|r| r.stops.iter().filter(|s| !s.is_pickup()).map(|s| &s.task))
         .chain(plan.desk.iter().map(|d| &d.task))
         .chain(plan.unassigned.iter().map(|u| &u.task));
     for t in all_tasks {
@@ -204,10 +226,16 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
         }
         let mut prev_point = home;
         let mut prev_end = r.departure;
+        check_pickups(&mut out, &r.engineer, &r.stops);
         for (i, s) in r.stops.iter().enumerate() {
             let t = Some(&s.task.task);
             check_task_for(&mut out, &r.engineer, engineer, &s.task);
-            let Some(point) = ctx.site_point(&s.task.site) else {
+            let pickup = s.task.part_pickup.as_ref().filter(|_| s.is_pickup());
+            let point = match pickup {
+                Some(p) => ctx.service_point_point(&p.service_point),
+                None => ctx.site_point(&s.task.site),
+            };
+            let Some(point) = point else {
                 out.add(ViolationCode::UnknownSite, e_id, t, s.task.site.to_string());
                 continue;
             };
@@ -245,21 +273,22 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
                 if s.start < s.arrival {
                     out.add(ViolationCode::StartBeforeArrival, e_id, t, String::new());
                 }
-                if secs(s.start, s.end) != i64::from(s.task.duration_minutes) * 60 {
+                let minutes = pickup.map_or(s.task.duration_minutes, |p| p.minutes);
+                if secs(s.start, s.end) != i64::from(minutes) * 60 {
                     out.add(
                         ViolationCode::WrongDuration,
                         e_id,
                         t,
-                        format!(
-                            "{} s for {} min",
-                            secs(s.start, s.end),
-                            s.task.duration_minutes
-                        ),
+                        format!("{} s for {minutes} min", secs(s.start, s.end)),
                     );
                 }
-                check_opening(&mut out, ctx, plan, &r.engineer, s);
+                if !s.is_pickup() {
+                    check_opening(&mut out, ctx, plan, &r.engineer, s);
+                }
             }
-            check_deadline_flag(&mut out, e_id, s);
+            if !s.is_pickup() {
+                check_deadline_flag(&mut out, e_id, s);
+            }
             prev_point = point;
             prev_end = s.end;
         }
@@ -364,6 +393,39 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
     out.0
 }
 
+/// Pickup before visit, same route: each visit needing a part has its pickup earlier, each
+/// pickup its visit later.
+fn check_pickups(out: &mut Out, id: &EngineerId, stops: &[Stop]) {
+    for (i, s) in stops.iter().enumerate() {
+        let t = &s.task.task;
+        if s.is_pickup() {
+            let visit_later = stops[i + 1..]
+                .iter()
+                .any(|x| !x.is_pickup() && &x.task.task == t);
+            if !visit_later || s.task.part_pickup.is_none() {
+                out.add(
+                    ViolationCode::PickupWithoutVisit,
+                    Some(id),
+                    Some(t),
+                    "a part pickup with no visit of its task after it on the same route".into(),
+                );
+            }
+        } else if s.task.part_pickup.is_some() {
+            let pickup_before = stops[..i]
+                .iter()
+                .any(|x| x.is_pickup() && &x.task.task == t);
+            if !pickup_before {
+                out.add(
+                    ViolationCode::PickupMissing,
+                    Some(id),
+                    Some(t),
+                    "the visit needs a part but no pickup precedes it on the route".into(),
+                );
+            }
+        }
+    }
+}
+
 fn check_task_for(
     out: &mut Out,
     id: &EngineerId,
@@ -452,7 +514,12 @@ pub fn check_replan(
     for r in &before.routes {
         for so in r.stops.iter().filter(|s| s.frozen) {
             let t = &so.task.task;
-            match after.find_stop(t) {
+            let found = if so.is_pickup() {
+                after.find_pickup(t)
+            } else {
+                after.find_stop(t)
+            };
+            match found {
                 Some((rn, sn)) if rn.engineer == r.engineer && sn.frozen && sn == so => {}
                 _ => out.add(
                     ViolationCode::FrozenChanged,

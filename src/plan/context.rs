@@ -109,6 +109,19 @@ impl PlanningContext {
         )
     }
 
+    /// The service point with the shortest drive to `point` (ties: scenario order).
+    pub fn nearest_service_point(&self, point: usize) -> Option<ServicePointId> {
+        self.scenario
+            .service_points()
+            .iter()
+            .filter_map(|sp| {
+                let p = self.service_points.get(&sp.id)?;
+                Some((self.matrix.duration(*p, point), *p, &sp.id))
+            })
+            .min_by_key(|&(d, p, _)| (d, p))
+            .map(|(_, _, id)| id.clone())
+    }
+
     /// The point nearest to a position (great-circle), for positions reported off the map.
     pub fn nearest_point(&self, at: LatLon) -> usize {
         let mut best = (f64::INFINITY, 0);

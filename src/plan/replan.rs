@@ -124,7 +124,11 @@ fn apply_progress(
         let route = plan
             .routes
             .iter_mut()
-            .find(|r| r.stops.iter().any(|s| &s.task.task == task))
+            .find(|r| {
+                r.stops
+                    .iter()
+                    .any(|s| &s.task.task == task && !s.is_pickup())
+            })
             .ok_or_else(|| PlanError::unknown("task in the plan's routes", task))?;
         if &route.engineer != e.engineer() {
             return Err(PlanError::invalid(
@@ -139,7 +143,7 @@ fn apply_progress(
         let s = route
             .stops
             .iter_mut()
-            .find(|s| &s.task.task == task)
+            .find(|s| &s.task.task == task && !s.is_pickup())
             .expect("found above");
         let duration = chrono::TimeDelta::minutes(i64::from(s.task.duration_minutes));
         let shift = |t: Instant, by: chrono::TimeDelta| {
@@ -224,11 +228,7 @@ fn prepare(
         let max_overtime = minutes(r.max_overtime_minutes);
         let frozen: Vec<_> = r.stops.iter().filter(|s| s.frozen).collect();
         let (start_point, free_from) = match frozen.last() {
-            Some(s) => (
-                ctx.site_point(&s.task.site)
-                    .ok_or_else(|| PlanError::unknown("site", &s.task.site))?,
-                clock.seconds(s.end),
-            ),
+            Some(s) => (build::stop_point(ctx, s)?, clock.seconds(s.end)),
             None => (home, day_shift.start),
         };
         let start = free_from.max(now_s).max(day_shift.start);
@@ -261,6 +261,10 @@ fn prepare(
         crew_route.push(ri);
         let mut jobs = Vec::new();
         for s in r.stops.iter().filter(|s| !s.frozen) {
+            if s.is_pickup() {
+                jobs.extend(build::pickup_spec(ctx, &s.task)?);
+                continue;
+            }
             let mut spec = build::job_spec(ctx, &clock, &s.task)?;
             if s.flags.contains(&Flag::DeadlineMissed) {
                 spec.deadline = None;
@@ -285,6 +289,8 @@ fn prepare(
     let fault_blocked = prediagnose(&crews, &fault_spec);
     let target = fault_task.deadline.map(|d| clock.seconds(d));
     let urgent = if fault_blocked.is_none() {
+        // A part's pickup goes in with the fault's visit (see `solve::replan`).
+        specs.extend(build::pickup_spec(ctx, &fault_task)?);
         let mut spec = fault_spec;
         spec.deadline = None;
         specs.push(spec);
@@ -324,7 +330,9 @@ fn prepare(
                                 .find(|&&j| specs[j].task.drop_penalty.is_some())
                                 .unwrap_or(route.last().expect("non-empty")),
                         };
-                        route.retain(|&j| j != victim);
+                        // A visit leaves with its part's pickup.
+                        let task = specs[victim].task.task.clone();
+                        route.retain(|&j| specs[j].task.task != task);
                         dropped.push(UnassignedTask {
                             flags: late_flags(&specs[victim].task),
                             task: specs[victim].task.clone(),
@@ -343,7 +351,10 @@ fn prepare(
     let mut announced = vec![None; specs.len()];
     for (v, &ri) in crew_route.iter().enumerate() {
         for s in plan.routes[ri].stops.iter().filter(|s| !s.frozen) {
-            if let Some(j) = specs.iter().position(|x| x.task.task == s.task.task) {
+            if let Some(j) = specs
+                .iter()
+                .position(|x| x.task.task == s.task.task && x.pickup == s.is_pickup())
+            {
                 announced[j] = Some(Announced {
                     vehicle: v,
                     start: clock.seconds(s.start),
@@ -506,11 +517,15 @@ pub fn recommend(
             let old = &ws.plan.routes[ri];
             let mut retimed = Vec::new();
             for (&j, visit) in o.route.iter().zip(&o.schedule.visits) {
-                if j == urgent.job {
+                if j == urgent.job || ws.specs[j].pickup {
                     continue;
                 }
                 let task = &ws.specs[j].task.task;
-                if let Some(s) = old.stops.iter().find(|s| &s.task.task == task) {
+                if let Some(s) = old
+                    .stops
+                    .iter()
+                    .find(|s| &s.task.task == task && !s.is_pickup())
+                {
                     let to = ws.clock.instant(visit.start);
                     if to != s.start {
                         retimed.push(Retimed {

@@ -4,6 +4,7 @@
 
 mod day;
 mod index;
+mod parts;
 mod replan;
 mod small;
 mod support;

@@ -44,6 +44,30 @@ pub struct Crew {
     pub max_overtime: Time,
     pub lunch: Option<Break>,
     pub families: Vec<DeviceFamily>,
+    /// A reported position the route starts from instead of `start_point`.
+    pub origin: Option<Origin>,
+}
+
+/// A position off the context's points, with the travel from it measured on the fly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    pub position: crate::domain::geo::LatLon,
+    /// `(metres, seconds)` to the context points the problem uses.
+    pub travel: BTreeMap<usize, (u32, u32)>,
+}
+
+impl Crew {
+    /// `(metres, seconds)` from where the route starts to a context point.
+    pub fn travel_from_start(&self, ctx: &PlanningContext, to: usize) -> (u32, u32) {
+        match &self.origin {
+            Some(o) => o
+                .travel
+                .get(&to)
+                .copied()
+                .expect("an origin is measured to every point of its problem"),
+            None => ctx.travel(self.start_point, to),
+        }
+    }
 }
 
 /// A visit (or the pickup of its spare part) as the solver sees it.
@@ -201,6 +225,20 @@ pub fn build(
         .map(|c| (loc(c.start_point), loc(c.end_point)))
         .collect();
     let job_locs: Vec<usize> = jobs.iter().map(|j| loc(j.point)).collect();
+    // Reported positions get locations of their own after the context points.
+    let n_points = points.len();
+    let mut origins: Vec<&Origin> = Vec::new();
+    let crew_locs: Vec<(usize, usize)> = crews
+        .iter()
+        .zip(crew_locs)
+        .map(|(c, (start, end))| match &c.origin {
+            Some(o) => {
+                origins.push(o);
+                (n_points + origins.len() - 1, end)
+            }
+            None => (start, end),
+        })
+        .collect();
     let mut pin_bits: BTreeMap<&EngineerId, usize> = BTreeMap::new();
     for c in crews {
         if jobs
@@ -278,13 +316,21 @@ pub fn build(
             deadline: j.deadline,
         });
     }
-    let n = points.len();
+    // Nothing travels to an origin (no job is there, no route ends there): the way back
+    // is taken as the way there.
+    let travel = |a: usize, b: usize| -> (u32, u32) {
+        match (a.checked_sub(n_points), b.checked_sub(n_points)) {
+            (None, None) => ctx.travel(points[a], points[b]),
+            (Some(o), None) => origins[o].travel[&points[b]],
+            (None, Some(o)) => origins[o].travel[&points[a]],
+            (Some(_), Some(_)) => (0, 0),
+        }
+    };
+    let n = n_points + origins.len();
     let distances = Matrix::from_fn(n, |a, b| {
-        crate::solve::routing::Distance(i64::from(ctx.travel(points[a], points[b]).0))
+        crate::solve::routing::Distance(i64::from(travel(a, b).0))
     });
-    let durations = Matrix::from_fn(n, |a, b| {
-        Time(i64::from(ctx.travel(points[a], points[b]).1))
-    });
+    let durations = Matrix::from_fn(n, |a, b| Time(i64::from(travel(a, b).1)));
     let problem = Problem::new(ProblemInput {
         distances,
         durations,

@@ -14,6 +14,9 @@
 //!   the service point), the arrival is not before the previous end plus the travel (plus the
 //!   lunch if it is taken in that gap), and the return is not before the last end plus the
 //!   drive home;
+//! - a route restarted from a reported position ([`super::Restart`]) takes the travel from
+//!   that position to the next stop (or home) as measured by the context's travel model, and
+//!   restarts no earlier than the end of the stop before;
 //! - the lunch starts inside its window, lasts its length, overlaps no visit, and is there
 //!   when a route with nothing frozen works past the window's start;
 //! - a fault stop is flagged `DEADLINE_MISSED` exactly when it arrives after its deadline; a
@@ -65,6 +68,7 @@ pub enum ViolationCode {
     ProgressNotFrozen,
     PickupMissing,
     PickupWithoutVisit,
+    RestartBeforeStopEnd,
 }
 
 /// One broken rule, with where it is.
@@ -224,11 +228,33 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
                 format!("home {}", r.home),
             );
         }
-        let mut prev_point = home;
+        // The previous place: a context point, or the restart position.
+        let mut prev_point = Ok(home);
         let mut prev_end = r.departure;
+        let travel = |from: Result<usize, crate::domain::geo::LatLon>, to: usize| match from {
+            Ok(p) => ctx.travel(p, to),
+            Err(at) => ctx
+                .travel_from(at, &[to])
+                .ok()
+                .and_then(|v| v.first().copied())
+                .unwrap_or((u32::MAX, u32::MAX)),
+        };
+        let restart_at = |i: usize| r.restart.filter(|x| x.after_stops == i);
         check_pickups(&mut out, &r.engineer, &r.stops);
         for (i, s) in r.stops.iter().enumerate() {
             let t = Some(&s.task.task);
+            if let Some(x) = restart_at(i) {
+                if i > 0 && x.at < r.stops[i - 1].end {
+                    out.add(
+                        ViolationCode::RestartBeforeStopEnd,
+                        e_id,
+                        t,
+                        format!("restart at {} before the previous stop ends", x.at),
+                    );
+                }
+                prev_point = Err(x.location);
+                prev_end = x.at;
+            }
             check_task_for(&mut out, &r.engineer, engineer, &s.task);
             let pickup = s.task.part_pickup.as_ref().filter(|_| s.is_pickup());
             let point = match pickup {
@@ -239,7 +265,7 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
                 out.add(ViolationCode::UnknownSite, e_id, t, s.task.site.to_string());
                 continue;
             };
-            let (m, sec) = ctx.travel(prev_point, point);
+            let (m, sec) = travel(prev_point, point);
             if (m, sec) != (s.travel_metres, s.travel_seconds) {
                 out.add(
                     ViolationCode::TravelMismatch,
@@ -289,16 +315,20 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
             if !s.is_pickup() {
                 check_deadline_flag(&mut out, e_id, s);
             }
-            prev_point = point;
+            prev_point = Ok(point);
             prev_end = s.end;
         }
         if let Some(last) = r.stops.last() {
-            let back = i64::from(ctx.travel(prev_point, home).1);
+            let (prev_point, last_end) = match restart_at(r.stops.len()) {
+                Some(x) => (Err(x.location), x.at.max(last.end)),
+                None => (prev_point, last.end),
+            };
+            let back = i64::from(travel(prev_point, home).1);
             let lunch_after = r
                 .lunch
                 .filter(|l| l.after_stops == r.stops.len())
                 .map_or(0, |l| secs(l.start, l.end));
-            if r.return_at.timestamp() < plus(last.end, back + lunch_after) {
+            if r.return_at.timestamp() < plus(last_end, back + lunch_after) {
                 out.add(
                     ViolationCode::ReturnTooEarly,
                     e_id,

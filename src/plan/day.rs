@@ -59,6 +59,7 @@ pub fn crews_on(ctx: &PlanningContext, date: NaiveDate, inputs: &DayInputs) -> V
                 max_overtime: minutes(week_left.min(settings.overtime_per_day_minutes)),
                 lunch: Some(lunch),
                 families: e.skills.iter().collect(),
+                origin: None,
             })
         })
         .collect()

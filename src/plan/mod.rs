@@ -68,8 +68,10 @@
 //!
 //! # Re-planning ([`replan`])
 //!
-//! Progress freezes what is done or under way (and every stop planned to start by `now`); the
-//! rest is repaired around the new fault by [`crate::solve::replan`]: cheapest feasible
+//! Progress freezes what is done or under way (and every stop planned to start by `now`); a
+//! route goes on from the engineer's reported position when there is one newer than its
+//! frozen stops (travel from it measured on the fly by the context's model,
+//! [`PlanningContext::travel_from`]; the route records a [`Restart`]); the rest is repaired around the new fault by [`crate::solve::replan`]: cheapest feasible
 //! insertion meeting the deadline, else displacement of one or two optional visits on a
 //! route near the fault, else the earliest start (flagged); then a bounded relocate repair
 //! with a stability cost (moving an announced visit to another engineer, or re-timing it by
@@ -107,8 +109,8 @@ pub use inputs::{DayInputs, FaultInput, PlanRequest, ProgressEvent, RosterAssign
 pub use kpis::refresh as refresh_kpis;
 pub use model::{
     CadenceInfo, DeskCall, EngineerKpis, EngineerRoute, FaultInfo, FaultStatus, Flag, Lunch,
-    PartPickup, Plan, PlanKpis, PlanStats, ReasonCode, Stop, StopKind, StopStatus, TaskRef,
-    UnassignedTask,
+    PartPickup, Plan, PlanKpis, PlanStats, ReasonCode, Restart, Stop, StopKind, StopStatus,
+    TaskRef, UnassignedTask,
 };
 pub use settings::PlanSettings;
 pub use tasks::on_site_deadline;

@@ -192,6 +192,18 @@ pub struct EngineerKpis {
     pub part_pickups: usize,
 }
 
+/// Where a re-planned route restarted: the engineer's reported position, and the travel
+/// from it to the next stop (measured on the fly, off the matrix).
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Restart {
+    pub location: LatLon,
+    /// When the engineer was there (the report, or the re-plan instant if later).
+    pub at: Instant,
+    /// The route goes on from here after this many stops.
+    pub after_stops: usize,
+}
+
 /// One engineer's day.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -212,6 +224,9 @@ pub struct EngineerRoute {
     pub lunch: Option<Lunch>,
     pub stops: Vec<Stop>,
     pub kpis: EngineerKpis,
+    /// Set by a re-plan that started from a reported position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart: Option<Restart>,
 }
 
 /// A phone callback made from the service centre's desk.

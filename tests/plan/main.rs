@@ -5,6 +5,7 @@
 mod day;
 mod index;
 mod parts;
+mod position;
 mod replan;
 mod small;
 mod support;

@@ -96,6 +96,7 @@ mod inputs;
 mod kpis;
 mod model;
 pub mod replan;
+pub mod roster;
 mod settings;
 mod tasks;
 

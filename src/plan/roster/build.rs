@@ -1,10 +1,6 @@
 //! The domain side of the roster: scenario data and tasks in, the index-based
 //! [`AssignProblem`] out, and the answer back as a [`Roster`] with ids, names and times.
 
-use super::assign::LeftOutReason;
-use super::config::RosterConfig;
-use super::problem::{AEngineer, ATask, AssignProblem, Bin, Day, Estimate};
-use super::routing::{DayRequest, DayVisit, has_lunch, usable_minutes};
 use crate::domain::calendar::HolidayCalendar;
 use crate::domain::clock::LocalWindow;
 use crate::domain::dates::DateRange;
@@ -16,6 +12,10 @@ use crate::domain::ids::{DeviceId, ServicePointId, SiteId};
 use crate::domain::service_point::ServicePoint;
 use crate::domain::site::{CustomerTier, Site};
 use crate::domain::task::{Task, TaskDetail};
+use crate::solve::roster::assign::LeftOutReason;
+use crate::solve::roster::config::RosterConfig;
+use crate::solve::roster::problem::{AEngineer, ATask, AssignProblem, Bin, Day, Estimate};
+use crate::solve::roster::routing::{DayRequest, DayVisit, has_lunch, usable_minutes};
 use crate::travel::{AreaType, Geodesic, GeodesicConfig, TravelPoint};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,0 +1,3 @@
+//! Routing one engineer-day of the roster.
+
+pub use crate::solve::roster::routing::*;

@@ -110,12 +110,23 @@ pub fn site_windows(
         .scenario()
         .site(site)
         .ok_or_else(|| PlanError::unknown("site", site))?;
-    Ok(s.open_windows(clock.date(), &ctx.config().calendar)
+    Ok(start_windows(s, &ctx.config().calendar, clock, duration))
+}
+
+/// The start windows of a visit of `duration` seconds at a site on the clock's date: each
+/// opening window `[open, close - duration]` long enough for the work.
+pub fn start_windows(
+    site: &crate::domain::site::Site,
+    calendar: &crate::domain::calendar::HolidayCalendar,
+    clock: &DayClock,
+    duration: Time,
+) -> Vec<TimeWindow> {
+    site.open_windows(clock.date(), calendar)
         .iter()
         .map(|w| clock.window(*w))
         .filter(|w| w.start <= w.end - duration)
         .map(|w| TimeWindow::new(w.start, w.end - duration))
-        .collect())
+        .collect()
 }
 
 /// A job spec for a task on the clock's date; `deadline` is the task's, if it falls before
@@ -211,7 +222,24 @@ pub fn build(
     jobs: &[JobSpec],
     overtime: bool,
 ) -> Result<Built, PlanError> {
-    let settings = ctx.settings();
+    build_with(
+        &|a, b| ctx.travel(a, b),
+        ctx.settings(),
+        crews,
+        jobs,
+        overtime,
+    )
+}
+
+/// [`build`] over any point space: `travel(a, b)` is `(metres, seconds)` between two points
+/// of the crews and jobs (the roster routes an engineer-day over its own few places).
+pub fn build_with(
+    travel: &dyn Fn(usize, usize) -> (u32, u32),
+    settings: &super::settings::PlanSettings,
+    crews: &[Crew],
+    jobs: &[JobSpec],
+    overtime: bool,
+) -> Result<Built, PlanError> {
     let mut local: BTreeMap<usize, usize> = BTreeMap::new();
     let mut points = Vec::new();
     let mut loc = |p: usize| -> usize {
@@ -320,7 +348,7 @@ pub fn build(
     // is taken as the way there.
     let travel = |a: usize, b: usize| -> (u32, u32) {
         match (a.checked_sub(n_points), b.checked_sub(n_points)) {
-            (None, None) => ctx.travel(points[a], points[b]),
+            (None, None) => travel(points[a], points[b]),
             (Some(o), None) => origins[o].travel[&points[b]],
             (None, Some(o)) => origins[o].travel[&points[a]],
             (Some(_), Some(_)) => (0, 0),

@@ -251,6 +251,20 @@ impl<'a> Built<'a> {
         }
     }
 
+    /// The travel point of a place (a service point, or a site).
+    pub fn place_point(&self, place: usize) -> TravelPoint {
+        match self.site_of_place[place] {
+            Some(s) => {
+                let site = &self.data.sites[s];
+                travel_point(site.location, site.area_type)
+            }
+            None => {
+                let sp = &self.data.service_points[place];
+                travel_point(sp.location, sp.area_type)
+            }
+        }
+    }
+
     pub fn site(&self, t: usize) -> &'a Site {
         let place = self.problem.tasks[t].place;
         &self.data.sites[self.site_of_place[place].expect("tasks are at sites")]

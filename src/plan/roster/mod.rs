@@ -356,13 +356,13 @@ fn route_bin(
     if on_site.is_empty() {
         return Ok(None);
     }
-    let req = built.day_request(cfg, b, &on_site, desk_minutes(p, a, b));
     let err = |source| RosterError::Day {
         engineer: built.data.engineers[p.bins[b].engineer].id.clone(),
         date: built.date(p.bins[b].day),
         source,
     };
-    let problem = routing::day_problem(&req, travel).map_err(err)?;
+    let problem = routing::day_problem(built, cfg, b, &on_site, desk_minutes(p, a, b), travel)
+        .map_err(err)?;
     let n = on_site.len() as u64;
     let budget = (cfg.routing.work_per_job_squared * n * n)
         .clamp(cfg.routing.min_work, cfg.routing.max_work);

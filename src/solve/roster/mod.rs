@@ -41,8 +41,10 @@
 //!    nearest-neighbour tour home -> sites -> home); tasks that fit none are repaired greedily
 //!    over *all* districts (cheapest added travel in the window, else the earliest late day),
 //!    and what still fits nowhere is left out with a reason code.
-//! 4. **Route** every engineer-day with the routing engine ([`routing`], in parallel, a
-//!    deterministic work budget growing with visits squared). Visits the route drops (opening
+//! 4. **Route** every engineer-day with the routing engine (in parallel, a deterministic work
+//!    budget growing with visits squared), on the problem the day planner's own builder makes
+//!    ([`crate::plan::roster::routing`]: same windows, durations, costs and travel as
+//!    `plan_day`; `tests/roster/agree.rs` plans roster dates with the roster as pins). Visits the route drops (opening
 //!    hours: many sites close at midday) and days whose real driving pushes work past capacity
 //!    feed back: the task is banned from that bin, repaired elsewhere, and the touched days are
 //!    re-routed (at most `repair_rounds`).

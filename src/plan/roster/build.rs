@@ -1,5 +1,5 @@
 //! The domain side of the roster: scenario data and tasks in, the index-based
-//! [`AssignProblem`] out, and the answer back as a [`Roster`] with ids, names and times.
+//! [`AssignProblem`] out, and the answer back as a [`Roster`](crate::solve::roster::Roster) with ids, names and times.
 
 use crate::domain::calendar::HolidayCalendar;
 use crate::domain::clock::LocalWindow;

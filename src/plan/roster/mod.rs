@@ -2,7 +2,7 @@
 //! index-level assignment of [`crate::solve::roster`] (seeds, LPs, rounding, repair), every
 //! engineer-day routed through the day planner's own problem builder ([`routing`], so a
 //! published roster and the day plan of that date see the same windows, lunch, durations and
-//! travel), and the answer back in domain terms ([`assemble`]). The algorithm and its figures
+//! travel), and the answer back in domain terms (`assemble.rs`). The algorithm and its figures
 //! are documented on [`crate::solve::roster`]; the old paths there re-export this module.
 
 mod assemble;

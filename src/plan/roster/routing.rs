@@ -1,6 +1,6 @@
 //! The route of one engineer-day of the roster, built by the day planner's own problem
-//! builder ([`crate::plan`]'s `build_with`): the engineer is a [`Crew`] and each on-site task
-//! a [`JobSpec`] exactly as `plan_day` makes them, so the roster and the day plan of that
+//! builder ([`crate::plan`]'s `build_with`): the engineer is a `Crew` and each on-site task
+//! a `JobSpec` exactly as `plan_day` makes them, so the roster and the day plan of that
 //! date see the same start windows (`[open, close - duration]` of each opening window), the
 //! same durations, the same vehicle costs (driving seconds) and the same travel model.
 //!

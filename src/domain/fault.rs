@@ -92,6 +92,10 @@ pub enum FaultEventKind {
     RemoteFailed,
     /// An engineer arrived on site.
     Arrived,
+    /// On site, the engineer found that a spare part is needed: the next visit brings it
+    /// (picked up at a service point first). The source: "not fixed within 24 h on site: the
+    /// manufacturer's spare parts are brought in".
+    PartRequested,
     /// The device works again.
     Resolved,
 }

@@ -4,7 +4,9 @@
 use super::build::{Built, Crew, JobSpec};
 use super::clock::DayClock;
 use super::context::PlanningContext;
-use super::model::{EngineerKpis, EngineerRoute, Flag, Lunch, Stop, StopStatus, TaskRef};
+use super::model::{
+    EngineerKpis, EngineerRoute, Flag, Lunch, Restart, Stop, StopKind, StopStatus, TaskRef,
+};
 use crate::domain::instant::Instant;
 use crate::solve::routing::{JobId, schedule};
 
@@ -14,6 +16,15 @@ pub struct Kept {
     pub stops: Vec<Stop>,
     pub lunch: Option<Lunch>,
     pub departure: Option<Instant>,
+}
+
+/// The restart of a route whose crew starts from a reported position.
+fn restart(clock: &DayClock, crew: &Crew, after_stops: usize) -> Option<Restart> {
+    crew.origin.as_ref().map(|o| Restart {
+        location: o.position,
+        at: clock.instant(crew.shift.start),
+        after_stops,
+    })
 }
 
 /// The flags a planned visit earns.
@@ -46,7 +57,7 @@ pub fn route(
         .expect("crews are scenario engineers");
     let mut stops = kept.stops;
     let frozen = stops.len();
-    let mut prev = crew.start_point;
+    let mut prev = None;
     let (departure, return_at, lunch);
     if jobs.is_empty() {
         if frozen == 0 {
@@ -56,7 +67,7 @@ pub fn route(
             departure = kept
                 .departure
                 .unwrap_or(clock.instant(crew.day_shift.start));
-            let back = ctx.travel(crew.start_point, crew.end_point).1;
+            let back = crew.travel_from_start(ctx, crew.end_point).1;
             return_at =
                 clock.instant(crew.shift.start + crate::solve::routing::Time(i64::from(back)));
         }
@@ -65,11 +76,20 @@ pub fn route(
         let s = schedule(&built.problem, v, jobs).expect("routes are feasible");
         for (&j, visit) in jobs.iter().zip(&s.visits) {
             let spec = &specs[j];
-            let (metres, seconds) = ctx.travel(prev, spec.point);
+            let (metres, seconds) = match prev {
+                Some(p) => ctx.travel(p, spec.point),
+                None => crew.travel_from_start(ctx, spec.point),
+            };
             let arrival = clock.instant(visit.arrival);
+            let (stop_kind, flags) = if spec.pickup {
+                (StopKind::PartPickup, Vec::new())
+            } else {
+                (StopKind::Visit, stop_flags(&spec.task, arrival))
+            };
             stops.push(Stop {
-                flags: stop_flags(&spec.task, arrival),
+                flags,
                 task: spec.task.clone(),
+                stop_kind,
                 location: ctx.coords(spec.point),
                 arrival,
                 start: clock.instant(visit.start),
@@ -79,10 +99,10 @@ pub fn route(
                 frozen: false,
                 status: StopStatus::Planned,
             });
-            prev = spec.point;
+            prev = Some(spec.point);
         }
         departure = match kept.departure {
-            Some(d) if frozen > 0 => d,
+            Some(d) if frozen > 0 || crew.origin.is_some() => d,
             _ => clock.instant(s.departure),
         };
         return_at = clock.instant(s.arrival);
@@ -95,12 +115,13 @@ pub fn route(
             })
             .or(kept.lunch);
     }
-    let last = stops.last().map_or(crew.start_point, |s| {
-        ctx.site_point(&s.task.site).expect("known site")
-    });
     let (return_travel_metres, return_travel_seconds) = if stops.is_empty() {
         (0, 0)
+    } else if prev.is_none() && crew.origin.is_some() {
+        crew.travel_from_start(ctx, crew.end_point)
     } else {
+        let last = super::build::stop_point(ctx, stops.last().expect("non-empty"))
+            .expect("known site or service point");
         ctx.travel(last, crew.end_point)
     };
     EngineerRoute {
@@ -118,5 +139,6 @@ pub fn route(
         lunch,
         stops,
         kpis: EngineerKpis::default(),
+        restart: restart(clock, crew, frozen),
     }
 }

@@ -5,6 +5,12 @@
 //! (from [`PIN_BIT0`] on) to the job and to that engineer only, so no one else can take it.
 //! Site opening hours become start windows `[open, close - duration]`: the work must fit
 //! inside one opening window (a site closed at lunch has two).
+//!
+//! A visit that needs a spare part ([`TaskRef::part_pickup`]) is two jobs, its pickup at the
+//! service point and then the visit, made a solver pickup-delivery pair: same route, pickup
+//! first. The pickup has the visit's skills (and pin bit), no window and no deadline, and is
+//! optional exactly when the visit is (its penalty is zero: the visit's penalty prices the
+//! pair).
 
 use super::clock::{DayClock, minutes};
 use super::context::PlanningContext;
@@ -13,8 +19,8 @@ use super::model::TaskRef;
 use crate::domain::family::DeviceFamily;
 use crate::domain::ids::{EngineerId, SiteId};
 use crate::solve::routing::{
-    Break, Cost, Job, Load, Matrix, Overtime, Problem, ProblemInput, Skills, Time, TimeWindow,
-    Vehicle,
+    Break, Cost, Job, Load, Matrix, Overtime, Pair, Problem, ProblemInput, Skills, Time,
+    TimeWindow, Vehicle,
 };
 use std::collections::BTreeMap;
 
@@ -38,12 +44,38 @@ pub struct Crew {
     pub max_overtime: Time,
     pub lunch: Option<Break>,
     pub families: Vec<DeviceFamily>,
+    /// A reported position the route starts from instead of `start_point`.
+    pub origin: Option<Origin>,
 }
 
-/// A visit as the solver sees it.
+/// A position off the context's points, with the travel from it measured on the fly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Origin {
+    pub position: crate::domain::geo::LatLon,
+    /// `(metres, seconds)` to the context points the problem uses.
+    pub travel: BTreeMap<usize, (u32, u32)>,
+}
+
+impl Crew {
+    /// `(metres, seconds)` from where the route starts to a context point.
+    pub fn travel_from_start(&self, ctx: &PlanningContext, to: usize) -> (u32, u32) {
+        match &self.origin {
+            Some(o) => o
+                .travel
+                .get(&to)
+                .copied()
+                .expect("an origin is measured to every point of its problem"),
+            None => ctx.travel(self.start_point, to),
+        }
+    }
+}
+
+/// A visit (or the pickup of its spare part) as the solver sees it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JobSpec {
     pub task: TaskRef,
+    /// The pickup of the task's part (at a service point), not the visit.
+    pub pickup: bool,
     pub point: usize,
     pub windows: Vec<TimeWindow>,
     /// Hard latest start given to the solver.
@@ -78,12 +110,23 @@ pub fn site_windows(
         .scenario()
         .site(site)
         .ok_or_else(|| PlanError::unknown("site", site))?;
-    Ok(s.open_windows(clock.date(), &ctx.config().calendar)
+    Ok(start_windows(s, &ctx.config().calendar, clock, duration))
+}
+
+/// The start windows of a visit of `duration` seconds at a site on the clock's date: each
+/// opening window `[open, close - duration]` long enough for the work.
+pub fn start_windows(
+    site: &crate::domain::site::Site,
+    calendar: &crate::domain::calendar::HolidayCalendar,
+    clock: &DayClock,
+    duration: Time,
+) -> Vec<TimeWindow> {
+    site.open_windows(clock.date(), calendar)
         .iter()
         .map(|w| clock.window(*w))
         .filter(|w| w.start <= w.end - duration)
         .map(|w| TimeWindow::new(w.start, w.end - duration))
-        .collect())
+        .collect()
 }
 
 /// A job spec for a task on the clock's date; `deadline` is the task's, if it falls before
@@ -104,10 +147,72 @@ pub fn job_spec(
         .filter(|&t| t < Time(86_400) && windows.iter().any(|w| w.start <= t));
     Ok(JobSpec {
         task: task.clone(),
+        pickup: false,
         point,
         windows,
         deadline,
     })
+}
+
+/// The pickup job of a task's spare part, if it needs one.
+pub fn pickup_spec(ctx: &PlanningContext, task: &TaskRef) -> Result<Option<JobSpec>, PlanError> {
+    let Some(p) = &task.part_pickup else {
+        return Ok(None);
+    };
+    let point = ctx
+        .service_point_point(&p.service_point)
+        .ok_or_else(|| PlanError::unknown("service point", &p.service_point))?;
+    Ok(Some(JobSpec {
+        task: task.clone(),
+        pickup: true,
+        point,
+        windows: Vec::new(),
+        deadline: None,
+    }))
+}
+
+/// The jobs of a task: its part's pickup, if any, then its visit.
+pub fn job_specs(
+    ctx: &PlanningContext,
+    clock: &DayClock,
+    task: &TaskRef,
+) -> Result<Vec<JobSpec>, PlanError> {
+    let mut out: Vec<JobSpec> = pickup_spec(ctx, task)?.into_iter().collect();
+    out.push(job_spec(ctx, clock, task)?);
+    Ok(out)
+}
+
+/// The context point of a plan stop (the service point of a pickup, else the site).
+pub fn stop_point(ctx: &PlanningContext, stop: &super::model::Stop) -> Result<usize, PlanError> {
+    match (&stop.task.part_pickup, stop.is_pickup()) {
+        (Some(p), true) => ctx
+            .service_point_point(&p.service_point)
+            .ok_or_else(|| PlanError::unknown("service point", &p.service_point)),
+        _ => ctx
+            .site_point(&stop.task.site)
+            .ok_or_else(|| PlanError::unknown("site", &stop.task.site)),
+    }
+}
+
+/// The pickup-delivery pairs among `jobs`: each pickup with the visit of the same task.
+/// Invariant: a task has at most one visit and one pickup among them.
+pub fn pairs_of(jobs: &[JobSpec]) -> Vec<Pair> {
+    let visits: BTreeMap<&crate::domain::ids::TaskId, usize> = jobs
+        .iter()
+        .enumerate()
+        .filter(|(_, j)| !j.pickup)
+        .map(|(i, j)| (&j.task.task, i))
+        .collect();
+    jobs.iter()
+        .enumerate()
+        .filter(|(_, j)| j.pickup)
+        .filter_map(|(i, j)| {
+            visits.get(&j.task.task).map(|&d| Pair {
+                pickup: i,
+                delivery: d,
+            })
+        })
+        .collect()
 }
 
 /// Builds the problem. `overtime`: allow each crew its `max_overtime`.
@@ -117,7 +222,24 @@ pub fn build(
     jobs: &[JobSpec],
     overtime: bool,
 ) -> Result<Built, PlanError> {
-    let settings = ctx.settings();
+    build_with(
+        &|a, b| ctx.travel(a, b),
+        ctx.settings(),
+        crews,
+        jobs,
+        overtime,
+    )
+}
+
+/// [`build`] over any point space: `travel(a, b)` is `(metres, seconds)` between two points
+/// of the crews and jobs (the roster routes an engineer-day over its own few places).
+pub fn build_with(
+    travel: &dyn Fn(usize, usize) -> (u32, u32),
+    settings: &super::settings::PlanSettings,
+    crews: &[Crew],
+    jobs: &[JobSpec],
+    overtime: bool,
+) -> Result<Built, PlanError> {
     let mut local: BTreeMap<usize, usize> = BTreeMap::new();
     let mut points = Vec::new();
     let mut loc = |p: usize| -> usize {
@@ -131,6 +253,20 @@ pub fn build(
         .map(|c| (loc(c.start_point), loc(c.end_point)))
         .collect();
     let job_locs: Vec<usize> = jobs.iter().map(|j| loc(j.point)).collect();
+    // Reported positions get locations of their own after the context points.
+    let n_points = points.len();
+    let mut origins: Vec<&Origin> = Vec::new();
+    let crew_locs: Vec<(usize, usize)> = crews
+        .iter()
+        .zip(crew_locs)
+        .map(|(c, (start, end))| match &c.origin {
+            Some(o) => {
+                origins.push(o);
+                (n_points + origins.len() - 1, end)
+            }
+            None => (start, end),
+        })
+        .collect();
     let mut pin_bits: BTreeMap<&EngineerId, usize> = BTreeMap::new();
     for c in crews {
         if jobs
@@ -190,29 +326,45 @@ pub fn build(
                 }
             }
         }
+        let service = match (&j.task.part_pickup, j.pickup) {
+            (Some(p), true) => minutes(p.minutes),
+            _ => minutes(j.task.duration_minutes),
+        };
+        let drop_penalty = j
+            .task
+            .drop_penalty
+            .map(|p| Cost(if j.pickup { 0 } else { p }));
         problem_jobs.push(Job {
             location: l,
-            service: minutes(j.task.duration_minutes),
+            service,
             windows: j.windows.clone(),
             demand: Load::ZERO,
             skills: Skills::from_indices(bits).expect("bits below 64"),
-            drop_penalty: j.task.drop_penalty.map(Cost),
+            drop_penalty,
             deadline: j.deadline,
         });
     }
-    let n = points.len();
+    // Nothing travels to an origin (no job is there, no route ends there): the way back
+    // is taken as the way there.
+    let travel = |a: usize, b: usize| -> (u32, u32) {
+        match (a.checked_sub(n_points), b.checked_sub(n_points)) {
+            (None, None) => travel(points[a], points[b]),
+            (Some(o), None) => origins[o].travel[&points[b]],
+            (None, Some(o)) => origins[o].travel[&points[a]],
+            (Some(_), Some(_)) => (0, 0),
+        }
+    };
+    let n = n_points + origins.len();
     let distances = Matrix::from_fn(n, |a, b| {
-        crate::solve::routing::Distance(i64::from(ctx.travel(points[a], points[b]).0))
+        crate::solve::routing::Distance(i64::from(travel(a, b).0))
     });
-    let durations = Matrix::from_fn(n, |a, b| {
-        Time(i64::from(ctx.travel(points[a], points[b]).1))
-    });
+    let durations = Matrix::from_fn(n, |a, b| Time(i64::from(travel(a, b).1)));
     let problem = Problem::new(ProblemInput {
         distances,
         durations,
         jobs: problem_jobs,
         vehicles,
-        pairs: Vec::new(),
+        pairs: pairs_of(jobs),
         minimize_vehicles: false,
     })?;
     Ok(Built { problem, points })

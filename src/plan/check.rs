@@ -14,11 +14,18 @@
 //!   the service point), the arrival is not before the previous end plus the travel (plus the
 //!   lunch if it is taken in that gap), and the return is not before the last end plus the
 //!   drive home;
+//! - a route restarted from a reported position ([`super::Restart`]) takes the travel from
+//!   that position to the next stop (or home) as measured by the context's travel model, and
+//!   restarts no earlier than the end of the stop before;
 //! - the lunch starts inside its window, lasts its length, overlaps no visit, and is there
 //!   when a route with nothing frozen works past the window's start;
 //! - a fault stop is flagged `DEADLINE_MISSED` exactly when it arrives after its deadline; a
 //!   fault due that day and not planned carries the flag;
-//! - desk calls lie inside the desk hours and one agent makes one call at a time.
+//! - desk calls lie inside the desk hours and one agent makes one call at a time;
+//! - spare parts: a visit whose task needs a part has its pickup stop earlier on the same
+//!   route (`PICKUP_MISSING`), and every pickup stop is followed by its task's visit on the
+//!   same route (`PICKUP_WITHOUT_VISIT`); a pickup stop is at its service point (travel from
+//!   and to it is checked as for visits) and lasts its pickup minutes.
 //!
 //! [`check_replan`] adds what a re-plan must keep: every stop frozen before, and every stop
 //! that progress reports arrived, started or done, is unchanged and frozen.
@@ -59,6 +66,9 @@ pub enum ViolationCode {
     DeskOverlap,
     FrozenChanged,
     ProgressNotFrozen,
+    PickupMissing,
+    PickupWithoutVisit,
+    RestartBeforeStopEnd,
 }
 
 /// One broken rule, with where it is.
@@ -109,10 +119,26 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
     let date = plan.date;
 
     let mut seen: BTreeMap<&TaskId, usize> = BTreeMap::new();
+    let mut pickups: BTreeMap<&TaskId, usize> = BTreeMap::new();
+    for s in plan.routes.iter().flat_map(|r| &r.stops) {
+        if s.is_pickup() {
+            *pickups.entry(&s.task.task).or_default() += 1;
+        }
+    }
+    for (t, n) in pickups {
+        if n > 1 {
+            out.add(
+                ViolationCode::TaskRepeated,
+                None,
+                Some(t),
+                format!("its part is picked up {n} times"),
+            );
+        }
+    }
     let all_tasks = plan
         .routes
         .iter()
-        .flat_map(|r| r.stops.iter().map(|s| &s.task))
+        .flat_map(|r| r.stops.iter().filter(|s| !s.is_pickup()).map(|s| &s.task))
         .chain(plan.desk.iter().map(|d| &d.task))
         .chain(plan.unassigned.iter().map(|u| &u.task));
     for t in all_tasks {
@@ -202,16 +228,44 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
                 format!("home {}", r.home),
             );
         }
-        let mut prev_point = home;
+        // The previous place: a context point, or the restart position.
+        let mut prev_point = Ok(home);
         let mut prev_end = r.departure;
+        let travel = |from: Result<usize, crate::domain::geo::LatLon>, to: usize| match from {
+            Ok(p) => ctx.travel(p, to),
+            Err(at) => ctx
+                .travel_from(at, &[to])
+                .ok()
+                .and_then(|v| v.first().copied())
+                .unwrap_or((u32::MAX, u32::MAX)),
+        };
+        let restart_at = |i: usize| r.restart.filter(|x| x.after_stops == i);
+        check_pickups(&mut out, &r.engineer, &r.stops);
         for (i, s) in r.stops.iter().enumerate() {
             let t = Some(&s.task.task);
+            if let Some(x) = restart_at(i) {
+                if i > 0 && x.at < r.stops[i - 1].end {
+                    out.add(
+                        ViolationCode::RestartBeforeStopEnd,
+                        e_id,
+                        t,
+                        format!("restart at {} before the previous stop ends", x.at),
+                    );
+                }
+                prev_point = Err(x.location);
+                prev_end = x.at;
+            }
             check_task_for(&mut out, &r.engineer, engineer, &s.task);
-            let Some(point) = ctx.site_point(&s.task.site) else {
+            let pickup = s.task.part_pickup.as_ref().filter(|_| s.is_pickup());
+            let point = match pickup {
+                Some(p) => ctx.service_point_point(&p.service_point),
+                None => ctx.site_point(&s.task.site),
+            };
+            let Some(point) = point else {
                 out.add(ViolationCode::UnknownSite, e_id, t, s.task.site.to_string());
                 continue;
             };
-            let (m, sec) = ctx.travel(prev_point, point);
+            let (m, sec) = travel(prev_point, point);
             if (m, sec) != (s.travel_metres, s.travel_seconds) {
                 out.add(
                     ViolationCode::TravelMismatch,
@@ -245,31 +299,36 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
                 if s.start < s.arrival {
                     out.add(ViolationCode::StartBeforeArrival, e_id, t, String::new());
                 }
-                if secs(s.start, s.end) != i64::from(s.task.duration_minutes) * 60 {
+                let minutes = pickup.map_or(s.task.duration_minutes, |p| p.minutes);
+                if secs(s.start, s.end) != i64::from(minutes) * 60 {
                     out.add(
                         ViolationCode::WrongDuration,
                         e_id,
                         t,
-                        format!(
-                            "{} s for {} min",
-                            secs(s.start, s.end),
-                            s.task.duration_minutes
-                        ),
+                        format!("{} s for {minutes} min", secs(s.start, s.end)),
                     );
                 }
-                check_opening(&mut out, ctx, plan, &r.engineer, s);
+                if !s.is_pickup() {
+                    check_opening(&mut out, ctx, plan, &r.engineer, s);
+                }
             }
-            check_deadline_flag(&mut out, e_id, s);
-            prev_point = point;
+            if !s.is_pickup() {
+                check_deadline_flag(&mut out, e_id, s);
+            }
+            prev_point = Ok(point);
             prev_end = s.end;
         }
         if let Some(last) = r.stops.last() {
-            let back = i64::from(ctx.travel(prev_point, home).1);
+            let (prev_point, last_end) = match restart_at(r.stops.len()) {
+                Some(x) => (Err(x.location), x.at.max(last.end)),
+                None => (prev_point, last.end),
+            };
+            let back = i64::from(travel(prev_point, home).1);
             let lunch_after = r
                 .lunch
                 .filter(|l| l.after_stops == r.stops.len())
                 .map_or(0, |l| secs(l.start, l.end));
-            if r.return_at.timestamp() < plus(last.end, back + lunch_after) {
+            if r.return_at.timestamp() < plus(last_end, back + lunch_after) {
                 out.add(
                     ViolationCode::ReturnTooEarly,
                     e_id,
@@ -364,6 +423,39 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
     out.0
 }
 
+/// Pickup before visit, same route: each visit needing a part has its pickup earlier, each
+/// pickup its visit later.
+fn check_pickups(out: &mut Out, id: &EngineerId, stops: &[Stop]) {
+    for (i, s) in stops.iter().enumerate() {
+        let t = &s.task.task;
+        if s.is_pickup() {
+            let visit_later = stops[i + 1..]
+                .iter()
+                .any(|x| !x.is_pickup() && &x.task.task == t);
+            if !visit_later || s.task.part_pickup.is_none() {
+                out.add(
+                    ViolationCode::PickupWithoutVisit,
+                    Some(id),
+                    Some(t),
+                    "a part pickup with no visit of its task after it on the same route".into(),
+                );
+            }
+        } else if s.task.part_pickup.is_some() {
+            let pickup_before = stops[..i]
+                .iter()
+                .any(|x| x.is_pickup() && &x.task.task == t);
+            if !pickup_before {
+                out.add(
+                    ViolationCode::PickupMissing,
+                    Some(id),
+                    Some(t),
+                    "the visit needs a part but no pickup precedes it on the route".into(),
+                );
+            }
+        }
+    }
+}
+
 fn check_task_for(
     out: &mut Out,
     id: &EngineerId,
@@ -452,7 +544,12 @@ pub fn check_replan(
     for r in &before.routes {
         for so in r.stops.iter().filter(|s| s.frozen) {
             let t = &so.task.task;
-            match after.find_stop(t) {
+            let found = if so.is_pickup() {
+                after.find_pickup(t)
+            } else {
+                after.find_stop(t)
+            };
+            match found {
                 Some((rn, sn)) if rn.engineer == r.engineer && sn.frozen && sn == so => {}
                 _ => out.add(
                     ViolationCode::FrozenChanged,

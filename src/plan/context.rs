@@ -3,6 +3,12 @@
 //! re-plan (the service keeps one per scenario).
 //!
 //! Points are numbered service points first (in scenario order), then sites.
+//!
+//! A position off these points (an engineer's reported location) is measured on the fly
+//! ([`PlanningContext::travel_from`]) by the context's own travel model when it was built with
+//! [`PlanningContext::shared`] (or [`PlanningContext::geodesic`]); a context built with
+//! [`PlanningContext::new`] only borrows its model, and measures such positions with the
+//! default geodesic model instead.
 
 use super::error::PlanError;
 use super::settings::PlanSettings;
@@ -12,6 +18,17 @@ use crate::domain::ids::{ServicePointId, SiteId};
 use crate::scenario::Scenario;
 use crate::travel::{TravelMatrix, TravelModel, TravelPoint};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The model kept for positions measured on the fly.
+#[derive(Clone)]
+struct KeptModel(Arc<dyn TravelModel>);
+
+impl std::fmt::Debug for KeptModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeptModel({})", self.0.name())
+    }
+}
 
 /// A cached planning context. Cheap to share (`&`), immutable.
 #[derive(Debug)]
@@ -21,9 +38,12 @@ pub struct PlanningContext {
     settings: PlanSettings,
     matrix: TravelMatrix,
     coords: Vec<LatLon>,
+    travel_points: Vec<TravelPoint>,
     service_points: BTreeMap<ServicePointId, usize>,
     sites: BTreeMap<SiteId, usize>,
     travel_model: String,
+    /// Measures positions off the points (see the module doc).
+    model: KeptModel,
 }
 
 impl PlanningContext {
@@ -49,22 +69,48 @@ impl PlanningContext {
             coords.push(s.location);
         }
         let matrix = model.matrix(&points)?;
+        let fallback = crate::travel::Geodesic::new(crate::travel::GeodesicConfig::default())?;
         Ok(Self {
             scenario,
             config,
             settings,
             matrix,
             coords,
+            travel_points: points,
             service_points,
             sites,
             travel_model: model.name().to_owned(),
+            model: KeptModel(Arc::new(fallback)),
         })
+    }
+
+    /// Like [`Self::new`], keeping `model` to measure reported positions on the fly.
+    pub fn shared(
+        scenario: Scenario,
+        config: DomainConfig,
+        model: Arc<dyn TravelModel>,
+        settings: PlanSettings,
+    ) -> Result<Self, PlanError> {
+        let mut ctx = Self::new(scenario, config, &model, settings)?;
+        ctx.model = KeptModel(model);
+        Ok(ctx)
     }
 
     /// With the default settings and the geodesic model.
     pub fn geodesic(scenario: Scenario, config: DomainConfig) -> Result<Self, PlanError> {
         let model = crate::travel::Geodesic::new(crate::travel::GeodesicConfig::default())?;
-        Self::new(scenario, config, &model, PlanSettings::default())
+        Self::shared(scenario, config, Arc::new(model), PlanSettings::default())
+    }
+
+    /// `(metres, seconds)` from a position off the points to each of `to` (points), measured
+    /// now by the context's model (see the module doc). The position takes the area type of
+    /// the nearest point.
+    pub fn travel_from(&self, at: LatLon, to: &[usize]) -> Result<Vec<(u32, u32)>, PlanError> {
+        let area = self.travel_points[self.nearest_point(at)].area();
+        let from = TravelPoint::new(at.lat(), at.lon(), area)
+            .map_err(|e| PlanError::invalid("position", e.to_string()))?;
+        let targets: Vec<TravelPoint> = to.iter().map(|&p| self.travel_points[p]).collect();
+        Ok(self.model.0.row(from, &targets)?)
     }
 
     pub fn scenario(&self) -> &Scenario {
@@ -107,6 +153,19 @@ impl PlanningContext {
             self.matrix.distance(from, to),
             self.matrix.duration(from, to),
         )
+    }
+
+    /// The service point with the shortest drive to `point` (ties: scenario order).
+    pub fn nearest_service_point(&self, point: usize) -> Option<ServicePointId> {
+        self.scenario
+            .service_points()
+            .iter()
+            .filter_map(|sp| {
+                let p = self.service_points.get(&sp.id)?;
+                Some((self.matrix.duration(*p, point), *p, &sp.id))
+            })
+            .min_by_key(|&(d, p, _)| (d, p))
+            .map(|(_, _, id)| id.clone())
     }
 
     /// The point nearest to a position (great-circle), for positions reported off the map.

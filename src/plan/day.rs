@@ -59,6 +59,7 @@ pub fn crews_on(ctx: &PlanningContext, date: NaiveDate, inputs: &DayInputs) -> V
                 max_overtime: minutes(week_left.min(settings.overtime_per_day_minutes)),
                 lunch: Some(lunch),
                 families: e.skills.iter().collect(),
+                origin: None,
             })
         })
         .collect()
@@ -172,9 +173,16 @@ fn guarded_solve(
 }
 
 /// Routes by insertion alone: mandatory jobs first, then by drop penalty (highest first),
-/// each at its cheapest feasible place.
+/// each at its cheapest feasible place (a part's pickup goes in with its visit).
 fn construct(problem: &routing::Problem) -> Routes {
-    let mut order: Vec<JobId> = (0..problem.num_jobs()).collect();
+    let mut order: Vec<JobId> = (0..problem.num_jobs())
+        .filter(|&j| {
+            !matches!(
+                problem.pair_roles[j],
+                routing::problem::PairRole::Pickup { .. }
+            )
+        })
+        .collect();
     order.sort_by_key(|&j| (problem.jobs[j].drop_penalty.map_or(i64::MIN, |p| -p.0), j));
     let mut routes: Routes = vec![Vec::new(); problem.num_vehicles()];
     let none = Stability::none(problem.num_jobs());
@@ -209,15 +217,16 @@ pub fn plan_day(
     let mut unassigned = Vec::new();
     let mut specs = Vec::new();
     for t in &day.visits {
-        let spec = build::job_spec(ctx, &clock, t)?;
-        match prediagnose(&crews, &spec) {
+        let jobs = build::job_specs(ctx, &clock, t)?;
+        let visit = jobs.last().expect("a task has a visit");
+        match prediagnose(&crews, visit) {
             Some((reason, detail)) => unassigned.push(UnassignedTask {
                 flags: unplanned_flags(t),
-                task: spec.task,
+                task: t.clone(),
                 reason,
                 detail,
             }),
-            None => specs.push(spec),
+            None => specs.extend(jobs),
         }
     }
     let mut stats = PlanStats {
@@ -264,14 +273,20 @@ pub fn plan_day(
             routes.iter().flatten().copied().collect();
         // Faults due today whose deadline the solver did not see (already passed, or before
         // the site opens) go back in at their earliest place.
+        // (A late visit's part pickup leaves with it; pickups go back in with their visit.)
         let late = |j: usize| {
             let t = &specs[j].task;
             t.drop_penalty.is_none() && t.deadline.is_some() && specs[j].deadline.is_none()
         };
+        let late_tasks: std::collections::BTreeSet<&crate::domain::ids::TaskId> = (0..specs.len())
+            .filter(|&j| late(j))
+            .map(|j| &specs[j].task.task)
+            .collect();
         for r in &mut routes {
-            r.retain(|&j| !late(j));
+            r.retain(|&j| !late_tasks.contains(&specs[j].task.task));
         }
         let mut missing: Vec<JobId> = (0..specs.len())
+            .filter(|&j| !specs[j].pickup)
             .filter(|&j| {
                 late(j) || (!routed_first.contains(&j) && specs[j].task.drop_penalty.is_none())
             })
@@ -305,7 +320,7 @@ pub fn plan_day(
     let routed: std::collections::BTreeSet<JobId> = routes.iter().flatten().copied().collect();
     if let Some(built) = &final_built {
         for (j, spec) in specs.iter().enumerate() {
-            if routed.contains(&j) {
+            if routed.contains(&j) || spec.pickup {
                 continue;
             }
             let (reason, detail) = reason_of(diagnose(&built.problem, j));

@@ -1,5 +1,6 @@
 //! What changed between two plans, for whom: visits added, removed (now unassigned), moved to
-//! another engineer, re-timed. Computed from the two plans alone, task by task.
+//! another engineer, re-timed. Computed from the two plans alone, task by task (by their
+//! visits; a part pickup follows its visit).
 
 use super::model::{Plan, ReasonCode};
 use crate::domain::ids::{EngineerId, TaskId};
@@ -96,6 +97,7 @@ fn visits(plan: &Plan) -> BTreeMap<&TaskId, (&EngineerId, Instant)> {
         .flat_map(|r| {
             r.stops
                 .iter()
+                .filter(|s| !s.is_pickup())
                 .map(move |s| (&s.task.task, (&r.engineer, s.start)))
         })
         .collect()

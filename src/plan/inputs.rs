@@ -124,7 +124,8 @@ pub enum ProgressEvent {
         task: TaskId,
         at: Instant,
     },
-    /// Where the engineer is (informational: routes restart from the last frozen stop).
+    /// Where the engineer is: a re-plan restarts the rest of the route from here when the
+    /// report is not older than the end of the frozen stops (see `replan`).
     Position {
         engineer: EngineerId,
         at: Instant,

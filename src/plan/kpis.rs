@@ -39,10 +39,12 @@ pub fn route_kpis(r: &EngineerRoute) -> EngineerKpis {
     let with_deadline: Vec<_> = r
         .stops
         .iter()
-        .filter(|s| s.task.deadline.is_some())
+        .filter(|s| !s.is_pickup() && s.task.deadline.is_some())
         .collect();
+    let part_pickups = r.stops.iter().filter(|s| s.is_pickup()).count();
     EngineerKpis {
-        stops: r.stops.len(),
+        stops: r.stops.len() - part_pickups,
+        part_pickups,
         travel_seconds,
         travel_km: travel_metres as f64 / 1000.0,
         service_seconds,
@@ -73,7 +75,7 @@ fn fault_of(t: &TaskRef) -> Option<FaultStatus> {
 pub fn fault_statuses(plan: &Plan) -> Vec<FaultStatus> {
     let mut out = Vec::new();
     for r in &plan.routes {
-        for s in &r.stops {
+        for s in r.stops.iter().filter(|s| !s.is_pickup()) {
             if let Some(mut f) = fault_of(&s.task) {
                 f.engineer = Some(r.engineer.clone());
                 f.eta = Some(s.arrival);
@@ -104,12 +106,13 @@ pub fn refresh(plan: &mut Plan) {
     let mut shift = 0i64;
     for r in &plan.routes {
         k.stops += r.kpis.stops;
+        k.part_pickups += r.kpis.part_pickups;
         k.travel_seconds += r.kpis.travel_seconds;
         k.travel_km += r.kpis.travel_km;
         k.overtime_seconds += r.kpis.overtime_seconds;
         service += r.kpis.service_seconds;
         shift += secs(r.shift_start, r.shift_end).max(0);
-        for s in &r.stops {
+        for s in r.stops.iter().filter(|s| !s.is_pickup()) {
             if s.task.kind == TaskKind::Inspection {
                 k.inspections_planned += 1;
                 if s.task.cadence.is_some_and(|c| !c.overdue) {

@@ -37,6 +37,8 @@
 //!    solution, and resolve-less-repair deadline, from the SLA engine); extra tasks;
 //!    pins. Drop penalties rank optional tasks (overdue first, then by days left); faults
 //!    due that day and pinned tasks are mandatory.
+//!    A visit needing a spare part (a spare-part delivery; a fault repair whose handling
+//!    recorded `PART_REQUESTED`) also gets a pickup at a service point, see `tasks.rs`.
 //! 2. **Phone callbacks** go to the service centre's desk (`desk.rs`): no travel, agents
 //!    and hours from [`PlanSettings`], most urgent first.
 //! 3. **Crews**: engineers whose availability that day is a shift (leave, days off and
@@ -48,7 +50,9 @@
 //!    `NO_ENGINEER_ON_SHIFT`; with nobody trained on the device family, `SKILL_MISSING`.
 //! 5. **Search** (`build.rs`, [`crate::solve::routing`]): opening hours become start windows
 //!    `[open, close - duration]`, skills a bitset, fault deadlines hard latest starts; no
-//!    overtime in this pass. Then each mandatory visit left out, and each fault whose deadline
+//!    overtime in this pass. A part's pickup and its visit are a pickup-delivery pair (same
+//!    route, pickup first); the plan shows the pickup as a stop with `stopKind: PART_PICKUP`
+//!    at the service point, and the checker verifies the order and the engineer. Then each mandatory visit left out, and each fault whose deadline
 //!    was already lost, is inserted with overtime allowed by
 //!    [`crate::solve::replan::insert_urgent`] (meeting its deadline if anyone can, else at its
 //!    earliest start, flagged `DEADLINE_MISSED`).
@@ -64,8 +68,10 @@
 //!
 //! # Re-planning ([`replan`])
 //!
-//! Progress freezes what is done or under way (and every stop planned to start by `now`); the
-//! rest is repaired around the new fault by [`crate::solve::replan`]: cheapest feasible
+//! Progress freezes what is done or under way (and every stop planned to start by `now`); a
+//! route goes on from the engineer's reported position when there is one newer than its
+//! frozen stops (travel from it measured on the fly by the context's model,
+//! [`PlanningContext::travel_from`]; the route records a [`Restart`]); the rest is repaired around the new fault by [`crate::solve::replan`]: cheapest feasible
 //! insertion meeting the deadline, else displacement of one or two optional visits on a
 //! route near the fault, else the earliest start (flagged); then a bounded relocate repair
 //! with a stability cost (moving an announced visit to another engineer, or re-timing it by
@@ -90,6 +96,7 @@ mod inputs;
 mod kpis;
 mod model;
 pub mod replan;
+pub mod roster;
 mod settings;
 mod tasks;
 
@@ -102,8 +109,9 @@ pub use error::PlanError;
 pub use inputs::{DayInputs, FaultInput, PlanRequest, ProgressEvent, RosterAssignment};
 pub use kpis::refresh as refresh_kpis;
 pub use model::{
-    CadenceInfo, DeskCall, EngineerKpis, EngineerRoute, FaultInfo, FaultStatus, Flag, Lunch, Plan,
-    PlanKpis, PlanStats, ReasonCode, Stop, StopStatus, TaskRef, UnassignedTask,
+    CadenceInfo, DeskCall, EngineerKpis, EngineerRoute, FaultInfo, FaultStatus, Flag, Lunch,
+    PartPickup, Plan, PlanKpis, PlanStats, ReasonCode, Restart, Stop, StopKind, StopStatus,
+    TaskRef, UnassignedTask,
 };
 pub use settings::PlanSettings;
 pub use tasks::on_site_deadline;

@@ -99,14 +99,47 @@ pub struct TaskRef {
     pub cadence: Option<CadenceInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fault: Option<FaultInfo>,
+    /// The spare part to fetch before the visit, if it needs one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_pickup: Option<PartPickup>,
 }
 
-/// One visit on an engineer's route.
+/// Where and how long a visit's spare part is picked up (a stop on the same route before the
+/// visit). See `tasks.rs` for which tasks need one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartPickup {
+    pub service_point: ServicePointId,
+    pub minutes: u32,
+}
+
+/// What a stop is for.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StopKind {
+    /// The task's own visit at its site.
+    #[default]
+    Visit,
+    /// Fetching the task's spare part at a service point (before its visit, same route).
+    PartPickup,
+}
+
+impl StopKind {
+    pub fn is_visit(&self) -> bool {
+        *self == StopKind::Visit
+    }
+}
+
+/// One stop on an engineer's route: a task's visit, or the pickup of its spare part (then
+/// `location` is the service point's, and `start..end` the pickup).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stop {
     #[serde(flatten)]
     pub task: TaskRef,
+    /// Omitted for visits; `PART_PICKUP` for a pickup stop.
+    #[serde(default, skip_serializing_if = "StopKind::is_visit")]
+    pub stop_kind: StopKind,
     pub location: LatLon,
     pub arrival: Instant,
     pub start: Instant,
@@ -120,6 +153,13 @@ pub struct Stop {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub frozen: bool,
     pub status: StopStatus,
+}
+
+impl Stop {
+    /// Is this the pickup of a spare part (not the task's visit)?
+    pub fn is_pickup(&self) -> bool {
+        self.stop_kind == StopKind::PartPickup
+    }
 }
 
 /// The lunch break.
@@ -147,6 +187,21 @@ pub struct EngineerKpis {
     pub utilisation: f64,
     pub fault_deadlines: usize,
     pub fault_deadlines_met: usize,
+    /// Spare-part pickup stops (not counted in `stops`).
+    #[serde(default)]
+    pub part_pickups: usize,
+}
+
+/// Where a re-planned route restarted: the engineer's reported position, and the travel
+/// from it to the next stop (measured on the fly, off the matrix).
+#[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Restart {
+    pub location: LatLon,
+    /// When the engineer was there (the report, or the re-plan instant if later).
+    pub at: Instant,
+    /// The route goes on from here after this many stops.
+    pub after_stops: usize,
 }
 
 /// One engineer's day.
@@ -169,6 +224,9 @@ pub struct EngineerRoute {
     pub lunch: Option<Lunch>,
     pub stops: Vec<Stop>,
     pub kpis: EngineerKpis,
+    /// Set by a re-plan that started from a reported position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart: Option<Restart>,
 }
 
 /// A phone callback made from the service centre's desk.
@@ -232,6 +290,9 @@ pub struct PlanKpis {
     pub inspections_planned: usize,
     /// Planned inspections done inside their cadence window (not overdue).
     pub inspections_in_window: usize,
+    /// Spare-part pickup stops (not counted in `stops`).
+    #[serde(default)]
+    pub part_pickups: usize,
 }
 
 /// How the plan was made.
@@ -266,12 +327,22 @@ impl Plan {
         self.routes.iter().find(|r| &r.engineer == engineer)
     }
 
-    /// The engineer and stop serving a task.
+    /// The engineer and stop serving a task (its visit, never its part pickup).
     pub fn find_stop(&self, task: &TaskId) -> Option<(&EngineerRoute, &Stop)> {
         self.routes.iter().find_map(|r| {
             r.stops
                 .iter()
-                .find(|s| &s.task.task == task)
+                .find(|s| &s.task.task == task && !s.is_pickup())
+                .map(|s| (r, s))
+        })
+    }
+
+    /// The engineer and stop picking up a task's spare part.
+    pub fn find_pickup(&self, task: &TaskId) -> Option<(&EngineerRoute, &Stop)> {
+        self.routes.iter().find_map(|r| {
+            r.stops
+                .iter()
+                .find(|s| &s.task.task == task && s.is_pickup())
                 .map(|s| (r, s))
         })
     }

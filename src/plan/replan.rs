@@ -7,7 +7,13 @@
 //! frozen part is a prefix). Reported instants become the stop's times (an arrival, a start,
 //! an end; a stop started but not done is expected to end one duration after its start). The
 //! route to re-plan starts at the last frozen stop's site at `max(now, its end)` (or at home,
-//! from `max(now, shift start)`). The lunch is kept if it has started by `now`; otherwise it
+//! from `max(now, shift start)`), unless the engineer reported a position (a `position`
+//! progress event at or before `now`, not before the end of the frozen stops if any): then it starts
+//! there, at `max(now, report, shift start)`, with the travel from that position to every
+//! point of the problem measured on the fly by the context's travel model
+//! ([`PlanningContext::travel_from`]); the new route records it as its
+//! [`Restart`](super::Restart), which a later re-plan keeps using until something newer is
+//! reported. The lunch is kept if it has started by `now`; otherwise it
 //! is planned again, or dropped when its window has passed.
 //!
 //! Then the index-level algorithm of [`crate::solve::replan`] runs on the remaining visits:
@@ -29,8 +35,9 @@ use super::diff::{PlanDiff, diff};
 use super::error::PlanError;
 use super::inputs::{FaultInput, ProgressEvent};
 use super::kpis;
-use super::model::{Flag, Plan, ReasonCode, StopStatus, TaskRef, UnassignedTask};
+use super::model::{EngineerRoute, Flag, Plan, ReasonCode, StopStatus, TaskRef, UnassignedTask};
 use super::tasks;
+use crate::domain::geo::LatLon;
 use crate::domain::ids::{EngineerId, TaskId};
 use crate::domain::instant::Instant;
 use crate::solve::diagnose::diagnose;
@@ -39,6 +46,7 @@ use crate::solve::replan::{
 };
 use crate::solve::routing::{Break, Cost, Infeasibility, TimeWindow, schedule};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// What [`insert_fault`] did.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -124,7 +132,11 @@ fn apply_progress(
         let route = plan
             .routes
             .iter_mut()
-            .find(|r| r.stops.iter().any(|s| &s.task.task == task))
+            .find(|r| {
+                r.stops
+                    .iter()
+                    .any(|s| &s.task.task == task && !s.is_pickup())
+            })
             .ok_or_else(|| PlanError::unknown("task in the plan's routes", task))?;
         if &route.engineer != e.engineer() {
             return Err(PlanError::invalid(
@@ -139,7 +151,7 @@ fn apply_progress(
         let s = route
             .stops
             .iter_mut()
-            .find(|s| &s.task.task == task)
+            .find(|s| &s.task.task == task && !s.is_pickup())
             .expect("found above");
         let duration = chrono::TimeDelta::minutes(i64::from(s.task.duration_minutes));
         let shift = |t: Instant, by: chrono::TimeDelta| {
@@ -209,6 +221,10 @@ fn prepare(
         ));
     }
 
+    let progress_positions: Vec<&ProgressEvent> = progress
+        .iter()
+        .filter(|e| matches!(e, ProgressEvent::Position { .. }))
+        .collect();
     let mut crews = Vec::new();
     let mut crew_route = Vec::new();
     let mut kept_jobs: Vec<Vec<JobSpec>> = Vec::new();
@@ -223,14 +239,20 @@ fn prepare(
         let day_shift = TimeWindow::new(clock.seconds(r.shift_start), clock.seconds(r.shift_end));
         let max_overtime = minutes(r.max_overtime_minutes);
         let frozen: Vec<_> = r.stops.iter().filter(|s| s.frozen).collect();
-        let (start_point, free_from) = match frozen.last() {
-            Some(s) => (
-                ctx.site_point(&s.task.site)
-                    .ok_or_else(|| PlanError::unknown("site", &s.task.site))?,
-                clock.seconds(s.end),
-            ),
+        let (start_point, mut free_from) = match frozen.last() {
+            Some(s) => (build::stop_point(ctx, s)?, clock.seconds(s.end)),
             None => (home, day_shift.start),
         };
+        // A position reported after the frozen part (by `now`) is where the route goes on.
+        let origin = latest_position(&progress_positions, r, now)
+            .filter(|&(at, _)| frozen.is_empty() || clock.seconds(at) >= free_from)
+            .map(|(at, position)| {
+                free_from = clock.seconds(at).max(day_shift.start);
+                build::Origin {
+                    position,
+                    travel: BTreeMap::new(),
+                }
+            });
         let start = free_from.max(now_s).max(day_shift.start);
         let latest = day_shift.end + max_overtime;
         if start > latest {
@@ -257,10 +279,15 @@ fn prepare(
             max_overtime,
             lunch,
             families: engineer.skills.iter().collect(),
+            origin,
         });
         crew_route.push(ri);
         let mut jobs = Vec::new();
         for s in r.stops.iter().filter(|s| !s.frozen) {
+            if s.is_pickup() {
+                jobs.extend(build::pickup_spec(ctx, &s.task)?);
+                continue;
+            }
             let mut spec = build::job_spec(ctx, &clock, &s.task)?;
             if s.flags.contains(&Flag::DeadlineMissed) {
                 spec.deadline = None;
@@ -285,6 +312,8 @@ fn prepare(
     let fault_blocked = prediagnose(&crews, &fault_spec);
     let target = fault_task.deadline.map(|d| clock.seconds(d));
     let urgent = if fault_blocked.is_none() {
+        // A part's pickup goes in with the fault's visit (see `solve::replan`).
+        specs.extend(build::pickup_spec(ctx, &fault_task)?);
         let mut spec = fault_spec;
         spec.deadline = None;
         specs.push(spec);
@@ -295,6 +324,21 @@ fn prepare(
     } else {
         None
     };
+
+    // Measure each reported position to every point the problem uses.
+    let targets: Vec<usize> = specs
+        .iter()
+        .map(|s| s.point)
+        .chain(crews.iter().map(|c| c.end_point))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for c in &mut crews {
+        if let Some(o) = &mut c.origin {
+            let row = ctx.travel_from(o.position, &targets)?;
+            o.travel = targets.iter().copied().zip(row).collect();
+        }
+    }
 
     // Make the current routes feasible under the reported delays.
     let mut dropped = Vec::new();
@@ -324,7 +368,9 @@ fn prepare(
                                 .find(|&&j| specs[j].task.drop_penalty.is_some())
                                 .unwrap_or(route.last().expect("non-empty")),
                         };
-                        route.retain(|&j| j != victim);
+                        // A visit leaves with its part's pickup.
+                        let task = specs[victim].task.task.clone();
+                        route.retain(|&j| specs[j].task.task != task);
                         dropped.push(UnassignedTask {
                             flags: late_flags(&specs[victim].task),
                             task: specs[victim].task.clone(),
@@ -343,7 +389,10 @@ fn prepare(
     let mut announced = vec![None; specs.len()];
     for (v, &ri) in crew_route.iter().enumerate() {
         for s in plan.routes[ri].stops.iter().filter(|s| !s.frozen) {
-            if let Some(j) = specs.iter().position(|x| x.task.task == s.task.task) {
+            if let Some(j) = specs
+                .iter()
+                .position(|x| x.task.task == s.task.task && x.pickup == s.is_pickup())
+            {
                 announced[j] = Some(Announced {
                     vehicle: v,
                     start: clock.seconds(s.start),
@@ -371,6 +420,27 @@ fn prepare(
         fault: fault_task,
         fault_blocked,
     })
+}
+
+/// The latest position of a route's engineer reported by `now`: a progress report, or the
+/// restart of the route being re-planned.
+fn latest_position(
+    positions: &[&ProgressEvent],
+    route: &EngineerRoute,
+    now: Instant,
+) -> Option<(Instant, LatLon)> {
+    positions
+        .iter()
+        .filter_map(|e| match e {
+            ProgressEvent::Position {
+                engineer,
+                at,
+                position,
+            } if engineer == &route.engineer && *at <= now => Some((*at, *position)),
+            _ => None,
+        })
+        .chain(route.restart.map(|r| (r.at, r.location)))
+        .max_by_key(|&(at, _)| at)
 }
 
 fn late_flags(t: &TaskRef) -> Vec<Flag> {
@@ -506,11 +576,15 @@ pub fn recommend(
             let old = &ws.plan.routes[ri];
             let mut retimed = Vec::new();
             for (&j, visit) in o.route.iter().zip(&o.schedule.visits) {
-                if j == urgent.job {
+                if j == urgent.job || ws.specs[j].pickup {
                     continue;
                 }
                 let task = &ws.specs[j].task.task;
-                if let Some(s) = old.stops.iter().find(|s| &s.task.task == task) {
+                if let Some(s) = old
+                    .stops
+                    .iter()
+                    .find(|s| &s.task.task == task && !s.is_pickup())
+                {
                     let to = ws.clock.instant(visit.start);
                     if to != s.start {
                         retimed.push(Retimed {

@@ -36,6 +36,8 @@ pub struct PlanSettings {
     pub repair_work: u64,
     /// Re-planning: how many routes near the fault the repair may touch.
     pub near_routes: usize,
+    /// Minutes to pick up a spare part at a service point.
+    pub part_pickup_minutes: u32,
 }
 
 impl Default for PlanSettings {
@@ -54,6 +56,7 @@ impl Default for PlanSettings {
             retime_cost: 600,
             repair_work: 3_000_000,
             near_routes: 6,
+            part_pickup_minutes: 10,
         }
     }
 }

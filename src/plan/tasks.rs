@@ -6,16 +6,31 @@
 //! above travel): overdue cadence tasks first, then by days left in their window, fewest
 //! first; fault repairs whose deadline is after today above every cadence task. A fault
 //! whose deadline falls on the plan date, and a roster-pinned task, is mandatory.
+//!
+//! # Spare parts
+//!
+//! A visit needs a spare part ([`TaskRef::part_pickup`]), picked up at a service point
+//! earlier on the same route (a solver pickup-delivery pair), when it is
+//! - a **spare-part delivery** (`TaskDetail::SparePartDelivery`): at the service point the
+//!   task names;
+//! - the **repair of a fault whose handling recorded `PART_REQUESTED`** (an engineer on site
+//!   found a part is needed; the source: "not fixed within 24 h on site: the manufacturer's
+//!   spare parts are brought in") and that is not resolved: at the service point nearest the
+//!   site by drive time (service points stock the parts), or at the pinned engineer's home
+//!   service point when the roster pins the repair.
+//!
+//! The pickup takes [`PlanSettings::part_pickup_minutes`](super::PlanSettings) and has no
+//! opening hours of its own (service points are staffed whenever engineers work).
 
 use super::context::PlanningContext;
 use super::error::PlanError;
 use super::inputs::{DayInputs, FaultInput, ProgressEvent};
-use super::model::{CadenceInfo, FaultInfo, TaskRef};
+use super::model::{CadenceInfo, FaultInfo, PartPickup, TaskRef};
 use crate::domain::DomainConfig;
 use crate::domain::cadence::DueSlot;
 use crate::domain::dates::{DateRange, add_days};
 use crate::domain::duration::Minutes;
-use crate::domain::fault::{Fault, FaultEvent};
+use crate::domain::fault::{Fault, FaultEvent, FaultEventKind};
 use crate::domain::ids::{FaultId, TaskId};
 use crate::domain::instant::Instant;
 use crate::domain::sla::{Milestone, Outcome, SlaContext};
@@ -123,6 +138,18 @@ pub fn fault_task(
         Some(d) if d < end_of(date) => None,
         _ => Some(FAULT_PENALTY_PER_LEVEL * (5 - i64::from(f.level.number()))),
     };
+    let part_pickup = if needs_part(&f.events) {
+        let site_point = ctx
+            .site_point(&site.id)
+            .ok_or_else(|| PlanError::unknown("site", &site.id))?;
+        ctx.nearest_service_point(site_point)
+            .map(|service_point| PartPickup {
+                service_point,
+                minutes: ctx.settings().part_pickup_minutes,
+            })
+    } else {
+        None
+    };
     Ok(TaskRef {
         task: f.task_id(),
         kind: TaskKind::FaultRepair,
@@ -139,7 +166,22 @@ pub fn fault_task(
             level: f.level,
             reported_at: f.reported_at,
         }),
+        part_pickup,
     })
+}
+
+/// Does a fault's handling call for a spare part (a part requested, not resolved since)?
+pub fn needs_part(events: &[FaultEvent]) -> bool {
+    let requested = events
+        .iter()
+        .rposition(|e| e.kind == FaultEventKind::PartRequested);
+    let resolved = events
+        .iter()
+        .rposition(|e| e.kind == FaultEventKind::Resolved);
+    match (requested, resolved) {
+        (Some(r), Some(d)) => r > d,
+        (r, _) => r.is_some(),
+    }
 }
 
 fn cadence_penalty(due: &DueSlot, date: NaiveDate, weight_pct: i64) -> i64 {
@@ -162,8 +204,8 @@ fn cadence_info(due: &DueSlot) -> CadenceInfo {
 }
 
 /// A task as the planner sees it on `date`; `None` if it is not for that date (a window
-/// not yet open, an installation outside its dates).
-pub fn task_ref(task: &Task, date: NaiveDate) -> Option<TaskRef> {
+/// not yet open, an installation outside its dates). A pickup takes `pickup_minutes`.
+pub fn task_ref(task: &Task, date: NaiveDate, pickup_minutes: u32) -> Option<TaskRef> {
     let mut r = TaskRef {
         task: task.id.clone(),
         kind: task.kind(),
@@ -176,6 +218,7 @@ pub fn task_ref(task: &Task, date: NaiveDate) -> Option<TaskRef> {
         pinned: None,
         cadence: None,
         fault: None,
+        part_pickup: None,
     };
     match &task.detail {
         TaskDetail::Inspection { device, due, .. } => {
@@ -214,9 +257,16 @@ pub fn task_ref(task: &Task, date: NaiveDate) -> Option<TaskRef> {
             });
         }
         TaskDetail::SparePartDelivery {
-            device, deadline, ..
+            device,
+            deadline,
+            pickup,
+            ..
         } => {
             r.device = Some(device.clone());
+            r.part_pickup = Some(PartPickup {
+                service_point: pickup.clone(),
+                minutes: pickup_minutes,
+            });
             r.deadline = Some(*deadline);
             r.drop_penalty = (*deadline >= end_of(date)).then_some(DELIVERY_PENALTY);
         }
@@ -289,7 +339,7 @@ pub fn collect(
         if done.contains(&task.id) || by_id.contains_key(&task.id) {
             continue;
         }
-        if let Some(r) = task_ref(task, date) {
+        if let Some(r) = task_ref(task, date, ctx.settings().part_pickup_minutes) {
             by_id.insert(task.id.clone(), r);
         }
     }
@@ -302,6 +352,13 @@ pub fn collect(
             Some(t) if t.kind != TaskKind::PhoneCallback => {
                 t.pinned = Some(pin.engineer.clone());
                 t.drop_penalty = None;
+                // A repair's part comes from the pinned engineer's own service point.
+                if t.kind == TaskKind::FaultRepair
+                    && let Some(p) = &mut t.part_pickup
+                    && let Some(e) = ctx.scenario().engineer(&pin.engineer)
+                {
+                    p.service_point = e.home.clone();
+                }
             }
             Some(_) => warnings.push(format!(
                 "roster pin of {} ignored: phone callbacks are desk work",

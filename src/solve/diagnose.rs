@@ -3,12 +3,13 @@
 //!
 //! The causes are tried in order, the first that holds is the answer:
 //! 1. no vehicle has every skill the job needs ([`Cause::Skill`]);
-//! 2. some vehicle could serve it alone, from its start, inside its shift (overtime
+//! 2. some vehicle could serve it alone (a delivery with its pickup), from its start, inside its shift (overtime
 //!    included): the job fits, the others took the time ([`Cause::Capacity`]);
 //! 3. it could be served alone if its deadline were lifted ([`Cause::Deadline`]);
 //! 4. no vehicle reaches it inside one of its windows and gets back in time
 //!    ([`Cause::Windows`]).
 
+use super::routing::problem::PairRole;
 use super::routing::schedule::earliest_start;
 use super::routing::{JobId, Problem, Time, VehicleId, schedule};
 
@@ -29,7 +30,12 @@ pub fn diagnose(problem: &Problem, job: JobId) -> Cause {
     if able.is_empty() {
         return Cause::Skill;
     }
-    if able.iter().any(|&v| schedule(problem, v, &[job]).is_ok()) {
+    // A delivery is served alone together with its pickup.
+    let alone: Vec<JobId> = match problem.pair_roles[job] {
+        PairRole::Delivery { pickup } => vec![pickup, job],
+        _ => vec![job],
+    };
+    if able.iter().any(|&v| schedule(problem, v, &alone).is_ok()) {
         return Cause::Capacity;
     }
     let has_deadline = problem.jobs[job].deadline.is_some();

@@ -22,6 +22,9 @@
 //!    near routes, and re-insertion of displaced visits, under a work limit. The urgent job
 //!    keeps its target if it met it, and is never made later if it did not.
 //!
+//! A delivery of a pickup-delivery pair whose pickup is not routed is inserted together with
+//! its pickup (same route, pickup first); displacement never removes a paired visit.
+//!
 //! Every comparison uses route cost = travel + overtime + stability, where stability charges
 //! [`Stability::move_cost`] for an announced visit on another vehicle and
 //! [`Stability::retime_cost`] for one whose start moved by more than
@@ -182,7 +185,7 @@ pub fn insert_urgent(
         insertion::Pick::Cheapest,
     );
     let placed = if let Some(ins) = direct {
-        state.apply_insert(&mut ev, ins.vehicle, ins.position, urgent.job);
+        state.apply_insert(&mut ev, ins, urgent.job);
         true
     } else if let Some(d) = displace::best(&mut ev, &state, urgent, &near, true) {
         displace::apply(&mut ev, &mut state, &d, urgent.job, &mut unassigned);
@@ -205,7 +208,7 @@ pub fn insert_urgent(
                 true
             }
             (None, Some(ins)) => {
-                state.apply_insert(&mut ev, ins.vehicle, ins.position, urgent.job);
+                state.apply_insert(&mut ev, ins, urgent.job);
                 true
             }
             (None, None) => false,

@@ -57,6 +57,19 @@ pub trait TravelModel: Send + Sync {
     /// A stable hash of everything that shapes the model's answers (parameters, graph,
     /// supplied data): equal fingerprints and equal points give equal matrices.
     fn fingerprint(&self) -> u64;
+
+    /// `(metres, seconds)` from one point to each of `to`, in order: one row of the matrix
+    /// of `from` and `to`. The default computes that whole matrix; a model with a cheaper
+    /// one-to-many search may override it.
+    fn row(&self, from: TravelPoint, to: &[TravelPoint]) -> Result<Vec<(u32, u32)>, TravelError> {
+        let mut points = Vec::with_capacity(to.len() + 1);
+        points.push(from);
+        points.extend_from_slice(to);
+        let m = self.matrix(&points)?;
+        Ok((1..points.len())
+            .map(|j| (m.distance(0, j), m.duration(0, j)))
+            .collect())
+    }
 }
 
 impl<M: TravelModel + ?Sized> TravelModel for std::sync::Arc<M> {
@@ -70,5 +83,9 @@ impl<M: TravelModel + ?Sized> TravelModel for std::sync::Arc<M> {
 
     fn fingerprint(&self) -> u64 {
         (**self).fingerprint()
+    }
+
+    fn row(&self, from: TravelPoint, to: &[TravelPoint]) -> Result<Vec<(u32, u32)>, TravelError> {
+        (**self).row(from, to)
     }
 }

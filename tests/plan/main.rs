@@ -4,6 +4,8 @@
 
 mod day;
 mod index;
+mod parts;
+mod position;
 mod replan;
 mod small;
 mod support;

@@ -72,6 +72,17 @@ pub fn assert_valid(plan: &Plan, ctx: &PlanningContext) {
 /// biochemistry analyser D-0002 and a DR D-0005. Everything was inspected and called back on
 /// 29 November, so nothing of the cadence is due on the 30th: tests add their own tasks.
 pub fn small_context() -> PlanningContext {
+    small(false)
+}
+
+/// [`small_context`] plus a Xihu service point SP-XH (south-west, about 2.4 km from S-0002)
+/// with engineer E-02 (biochemistry only, 08:30-17:30 weekdays): spare parts can come from
+/// a service point other than E-01's home.
+pub fn parts_context() -> PlanningContext {
+    small(true)
+}
+
+fn small(xihu: bool) -> PlanningContext {
     let meta = json!({
         "name": "small", "description": "hand-built", "synthetic": true, "seed": 0,
         "referenceInstant": "2026-11-30T08:00:00+08:00",
@@ -79,16 +90,28 @@ pub fn small_context() -> PlanningContext {
         "historyFrom": "2025-01-01"
     });
     let name = |zh: &str, en: &str| json!({"zh": zh, "en": en});
-    let districts = json!([{
+    let mut districts = json!([{
         "code": "DH", "name": name("东湖区", "Donghu District"), "kind": "district",
         "areaType": "urban", "seat": name("东湖区政府", "Donghu seat"),
         "seatLocation": {"lat": 28.684, "lon": 115.899}
     }]);
-    let service_points = json!([{
+    let mut service_points = json!([{
         "id": "SP-DH", "name": name("东湖区服务站", "Donghu Service Point"), "district": "DH",
         "address": name("八一大道31号", "31 Bayi Avenue"), "location": {"lat": 28.684, "lon": 115.899},
         "areaType": "urban"
     }]);
+    if xihu {
+        districts.as_array_mut().unwrap().push(json!({
+            "code": "XH", "name": name("西湖区", "Xihu District"), "kind": "district",
+            "areaType": "urban", "seat": name("西湖区政府", "Xihu seat"),
+            "seatLocation": {"lat": 28.660, "lon": 115.850}
+        }));
+        service_points.as_array_mut().unwrap().push(json!({
+            "id": "SP-XH", "name": name("西湖区服务站", "Xihu Service Point"), "district": "XH",
+            "address": name("孺子路1号", "1 Ruzi Road"), "location": {"lat": 28.660, "lon": 115.850},
+            "areaType": "urban"
+        }));
+    }
     let weekdays = |w: serde_json::Value| json!({"mon": w.clone(), "tue": w.clone(), "wed": w.clone(), "thu": w.clone(), "fri": w});
     let sites = json!([
         {
@@ -117,10 +140,17 @@ pub fn small_context() -> PlanningContext {
         device("D-0004", "S-0001", "dr"),
         device("D-0005", "S-0002", "dr"),
     ]);
-    let engineers = json!([{
+    let mut engineers = json!([{
         "id": "E-01", "name": name("付伟", "Fu Wei"), "home": "SP-DH", "skills": ["dr"],
         "shifts": weekdays(json!("08:30-17:30")), "overtimePerWeek": "2h"
     }]);
+    if xihu {
+        engineers.as_array_mut().unwrap().push(json!({
+            "id": "E-02", "name": name("王芳", "Wang Fang"), "home": "SP-XH",
+            "skills": ["biochemistryAnalyser"],
+            "shifts": weekdays(json!("08:30-17:30")), "overtimePerWeek": "2h"
+        }));
+    }
     let inspections: Vec<_> = ["D-0001", "D-0002", "D-0003", "D-0004", "D-0005"]
         .iter()
         .map(|dv| json!({"device": dv, "date": "2026-11-29", "engineer": "E-01"}))

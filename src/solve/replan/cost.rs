@@ -113,10 +113,15 @@ impl State {
         self.evals[v] = e;
     }
 
-    pub fn apply_insert(&mut self, ev: &mut Evaluator<'_>, v: VehicleId, pos: usize, job: JobId) {
-        let mut jobs = self.routes[v].clone();
-        jobs.insert(pos, job);
-        self.set_route(ev, v, jobs);
+    /// Commits an insertion of `job` (with its pickup, if the insertion carries one).
+    pub fn apply_insert(
+        &mut self,
+        ev: &mut Evaluator<'_>,
+        ins: super::insertion::Insertion,
+        job: JobId,
+    ) {
+        let jobs = ins.route(&self.routes[ins.vehicle], job);
+        self.set_route(ev, ins.vehicle, jobs);
     }
 
     pub fn locate(&self, job: JobId) -> Option<(VehicleId, usize)> {
@@ -140,8 +145,7 @@ impl State {
         displaced: Vec<JobId>,
         displaced_penalty: Cost,
     ) -> Offer {
-        let mut route = self.routes[ins.vehicle].clone();
-        route.insert(ins.position, urgent.job);
+        let route = ins.route(&self.routes[ins.vehicle], urgent.job);
         let e = ev
             .eval(ins.vehicle, &route)
             .expect("insertions are feasible");

@@ -69,8 +69,7 @@ pub(super) fn best(
                 else {
                     continue;
                 };
-                let mut new_route = reduced;
-                new_route.insert(ins.position, urgent.job);
+                let new_route = ins.route(&reduced, urgent.job);
                 let cand = Displacement {
                     vehicle: v,
                     removed: removed.to_vec(),
@@ -124,7 +123,7 @@ pub(super) fn apply(
             target: None,
         };
         match insertion::best_over(ev, state, job, &others, Pick::Cheapest) {
-            Some(ins) => state.apply_insert(ev, ins.vehicle, ins.position, r),
+            Some(ins) => state.apply_insert(ev, ins, r),
             None => unassigned.push(r),
         }
     }

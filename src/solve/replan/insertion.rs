@@ -1,7 +1,11 @@
 //! Best insertion of one job: per route, then over a set of vehicles.
+//!
+//! A delivery whose pickup is not routed goes in with its pickup: every pair of positions,
+//! pickup first (`O(n²)` schedules per route; routes are a day's visits).
 
 use super::Urgent;
 use super::cost::{Evaluator, State};
+use crate::solve::routing::problem::PairRole;
 use crate::solve::routing::{Cost, JobId, Problem, Time, VehicleId};
 
 /// What "best" means.
@@ -17,12 +21,25 @@ pub(super) enum Pick {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(super) struct Insertion {
     pub vehicle: VehicleId,
+    /// Index of the job in the new route.
     pub position: usize,
+    /// The job's pickup inserted with it, and its index in the new route (before `position`).
+    pub pickup: Option<(JobId, usize)>,
     pub start: Time,
     pub delta: Cost,
 }
 
 impl Insertion {
+    /// `base` with the job (and its pickup) inserted.
+    pub fn route(&self, base: &[JobId], job: JobId) -> Vec<JobId> {
+        let mut jobs = base.to_vec();
+        if let Some((p, at)) = self.pickup {
+            jobs.insert(at, p);
+        }
+        jobs.insert(self.position, job);
+        jobs
+    }
+
     fn key(&self, pick: Pick) -> (i64, i64) {
         match pick {
             Pick::Cheapest => (self.delta.0, self.start.0),
@@ -42,27 +59,42 @@ pub(super) fn best_in_route(
     pick: Pick,
 ) -> Option<Insertion> {
     let mut best: Option<Insertion> = None;
-    let mut jobs = Vec::with_capacity(base.len() + 1);
-    for pos in 0..=base.len() {
-        jobs.clear();
-        jobs.extend_from_slice(&base[..pos]);
-        jobs.push(urgent.job);
-        jobs.extend_from_slice(&base[pos..]);
-        let Some(e) = ev.eval(v, &jobs) else {
-            continue;
-        };
-        let start = e.start(pos);
-        if pick == Pick::Cheapest && urgent.target.is_some_and(|t| start > t) {
-            continue;
-        }
-        let cand = Insertion {
-            vehicle: v,
-            position: pos,
-            start,
-            delta: e.cost - base_cost,
-        };
-        if best.is_none_or(|b| cand.key(pick) < b.key(pick)) {
-            best = Some(cand);
+    let pickup = match ev.problem.pair_roles[urgent.job] {
+        PairRole::Delivery { pickup } if !base.contains(&pickup) => Some(pickup),
+        _ => None,
+    };
+    // Pickup positions (in `base`) to try: none, or each one.
+    let pickup_at: Vec<Option<usize>> = match pickup {
+        Some(_) => (0..=base.len()).map(Some).collect(),
+        None => vec![None],
+    };
+    for at in pickup_at {
+        let first = at.map_or(0, |a| a + 1);
+        let len = base.len() + usize::from(at.is_some());
+        for pos in first..=len {
+            let cand = Insertion {
+                vehicle: v,
+                position: pos,
+                pickup: pickup.zip(at),
+                start: Time::ZERO,
+                delta: Cost::ZERO,
+            };
+            let jobs = cand.route(base, urgent.job);
+            let Some(e) = ev.eval(v, &jobs) else {
+                continue;
+            };
+            let start = e.start(pos);
+            if pick == Pick::Cheapest && urgent.target.is_some_and(|t| start > t) {
+                continue;
+            }
+            let cand = Insertion {
+                start,
+                delta: e.cost - base_cost,
+                ..cand
+            };
+            if best.is_none_or(|b| cand.key(pick) < b.key(pick)) {
+                best = Some(cand);
+            }
         }
     }
     best

@@ -51,8 +51,7 @@ fn reinsert(
         if !ev.exhausted()
             && let Some(ins) = insertion::best_over(ev, state, job, scope, Pick::Cheapest)
         {
-            let mut route = state.routes[ins.vehicle].clone();
-            route.insert(ins.position, u);
+            let route = ins.route(&state.routes[ins.vehicle], u);
             if let Some(e) = ev.eval(ins.vehicle, &route)
                 && keeps_target(&route, &e, urgent, bound)
             {

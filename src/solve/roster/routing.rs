@@ -1,5 +1,7 @@
-//! The route of one engineer-day, built for the routing engine: a small, separate builder
-//! until `plan::plan_day` can take over (it turns the same inputs into the same problem).
+//! The route of one engineer-day, built for the routing engine: the roster's former small
+//! builder, kept for its callers and for the helpers the model shares ([`has_lunch`],
+//! [`usable_minutes`]). The roster itself now routes through the day planner's builder
+//! (`crate::plan::roster::routing::day_problem`).
 //!
 //! Times are seconds after local midnight, distances metres. Location 0 is the engineer's
 //! service point (start and end); each visit has its own location. A visit must *start*

@@ -1,12 +1,13 @@
 //! The answer back in domain terms: engineer-days with timed visits, the tasks left out,
 //! per-engineer work and the KPIs.
 
-use super::assign::{Assigner, LeftOutReason};
 use super::build::Built;
-use super::config::RosterConfig;
-use super::output::*;
 use super::{RosterRequest, RosterRun, RoutedDay, on_site_tasks};
 use crate::domain::task::{Task, TaskDetail, TaskKind};
+use crate::solve::roster::assign::{Assigner, LeftOutReason};
+use crate::solve::roster::config::RosterConfig;
+use crate::solve::roster::output::*;
+use crate::solve::roster::routing::{has_lunch, usable_minutes};
 use crate::solve::routing::{Problem, Solution, Time};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::collections::BTreeMap;
@@ -86,12 +87,12 @@ pub fn assemble(
         let date = built.date(bin.day);
         let (shift, share) = built.shifts[b];
         let shift_len = shift.length_minutes();
-        let lunch = if super::routing::has_lunch(shift, &cfg.lunch) {
+        let lunch = if has_lunch(shift, &cfg.lunch) {
             cfg.lunch.duration.get()
         } else {
             0
         };
-        let reserve = shift_len - super::routing::usable_minutes(shift, share);
+        let reserve = shift_len - usable_minutes(shift, share);
         summaries[e].days_available += 1;
         kpis.engineer_days_available += 1;
         if a.bins[b].tasks.is_empty() {

@@ -1,10 +1,6 @@
 //! The domain side of the roster: scenario data and tasks in, the index-based
-//! [`AssignProblem`] out, and the answer back as a [`Roster`] with ids, names and times.
+//! [`AssignProblem`] out, and the answer back as a [`Roster`](crate::solve::roster::Roster) with ids, names and times.
 
-use super::assign::LeftOutReason;
-use super::config::RosterConfig;
-use super::problem::{AEngineer, ATask, AssignProblem, Bin, Day, Estimate};
-use super::routing::{DayRequest, DayVisit, has_lunch, usable_minutes};
 use crate::domain::calendar::HolidayCalendar;
 use crate::domain::clock::LocalWindow;
 use crate::domain::dates::DateRange;
@@ -16,6 +12,10 @@ use crate::domain::ids::{DeviceId, ServicePointId, SiteId};
 use crate::domain::service_point::ServicePoint;
 use crate::domain::site::{CustomerTier, Site};
 use crate::domain::task::{Task, TaskDetail};
+use crate::solve::roster::assign::LeftOutReason;
+use crate::solve::roster::config::RosterConfig;
+use crate::solve::roster::problem::{AEngineer, ATask, AssignProblem, Bin, Day, Estimate};
+use crate::solve::roster::routing::{DayRequest, DayVisit, has_lunch, usable_minutes};
 use crate::travel::{AreaType, Geodesic, GeodesicConfig, TravelPoint};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -248,6 +248,20 @@ impl<'a> Built<'a> {
             devices,
             shifts,
             pool_codes,
+        }
+    }
+
+    /// The travel point of a place (a service point, or a site).
+    pub fn place_point(&self, place: usize) -> TravelPoint {
+        match self.site_of_place[place] {
+            Some(s) => {
+                let site = &self.data.sites[s];
+                travel_point(site.location, site.area_type)
+            }
+            None => {
+                let sp = &self.data.service_points[place];
+                travel_point(sp.location, sp.area_type)
+            }
         }
     }
 

@@ -7,12 +7,16 @@
 //! - [`solve`]: solvers on index-based problems (routing);
 //! - [`io`]: file formats (Solomon instances);
 //! - [`scenario`]: the Nanchang scenario: files, loading, and the seeded generator;
+//! - [`store`]: storage (SQLite) of master data, faults, progress events, plan versions;
+//! - [`api`]: the HTTP API (axum);
 //! - [`cli`]: the command line.
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod cli;
 pub mod domain;
 pub mod io;
 pub mod scenario;
 pub mod solve;
+pub mod store;
 pub mod travel;

@@ -1,7 +1,10 @@
-//! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan scenario`.
+//! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan scenario`,
+//! `fieldplan serve`, `fieldplan token create`, `fieldplan import`.
 
 pub mod bench;
+pub mod import;
 pub mod scenario;
+pub mod serve;
 pub mod solve;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +30,13 @@ enum Command {
     /// Generate or check a scenario (sites, devices, engineers, history).
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
+    /// Run the HTTP API.
+    Serve(serve::ServeArgs),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(serve::TokenCommand),
+    /// Load sites, devices or engineers from a CSV file into the database.
+    Import(import::ImportArgs),
 }
 
 /// Exit code for bad input (a malformed file, an invalid argument).
@@ -39,6 +49,9 @@ pub fn main() -> ExitCode {
         Command::Solve(args) => solve::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Scenario(cmd) => scenario::run(cmd),
+        Command::Serve(args) => serve::run(args),
+        Command::Token(cmd) => serve::token(cmd),
+        Command::Import(args) => import::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

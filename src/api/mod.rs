@@ -108,6 +108,8 @@ struct Inner {
     metrics: Metrics,
     /// One re-plan or publish of a day at a time, so each starts from the latest version.
     publishing: tokio::sync::Mutex<()>,
+    /// Turns true when the server stops: long-lived responses (event streams) end then.
+    stopping: tokio::sync::watch::Sender<bool>,
 }
 
 /// Shared state of the handlers. Cheap to clone.
@@ -153,6 +155,7 @@ impl AppState {
             published,
             metrics: Metrics::default(),
             publishing: tokio::sync::Mutex::new(()),
+            stopping: tokio::sync::watch::Sender::new(false),
         }))
     }
 
@@ -205,6 +208,15 @@ impl AppState {
 
     pub fn metrics(&self) -> &Metrics {
         &self.0.metrics
+    }
+
+    /// Ends the event streams (graceful shutdown waits for open responses).
+    pub fn stop_streams(&self) {
+        self.0.stopping.send_replace(true);
+    }
+
+    pub fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.0.stopping.subscribe()
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Published> {
@@ -393,7 +405,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
+    let router = app(state.clone());
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            state.stop_streams();
+        })
         .await
 }

@@ -1,6 +1,6 @@
 //! `GET /v1/events`: server-sent events, one `planPublished` event per published plan
 //! version (a tokio broadcast channel). A client that falls behind gets a `lagged` event with
-//! the number of announcements it missed.
+//! the number of announcements it missed. Streams end when the server stops.
 
 use super::AppState;
 use axum::extract::State;
@@ -16,8 +16,16 @@ pub async fn events(
     State(state): State<AppState>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = state.subscribe();
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
-        let event = match rx.recv().await {
+    let stop = state.stopping();
+    let stream = futures_util::stream::unfold((rx, stop), |(mut rx, mut stop)| async move {
+        if *stop.borrow() {
+            return None;
+        }
+        let received = tokio::select! {
+            r = rx.recv() => r,
+            _ = stop.changed() => return None,
+        };
+        let event = match received {
             Ok(p) => Event::default()
                 .event("planPublished")
                 .id(format!("{}/{}", p.date, p.version))
@@ -26,7 +34,7 @@ pub async fn events(
             Err(RecvError::Lagged(n)) => Event::default().event("lagged").data(n.to_string()),
             Err(RecvError::Closed) => return None,
         };
-        Some((Ok(event), rx))
+        Some((Ok(event), (rx, stop)))
     });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }

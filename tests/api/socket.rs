@@ -100,3 +100,50 @@ async fn the_service_answers_over_a_real_socket() {
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn event_streams_announce_versions_and_end_on_shutdown() {
+    use std::io::{BufRead, BufReader};
+    let app = spawn_app();
+    let token = app.tokens[&Role::Viewer].clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(fieldplan::api::serve(listener, app.state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let a = addr.clone();
+    let reader = tokio::task::spawn_blocking(move || {
+        let mut s = TcpStream::connect(&a).unwrap();
+        let req = format!(
+            "GET /v1/events HTTP/1.1\r\nHost: {a}\r\nAuthorization: Bearer {token}\r\n\r\n"
+        );
+        s.write_all(req.as_bytes()).unwrap();
+        let mut lines = BufReader::new(s).lines();
+        // Read until the first event's data line, then to the end of the stream.
+        let mut data = None;
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            if let Some(d) = line.strip_prefix("data: ") {
+                data = Some(d.to_owned());
+                break;
+            }
+        }
+        for _ in lines {}
+        data
+    });
+    // Give the stream time to subscribe, then publish.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.publish_plan().await;
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    stop.send(()).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(10), server)
+        .await
+        .expect("graceful shutdown ends open event streams")
+        .unwrap()
+        .unwrap();
+    let data = reader.await.unwrap().expect("an event");
+    let v: serde_json::Value = serde_json::from_str(&data).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["date"], "2026-11-30");
+}

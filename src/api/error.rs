@@ -60,6 +60,8 @@ pub enum ApiError {
     NotFound(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("not implemented: {0}")]
+    NotImplemented(String),
     #[error("busy")]
     Busy { retry_after_s: u32 },
     #[error("internal: {0}")]
@@ -81,6 +83,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
             ApiError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -123,6 +126,9 @@ impl ApiError {
             ),
             ApiError::NotFound(what) => ("not-found", "Not found", what.clone(), vec![]),
             ApiError::Conflict(what) => ("conflict", "Conflict", what.clone(), vec![]),
+            ApiError::NotImplemented(what) => {
+                ("not-implemented", "Not implemented", what.clone(), vec![])
+            }
             ApiError::Busy { retry_after_s } => (
                 "busy",
                 "Too many solves",

@@ -22,6 +22,7 @@ mod ops;
 pub mod planning;
 mod plans;
 mod progress;
+mod rosters;
 mod stream;
 
 use crate::domain::DomainConfig;
@@ -366,6 +367,11 @@ pub fn app(state: AppState) -> Router {
             post(progress::create).get(progress::list),
         )
         .route("/events", get(stream::events))
+        .route(
+            "/rosters/{id}",
+            axum::routing::put(rosters::put).get(rosters::get),
+        )
+        .route("/simulations", post(rosters::simulate))
         .route("/service-points", get(master::list_service_points))
         .route("/service-points/{id}", get(master::get_service_point))
         .route("/sites", get(master::list_sites))

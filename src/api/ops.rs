@@ -2,7 +2,7 @@
 //! (generated from the handlers' annotations), and the 404 fallback.
 
 use super::error::ApiError;
-use super::{AppState, faults, jobs, master, plans, progress, stream};
+use super::{AppState, faults, jobs, master, plans, progress, rosters, stream};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -34,6 +34,7 @@ impl Modify for BearerAuth {
         faults::create, faults::get, faults::recommendations,
         progress::create, progress::list,
         stream::events,
+        rosters::put, rosters::get, rosters::simulate,
         master::list_service_points, master::get_service_point,
         master::list_sites, master::get_site,
         master::list_devices, master::get_device,

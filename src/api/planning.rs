@@ -127,11 +127,11 @@ impl Planner for InterimPlanner {
             .engineers()
             .iter()
             .filter(|e| on_shift(e, date, &world.config))
-            .map(|e| json!({"engineerId": e.id, "stops": []}))
+            .map(|e| json!({"engineer": e.id, "stops": []}))
             .collect();
         let unassigned: Vec<Value> = tasks
             .iter()
-            .map(|t| json!({"taskId": t.id, "reason": "PLANNER_PENDING"}))
+            .map(|t| json!({"task": t.id, "reason": "PLANNER_PENDING"}))
             .collect();
         Ok(json!({
             "date": date,
@@ -161,23 +161,23 @@ impl Planner for InterimPlanner {
             Some((e, km)) => (Some(e.id.clone()), Some(eta(start, km))),
             None => (None, None),
         };
-        let stop = json!({"taskId": task_id, "faultId": fault.fault().id, "eta": eta});
+        let stop = json!({"task": task_id, "fault": fault.fault().id, "eta": eta});
         let placed = engineer.as_ref().and_then(|id| {
             plan.get_mut("routes")?
                 .as_array_mut()?
                 .iter_mut()
-                .find(|r| r.get("engineerId").and_then(Value::as_str) == Some(id.as_str()))?
+                .find(|r| r.get("engineer").and_then(Value::as_str) == Some(id.as_str()))?
                 .get_mut("stops")?
                 .as_array_mut()
                 .map(|stops| stops.insert(0, stop.clone()))
         });
         if placed.is_none() {
             if let Some(u) = plan.get_mut("unassigned").and_then(Value::as_array_mut) {
-                u.push(json!({"taskId": task_id, "reason": "NO_ENGINEER_AVAILABLE"}));
+                u.push(json!({"task": task_id, "reason": "NO_ENGINEER_AVAILABLE"}));
             }
         }
         let diff = json!({
-            "added": [{"taskId": task_id, "engineerId": engineer}],
+            "added": [{"task": task_id, "engineer": engineer}],
             "moved": [],
             "removed": [],
         });

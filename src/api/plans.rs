@@ -196,12 +196,12 @@ pub async fn version(
     Ok(plan_response(StatusCode::OK, &cached))
 }
 
-/// Finds an engineer's route in a plan: an entry of `routes` with that `engineerId`.
+/// Finds an engineer's route in a plan: an entry of `routes` with that `engineer`.
 fn route_of<'a>(plan: &'a Value, engineer: &str) -> Option<&'a Value> {
     plan.get("routes")?
         .as_array()?
         .iter()
-        .find(|r| r.get("engineerId").and_then(Value::as_str) == Some(engineer))
+        .find(|r| r.get("engineer").and_then(Value::as_str) == Some(engineer))
 }
 
 /// One engineer's route in the latest version of a day plan.

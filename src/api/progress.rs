@@ -1,5 +1,7 @@
 //! `POST /v1/engineers/{id}/events`: progress reports from the field (`arrived`, `started`,
-//! `done`, with position and instant), appended durably; `GET` lists an engineer's reports.
+//! `done` at a task, or a bare `position`), appended durably; `GET` lists an engineer's
+//! reports. They are stored in the planner's shape (`{event, engineer, task, at, position}`)
+//! so re-planning reads them back as they are.
 
 use super::auth::Caller;
 use super::body::{Fields, JsonBody};
@@ -23,6 +25,8 @@ pub enum ProgressKind {
     Arrived,
     Started,
     Done,
+    /// Where the engineer is (no task).
+    Position,
 }
 
 impl ProgressKind {
@@ -31,6 +35,7 @@ impl ProgressKind {
             ProgressKind::Arrived => "arrived",
             ProgressKind::Started => "started",
             ProgressKind::Done => "done",
+            ProgressKind::Position => "position",
         }
     }
 }
@@ -53,8 +58,9 @@ pub struct ProgressRequest {
     /// RFC 3339 with offset.
     #[schema(format = DateTime)]
     pub at: String,
+    /// Required for `position`, optional otherwise.
     pub position: Option<Position>,
-    /// The task the report is about.
+    /// The task the report is about: required for `arrived`, `started`, `done`.
     pub task_id: Option<String>,
 }
 
@@ -81,15 +87,32 @@ pub async fn create(
     let at: Option<Instant> = f.required("at");
     let position: Option<LatLon> = f.optional("position");
     let task: Option<TaskId> = f.optional("taskId");
+    match kind {
+        Some(ProgressKind::Position) if position.is_none() => {
+            f.issue(
+                "position",
+                "required",
+                "'position' is required for kind 'position'",
+            );
+        }
+        Some(k) if k != ProgressKind::Position && task.is_none() => {
+            f.issue(
+                "taskId",
+                "required",
+                format!("'taskId' is required for kind '{}'", k.as_str()),
+            );
+        }
+        _ => {}
+    }
     f.finish()?;
     let (kind, at) = (kind.expect("checked"), at.expect("checked"));
-    let mut report = json!({
-        "engineerId": engineer,
-        "kind": kind,
-        "at": at,
-        "position": position,
-        "taskId": task,
-    });
+    let mut report = json!({"event": kind, "engineer": engineer, "at": at});
+    if let Some(t) = &task {
+        report["task"] = json!(t);
+    }
+    if let Some(p) = position {
+        report["position"] = json!(p);
+    }
     let store = state.store();
     let r = report.clone();
     let seq = blocking(move || {

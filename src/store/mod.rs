@@ -250,6 +250,10 @@ pub trait Store: Send + Sync + 'static {
     /// Marks jobs left queued or running by a previous process as failed; returns how many.
     fn fail_unfinished_jobs(&self, reason: &str) -> StoreResult<usize>;
 
+    /// Stores a roster (placeholder until the roster planner lands: any JSON object).
+    fn put_roster(&self, id: &str, json: &Value) -> StoreResult<()>;
+    fn roster(&self, id: &str) -> StoreResult<Option<Value>>;
+
     /// Keeps a token's SHA-256 (hex) with its role.
     fn add_token(&self, sha256_hex: &str, role: Role, label: &str) -> StoreResult<()>;
     fn token_role(&self, sha256_hex: &str) -> StoreResult<Option<Role>>;

@@ -602,6 +602,22 @@ impl Store for SqliteStore {
         )?)
     }
 
+    fn put_roster(&self, id: &str, json: &Value) -> StoreResult<()> {
+        self.conn().execute(
+            "INSERT OR REPLACE INTO rosters (id, json, created_at) VALUES (?1, ?2, ?3)",
+            params![id, to_json(json)?, now().to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn roster(&self, id: &str) -> StoreResult<Option<Value>> {
+        let text: Option<String> = self
+            .conn()
+            .query_row("SELECT json FROM rosters WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        text.map(|t| from_json("rosters", &t)).transpose()
+    }
+
     fn add_token(&self, sha256_hex: &str, role: Role, label: &str) -> StoreResult<()> {
         self.conn().execute(
             "INSERT INTO api_tokens (sha256, role, label, created_at) VALUES (?1, ?2, ?3, ?4)",

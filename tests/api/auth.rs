@@ -68,3 +68,30 @@ async fn health_and_openapi_are_public() {
         200
     );
 }
+
+#[tokio::test]
+async fn rosters_need_a_planner_and_simulations_a_manager() {
+    let app = spawn_app();
+    let roster = json!({"week": "2026-W49", "assignments": []});
+    let put = |role| {
+        app.call(
+            Method::PUT,
+            "/v1/rosters/W49",
+            Some(role),
+            Some(roster.clone()),
+        )
+    };
+    assert_problem(&put(Role::Dispatcher).await, 403);
+    assert_eq!(put(Role::Planner).await.status, 200);
+    assert_eq!(
+        app.get("/v1/rosters/W49", Role::Viewer).await.json(),
+        roster
+    );
+    let sim = json!({});
+    assert_problem(
+        &app.post("/v1/simulations", Role::Planner, sim.clone())
+            .await,
+        403,
+    );
+    assert_problem(&app.post("/v1/simulations", Role::Manager, sim).await, 501);
+}

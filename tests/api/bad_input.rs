@@ -159,6 +159,24 @@ async fn progress_events_list_every_bad_field() {
         .await;
     assert_problem(&r, 422);
     assert_eq!(r.error_fields(), ["at", "kind", "position"]);
+    // A visit report needs its task; a position report its position.
+    let r = app
+        .post(
+            "/v1/engineers/E-01/events",
+            Role::Dispatcher,
+            json!({"kind": "arrived", "at": "2026-11-30T09:00:00+08:00"}),
+        )
+        .await;
+    assert_problem(&r, 422);
+    assert_eq!(r.error_fields(), ["taskId"]);
+    let r = app
+        .post(
+            "/v1/engineers/E-01/events",
+            Role::Dispatcher,
+            json!({"kind": "position", "at": "2026-11-30T09:00:00+08:00"}),
+        )
+        .await;
+    assert_eq!(r.error_fields(), ["position"]);
 }
 
 #[tokio::test]

@@ -87,9 +87,11 @@ async fn progress_events_are_recorded_in_order() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["kind"].as_str().unwrap())
+        .map(|e| e["event"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["arrived", "started", "done"]);
+    assert_eq!(list["items"][0]["task"], "T-REP-F-0001");
+    assert_eq!(list["items"][0]["position"]["lat"], 28.70);
     let r = app
         .post(
             "/v1/engineers/E-77/events",

@@ -4,7 +4,9 @@
 //! - [`travel`]: travel times and distances between coordinates (geodesic, road network,
 //!   user matrix), as index matrices;
 //! - [`domain`]: sites, devices, engineers, tasks, cadence and SLA rules (no I/O);
-//! - [`solve`]: solvers on index-based problems (routing);
+//! - [`solve`]: solvers on index-based problems (routing, diagnosis, urgent re-planning);
+//! - [`plan`]: day plans and urgent re-plans from the scenario: problems built, plans, KPIs,
+//!   an independent checker;
 //! - [`io`]: file formats (Solomon instances);
 //! - [`scenario`]: the Nanchang scenario: files, loading, and the seeded generator;
 //! - [`store`]: storage (SQLite) of master data, faults, progress events, plan versions;
@@ -16,6 +18,7 @@ pub mod api;
 pub mod cli;
 pub mod domain;
 pub mod io;
+pub mod plan;
 pub mod scenario;
 pub mod solve;
 pub mod store;

@@ -1,8 +1,9 @@
-//! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan scenario`,
-//! `fieldplan serve`, `fieldplan token create`, `fieldplan import`.
+//! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan plan`,
+//! `fieldplan scenario`, `fieldplan serve`, `fieldplan token create`, `fieldplan import`.
 
 pub mod bench;
 pub mod import;
+pub mod plan;
 pub mod scenario;
 pub mod serve;
 pub mod solve;
@@ -27,6 +28,8 @@ enum Command {
     Solve(solve::SolveArgs),
     /// Solve a directory of benchmark instances and compare with best-known values.
     Bench(bench::BenchArgs),
+    /// Plan one day of a scenario: routes, desk calls, unassigned tasks, KPIs.
+    Plan(plan::PlanArgs),
     /// Generate or check a scenario (sites, devices, engineers, history).
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
@@ -48,6 +51,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Plan(args) => plan::run(args),
         Command::Scenario(cmd) => scenario::run(cmd),
         Command::Serve(args) => serve::run(args),
         Command::Token(cmd) => serve::token(cmd),

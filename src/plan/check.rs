@@ -1,0 +1,498 @@
+//! An independent checker of plans (in the manner of vrp-pragmatic's `checker/`).
+//!
+//! [`check`] re-verifies a [`Plan`] from the scenario, the configuration and the travel
+//! matrix alone: it never calls the solver, the problem builder or the assembler, so a bug
+//! there cannot hide itself here. Rules checked:
+//! - every task appears once across routes, desk and unassigned;
+//! - a route's engineer exists, works that day (availability, leave, holidays), its shift is
+//!   the engineer's, and it comes back by shift end plus the allowed overtime (which is at
+//!   most the daily cap of the settings);
+//! - a stop's engineer has the device family's skill, and is the pinned one if any;
+//! - a planned (not frozen) stop lies inside one opening window of its site that day, lasts
+//!   its duration, and starts at or after its arrival;
+//! - travel: each stop's travel time and distance equal the matrix from the previous stop (or
+//!   the service point), the arrival is not before the previous end plus the travel (plus the
+//!   lunch if it is taken in that gap), and the return is not before the last end plus the
+//!   drive home;
+//! - the lunch starts inside its window, lasts its length, overlaps no visit, and is there
+//!   when a route with nothing frozen works past the window's start;
+//! - a fault stop is flagged `DEADLINE_MISSED` exactly when it arrives after its deadline; a
+//!   fault due that day and not planned carries the flag;
+//! - desk calls lie inside the desk hours and one agent makes one call at a time.
+//!
+//! [`check_replan`] adds what a re-plan must keep: every stop frozen before, and every stop
+//! that progress reports arrived, started or done, is unchanged and frozen.
+
+use super::context::PlanningContext;
+use super::inputs::ProgressEvent;
+use super::model::{Flag, Plan, Stop, TaskRef};
+use crate::domain::engineer::Availability;
+use crate::domain::ids::{EngineerId, TaskId};
+use crate::domain::instant::Instant;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What is wrong.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ViolationCode {
+    TaskRepeated,
+    UnknownEngineer,
+    NotOnShift,
+    ShiftMismatch,
+    OvertimeExceeded,
+    SkillMissing,
+    PinBroken,
+    UnknownSite,
+    SiteClosed,
+    WrongDuration,
+    StartBeforeArrival,
+    TravelMismatch,
+    ArrivalTooEarly,
+    ReturnTooEarly,
+    EarlyDeparture,
+    LunchOutsideWindow,
+    LunchOverlap,
+    LunchMissing,
+    DeadlineFlag,
+    DeskOutsideHours,
+    DeskOverlap,
+    FrozenChanged,
+    ProgressNotFrozen,
+}
+
+/// One broken rule, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Violation {
+    pub code: ViolationCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engineer: Option<EngineerId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<TaskId>,
+    pub detail: String,
+}
+
+struct Out(Vec<Violation>);
+
+impl Out {
+    fn add(
+        &mut self,
+        code: ViolationCode,
+        engineer: Option<&EngineerId>,
+        task: Option<&TaskId>,
+        detail: String,
+    ) {
+        self.0.push(Violation {
+            code,
+            engineer: engineer.cloned(),
+            task: task.cloned(),
+            detail,
+        });
+    }
+}
+
+fn secs(a: Instant, b: Instant) -> i64 {
+    b.timestamp() - a.timestamp()
+}
+
+fn plus(t: Instant, seconds: i64) -> i64 {
+    t.timestamp() + seconds
+}
+
+/// Checks a plan; empty when it keeps every rule.
+pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
+    let mut out = Out(Vec::new());
+    let scenario = ctx.scenario();
+    let calendar = &ctx.config().calendar;
+    let settings = ctx.settings();
+    let date = plan.date;
+
+    let mut seen: BTreeMap<&TaskId, usize> = BTreeMap::new();
+    let all_tasks = plan
+        .routes
+        .iter()
+        .flat_map(|r| r.stops.iter().map(|s| &s.task))
+        .chain(plan.desk.iter().map(|d| &d.task))
+        .chain(plan.unassigned.iter().map(|u| &u.task));
+    for t in all_tasks {
+        *seen.entry(&t.task).or_default() += 1;
+    }
+    for (t, n) in seen {
+        if n > 1 {
+            out.add(
+                ViolationCode::TaskRepeated,
+                None,
+                Some(t),
+                format!("appears {n} times"),
+            );
+        }
+    }
+
+    let lunch_window = settings.lunch_window.on(date);
+    for r in &plan.routes {
+        let e_id = Some(&r.engineer);
+        let Some(engineer) = scenario.engineer(&r.engineer) else {
+            out.add(ViolationCode::UnknownEngineer, e_id, None, String::new());
+            continue;
+        };
+        match engineer.availability(date, calendar) {
+            Availability::Shift(w) => {
+                let (start, end) = w.on(date);
+                if start != r.shift_start || end != r.shift_end {
+                    out.add(
+                        ViolationCode::ShiftMismatch,
+                        e_id,
+                        None,
+                        format!("shift {w}, route says {}..{}", r.shift_start, r.shift_end),
+                    );
+                }
+            }
+            other => out.add(
+                ViolationCode::NotOnShift,
+                e_id,
+                None,
+                format!("{other:?} on {date}"),
+            ),
+        }
+        if r.max_overtime_minutes > settings.overtime_per_day_minutes
+            || r.max_overtime_minutes > engineer.overtime_per_week.get()
+        {
+            out.add(
+                ViolationCode::OvertimeExceeded,
+                e_id,
+                None,
+                format!("{} min allowed", r.max_overtime_minutes),
+            );
+        }
+        if r.departure < r.shift_start {
+            out.add(
+                ViolationCode::EarlyDeparture,
+                e_id,
+                None,
+                format!("{}", r.departure),
+            );
+        }
+        let latest = plus(r.shift_end, i64::from(r.max_overtime_minutes) * 60);
+        if r.return_at.timestamp() > latest {
+            out.add(
+                ViolationCode::OvertimeExceeded,
+                e_id,
+                None,
+                format!(
+                    "back at {}, later than shift end plus overtime",
+                    r.return_at
+                ),
+            );
+        }
+        let Some(home) = ctx.service_point_point(&r.home) else {
+            out.add(
+                ViolationCode::UnknownSite,
+                e_id,
+                None,
+                format!("home {}", r.home),
+            );
+            continue;
+        };
+        if r.home != engineer.home {
+            out.add(
+                ViolationCode::ShiftMismatch,
+                e_id,
+                None,
+                format!("home {}", r.home),
+            );
+        }
+        let mut prev_point = home;
+        let mut prev_end = r.departure;
+        for (i, s) in r.stops.iter().enumerate() {
+            let t = Some(&s.task.task);
+            check_task_for(&mut out, &r.engineer, engineer, &s.task);
+            let Some(point) = ctx.site_point(&s.task.site) else {
+                out.add(ViolationCode::UnknownSite, e_id, t, s.task.site.to_string());
+                continue;
+            };
+            let (m, sec) = ctx.travel(prev_point, point);
+            if (m, sec) != (s.travel_metres, s.travel_seconds) {
+                out.add(
+                    ViolationCode::TravelMismatch,
+                    e_id,
+                    t,
+                    format!(
+                        "matrix {m} m {sec} s, stop says {} m {} s",
+                        s.travel_metres, s.travel_seconds
+                    ),
+                );
+            }
+            let lunch_here = r.lunch.filter(|l| l.after_stops == i);
+            let lunch_len = lunch_here.map_or(0, |l| secs(l.start, l.end));
+            if !s.frozen {
+                if s.arrival.timestamp() < plus(prev_end, i64::from(sec)) {
+                    out.add(
+                        ViolationCode::ArrivalTooEarly,
+                        e_id,
+                        t,
+                        format!("arrives {} but the previous stop ends {prev_end} and the drive is {sec} s", s.arrival),
+                    );
+                }
+                if s.start.timestamp() < plus(prev_end, i64::from(sec) + lunch_len) {
+                    out.add(
+                        ViolationCode::ArrivalTooEarly,
+                        e_id,
+                        t,
+                        "no room for the drive and the lunch before the start".into(),
+                    );
+                }
+                if s.start < s.arrival {
+                    out.add(ViolationCode::StartBeforeArrival, e_id, t, String::new());
+                }
+                if secs(s.start, s.end) != i64::from(s.task.duration_minutes) * 60 {
+                    out.add(
+                        ViolationCode::WrongDuration,
+                        e_id,
+                        t,
+                        format!(
+                            "{} s for {} min",
+                            secs(s.start, s.end),
+                            s.task.duration_minutes
+                        ),
+                    );
+                }
+                check_opening(&mut out, ctx, plan, &r.engineer, s);
+            }
+            check_deadline_flag(&mut out, e_id, s);
+            prev_point = point;
+            prev_end = s.end;
+        }
+        if let Some(last) = r.stops.last() {
+            let back = i64::from(ctx.travel(prev_point, home).1);
+            let lunch_after = r
+                .lunch
+                .filter(|l| l.after_stops == r.stops.len())
+                .map_or(0, |l| secs(l.start, l.end));
+            if r.return_at.timestamp() < plus(last.end, back + lunch_after) {
+                out.add(
+                    ViolationCode::ReturnTooEarly,
+                    e_id,
+                    None,
+                    format!(
+                        "back at {} but the last stop ends {}",
+                        r.return_at, last.end
+                    ),
+                );
+            }
+        }
+        match r.lunch {
+            Some(l) => {
+                if l.start < lunch_window.0 || l.start > lunch_window.1 {
+                    out.add(
+                        ViolationCode::LunchOutsideWindow,
+                        e_id,
+                        None,
+                        format!("lunch at {}", l.start),
+                    );
+                }
+                if secs(l.start, l.end) != i64::from(settings.lunch_minutes) * 60 {
+                    out.add(
+                        ViolationCode::LunchOutsideWindow,
+                        e_id,
+                        None,
+                        "wrong length".into(),
+                    );
+                }
+                for s in &r.stops {
+                    if l.start < s.end && s.start < l.end {
+                        out.add(
+                            ViolationCode::LunchOverlap,
+                            e_id,
+                            Some(&s.task.task),
+                            String::new(),
+                        );
+                    }
+                }
+            }
+            None => {
+                let frozen = r.stops.iter().any(|s| s.frozen);
+                if !frozen && !r.stops.is_empty() && r.return_at > lunch_window.0 {
+                    out.add(ViolationCode::LunchMissing, e_id, None, String::new());
+                }
+            }
+        }
+    }
+
+    for u in &plan.unassigned {
+        let t = &u.task;
+        let due_today = t.fault.is_some() && t.drop_penalty.is_none() && t.deadline.is_some();
+        if due_today && !u.flags.contains(&Flag::DeadlineMissed) {
+            out.add(
+                ViolationCode::DeadlineFlag,
+                None,
+                Some(&t.task),
+                "a fault due today is left out without DEADLINE_MISSED".into(),
+            );
+        }
+    }
+
+    let desk = settings.desk_hours.on(date);
+    let mut by_agent: BTreeMap<usize, Vec<(Instant, Instant, &TaskId)>> = BTreeMap::new();
+    for d in &plan.desk {
+        if d.start < desk.0 || d.end > desk.1 {
+            out.add(
+                ViolationCode::DeskOutsideHours,
+                None,
+                Some(&d.task.task),
+                String::new(),
+            );
+        }
+        by_agent
+            .entry(d.agent)
+            .or_default()
+            .push((d.start, d.end, &d.task.task));
+    }
+    for calls in by_agent.values_mut() {
+        calls.sort();
+        for w in calls.windows(2) {
+            if w[1].0 < w[0].1 {
+                out.add(
+                    ViolationCode::DeskOverlap,
+                    None,
+                    Some(w[1].2),
+                    String::new(),
+                );
+            }
+        }
+    }
+    out.0
+}
+
+fn check_task_for(
+    out: &mut Out,
+    id: &EngineerId,
+    engineer: &crate::domain::engineer::Engineer,
+    t: &TaskRef,
+) {
+    if let Some(f) = t.family
+        && !engineer.skills.has(f)
+    {
+        out.add(
+            ViolationCode::SkillMissing,
+            Some(id),
+            Some(&t.task),
+            format!("needs {f}"),
+        );
+    }
+    if let Some(p) = &t.pinned
+        && p != id
+    {
+        out.add(
+            ViolationCode::PinBroken,
+            Some(id),
+            Some(&t.task),
+            format!("pinned to {p}"),
+        );
+    }
+}
+
+fn check_opening(out: &mut Out, ctx: &PlanningContext, plan: &Plan, id: &EngineerId, s: &Stop) {
+    let Some(site) = ctx.scenario().site(&s.task.site) else {
+        out.add(
+            ViolationCode::UnknownSite,
+            Some(id),
+            Some(&s.task.task),
+            String::new(),
+        );
+        return;
+    };
+    let inside = site
+        .open_windows(plan.date, &ctx.config().calendar)
+        .iter()
+        .any(|w| {
+            let (open, close) = w.on(plan.date);
+            open <= s.start && s.end <= close
+        });
+    if !inside {
+        out.add(
+            ViolationCode::SiteClosed,
+            Some(id),
+            Some(&s.task.task),
+            format!(
+                "{}..{} is outside the opening hours of {}",
+                s.start, s.end, site.id
+            ),
+        );
+    }
+}
+
+fn check_deadline_flag(out: &mut Out, id: Option<&EngineerId>, s: &Stop) {
+    let late = s.task.deadline.is_some_and(|d| s.arrival > d);
+    let flagged = s.flags.contains(&Flag::DeadlineMissed);
+    if late != flagged {
+        out.add(
+            ViolationCode::DeadlineFlag,
+            id,
+            Some(&s.task.task),
+            format!(
+                "arrival {} deadline {:?} flagged {flagged}",
+                s.arrival, s.task.deadline
+            ),
+        );
+    }
+}
+
+/// [`check`], plus what a re-plan must keep from `before` given the progress reports: a
+/// stop frozen before is unchanged (same engineer, same times); a stop that progress reports
+/// is frozen, on the same engineer, and its reported instants are its times (arrival,
+/// start, end).
+pub fn check_replan(
+    before: &Plan,
+    after: &Plan,
+    progress: &[ProgressEvent],
+    ctx: &PlanningContext,
+) -> Vec<Violation> {
+    let mut out = Out(check(after, ctx));
+    for r in &before.routes {
+        for so in r.stops.iter().filter(|s| s.frozen) {
+            let t = &so.task.task;
+            match after.find_stop(t) {
+                Some((rn, sn)) if rn.engineer == r.engineer && sn.frozen && sn == so => {}
+                _ => out.add(
+                    ViolationCode::FrozenChanged,
+                    Some(&r.engineer),
+                    Some(t),
+                    "a stop frozen before changed or left the routes".into(),
+                ),
+            }
+        }
+    }
+    for e in progress {
+        let Some(t) = e.task() else {
+            continue;
+        };
+        let Some((rn, sn)) = after.find_stop(t) else {
+            out.add(
+                ViolationCode::ProgressNotFrozen,
+                Some(e.engineer()),
+                Some(t),
+                "a reported task is not on any route".into(),
+            );
+            continue;
+        };
+        let reported = match e {
+            ProgressEvent::Arrived { at, .. } => sn.arrival == *at,
+            ProgressEvent::Started { at, .. } => sn.start == *at,
+            ProgressEvent::Done { at, .. } => sn.end == *at,
+            ProgressEvent::Position { .. } => true,
+        };
+        if !sn.frozen || &rn.engineer != e.engineer() || !reported {
+            out.add(
+                ViolationCode::ProgressNotFrozen,
+                Some(e.engineer()),
+                Some(t),
+                format!(
+                    "frozen {}, on {}, times as reported {reported}",
+                    sn.frozen, rn.engineer
+                ),
+            );
+        }
+    }
+    out.0
+}

@@ -1,0 +1,345 @@
+//! Planning one day: tasks, crews, a pre-diagnosis of what cannot be served at all, the
+//! solve, a second pass for mandatory visits, the diagnosis of what is left out, the desk.
+//!
+//! Two passes keep overtime for what needs it: the search runs **without overtime** (its
+//! objective puts every dropped visit above travel and overtime, so it would otherwise spend
+//! overtime on inspections that could wait); then each mandatory visit it could not place (a
+//! fault due today, a roster pin) is inserted with overtime allowed, by
+//! [`insert_urgent`](crate::solve::replan::insert_urgent) (cheapest insertion meeting the
+//! deadline, else displacing optional visits, else the earliest late arrival, flagged
+//! `DEADLINE_MISSED`).
+
+use super::assemble::{self, Kept};
+use super::build::{self, Crew, JobSpec};
+use super::clock::{DayClock, minutes};
+use super::context::PlanningContext;
+use super::desk::schedule_desk;
+use super::error::PlanError;
+use super::inputs::{DayInputs, PlanRequest};
+use super::kpis;
+use super::model::{Flag, Plan, PlanStats, ReasonCode, TaskRef, UnassignedTask};
+use super::tasks;
+use crate::domain::duration::Minutes;
+use crate::domain::engineer::Availability;
+use crate::solve::diagnose::{Cause, diagnose};
+use crate::solve::replan::{RepairConfig, Routes, Stability, Urgent, insert_urgent};
+use crate::solve::routing::{self, Break, JobId, SolverConfig, Time};
+use chrono::NaiveDate;
+
+/// The engineers on shift on `date`, as crews starting and ending at home.
+pub fn crews_on(ctx: &PlanningContext, date: NaiveDate, inputs: &DayInputs) -> Vec<Crew> {
+    let clock = DayClock::new(date);
+    let settings = ctx.settings();
+    let lunch = Break {
+        window: clock.window(settings.lunch_window),
+        duration: minutes(settings.lunch_minutes),
+    };
+    ctx.scenario()
+        .engineers()
+        .iter()
+        .filter_map(|e| {
+            let Availability::Shift(w) = e.availability(date, &ctx.config().calendar) else {
+                return None;
+            };
+            let home = ctx.service_point_point(&e.home)?;
+            let used = inputs
+                .overtime_used
+                .get(&e.id)
+                .copied()
+                .unwrap_or(Minutes::ZERO);
+            let week_left = e.overtime_per_week.get().saturating_sub(used.get());
+            let shift = clock.window(w);
+            Some(Crew {
+                engineer: e.id.clone(),
+                home_point: home,
+                start_point: home,
+                end_point: home,
+                day_shift: shift,
+                shift,
+                max_overtime: minutes(week_left.min(settings.overtime_per_day_minutes)),
+                lunch: Some(lunch),
+                families: e.skills.iter().collect(),
+            })
+        })
+        .collect()
+}
+
+/// Why a visit cannot be planned at all, before any search.
+pub(super) fn prediagnose(crews: &[Crew], spec: &JobSpec) -> Option<(ReasonCode, String)> {
+    let t = &spec.task;
+    if spec.windows.is_empty() {
+        return Some((
+            ReasonCode::SiteClosed,
+            format!(
+                "site {} has no opening window long enough for {} minutes",
+                t.site, t.duration_minutes
+            ),
+        ));
+    }
+    if crews.is_empty() {
+        return Some((
+            ReasonCode::NoEngineerOnShift,
+            "no engineer works that day".into(),
+        ));
+    }
+    let skilled = |c: &Crew| t.family.is_none_or(|f| c.families.contains(&f));
+    if let Some(p) = &t.pinned {
+        return match crews.iter().find(|c| &c.engineer == p) {
+            None => Some((
+                ReasonCode::NoEngineerOnShift,
+                format!("pinned engineer {p} is not on shift"),
+            )),
+            Some(c) if !skilled(c) => Some((
+                ReasonCode::SkillMissing,
+                format!(
+                    "pinned engineer {p} is not trained on {}",
+                    t.family.expect("skilled")
+                ),
+            )),
+            Some(_) => None,
+        };
+    }
+    if !crews.iter().any(skilled) {
+        return Some((
+            ReasonCode::SkillMissing,
+            format!(
+                "no engineer on shift is trained on {}",
+                t.family.expect("not skilled")
+            ),
+        ));
+    }
+    None
+}
+
+pub(super) fn reason_of(cause: Cause) -> (ReasonCode, &'static str) {
+    match cause {
+        Cause::Skill => (
+            ReasonCode::SkillMissing,
+            "no engineer on shift has the skill",
+        ),
+        Cause::Deadline => (
+            ReasonCode::DeadlineUnreachable,
+            "no engineer reaches the site by the deadline, even with nothing else to do",
+        ),
+        Cause::Windows => (
+            ReasonCode::WindowUnreachable,
+            "no engineer reaches the site inside its opening hours within the shift",
+        ),
+        Cause::Capacity => (ReasonCode::NoCapacity, "it fits alone; the day is full"),
+    }
+}
+
+/// Flags of a visit left out: a fault due today misses its deadline.
+fn unplanned_flags(t: &TaskRef) -> Vec<Flag> {
+    let mut f = Vec::new();
+    if t.fault.is_some() && t.deadline.is_some() && t.drop_penalty.is_none() {
+        f.push(Flag::DeadlineMissed);
+    }
+    if t.cadence.is_some_and(|c| c.overdue) {
+        f.push(Flag::Overdue);
+    }
+    f
+}
+
+/// Attempts of the search before falling back to insertion alone.
+const SOLVE_ATTEMPTS: u64 = 2;
+
+/// Runs the search, containing a panic of the search (a defect being fixed in
+/// `solve::routing::search`: a multi-window visit on a route with a break can be found
+/// infeasible after a removal). A failed attempt is retried with the next seed; after
+/// [`SOLVE_ATTEMPTS`] the caller falls back to [`construct`]. Returns the solution, if any,
+/// and the attempts made.
+fn guarded_solve(
+    problem: &routing::Problem,
+    config: &SolverConfig,
+) -> (Option<routing::Solution>, u64) {
+    for attempt in 0..SOLVE_ATTEMPTS {
+        let mut c = config.clone();
+        c.seed = config.seed.wrapping_add(attempt);
+        let run =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| routing::solve(problem, &c)));
+        if let Ok(solution) = run {
+            return (Some(solution), attempt + 1);
+        }
+    }
+    (None, SOLVE_ATTEMPTS + 1)
+}
+
+/// Routes by insertion alone: mandatory jobs first, then by drop penalty (highest first),
+/// each at its cheapest feasible place.
+fn construct(problem: &routing::Problem) -> Routes {
+    let mut order: Vec<JobId> = (0..problem.num_jobs()).collect();
+    order.sort_by_key(|&j| (problem.jobs[j].drop_penalty.map_or(i64::MIN, |p| -p.0), j));
+    let mut routes: Routes = vec![Vec::new(); problem.num_vehicles()];
+    let none = Stability::none(problem.num_jobs());
+    for j in order {
+        let urgent = Urgent {
+            job: j,
+            target: None,
+        };
+        if let Ok(o) = crate::solve::replan::offers(problem, &routes, urgent, &none, u64::MAX) {
+            if let Some(best) = o
+                .into_iter()
+                .filter(|o| o.displaced.is_empty())
+                .min_by_key(|o| (o.delta, o.vehicle))
+            {
+                routes[best.vehicle] = best.route;
+            }
+        }
+    }
+    routes
+}
+
+/// Plans `request.date`.
+pub fn plan_day(
+    ctx: &PlanningContext,
+    request: &PlanRequest,
+    inputs: &DayInputs,
+) -> Result<Plan, PlanError> {
+    let date = request.date;
+    let clock = DayClock::new(date);
+    let mut day = tasks::collect(ctx, date, inputs)?;
+    let crews = crews_on(ctx, date, inputs);
+    let mut unassigned = Vec::new();
+    let mut specs = Vec::new();
+    for t in &day.visits {
+        let spec = build::job_spec(ctx, &clock, t)?;
+        match prediagnose(&crews, &spec) {
+            Some((reason, detail)) => unassigned.push(UnassignedTask {
+                flags: unplanned_flags(t),
+                task: spec.task,
+                reason,
+                detail,
+            }),
+            None => specs.push(spec),
+        }
+    }
+    let mut stats = PlanStats {
+        seed: request.seed,
+        travel_model: ctx.travel_model().to_owned(),
+        ..PlanStats::default()
+    };
+    let mut routes: Routes = vec![Vec::new(); crews.len()];
+    let mut final_built = None;
+    if !crews.is_empty() {
+        let first = build::build(ctx, &crews, &specs, false)?;
+        let config = SolverConfig {
+            seed: request.seed,
+            threads: request.threads.max(1),
+            time_limit: request.time_limit,
+            max_work: request.max_work,
+            cancel: None,
+        };
+        let (solved, attempts) = guarded_solve(&first.problem, &config);
+        if attempts > 1 {
+            day.warnings.push(format!(
+                "the search failed {} time(s) (a known solver defect); {}",
+                attempts - 1,
+                if solved.is_some() {
+                    "a retry with another seed succeeded"
+                } else {
+                    "the plan was built by insertion alone"
+                }
+            ));
+        }
+        match solved {
+            Some(solution) => {
+                stats.solver_seconds = solution.stats.seconds;
+                stats.iterations = solution.stats.iterations;
+                stats.deterministic = solution.stats.deterministic;
+                for r in &solution.routes {
+                    routes[r.vehicle] = r.jobs.clone();
+                }
+            }
+            None => routes = construct(&first.problem),
+        }
+        // Second pass: mandatory visits left out, with overtime, deadlines as targets.
+        let routed_first: std::collections::BTreeSet<JobId> =
+            routes.iter().flatten().copied().collect();
+        // Faults due today whose deadline the solver did not see (already passed, or before
+        // the site opens) go back in at their earliest place.
+        let late = |j: usize| {
+            let t = &specs[j].task;
+            t.drop_penalty.is_none() && t.deadline.is_some() && specs[j].deadline.is_none()
+        };
+        for r in &mut routes {
+            r.retain(|&j| !late(j));
+        }
+        let mut missing: Vec<JobId> = (0..specs.len())
+            .filter(|&j| {
+                late(j) || (!routed_first.contains(&j) && specs[j].task.drop_penalty.is_none())
+            })
+            .collect();
+        let targets: Vec<Option<Time>> = specs
+            .iter()
+            .map(|s| s.task.deadline.map(|d| clock.seconds(d)))
+            .collect();
+        let mut relaxed = specs.clone();
+        for &j in &missing {
+            relaxed[j].deadline = None;
+        }
+        let second = build::build(ctx, &crews, &relaxed, true)?;
+        missing.sort_by_key(|&j| (targets[j].unwrap_or(Time::MAX), specs[j].task.task.clone()));
+        let settings = ctx.settings();
+        let repair = RepairConfig {
+            max_work: settings.repair_work,
+            near_routes: settings.near_routes,
+        };
+        let none = Stability::none(specs.len());
+        for j in missing {
+            let urgent = Urgent {
+                job: j,
+                target: targets[j],
+            };
+            let out = insert_urgent(&second.problem, &routes, urgent, &none, repair)?;
+            routes = out.routes;
+        }
+        final_built = Some(second);
+    }
+    let routed: std::collections::BTreeSet<JobId> = routes.iter().flatten().copied().collect();
+    if let Some(built) = &final_built {
+        for (j, spec) in specs.iter().enumerate() {
+            if routed.contains(&j) {
+                continue;
+            }
+            let (reason, detail) = reason_of(diagnose(&built.problem, j));
+            // A deadline the solver did not see (relaxed) is still the reason when the
+            // visit fits alone only too late.
+            unassigned.push(UnassignedTask {
+                flags: unplanned_flags(&spec.task),
+                task: spec.task.clone(),
+                reason,
+                detail: detail.into(),
+            });
+        }
+    }
+    let mut plan_routes = Vec::with_capacity(crews.len());
+    for (v, crew) in crews.iter().enumerate() {
+        let built = final_built.as_ref().expect("crews imply a problem");
+        plan_routes.push(assemble::route(
+            ctx,
+            &clock,
+            built,
+            crew,
+            v,
+            &specs,
+            &routes[v],
+            Kept::default(),
+        ));
+    }
+    let (desk, desk_left) = schedule_desk(ctx.settings(), &clock, day.phone);
+    unassigned.extend(desk_left);
+    unassigned.sort_by(|a, b| a.task.task.cmp(&b.task.task));
+    let mut plan = Plan {
+        date,
+        routes: plan_routes,
+        desk,
+        unassigned,
+        faults: Vec::new(),
+        kpis: Default::default(),
+        stats,
+        warnings: day.warnings,
+    };
+    kpis::refresh(&mut plan);
+    Ok(plan)
+}

@@ -1,0 +1,278 @@
+//! The plan as the service shows and stores it: camelCase JSON, instants in RFC 3339 with
+//! the `+08:00` offset, coordinates as `{lat, lon}`.
+//!
+//! A plan carries everything a re-plan needs besides the [`super::PlanningContext`]: each
+//! stop's task data (kind, site, device, skill, duration, deadline, drop penalty, pin), so a
+//! plan read back from storage can be repaired.
+
+use crate::domain::dates::DateRange;
+use crate::domain::family::DeviceFamily;
+use crate::domain::fault::FaultLevel;
+use crate::domain::geo::LatLon;
+use crate::domain::ids::{DeviceId, EngineerId, FaultId, ServicePointId, SiteId, TaskId};
+use crate::domain::instant::Instant;
+use crate::domain::task::TaskKind;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Why a task is not on any route.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReasonCode {
+    /// No engineer on shift has the device family's skill (or the pinned one lacks it).
+    SkillMissing,
+    /// The task could be served alone, but not by its deadline.
+    DeadlineUnreachable,
+    /// It fits alone; the day is full.
+    NoCapacity,
+    /// The site is closed that day, or no opening window is long enough for the work.
+    SiteClosed,
+    /// Nobody who could do it works that day (or the pinned engineer is off).
+    NoEngineerOnShift,
+    /// No engineer reaches the site inside its opening hours within the shift.
+    WindowUnreachable,
+    /// Taken off a route to make room for an urgent fault.
+    DisplacedByFault,
+}
+
+/// Something to know about a planned or unplanned task.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Flag {
+    /// A fault reached after its on-site deadline (or not at all).
+    DeadlineMissed,
+    /// A cadence task whose window closed before the plan date.
+    Overdue,
+}
+
+/// Where a stop stands in the day, from progress reports.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StopStatus {
+    Planned,
+    Arrived,
+    Started,
+    Done,
+}
+
+/// The cadence slot of an inspection or callback.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CadenceInfo {
+    pub due: NaiveDate,
+    pub window: DateRange,
+    pub overdue: bool,
+}
+
+/// Fault data of a repair visit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultInfo {
+    pub fault: FaultId,
+    pub level: FaultLevel,
+    pub reported_at: Instant,
+}
+
+/// A task as the planner sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TaskRef {
+    pub task: TaskId,
+    pub kind: TaskKind,
+    pub site: SiteId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceId>,
+    /// The skill it needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family: Option<DeviceFamily>,
+    pub duration_minutes: u32,
+    /// Latest on-site arrival (SLA), for fault repairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Instant>,
+    /// Cost of leaving it out; `None`: must be done (faults due today, roster pins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop_penalty: Option<i64>,
+    /// The engineer the roster pinned it to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<EngineerId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<CadenceInfo>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<FaultInfo>,
+}
+
+/// One visit on an engineer's route.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stop {
+    #[serde(flatten)]
+    pub task: TaskRef,
+    pub location: LatLon,
+    pub arrival: Instant,
+    pub start: Instant,
+    pub end: Instant,
+    /// Driving from the previous stop (or the service point).
+    pub travel_seconds: u32,
+    pub travel_metres: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<Flag>,
+    /// Done or under way: a re-plan keeps it as it is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub frozen: bool,
+    pub status: StopStatus,
+}
+
+/// The lunch break.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lunch {
+    pub start: Instant,
+    pub end: Instant,
+    /// Taken after this many stops (0: before the first).
+    pub after_stops: usize,
+}
+
+/// KPIs of one engineer's day.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineerKpis {
+    pub stops: usize,
+    pub travel_seconds: u64,
+    pub travel_km: f64,
+    pub service_seconds: u64,
+    /// From departure to return.
+    pub work_seconds: u64,
+    pub overtime_seconds: u64,
+    /// Service time over shift length.
+    pub utilisation: f64,
+    pub fault_deadlines: usize,
+    pub fault_deadlines_met: usize,
+}
+
+/// One engineer's day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineerRoute {
+    pub engineer: EngineerId,
+    pub name: String,
+    pub home: ServicePointId,
+    pub home_location: LatLon,
+    pub shift_start: Instant,
+    pub shift_end: Instant,
+    /// Overtime this day may hold.
+    pub max_overtime_minutes: u32,
+    pub departure: Instant,
+    pub return_at: Instant,
+    pub return_travel_seconds: u32,
+    pub return_travel_metres: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lunch: Option<Lunch>,
+    pub stops: Vec<Stop>,
+    pub kpis: EngineerKpis,
+}
+
+/// A phone callback made from the service centre's desk.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeskCall {
+    #[serde(flatten)]
+    pub task: TaskRef,
+    /// Desk agent number, from 1.
+    pub agent: usize,
+    pub start: Instant,
+    pub end: Instant,
+}
+
+/// A task left out, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnassignedTask {
+    #[serde(flatten)]
+    pub task: TaskRef,
+    pub reason: ReasonCode,
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<Flag>,
+}
+
+/// Where a fault repair stands in the plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultStatus {
+    pub task: TaskId,
+    pub fault: FaultId,
+    pub level: FaultLevel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Instant>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engineer: Option<EngineerId>,
+    /// Planned arrival on site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eta: Option<Instant>,
+    /// Arrival by the deadline (true when there is none and it is planned).
+    pub deadline_met: bool,
+}
+
+/// Day totals.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanKpis {
+    pub engineers_on_shift: usize,
+    pub engineers_used: usize,
+    pub stops: usize,
+    pub desk_calls: usize,
+    pub unassigned: usize,
+    pub travel_seconds: u64,
+    pub travel_km: f64,
+    pub overtime_seconds: u64,
+    /// Service time over shift time of the engineers on shift.
+    pub utilisation: f64,
+    pub fault_deadlines: usize,
+    pub fault_deadlines_met: usize,
+    pub inspections_planned: usize,
+    /// Planned inspections done inside their cadence window (not overdue).
+    pub inspections_in_window: usize,
+}
+
+/// How the plan was made.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanStats {
+    pub seed: u64,
+    pub solver_seconds: f64,
+    pub iterations: u64,
+    pub deterministic: bool,
+    pub travel_model: String,
+}
+
+/// A day plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub date: NaiveDate,
+    pub routes: Vec<EngineerRoute>,
+    pub desk: Vec<DeskCall>,
+    pub unassigned: Vec<UnassignedTask>,
+    pub faults: Vec<FaultStatus>,
+    pub kpis: PlanKpis,
+    pub stats: PlanStats,
+    /// Inputs that were ignored (a roster pin for a task not due, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    pub fn route(&self, engineer: &EngineerId) -> Option<&EngineerRoute> {
+        self.routes.iter().find(|r| &r.engineer == engineer)
+    }
+
+    /// The engineer and stop serving a task.
+    pub fn find_stop(&self, task: &TaskId) -> Option<(&EngineerRoute, &Stop)> {
+        self.routes.iter().find_map(|r| {
+            r.stops
+                .iter()
+                .find(|s| &s.task.task == task)
+                .map(|s| (r, s))
+        })
+    }
+}

@@ -1,0 +1,561 @@
+//! Urgent re-planning, domain side: progress freezes what is done or under way, a new fault
+//! goes where it reaches site before its on-site deadline, and the answer says exactly what
+//! changed for whom. [`recommend`] ranks engineers for a fault without committing.
+//!
+//! Freezing: a stop is frozen when progress reports it (arrived, started, done), when its
+//! planned start is at or before `now`, or when a later stop of the same route is frozen (the
+//! frozen part is a prefix). Reported instants become the stop's times (an arrival, a start,
+//! an end; a stop started but not done is expected to end one duration after its start). The
+//! route to re-plan starts at the last frozen stop's site at `max(now, its end)` (or at home,
+//! from `max(now, shift start)`). The lunch is kept if it has started by `now`; otherwise it
+//! is planned again, or dropped when its window has passed.
+//!
+//! Then the index-level algorithm of [`crate::solve::replan`] runs on the remaining visits:
+//! cheapest insertion meeting the deadline, displacement, a bounded relocate repair with a
+//! stability cost (see [`PlanSettings`](super::PlanSettings)). When nobody can make the
+//! deadline the fault is placed at its earliest start and flagged `DEADLINE_MISSED`; if it fits
+//! nowhere at all it is listed as unassigned with its reason and the same flag.
+//!
+//! A route that the reported delays make infeasible is repaired first: a fault deadline it
+//! can no longer meet becomes a target only (the stop gets flagged), and visits the engineer
+//! can no longer reach inside opening hours are left out (`WINDOW_UNREACHABLE`).
+
+use super::assemble::{self, Kept};
+use super::build::{self, Built, Crew, JobSpec};
+use super::clock::{DayClock, minutes};
+use super::context::PlanningContext;
+use super::day::{prediagnose, reason_of};
+use super::diff::{PlanDiff, diff};
+use super::error::PlanError;
+use super::inputs::{FaultInput, ProgressEvent};
+use super::kpis;
+use super::model::{Flag, Plan, ReasonCode, StopStatus, TaskRef, UnassignedTask};
+use super::tasks;
+use crate::domain::ids::{EngineerId, TaskId};
+use crate::domain::instant::Instant;
+use crate::solve::diagnose::diagnose;
+use crate::solve::replan::{
+    Announced, RepairConfig, Routes, Stability, Urgent, insert_urgent, offers,
+};
+use crate::solve::routing::{Break, Cost, Infeasibility, TimeWindow, schedule};
+use serde::{Deserialize, Serialize};
+
+/// What [`insert_fault`] did.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplanOutcome {
+    pub plan: Plan,
+    /// From the plan with progress applied to the new plan.
+    pub diff: PlanDiff,
+    pub task: TaskId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assigned_engineer: Option<EngineerId>,
+    /// Planned arrival on site.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eta: Option<Instant>,
+    /// The on-site deadline (SLA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Instant>,
+    pub deadline_met: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<Flag>,
+    /// Work units spent by the repair.
+    pub work: u64,
+}
+
+/// A visit another engineer's offer would move later or earlier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Retimed {
+    pub task: TaskId,
+    pub from_start: Instant,
+    pub to_start: Instant,
+}
+
+/// One engineer's offer to take a fault.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recommendation {
+    pub rank: usize,
+    pub engineer: EngineerId,
+    pub eta: Instant,
+    pub start: Instant,
+    pub deadline_met: bool,
+    /// Added route cost (travel seconds, overtime, stability), in cost units.
+    pub cost: i64,
+    /// Visits this engineer would drop to take it.
+    pub displaced: Vec<TaskId>,
+    /// Visits of this engineer whose start would change.
+    pub retimed: Vec<Retimed>,
+}
+
+/// The state a re-plan works on.
+struct Workspace {
+    clock: DayClock,
+    /// The input plan with progress applied and frozen prefixes marked.
+    plan: Plan,
+    /// Crews of the routes that can still work, and their route index in `plan`.
+    crews: Vec<Crew>,
+    crew_route: Vec<usize>,
+    specs: Vec<JobSpec>,
+    built: Built,
+    routes: Routes,
+    stability: Stability,
+    /// Visits left out while making the current routes feasible.
+    dropped: Vec<UnassignedTask>,
+    /// The fault's job, if it could be put in the problem, and its target.
+    urgent: Option<Urgent>,
+    fault: TaskRef,
+    /// Why the fault cannot be planned at all.
+    fault_blocked: Option<(ReasonCode, String)>,
+}
+
+/// Applies progress and marks the frozen prefixes.
+fn apply_progress(
+    plan: &Plan,
+    progress: &[ProgressEvent],
+    now: Instant,
+) -> Result<Plan, PlanError> {
+    let mut plan = plan.clone();
+    for e in progress {
+        let Some(task) = e.task() else {
+            continue;
+        };
+        let route = plan
+            .routes
+            .iter_mut()
+            .find(|r| r.stops.iter().any(|s| &s.task.task == task))
+            .ok_or_else(|| PlanError::unknown("task in the plan's routes", task))?;
+        if &route.engineer != e.engineer() {
+            return Err(PlanError::invalid(
+                "progress.engineer",
+                format!(
+                    "{task} is planned for {}, not {}",
+                    route.engineer,
+                    e.engineer()
+                ),
+            ));
+        }
+        let s = route
+            .stops
+            .iter_mut()
+            .find(|s| &s.task.task == task)
+            .expect("found above");
+        let duration = chrono::TimeDelta::minutes(i64::from(s.task.duration_minutes));
+        let shift = |t: Instant, by: chrono::TimeDelta| {
+            Instant::from_naive(t.naive_local() + by).expect("no gaps in Shanghai")
+        };
+        match e {
+            ProgressEvent::Arrived { at, .. } => {
+                s.arrival = *at;
+                if s.status == StopStatus::Planned {
+                    s.start = s.start.max(*at);
+                    s.end = shift(s.start, duration);
+                    s.status = StopStatus::Arrived;
+                }
+            }
+            ProgressEvent::Started { at, .. } => {
+                s.start = *at;
+                s.arrival = s.arrival.min(*at);
+                if s.status != StopStatus::Done {
+                    s.end = shift(*at, duration);
+                    s.status = StopStatus::Started;
+                }
+            }
+            ProgressEvent::Done { at, .. } => {
+                s.end = *at;
+                s.start = s.start.min(*at);
+                s.arrival = s.arrival.min(s.start);
+                s.status = StopStatus::Done;
+            }
+            ProgressEvent::Position { .. } => {}
+        }
+        s.frozen = true;
+    }
+    for r in &mut plan.routes {
+        let last = r.stops.iter().rposition(|s| s.frozen || s.start <= now);
+        if let Some(last) = last {
+            for s in &mut r.stops[..=last] {
+                s.frozen = true;
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// Builds the workspace: crews, jobs, feasible current routes, the fault's job.
+fn prepare(
+    ctx: &PlanningContext,
+    plan: &Plan,
+    progress: &[ProgressEvent],
+    fault: &FaultInput,
+    now: Instant,
+) -> Result<Workspace, PlanError> {
+    let clock = DayClock::new(plan.date);
+    let plan = apply_progress(plan, progress, now)?;
+    let now_s = clock.seconds(now);
+    let settings = ctx.settings();
+    let lunch_window = clock.window(settings.lunch_window);
+    let fault_task = tasks::fault_task(ctx, fault, plan.date)?;
+    if plan.find_stop(&fault_task.task).is_some()
+        || plan
+            .unassigned
+            .iter()
+            .any(|u| u.task.task == fault_task.task)
+    {
+        return Err(PlanError::invalid(
+            "fault",
+            format!("{} is already in the plan", fault_task.task),
+        ));
+    }
+
+    let mut crews = Vec::new();
+    let mut crew_route = Vec::new();
+    let mut kept_jobs: Vec<Vec<JobSpec>> = Vec::new();
+    for (ri, r) in plan.routes.iter().enumerate() {
+        let engineer = ctx
+            .scenario()
+            .engineer(&r.engineer)
+            .ok_or_else(|| PlanError::unknown("engineer", &r.engineer))?;
+        let home = ctx
+            .service_point_point(&r.home)
+            .ok_or_else(|| PlanError::unknown("service point", &r.home))?;
+        let day_shift = TimeWindow::new(clock.seconds(r.shift_start), clock.seconds(r.shift_end));
+        let max_overtime = minutes(r.max_overtime_minutes);
+        let frozen: Vec<_> = r.stops.iter().filter(|s| s.frozen).collect();
+        let (start_point, free_from) = match frozen.last() {
+            Some(s) => (
+                ctx.site_point(&s.task.site)
+                    .ok_or_else(|| PlanError::unknown("site", &s.task.site))?,
+                clock.seconds(s.end),
+            ),
+            None => (home, day_shift.start),
+        };
+        let start = free_from.max(now_s).max(day_shift.start);
+        let latest = day_shift.end + max_overtime;
+        if start > latest {
+            continue; // the day is over for this engineer: the route stays as it is
+        }
+        let lunch_taken = r.lunch.is_some_and(|l| l.start <= now);
+        let lunch = (!lunch_taken && start <= lunch_window.end).then_some(Break {
+            window: lunch_window,
+            duration: minutes(settings.lunch_minutes),
+        });
+        // Past the shift end, the rest of the allowed overtime is all there is.
+        let (shift_end, max_overtime) = if start > day_shift.end {
+            (start, latest - start)
+        } else {
+            (day_shift.end, max_overtime)
+        };
+        crews.push(Crew {
+            engineer: r.engineer.clone(),
+            home_point: home,
+            start_point,
+            end_point: home,
+            day_shift,
+            shift: TimeWindow::new(start, shift_end),
+            max_overtime,
+            lunch,
+            families: engineer.skills.iter().collect(),
+        });
+        crew_route.push(ri);
+        let mut jobs = Vec::new();
+        for s in r.stops.iter().filter(|s| !s.frozen) {
+            let mut spec = build::job_spec(ctx, &clock, &s.task)?;
+            if s.flags.contains(&Flag::DeadlineMissed) {
+                spec.deadline = None;
+            }
+            jobs.push((spec, clock.seconds(s.start)));
+        }
+        kept_jobs.push(jobs.into_iter().map(|(s, _)| s).collect());
+    }
+
+    // Jobs: the remaining visits in route order, then the fault.
+    let mut specs = Vec::new();
+    let mut routes: Routes = Vec::new();
+    for jobs in kept_jobs {
+        let mut r = Vec::new();
+        for spec in jobs {
+            r.push(specs.len());
+            specs.push(spec);
+        }
+        routes.push(r);
+    }
+    let fault_spec = build::job_spec(ctx, &clock, &fault_task)?;
+    let fault_blocked = prediagnose(&crews, &fault_spec);
+    let target = fault_task.deadline.map(|d| clock.seconds(d));
+    let urgent = if fault_blocked.is_none() {
+        let mut spec = fault_spec;
+        spec.deadline = None;
+        specs.push(spec);
+        Some(Urgent {
+            job: specs.len() - 1,
+            target,
+        })
+    } else {
+        None
+    };
+
+    // Make the current routes feasible under the reported delays.
+    let mut dropped = Vec::new();
+    let built = loop {
+        let built = build::build(ctx, &crews, &specs, true)?;
+        let mut changed = false;
+        for (v, route) in routes.iter_mut().enumerate() {
+            while !route.is_empty() {
+                match schedule(&built.problem, v, route) {
+                    Ok(_) => break,
+                    Err(Infeasibility::Window { job }) if specs[job].deadline.is_some() => {
+                        specs[job].deadline = None;
+                        changed = true;
+                        break;
+                    }
+                    Err(Infeasibility::Break) if crews[v].lunch.is_some() => {
+                        crews[v].lunch = None;
+                        changed = true;
+                        break;
+                    }
+                    Err(e) => {
+                        let victim = match e {
+                            Infeasibility::Window { job } => job,
+                            _ => *route
+                                .iter()
+                                .rev()
+                                .find(|&&j| specs[j].task.drop_penalty.is_some())
+                                .unwrap_or(route.last().expect("non-empty")),
+                        };
+                        route.retain(|&j| j != victim);
+                        dropped.push(UnassignedTask {
+                            flags: late_flags(&specs[victim].task),
+                            task: specs[victim].task.clone(),
+                            reason: ReasonCode::WindowUnreachable,
+                            detail: "the engineer can no longer reach it in time".into(),
+                        });
+                    }
+                }
+            }
+        }
+        if !changed {
+            break built;
+        }
+    };
+
+    let mut announced = vec![None; specs.len()];
+    for (v, &ri) in crew_route.iter().enumerate() {
+        for s in plan.routes[ri].stops.iter().filter(|s| !s.frozen) {
+            if let Some(j) = specs.iter().position(|x| x.task.task == s.task.task) {
+                announced[j] = Some(Announced {
+                    vehicle: v,
+                    start: clock.seconds(s.start),
+                });
+            }
+        }
+    }
+    let stability = Stability {
+        announced,
+        move_cost: Cost(settings.move_cost),
+        retime_threshold: minutes(settings.retime_threshold_minutes),
+        retime_cost: Cost(settings.retime_cost),
+    };
+    Ok(Workspace {
+        clock,
+        plan,
+        crews,
+        crew_route,
+        specs,
+        built,
+        routes,
+        stability,
+        dropped,
+        urgent,
+        fault: fault_task,
+        fault_blocked,
+    })
+}
+
+fn late_flags(t: &TaskRef) -> Vec<Flag> {
+    if t.fault.is_some() && t.deadline.is_some() {
+        vec![Flag::DeadlineMissed]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Inserts a new fault into `plan` at `now` (see the module doc).
+pub fn insert_fault(
+    ctx: &PlanningContext,
+    plan: &Plan,
+    progress: &[ProgressEvent],
+    fault: &FaultInput,
+    now: Instant,
+) -> Result<ReplanOutcome, PlanError> {
+    let ws = prepare(ctx, plan, progress, fault, now)?;
+    let settings = ctx.settings();
+    let (routes, mut left, work) = match ws.urgent {
+        Some(urgent) => {
+            let config = RepairConfig {
+                max_work: settings.repair_work,
+                near_routes: settings.near_routes,
+            };
+            let out = insert_urgent(&ws.built.problem, &ws.routes, urgent, &ws.stability, config)?;
+            (out.routes, out.unassigned, out.work)
+        }
+        None => (ws.routes.clone(), Vec::new(), 0),
+    };
+    let mut new_plan = ws.plan.clone();
+    for (v, crew) in ws.crews.iter().enumerate() {
+        let ri = ws.crew_route[v];
+        let old = &ws.plan.routes[ri];
+        let kept = Kept {
+            stops: old.stops.iter().filter(|s| s.frozen).cloned().collect(),
+            lunch: old.lunch.filter(|l| l.start <= now),
+            departure: Some(old.departure),
+        };
+        new_plan.routes[ri] = assemble::route(
+            ctx, &ws.clock, &ws.built, crew, v, &ws.specs, &routes[v], kept,
+        );
+    }
+    new_plan.unassigned.extend(ws.dropped.iter().cloned());
+    left.sort_unstable();
+    for j in left {
+        let spec = &ws.specs[j];
+        let is_fault = ws.urgent.is_some_and(|u| u.job == j);
+        let (reason, detail) = if is_fault {
+            let (r, d) = reason_of(diagnose(&ws.built.problem, j));
+            (r, d.to_owned())
+        } else {
+            (
+                ReasonCode::DisplacedByFault,
+                format!("made room for {}", ws.fault.task),
+            )
+        };
+        new_plan.unassigned.push(UnassignedTask {
+            flags: if is_fault {
+                late_flags(&spec.task)
+            } else {
+                Vec::new()
+            },
+            task: spec.task.clone(),
+            reason,
+            detail,
+        });
+    }
+    if let Some((reason, detail)) = &ws.fault_blocked {
+        new_plan.unassigned.push(UnassignedTask {
+            flags: late_flags(&ws.fault),
+            task: ws.fault.clone(),
+            reason: *reason,
+            detail: detail.clone(),
+        });
+    }
+    new_plan
+        .unassigned
+        .sort_by(|a, b| a.task.task.cmp(&b.task.task));
+    kpis::refresh(&mut new_plan);
+    let d = diff(&ws.plan, &new_plan);
+    let placed = new_plan.find_stop(&ws.fault.task);
+    let eta = placed.map(|(_, s)| s.arrival);
+    let deadline_met = placed.is_some()
+        && ws
+            .fault
+            .deadline
+            .is_none_or(|dl| eta.is_some_and(|e| e <= dl));
+    let flags = match placed {
+        Some((_, s)) => s.flags.clone(),
+        None => late_flags(&ws.fault),
+    };
+    Ok(ReplanOutcome {
+        diff: d,
+        task: ws.fault.task.clone(),
+        assigned_engineer: placed.map(|(r, _)| r.engineer.clone()),
+        eta,
+        deadline: ws.fault.deadline,
+        deadline_met,
+        flags,
+        work,
+        plan: new_plan,
+    })
+}
+
+/// The `k` best engineers to take a fault at `now`, best first: those meeting the deadline
+/// first, then those displacing nothing, then by arrival, then by added cost, then by id.
+/// Nothing is committed.
+pub fn recommend(
+    ctx: &PlanningContext,
+    plan: &Plan,
+    progress: &[ProgressEvent],
+    fault: &FaultInput,
+    now: Instant,
+    k: usize,
+) -> Result<Vec<Recommendation>, PlanError> {
+    let ws = prepare(ctx, plan, progress, fault, now)?;
+    let Some(urgent) = ws.urgent else {
+        return Ok(Vec::new());
+    };
+    let all = offers(
+        &ws.built.problem,
+        &ws.routes,
+        urgent,
+        &ws.stability,
+        ctx.settings().repair_work,
+    )?;
+    let mut recs: Vec<Recommendation> = all
+        .into_iter()
+        .map(|o| {
+            let ri = ws.crew_route[o.vehicle];
+            let old = &ws.plan.routes[ri];
+            let mut retimed = Vec::new();
+            for (&j, visit) in o.route.iter().zip(&o.schedule.visits) {
+                if j == urgent.job {
+                    continue;
+                }
+                let task = &ws.specs[j].task.task;
+                if let Some(s) = old.stops.iter().find(|s| &s.task.task == task) {
+                    let to = ws.clock.instant(visit.start);
+                    if to != s.start {
+                        retimed.push(Retimed {
+                            task: task.clone(),
+                            from_start: s.start,
+                            to_start: to,
+                        });
+                    }
+                }
+            }
+            Recommendation {
+                rank: 0,
+                engineer: old.engineer.clone(),
+                eta: ws.clock.instant(o.arrival),
+                start: ws.clock.instant(o.start),
+                deadline_met: o.meets_target,
+                cost: o.delta.0,
+                displaced: o
+                    .displaced
+                    .iter()
+                    .map(|&j| ws.specs[j].task.task.clone())
+                    .collect(),
+                retimed,
+            }
+        })
+        .collect();
+    recs.sort_by(|a, b| {
+        (
+            !a.deadline_met,
+            a.displaced.len(),
+            a.eta,
+            a.cost,
+            &a.engineer,
+        )
+            .cmp(&(
+                !b.deadline_met,
+                b.displaced.len(),
+                b.eta,
+                b.cost,
+                &b.engineer,
+            ))
+    });
+    recs.truncate(k);
+    for (i, r) in recs.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
+    Ok(recs)
+}

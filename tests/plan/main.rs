@@ -1,0 +1,8 @@
+//! Planning tests: day plans on the Nanchang scenario and on small hand-built scenarios with
+//! answers worked out by hand, urgent re-plans and recommendations; every plan goes through
+//! the independent checker.
+
+mod day;
+mod replan;
+mod small;
+mod support;

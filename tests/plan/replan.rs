@@ -1,0 +1,1 @@
+//! Urgent re-planning and recommendations.

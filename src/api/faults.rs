@@ -87,9 +87,17 @@ pub struct FaultOutcome {
     pub plan: PlanRef,
 }
 
+/// A planner failure as an answer: the request's fault (409) or ours (500).
+pub fn planning_error(e: super::planning::PlanningError) -> ApiError {
+    match e {
+        super::planning::PlanningError::Unplannable(m) => ApiError::Conflict(m),
+        super::planning::PlanningError::Internal(m) => ApiError::Internal(m),
+    }
+}
+
 /// The SLA deadlines of a fault, from the rules.
 pub fn deadlines(world: &World, fault: &FaultRecord) -> Vec<DeadlineView> {
-    let s = &world.scenario;
+    let s = world.scenario();
     let Some(device) = s.device(&fault.fault().device) else {
         return vec![];
     };
@@ -98,7 +106,7 @@ pub fn deadlines(world: &World, fault: &FaultRecord) -> Vec<DeadlineView> {
         area: s.site_of(device).area_type,
     };
     world
-        .config
+        .config()
         .sla
         .deadlines_with(fault.fault(), ctx, fault.events())
         .iter()
@@ -131,12 +139,12 @@ pub async fn create(
     let reported: Option<Instant> = f.required("reportedAt");
     let description: Option<String> = f.optional("description");
     if let Some(site) = &site {
-        if world.scenario.site(site).is_none() {
+        if world.scenario().site(site).is_none() {
             f.issue("siteId", "not_found", format!("no site {site}"));
         }
     }
     if let Some(d) = &device {
-        match world.scenario.device(d) {
+        match world.scenario().device(d) {
             None => f.issue("deviceId", "not_found", format!("no device {d}")),
             Some(dev) => {
                 if site.as_ref().is_some_and(|s| s != dev.site()) {
@@ -181,13 +189,8 @@ pub async fn create(
     let _guard = state.publishing().await;
     let world = add_fault(&state, record.clone()).await?;
     let date = record.fault().reported.date();
-    let current = match state.latest_plan(date).await? {
-        Some(p) => {
-            let whole: Value = serde_json::from_slice(&p.body).map_err(ApiError::internal)?;
-            Some(whole["plan"].clone())
-        }
-        None => None,
-    };
+    let current = state.latest_plan_json(date).await?;
+    let progress = state.progress_of(date).await?;
     let permit = state.solve_slot().await?;
     let planner = state.planner();
     let settings = SolveSettings {
@@ -200,8 +203,8 @@ pub async fn create(
     let replan = blocking(move || {
         let _permit = permit;
         planner
-            .insert_fault(&w, current.as_ref(), &rec, now(), &settings)
-            .map_err(|e| ApiError::Conflict(e.to_string()))
+            .insert_fault(&w, current.as_ref(), &progress, &rec, now(), &settings)
+            .map_err(planning_error)
     })
     .await?;
     let published = state
@@ -241,16 +244,16 @@ pub async fn create(
 /// Adds a recorded fault to the world the planner sees.
 async fn add_fault(state: &AppState, record: FaultRecord) -> ApiResult<Arc<World>> {
     let world = state.world();
-    let (scenario, config) = blocking(move || {
-        let mut parts = world.scenario.parts().clone();
+    let world = blocking(move || {
+        let mut parts = world.scenario().parts().clone();
         parts.faults.push(record);
         let scenario = Scenario::new(parts).map_err(|p| {
             ApiError::internal(format!("{} problem(s) after adding the fault", p.len()))
         })?;
-        Ok((scenario, world.config.clone()))
+        World::new(scenario, world.config().clone()).map_err(ApiError::internal)
     })
     .await?;
-    state.set_world(World { scenario, config });
+    state.set_world(world);
     Ok(state.world())
 }
 
@@ -287,20 +290,15 @@ pub async fn recommendations(
 ) -> ApiResult<Json<Value>> {
     let record = load_fault(&state, id).await?;
     let date = record.fault().reported.date();
-    let current = match state.latest_plan(date).await? {
-        Some(p) => {
-            let whole: Value = serde_json::from_slice(&p.body).map_err(ApiError::internal)?;
-            Some(whole["plan"].clone())
-        }
-        None => None,
-    };
+    let current = state.latest_plan_json(date).await?;
+    let progress = state.progress_of(date).await?;
     let world = state.world();
     let planner = state.planner();
     let rec = record.clone();
     let list = blocking(move || {
         planner
-            .recommend(&world, current.as_ref(), &rec, now())
-            .map_err(|e| ApiError::Conflict(e.to_string()))
+            .recommend(&world, current.as_ref(), &progress, &rec, now())
+            .map_err(planning_error)
     })
     .await?;
     Ok(Json(serde_json::json!({

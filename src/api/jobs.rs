@@ -128,6 +128,7 @@ async fn solve_and_publish(
     set_status(state, id, JobStatus::Running, None, None).await?;
     let world = state.world();
     let planner = state.planner();
+    let progress = state.progress_of(date).await?;
     let settings = SolveSettings {
         date,
         time_limit: Duration::from_millis(time_limit_ms),
@@ -137,8 +138,8 @@ async fn solve_and_publish(
     let started = std::time::Instant::now();
     let plan = blocking(move || {
         planner
-            .plan_day(&world, &settings)
-            .map_err(|e| ApiError::Conflict(e.to_string()))
+            .plan_day(&world, &progress, &settings)
+            .map_err(super::faults::planning_error)
     })
     .await?;
     state.metrics().solve_duration(started.elapsed());

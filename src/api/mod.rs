@@ -179,12 +179,8 @@ impl AppState {
         let scenario = Scenario::new(parts)
             .map_err(crate::scenario::ScenarioError::Invalid)
             .map_err(|e| anyhow::anyhow!("stored scenario: {e}"))?;
-        Ok(Self::new(
-            store,
-            World { scenario, config },
-            planner,
-            settings,
-        ))
+        let world = World::new(scenario, config)?;
+        Ok(Self::new(store, world, planner, settings))
     }
 
     pub fn store(&self) -> Arc<dyn Store> {
@@ -237,6 +233,29 @@ impl AppState {
             write(&self.0.tokens).insert(hash, r);
         }
         Ok(role)
+    }
+
+    /// The stored progress reports of a local date, oldest first.
+    pub async fn progress_of(&self, date: NaiveDate) -> ApiResult<Vec<serde_json::Value>> {
+        let store = self.store();
+        let events = blocking(move || Ok(store.events(None)?)).await?;
+        Ok(events
+            .into_iter()
+            .filter(|e| e.at.date() == date)
+            .map(|e| e.json)
+            .collect())
+    }
+
+    /// The plan inside the latest version of a day plan, if any.
+    pub async fn latest_plan_json(&self, date: NaiveDate) -> ApiResult<Option<serde_json::Value>> {
+        match self.latest_plan(date).await? {
+            Some(p) => {
+                let mut whole: serde_json::Value =
+                    serde_json::from_slice(&p.body).map_err(ApiError::internal)?;
+                Ok(Some(whole["plan"].take()))
+            }
+            None => Ok(None),
+        }
     }
 
     /// The latest version of a day plan, from the cache or the store.

@@ -1,28 +1,51 @@
 //! The one seam between the HTTP layer and the planner: [`Planner`]. Plans cross it as JSON
-//! values, so the store and the handlers do not depend on the planner's types; wiring a
-//! different planner changes this file only.
+//! values, so the store and the handlers do not depend on the planner's types.
 //!
-//! [`InterimPlanner`] stands in until `plan::plan_day` / `plan::replan` land: it lists the
-//! day's tasks as not yet planned, and sends a fault to the nearest skilled engineer on
-//! shift (straight-line distance at 30 km/h).
+//! [`DayPlanner`] is the real one: [`crate::plan::plan_day_cancellable`] for a day,
+//! [`crate::plan::replan::insert_fault`] and [`crate::plan::replan::recommend`] for faults,
+//! with the progress reports of the day. Progress that does not match the current plan (a task
+//! planned for someone else, or not at all) is left out rather than failing the re-plan.
 
 use crate::domain::DomainConfig;
-use crate::domain::dates::DateRange;
-use crate::domain::engineer::{Availability, Engineer};
 use crate::domain::fault::FaultRecord;
 use crate::domain::ids::EngineerId;
 use crate::domain::instant::Instant;
+use crate::plan::replan::{insert_fault, recommend};
+use crate::plan::{
+    DayInputs, FaultInput, Plan, PlanError, PlanRequest, PlanningContext, ProgressEvent,
+    plan_day_cancellable,
+};
 use crate::scenario::Scenario;
 use chrono::NaiveDate;
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-/// What the planner plans from: the scenario (faults included) and the rules.
+/// What the planner plans from: the scenario (faults included), the rules and travel times.
 pub struct World {
-    pub scenario: Scenario,
-    pub config: DomainConfig,
+    context: PlanningContext,
+}
+
+impl World {
+    /// Computes the travel matrix (geodesic) of the scenario's places.
+    pub fn new(scenario: Scenario, config: DomainConfig) -> Result<Self, PlanError> {
+        Ok(Self {
+            context: PlanningContext::geodesic(scenario, config)?,
+        })
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        self.context.scenario()
+    }
+
+    pub fn config(&self) -> &DomainConfig {
+        self.context.config()
+    }
+
+    pub fn context(&self) -> &PlanningContext {
+        &self.context
+    }
 }
 
 /// How to run one optimisation.
@@ -47,19 +70,43 @@ pub struct FaultReplan {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanningError {
+    /// The request cannot be planned (unknown references, a fault already planned).
     #[error("{0}")]
     Unplannable(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<PlanError> for PlanningError {
+    fn from(e: PlanError) -> Self {
+        match e {
+            PlanError::Unknown { .. } | PlanError::Invalid { .. } => {
+                PlanningError::Unplannable(e.to_string())
+            }
+            e => PlanningError::Internal(e.to_string()),
+        }
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> PlanningError {
+    PlanningError::Internal(e.to_string())
 }
 
 /// Plans days and re-plans them around faults. Blocking and CPU-heavy: call it on a blocking
-/// thread.
+/// thread. `progress` holds the stored progress reports (JSON) of the plan's day.
 pub trait Planner: Send + Sync + 'static {
-    fn plan_day(&self, world: &World, settings: &SolveSettings) -> Result<Value, PlanningError>;
+    fn plan_day(
+        &self,
+        world: &World,
+        progress: &[Value],
+        settings: &SolveSettings,
+    ) -> Result<Value, PlanningError>;
 
     fn insert_fault(
         &self,
         world: &World,
         current: Option<&Value>,
+        progress: &[Value],
         fault: &FaultRecord,
         now: Instant,
         settings: &SolveSettings,
@@ -69,146 +116,172 @@ pub trait Planner: Send + Sync + 'static {
         &self,
         world: &World,
         current: Option<&Value>,
+        progress: &[Value],
         fault: &FaultRecord,
         now: Instant,
     ) -> Result<Vec<Value>, PlanningError>;
 }
 
-/// The stand-in planner (see the module doc).
-pub struct InterimPlanner;
+/// The planner of [`crate::plan`].
+pub struct DayPlanner;
 
-const SPEED_KM_PER_H: f64 = 30.0;
+/// Recommendations returned for a fault.
+const RECOMMENDATIONS: usize = 5;
 
-fn on_shift(e: &Engineer, date: NaiveDate, cfg: &DomainConfig) -> bool {
-    matches!(
-        e.availability(date, &cfg.calendar),
-        Availability::Shift(_) | Availability::OnCall
-    )
+fn request(settings: &SolveSettings) -> PlanRequest {
+    PlanRequest {
+        time_limit: settings.time_limit,
+        seed: settings.seed,
+        ..PlanRequest::new(settings.date)
+    }
 }
 
-/// Skilled engineers available on the fault's day, nearest first: (engineer, km).
-fn candidates<'a>(
-    world: &'a World,
-    fault: &FaultRecord,
-    date: NaiveDate,
-) -> Vec<(&'a Engineer, f64)> {
-    let s = &world.scenario;
-    let Some(device) = s.device(&fault.fault().device) else {
-        return vec![];
-    };
-    let site = s.site_of(device);
-    let mut out: Vec<(&Engineer, f64)> = s
-        .engineers()
+fn events(progress: &[Value]) -> Vec<ProgressEvent> {
+    progress
         .iter()
-        .filter(|e| e.skills.has(device.family()) && on_shift(e, date, &world.config))
-        .filter_map(|e| {
-            let home = s.service_point(&e.home)?;
-            Some((e, home.location.haversine_m(site.location) / 1000.0))
+        .filter_map(|v| serde_json::from_value(v.clone()).ok())
+        .collect()
+}
+
+/// The reports that fit `plan`: each task report on a stop of the reporting engineer.
+fn fitting(plan: &Plan, progress: &[Value]) -> Vec<ProgressEvent> {
+    events(progress)
+        .into_iter()
+        .filter(|e| match e.task() {
+            None => true,
+            Some(t) => plan
+                .find_stop(t)
+                .is_some_and(|(route, _)| &route.engineer == e.engineer()),
         })
-        .collect();
-    out.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
-    out
+        .collect()
 }
 
-fn eta(now: Instant, km: f64) -> Instant {
-    let minutes = (km / SPEED_KM_PER_H * 60.0).ceil() as u32;
-    now + crate::domain::duration::Minutes::new(minutes)
+fn fault_input(world: &World, record: &FaultRecord) -> Result<FaultInput, PlanningError> {
+    let f = record.fault();
+    let device = world
+        .scenario()
+        .device(&f.device)
+        .ok_or_else(|| PlanningError::Unplannable(format!("no device {}", f.device)))?;
+    Ok(FaultInput {
+        fault: f.id.clone(),
+        site: device.site().clone(),
+        device: f.device.clone(),
+        level: f.level,
+        reported_at: f.reported,
+        events: record.events().to_vec(),
+    })
 }
 
-impl Planner for InterimPlanner {
-    fn plan_day(&self, world: &World, settings: &SolveSettings) -> Result<Value, PlanningError> {
-        let date = settings.date;
-        let day =
-            DateRange::new(date, date).map_err(|e| PlanningError::Unplannable(e.to_string()))?;
-        let mut tasks = world.scenario.due_tasks(&world.config, day);
-        tasks.extend(world.scenario.open_fault_tasks(&world.config));
-        let engineers: Vec<Value> = world
-            .scenario
-            .engineers()
-            .iter()
-            .filter(|e| on_shift(e, date, &world.config))
-            .map(|e| json!({"engineer": e.id, "stops": []}))
-            .collect();
-        let unassigned: Vec<Value> = tasks
-            .iter()
-            .map(|t| json!({"task": t.id, "reason": "PLANNER_PENDING"}))
-            .collect();
-        Ok(json!({
-            "date": date,
-            "planner": "interim",
-            "seed": settings.seed,
-            "routes": engineers,
-            "unassigned": unassigned,
-        }))
+fn parse_plan(v: &Value) -> Result<Plan, PlanningError> {
+    serde_json::from_value(v.clone()).map_err(internal)
+}
+
+impl DayPlanner {
+    fn day(
+        &self,
+        world: &World,
+        progress: &[Value],
+        settings: &SolveSettings,
+    ) -> Result<Plan, PlanningError> {
+        let inputs = DayInputs {
+            include_scenario_faults: true,
+            progress: events(progress),
+            ..DayInputs::default()
+        };
+        Ok(plan_day_cancellable(
+            world.context(),
+            &request(settings),
+            &inputs,
+            Some(settings.cancel.clone()),
+        )?)
+    }
+}
+
+impl Planner for DayPlanner {
+    fn plan_day(
+        &self,
+        world: &World,
+        progress: &[Value],
+        settings: &SolveSettings,
+    ) -> Result<Value, PlanningError> {
+        serde_json::to_value(self.day(world, progress, settings)?).map_err(internal)
     }
 
     fn insert_fault(
         &self,
         world: &World,
         current: Option<&Value>,
+        progress: &[Value],
         fault: &FaultRecord,
         now: Instant,
         settings: &SolveSettings,
     ) -> Result<FaultReplan, PlanningError> {
-        let mut plan = match current {
-            Some(p) => p.clone(),
-            None => self.plan_day(world, settings)?,
+        let Some(current) = current else {
+            // No plan yet: plan the day, the fault included (it is in the scenario).
+            let plan = self.day(world, progress, settings)?;
+            let status = plan.faults.iter().find(|s| s.fault == fault.fault().id);
+            let diff = crate::plan::diff(
+                &Plan {
+                    routes: Vec::new(),
+                    desk: Vec::new(),
+                    unassigned: Vec::new(),
+                    faults: Vec::new(),
+                    warnings: Vec::new(),
+                    ..plan.clone()
+                },
+                &plan,
+            );
+            return Ok(FaultReplan {
+                engineer: status.and_then(|s| s.engineer.clone()),
+                eta: status.and_then(|s| s.eta),
+                diff: serde_json::to_value(diff).map_err(internal)?,
+                plan: serde_json::to_value(plan).map_err(internal)?,
+            });
         };
-        let best = candidates(world, fault, settings.date).into_iter().next();
-        let task_id = format!("T-REP-{}", fault.fault().id);
-        let start = now.max(fault.fault().reported);
-        let (engineer, eta) = match best {
-            Some((e, km)) => (Some(e.id.clone()), Some(eta(start, km))),
-            None => (None, None),
-        };
-        let stop = json!({"task": task_id, "fault": fault.fault().id, "eta": eta});
-        let placed = engineer.as_ref().and_then(|id| {
-            plan.get_mut("routes")?
-                .as_array_mut()?
-                .iter_mut()
-                .find(|r| r.get("engineer").and_then(Value::as_str) == Some(id.as_str()))?
-                .get_mut("stops")?
-                .as_array_mut()
-                .map(|stops| stops.insert(0, stop.clone()))
-        });
-        if placed.is_none() {
-            if let Some(u) = plan.get_mut("unassigned").and_then(Value::as_array_mut) {
-                u.push(json!({"task": task_id, "reason": "NO_ENGINEER_AVAILABLE"}));
-            }
-        }
-        let diff = json!({
-            "added": [{"task": task_id, "engineer": engineer}],
-            "moved": [],
-            "removed": [],
-        });
+        let plan = parse_plan(current)?;
+        let progress = fitting(&plan, progress);
+        let input = fault_input(world, fault)?;
+        let out = insert_fault(world.context(), &plan, &progress, &input, now)?;
         Ok(FaultReplan {
-            plan,
-            engineer,
-            eta,
-            diff,
+            engineer: out.assigned_engineer.clone(),
+            eta: out.eta,
+            diff: serde_json::to_value(&out.diff).map_err(internal)?,
+            plan: serde_json::to_value(&out.plan).map_err(internal)?,
         })
     }
 
     fn recommend(
         &self,
         world: &World,
-        _current: Option<&Value>,
+        current: Option<&Value>,
+        progress: &[Value],
         fault: &FaultRecord,
         now: Instant,
     ) -> Result<Vec<Value>, PlanningError> {
-        let start = now.max(fault.fault().reported);
-        Ok(candidates(world, fault, start.date())
-            .into_iter()
-            .take(5)
-            .enumerate()
-            .map(|(rank, (e, km))| {
-                json!({
-                    "rank": rank + 1,
-                    "engineerId": e.id,
-                    "distanceKm": (km * 10.0).round() / 10.0,
-                    "eta": eta(start, km),
-                })
-            })
-            .collect())
+        let Some(current) = current else {
+            return Ok(Vec::new());
+        };
+        let plan = parse_plan(current)?;
+        let progress = fitting(&plan, progress);
+        let mut input = fault_input(world, fault)?;
+        // A fault already in the plan is recommended for as if it were new.
+        let task = input.task_id();
+        let mut plan = plan;
+        for r in &mut plan.routes {
+            r.stops.retain(|s| s.task.task != task);
+        }
+        plan.unassigned.retain(|u| u.task.task != task);
+        input.events.clear();
+        let list = recommend(
+            world.context(),
+            &plan,
+            &progress,
+            &input,
+            now,
+            RECOMMENDATIONS,
+        )?;
+        list.iter()
+            .map(|r| serde_json::to_value(r).map_err(internal))
+            .collect()
     }
 }

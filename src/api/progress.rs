@@ -80,7 +80,7 @@ pub async fn create(
     caller.require(&[Role::Dispatcher])?;
     let engineer = EngineerId::new(id.clone())
         .ok()
-        .filter(|e| state.world().scenario.engineer(e).is_some())
+        .filter(|e| state.world().scenario().engineer(e).is_some())
         .ok_or_else(|| ApiError::NotFound(format!("no engineer {id}")))?;
     let mut f = Fields::new(&body);
     let kind: Option<ProgressKind> = f.required("kind");
@@ -103,6 +103,35 @@ pub async fn create(
             );
         }
         _ => {}
+    }
+    // A visit report must be about a stop of this engineer in the day's latest plan.
+    if let (Some(t), Some(at), Some(k)) = (&task, at, kind) {
+        if k != ProgressKind::Position {
+            let date = at.date();
+            let on_route = state.latest_plan_json(date).await?.map(|plan| {
+                plan["routes"].as_array().is_some_and(|routes| {
+                    routes.iter().any(|r| {
+                        r["engineer"] == engineer.as_str()
+                            && r["stops"]
+                                .as_array()
+                                .is_some_and(|stops| stops.iter().any(|s| s["task"] == t.as_str()))
+                    })
+                })
+            });
+            match on_route {
+                None => f.issue(
+                    "taskId",
+                    "not_found",
+                    format!("no plan is published for {date}"),
+                ),
+                Some(false) => f.issue(
+                    "taskId",
+                    "not_found",
+                    format!("{t} is not on the route of {engineer} in the plan of {date}"),
+                ),
+                Some(true) => {}
+            }
+        }
     }
     f.finish()?;
     let (kind, at) = (kind.expect("checked"), at.expect("checked"));

@@ -1,7 +1,7 @@
 //! `fieldplan serve`: the HTTP API on a SQLite store; `fieldplan token create`: a new API
 //! token.
 
-use crate::api::planning::InterimPlanner;
+use crate::api::planning::DayPlanner;
 use crate::api::{AppState, Settings};
 use crate::store::{Role, SqliteStore, Store};
 use anyhow::Context;
@@ -73,7 +73,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         };
         let (data, config) = (args.data.clone(), args.config.clone());
         let state = tokio::task::spawn_blocking(move || {
-            AppState::load(store, &data, &config, Arc::new(InterimPlanner), settings)
+            AppState::load(store, &data, &config, Arc::new(DayPlanner), settings)
         })
         .await??;
         let listener = tokio::net::TcpListener::bind(&args.listen)

@@ -31,6 +31,11 @@ async fn a_fault_is_recorded_replanned_and_published() {
     );
     assert_eq!(out["plan"]["date"], DAY);
     assert_eq!(out["plan"]["version"], 1);
+    let published = app
+        .get(&format!("/v1/plans/{DAY}"), Role::Viewer)
+        .await
+        .json();
+    app.check_plan(&published["plan"]);
     assert!(out["diff"].is_object());
     // Announced to subscribers, readable afterwards.
     let published = events.try_recv().unwrap();
@@ -61,9 +66,28 @@ async fn consecutive_faults_get_new_ids_and_versions() {
     assert_eq!(b["plan"]["version"], 2);
 }
 
+/// The first planned stop of the published plan: (engineer, task).
+fn first_stop(plan: &serde_json::Value) -> (String, String) {
+    plan["plan"]["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|r| {
+            let stop = r["stops"].as_array()?.first()?;
+            Some((
+                r["engineer"].as_str()?.to_owned(),
+                stop["task"].as_str()?.to_owned(),
+            ))
+        })
+        .expect("a planned stop")
+}
+
 #[tokio::test]
 async fn progress_events_are_recorded_in_order() {
     let app = spawn_app();
+    let plan = app.publish_plan().await;
+    let (engineer, task) = first_stop(&plan);
+    let uri = format!("/v1/engineers/{engineer}/events");
     for (kind, at) in [
         ("arrived", "09:40"),
         ("started", "09:45"),
@@ -71,18 +95,15 @@ async fn progress_events_are_recorded_in_order() {
     ] {
         let r = app
             .post(
-                "/v1/engineers/E-01/events",
+                &uri,
                 Role::Dispatcher,
                 json!({"kind": kind, "at": format!("2026-11-30T{at}:00+08:00"),
-                       "position": {"lat": 28.70, "lon": 115.91}, "taskId": "T-REP-F-0001"}),
+                       "position": {"lat": 28.70, "lon": 115.91}, "taskId": task}),
             )
             .await;
         assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.bytes));
     }
-    let list = app
-        .get("/v1/engineers/E-01/events", Role::Viewer)
-        .await
-        .json();
+    let list = app.get(&uri, Role::Viewer).await.json();
     let kinds: Vec<&str> = list["items"]
         .as_array()
         .unwrap()
@@ -90,14 +111,61 @@ async fn progress_events_are_recorded_in_order() {
         .map(|e| e["event"].as_str().unwrap())
         .collect();
     assert_eq!(kinds, ["arrived", "started", "done"]);
-    assert_eq!(list["items"][0]["task"], "T-REP-F-0001");
+    assert_eq!(list["items"][0]["task"], task.as_str());
     assert_eq!(list["items"][0]["position"]["lat"], 28.70);
+    // A task not on this engineer's route is refused.
+    let r = app
+        .post(
+            &uri,
+            Role::Dispatcher,
+            json!({"kind": "done", "at": "2026-11-30T10:30:00+08:00", "taskId": "T-REP-F-9999"}),
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.error_fields(), ["taskId"]);
     let r = app
         .post(
             "/v1/engineers/E-77/events",
             Role::Dispatcher,
-            json!({"kind": "done", "at": "2026-11-30T10:30:00+08:00"}),
+            json!({"kind": "done", "at": "2026-11-30T10:30:00+08:00", "taskId": task}),
         )
         .await;
     assert_eq!(r.status, 404);
+}
+
+#[tokio::test]
+async fn a_fault_after_progress_keeps_the_reported_visits() {
+    let app = spawn_app();
+    let plan = app.publish_plan().await;
+    let (engineer, task) = first_stop(&plan);
+    let r = app
+        .post(
+            &format!("/v1/engineers/{engineer}/events"),
+            Role::Dispatcher,
+            json!({"kind": "started", "at": "2026-11-30T09:00:00+08:00", "taskId": task}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    let out = app.post("/v1/faults", Role::Dispatcher, fault()).await;
+    assert_eq!(out.status, 201, "{}", String::from_utf8_lossy(&out.bytes));
+    let latest = app
+        .get(&format!("/v1/plans/{DAY}"), Role::Viewer)
+        .await
+        .json();
+    assert_eq!(latest["version"], 2);
+    app.check_plan(&latest["plan"]);
+    let route = latest["plan"]["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["engineer"] == engineer.as_str())
+        .unwrap()
+        .clone();
+    assert!(
+        route["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["task"] == task.as_str())
+    );
 }

@@ -90,7 +90,12 @@ async fn an_engineers_route_comes_from_the_latest_plan() {
 struct SlowPlanner;
 
 impl Planner for SlowPlanner {
-    fn plan_day(&self, _w: &World, s: &SolveSettings) -> Result<Value, PlanningError> {
+    fn plan_day(
+        &self,
+        _w: &World,
+        _p: &[Value],
+        s: &SolveSettings,
+    ) -> Result<Value, PlanningError> {
         let end = std::time::Instant::now() + s.time_limit;
         while std::time::Instant::now() < end && !s.cancel.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(5));
@@ -101,6 +106,7 @@ impl Planner for SlowPlanner {
         &self,
         _w: &World,
         _c: Option<&Value>,
+        _p: &[Value],
         _f: &FaultRecord,
         _n: Instant,
         _s: &SolveSettings,
@@ -111,6 +117,7 @@ impl Planner for SlowPlanner {
         &self,
         _w: &World,
         _c: Option<&Value>,
+        _p: &[Value],
         _f: &FaultRecord,
         _n: Instant,
     ) -> Result<Vec<Value>, PlanningError> {
@@ -246,4 +253,34 @@ async fn solves_beyond_the_limit_are_503_with_retry_after() {
         None,
     )
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_a_job_stops_the_real_solver() {
+    let app = spawn_app();
+    let r = app
+        .post(
+            "/v1/plans",
+            Role::Planner,
+            json!({"date": DAY, "timeLimitMs": 60_000}),
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let r = app
+        .call(
+            Method::DELETE,
+            &format!("/v1/jobs/{id}"),
+            Some(Role::Planner),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["status"], "cancelled");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }

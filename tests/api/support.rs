@@ -4,7 +4,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use fieldplan::api::planning::{InterimPlanner, Planner};
+use fieldplan::api::planning::{DayPlanner, Planner};
 use fieldplan::api::{AppState, Settings, app};
 use fieldplan::store::{Role, SqliteStore, Store};
 use http_body_util::BodyExt;
@@ -56,7 +56,7 @@ pub fn repo(path: &str) -> std::path::PathBuf {
 }
 
 pub fn spawn_app() -> TestApp {
-    spawn_app_with(Arc::new(InterimPlanner), Settings::default())
+    spawn_app_with(Arc::new(DayPlanner), Settings::default())
 }
 
 pub fn spawn_app_with(planner: Arc<dyn Planner>, settings: Settings) -> TestApp {
@@ -142,7 +142,17 @@ impl TestApp {
             "{}",
             String::from_utf8_lossy(&r.bytes)
         );
-        r.json()
+        let v = r.json();
+        self.check_plan(&v["plan"]);
+        v
+    }
+
+    /// Passes a returned plan through the independent checker of `plan`.
+    pub fn check_plan(&self, plan: &Value) {
+        let plan: fieldplan::plan::Plan = serde_json::from_value(plan.clone()).expect("a plan");
+        let world = self.state.world();
+        let violations = fieldplan::plan::check(&plan, world.context());
+        assert!(violations.is_empty(), "{violations:#?}");
     }
 }
 

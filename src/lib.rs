@@ -8,6 +8,7 @@
 //! - [`plan`]: day plans and urgent re-plans from the scenario: problems built, plans, KPIs,
 //!   an independent checker;
 //! - [`io`]: file formats (Solomon instances);
+//! - [`export`]: iCalendar and CSV feeds of a roster;
 //! - [`scenario`]: the Nanchang scenario: files, loading, and the seeded generator;
 //! - [`store`]: storage (SQLite) of master data, faults, progress events, plan versions;
 //! - [`api`]: the HTTP API (axum);
@@ -17,6 +18,7 @@
 pub mod api;
 pub mod cli;
 pub mod domain;
+pub mod export;
 pub mod io;
 pub mod plan;
 pub mod scenario;

@@ -1,9 +1,12 @@
 //! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan plan`,
-//! `fieldplan scenario`, `fieldplan serve`, `fieldplan token create`, `fieldplan import`.
+//! `fieldplan scenario`, `fieldplan roster`, `fieldplan export`, `fieldplan serve`,
+//! `fieldplan token create`, `fieldplan import`.
 
 pub mod bench;
+pub mod export;
 pub mod import;
 pub mod plan;
+pub mod roster;
 pub mod scenario;
 pub mod serve;
 pub mod solve;
@@ -40,6 +43,11 @@ enum Command {
     Token(serve::TokenCommand),
     /// Load sites, devices or engineers from a CSV file into the database.
     Import(import::ImportArgs),
+    /// Build the multi-day roster of inspections and callbacks; print KPIs and timings.
+    Roster(roster::RosterArgs),
+    /// Export a roster: iCalendar per engineer, CSV of every visit.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
 }
 
 /// Exit code for bad input (a malformed file, an invalid argument).
@@ -56,6 +64,8 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Token(cmd) => serve::token(cmd),
         Command::Import(args) => import::run(args),
+        Command::Roster(args) => roster::run(args),
+        Command::Export(cmd) => export::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,305 @@
+//! The domain side of the roster: scenario data and tasks in, the index-based
+//! [`AssignProblem`] out, and the answer back as a [`Roster`] with ids, names and times.
+
+use super::assign::LeftOutReason;
+use super::config::RosterConfig;
+use super::problem::{AEngineer, ATask, AssignProblem, Bin, Day, Estimate};
+use super::routing::{DayRequest, DayVisit, has_lunch, usable_minutes};
+use crate::domain::calendar::HolidayCalendar;
+use crate::domain::clock::LocalWindow;
+use crate::domain::dates::DateRange;
+use crate::domain::device::Device;
+use crate::domain::engineer::{Availability, Engineer};
+use crate::domain::family::DeviceFamily;
+use crate::domain::geo::{AreaType as DomainArea, LatLon};
+use crate::domain::ids::{DeviceId, ServicePointId, SiteId};
+use crate::domain::service_point::ServicePoint;
+use crate::domain::site::{CustomerTier, Site};
+use crate::domain::task::{Task, TaskDetail};
+use crate::travel::{AreaType, Geodesic, GeodesicConfig, TravelPoint};
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The scenario data a roster needs (borrowed; `Scenario` gives each slice).
+#[derive(Copy, Clone, Debug)]
+pub struct RosterData<'a> {
+    pub engineers: &'a [Engineer],
+    pub sites: &'a [Site],
+    pub service_points: &'a [ServicePoint],
+    pub devices: &'a [Device],
+    pub calendar: &'a HolidayCalendar,
+}
+
+/// The one conversion from a domain place to a travel point.
+pub fn travel_point(location: LatLon, area: DomainArea) -> TravelPoint {
+    let area = match area {
+        DomainArea::Urban => AreaType::Urban,
+        DomainArea::County => AreaType::County,
+    };
+    TravelPoint::new(location.lat(), location.lon(), area).expect("checked coordinates")
+}
+
+/// What the model's indices stand for.
+pub struct Built<'a> {
+    pub problem: AssignProblem,
+    pub data: RosterData<'a>,
+    pub horizon: DateRange,
+    /// Tasks the model plans (index = model task) and those it does not support.
+    pub tasks: Vec<&'a Task>,
+    pub unsupported: Vec<&'a Task>,
+    pub site_of_place: Vec<Option<usize>>,
+    pub sp_index: BTreeMap<&'a ServicePointId, usize>,
+    pub devices: BTreeMap<&'a DeviceId, &'a Device>,
+    /// Per bin: the engineer's shift that day and the district's reserve share.
+    pub shifts: Vec<(LocalWindow, f64)>,
+    pub pool_codes: Vec<String>,
+}
+
+fn family_index(f: DeviceFamily) -> usize {
+    DeviceFamily::ALL
+        .iter()
+        .position(|&g| g == f)
+        .expect("ALL lists every family")
+}
+
+impl<'a> Built<'a> {
+    pub fn date(&self, day: Day) -> NaiveDate {
+        crate::domain::dates::add_days(self.horizon.first(), i64::from(day))
+    }
+
+    fn day_of(horizon: DateRange, date: NaiveDate) -> Day {
+        (date - horizon.first()).num_days() as Day
+    }
+
+    pub fn new(
+        data: RosterData<'a>,
+        cfg: &RosterConfig,
+        horizon: DateRange,
+        tasks: &'a [Task],
+    ) -> Self {
+        let sp_index: BTreeMap<&ServicePointId, usize> = data
+            .service_points
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&s.id, i))
+            .collect();
+        let site_index: BTreeMap<&SiteId, usize> = data
+            .sites
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&s.id, i))
+            .collect();
+        let ns = data.service_points.len();
+        let mut points: Vec<TravelPoint> = data
+            .service_points
+            .iter()
+            .map(|s| travel_point(s.location, s.area_type))
+            .collect();
+        points.extend(
+            data.sites
+                .iter()
+                .map(|s| travel_point(s.location, s.area_type)),
+        );
+        let mut site_of_place = vec![None; ns];
+        site_of_place.extend((0..data.sites.len()).map(Some));
+
+        let pool_codes: Vec<String> = data
+            .service_points
+            .iter()
+            .map(|s| s.district.as_str().to_string())
+            .chain(data.sites.iter().map(|s| s.district.as_str().to_string()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let pool_of = |code: &str| {
+            pool_codes
+                .binary_search_by(|c| c.as_str().cmp(code))
+                .expect("collected")
+        };
+        let pool_homes: Vec<usize> = pool_codes
+            .iter()
+            .map(|code| {
+                data.service_points
+                    .iter()
+                    .position(|s| s.district.as_str() == code)
+                    .unwrap_or(0)
+            })
+            .collect();
+
+        let engineers: Vec<AEngineer> = data
+            .engineers
+            .iter()
+            .map(|e| {
+                let home = sp_index[&e.home];
+                AEngineer {
+                    home,
+                    pool: pool_of(data.service_points[home].district.as_str()),
+                    skills: e.skills.iter().fold(0, |m, f| m | 1 << family_index(f)),
+                }
+            })
+            .collect();
+        let days = horizon.len_days() as Day;
+        let mut bins = Vec::new();
+        let mut shifts = Vec::new();
+        for (day, date) in horizon.iter().enumerate() {
+            for (i, e) in data.engineers.iter().enumerate() {
+                if let Availability::Shift(w) = e.availability(date, data.calendar) {
+                    let share = cfg
+                        .reserve
+                        .share(data.service_points[engineers[i].home].district.as_str());
+                    let lunch = if has_lunch(w, &cfg.lunch) {
+                        cfg.lunch.duration.get()
+                    } else {
+                        0
+                    };
+                    bins.push(Bin {
+                        engineer: i,
+                        day: day as Day,
+                        capacity: usable_minutes(w, share).saturating_sub(lunch),
+                    });
+                    shifts.push((w, share));
+                }
+            }
+        }
+
+        let devices: BTreeMap<&DeviceId, &Device> =
+            data.devices.iter().map(|d| (d.id(), d)).collect();
+        let mut model_tasks = Vec::new();
+        let mut unsupported = Vec::new();
+        let mut atasks = Vec::new();
+        let mut site_work = vec![0u32; data.sites.len()];
+        for task in tasks {
+            let due = match &task.detail {
+                TaskDetail::Inspection { due, .. }
+                | TaskDetail::PhoneCallback { due }
+                | TaskDetail::OnSiteCallback { due } => due,
+                _ => {
+                    unsupported.push(task);
+                    continue;
+                }
+            };
+            let Some(&s) = site_index.get(&task.site) else {
+                unsupported.push(task);
+                continue;
+            };
+            let site = &data.sites[s];
+            let on_site = task.needs_travel();
+            if on_site {
+                site_work[s] = site_work[s].max(task.duration.get());
+            }
+            let weight = if due.overdue {
+                2.0
+            } else if matches!(task.detail, TaskDetail::OnSiteCallback { .. })
+                && site.tier == CustomerTier::VeryLarge
+            {
+                1.5
+            } else {
+                1.0
+            };
+            atasks.push(ATask {
+                place: ns + s,
+                work: task.duration.get(),
+                on_site,
+                skill: task.required_skill().map(family_index),
+                window: (
+                    Self::day_of(horizon, due.slot.window.first()),
+                    Self::day_of(horizon, due.slot.window.last()),
+                ),
+                due: Self::day_of(horizon, due.slot.due),
+                overdue: due.overdue,
+                pool: pool_of(site.district.as_str()),
+                weight,
+            });
+            model_tasks.push(task);
+        }
+        let mut open = vec![vec![true; days as usize]; ns];
+        for (s, site) in data.sites.iter().enumerate() {
+            open.push(
+                horizon
+                    .iter()
+                    .map(|date| {
+                        site.open_windows(date, data.calendar)
+                            .iter()
+                            .any(|w| w.length_minutes() >= site_work[s])
+                    })
+                    .collect(),
+            );
+        }
+        let estimate = Estimate::new(
+            Geodesic::new(GeodesicConfig::default()).expect("default geodesic config is valid"),
+            points,
+        );
+        Self {
+            problem: AssignProblem {
+                tasks: atasks,
+                engineers,
+                bins,
+                days,
+                pool_homes,
+                open,
+                estimate,
+            },
+            data,
+            horizon,
+            tasks: model_tasks,
+            unsupported,
+            site_of_place,
+            sp_index,
+            devices,
+            shifts,
+            pool_codes,
+        }
+    }
+
+    pub fn site(&self, t: usize) -> &'a Site {
+        let place = self.problem.tasks[t].place;
+        &self.data.sites[self.site_of_place[place].expect("tasks are at sites")]
+    }
+
+    /// The routing request of bin `b` holding `tasks` (model indices).
+    pub fn day_request(
+        &self,
+        cfg: &RosterConfig,
+        b: usize,
+        on_site: &[usize],
+        desk_minutes: u32,
+    ) -> DayRequest {
+        let bin = &self.problem.bins[b];
+        let date = self.date(bin.day);
+        let (shift, share) = self.shifts[b];
+        let home = &self.data.service_points[self.problem.engineers[bin.engineer].home];
+        DayRequest {
+            home: travel_point(home.location, home.area_type),
+            shift,
+            desk_minutes,
+            reserve_share: share,
+            lunch: cfg.lunch.clone(),
+            visits: on_site
+                .iter()
+                .map(|&t| {
+                    let site = self.site(t);
+                    DayVisit {
+                        point: travel_point(site.location, site.area_type),
+                        service_minutes: self.problem.tasks[t].work,
+                        open: site.open_windows(date, self.data.calendar).to_vec(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// Is some engineer with the skill working on a day of the task's window in the horizon?
+    pub fn doable_on_time(&self, t: usize) -> bool {
+        let p = &self.problem;
+        let task = &p.tasks[t];
+        !task.overdue
+            && task.horizon_days(p.days).any(|d| {
+                p.bins_of_day(d)
+                    .any(|b| p.engineers[p.bins[b].engineer].can_do(task))
+            })
+    }
+
+    pub fn unsupported_reason(&self) -> LeftOutReason {
+        LeftOutReason::UnsupportedKind
+    }
+}

@@ -191,7 +191,8 @@ pub async fn create(
     let date = record.fault().reported.date();
     let current = state.latest_plan_json(date).await?;
     let progress = state.progress_of(date).await?;
-    let permit = state.solve_slot().await?;
+    // No solver slot: an urgent re-plan has a bounded repair budget and must not queue
+    // behind long optimisations.
     let planner = state.planner();
     let settings = SolveSettings {
         date,
@@ -201,7 +202,6 @@ pub async fn create(
     };
     let (w, rec) = (world.clone(), record.clone());
     let replan = blocking(move || {
-        let _permit = permit;
         planner
             .insert_fault(&w, current.as_ref(), &progress, &rec, now(), &settings)
             .map_err(planning_error)

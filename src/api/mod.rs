@@ -316,16 +316,6 @@ impl AppState {
             .map_err(|_| ApiError::Busy { retry_after_s: 5 })
     }
 
-    /// One solver slot, waiting for it (fault re-plans queue rather than fail).
-    pub async fn solve_slot(&self) -> ApiResult<tokio::sync::OwnedSemaphorePermit> {
-        self.0
-            .solves
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(ApiError::internal)
-    }
-
     pub async fn publishing(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.0.publishing.lock().await
     }

@@ -2,7 +2,9 @@ use crate::support::{DAY, assert_problem, spawn_app, spawn_app_with};
 use axum::body::Body;
 use axum::http::{Method, Request};
 use fieldplan::api::Settings;
-use fieldplan::api::planning::{FaultReplan, Planner, PlanningError, SolveSettings, World};
+use fieldplan::api::planning::{
+    DayPlanner, FaultReplan, Planner, PlanningError, SolveSettings, World,
+};
 use fieldplan::domain::fault::FaultRecord;
 use fieldplan::domain::instant::Instant;
 use fieldplan::store::Role;
@@ -111,7 +113,7 @@ impl Planner for SlowPlanner {
         _n: Instant,
         _s: &SolveSettings,
     ) -> Result<FaultReplan, PlanningError> {
-        Err(PlanningError::Unplannable("not in this test".into()))
+        DayPlanner.insert_fault(_w, _c, _p, _f, _n, _s)
     }
     fn recommend(
         &self,
@@ -283,4 +285,29 @@ async fn cancelling_a_job_stops_the_real_solver() {
         "{:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_are_replanned_while_every_solver_slot_is_busy() {
+    let app = slow_app(1);
+    let r = app
+        .post(
+            "/v1/plans",
+            Role::Planner,
+            json!({"date": DAY, "timeLimitMs": 60_000}),
+        )
+        .await;
+    assert_eq!(r.status, 202);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let fault = json!({"siteId": "S-0001", "deviceId": "D-0001", "level": 1,
+                       "reportedAt": "2026-11-30T09:15:00+08:00"});
+    let r = app.post("/v1/faults", Role::Dispatcher, fault).await;
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.bytes));
+    app.call(
+        Method::DELETE,
+        &format!("/v1/jobs/{id}"),
+        Some(Role::Planner),
+        None,
+    )
+    .await;
 }

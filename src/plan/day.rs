@@ -153,9 +153,15 @@ fn guarded_solve(
     problem: &routing::Problem,
     config: &SolverConfig,
 ) -> (Option<routing::Solution>, u64) {
+    let started = std::time::Instant::now();
     for attempt in 0..SOLVE_ATTEMPTS {
         let mut c = config.clone();
         c.seed = config.seed.wrapping_add(attempt);
+        // A retry gets what is left of the limit (at least a quarter of it).
+        c.time_limit = config
+            .time_limit
+            .saturating_sub(started.elapsed())
+            .max(config.time_limit / 4);
         let run =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| routing::solve(problem, &c)));
         if let Ok(solution) = run {

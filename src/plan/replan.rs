@@ -265,9 +265,9 @@ fn prepare(
             if s.flags.contains(&Flag::DeadlineMissed) {
                 spec.deadline = None;
             }
-            jobs.push((spec, clock.seconds(s.start)));
+            jobs.push(spec);
         }
-        kept_jobs.push(jobs.into_iter().map(|(s, _)| s).collect());
+        kept_jobs.push(jobs);
     }
 
     // Jobs: the remaining visits in route order, then the fault.

@@ -15,10 +15,12 @@
 //!    optional visits of a route, insert the urgent job there meeting its target, re-insert the
 //!    removed visits anywhere they fit (else they are left out). Cheapest by (drop penalties,
 //!    cost);
-//! 3. else the **earliest** feasible insertion (late, flagged by the caller), then the
-//!    earliest with displacement; else the job stays out;
+//! 3. else (late in any case, flagged by the caller) the **earliest** start: the earliest
+//!    feasible insertion, or a displacement if that starts strictly earlier; else the job
+//!    stays out;
 //! 4. a **local repair**: first-improvement relocate moves among the receiving route and its
-//!    near routes, and re-insertion of displaced visits, under a work limit.
+//!    near routes, and re-insertion of displaced visits, under a work limit. The urgent job
+//!    keeps its target if it met it, and is never made later if it did not.
 //!
 //! Every comparison uses route cost = travel + overtime + stability, where stability charges
 //! [`Stability::move_cost`] for an announced visit on another vehicle and
@@ -185,35 +187,40 @@ pub fn insert_urgent(
     } else if let Some(d) = displace::best(&mut ev, &state, urgent, &near, true) {
         displace::apply(&mut ev, &mut state, &d, urgent.job, &mut unassigned);
         true
-    } else if let Some(ins) = insertion::best_over(
-        &mut ev,
-        &state,
-        urgent,
-        &all(problem),
-        insertion::Pick::Earliest,
-    ) {
-        state.apply_insert(&mut ev, ins.vehicle, ins.position, urgent.job);
-        true
-    } else if let Some(d) = displace::best(&mut ev, &state, urgent, &near, false) {
-        displace::apply(&mut ev, &mut state, &d, urgent.job, &mut unassigned);
-        true
     } else {
-        false
+        // Late in any case: the earliest start, displacing optional visits only if that is
+        // strictly earlier.
+        let ins = insertion::best_over(
+            &mut ev,
+            &state,
+            urgent,
+            &all(problem),
+            insertion::Pick::Earliest,
+        );
+        let disp = displace::best(&mut ev, &state, urgent, &near, false)
+            .filter(|d| ins.is_none_or(|i| d.start < i.start));
+        match (disp, ins) {
+            (Some(d), _) => {
+                displace::apply(&mut ev, &mut state, &d, urgent.job, &mut unassigned);
+                true
+            }
+            (None, Some(ins)) => {
+                state.apply_insert(&mut ev, ins.vehicle, ins.position, urgent.job);
+                true
+            }
+            (None, None) => false,
+        }
     };
-    let located = state.locate(urgent.job);
-    let meets_before = located.is_some_and(|(v, p)| state.meets(v, p, urgent.target));
     if placed {
-        let (v, _) = located.expect("placed");
+        let (v, p) = state.locate(urgent.job).expect("placed");
+        let bound = if state.meets(v, p, urgent.target) {
+            urgent.target
+        } else {
+            Some(state.evals[v].start(p))
+        };
         let mut scope: Vec<VehicleId> = vec![v];
         scope.extend(near.iter().copied().filter(|&n| n != v));
-        relocate::repair(
-            &mut ev,
-            &mut state,
-            &scope,
-            urgent,
-            meets_before,
-            &mut unassigned,
-        );
+        relocate::repair(&mut ev, &mut state, &scope, urgent, bound, &mut unassigned);
     } else {
         unassigned.push(urgent.job);
     }
@@ -253,12 +260,22 @@ pub fn offers(
             None => match displace::best(&mut ev, &state, urgent, &one, true) {
                 Some(d) => Some(displace::offer(&mut ev, &state, &d, urgent)),
                 None => {
-                    insertion::best_over(&mut ev, &state, urgent, &one, insertion::Pick::Earliest)
-                        .map(|i| state.offer_insert(&mut ev, i, urgent, Vec::new(), Cost::ZERO))
-                        .or_else(|| {
-                            displace::best(&mut ev, &state, urgent, &one, false)
-                                .map(|d| displace::offer(&mut ev, &state, &d, urgent))
-                        })
+                    let ins = insertion::best_over(
+                        &mut ev,
+                        &state,
+                        urgent,
+                        &one,
+                        insertion::Pick::Earliest,
+                    );
+                    let disp = displace::best(&mut ev, &state, urgent, &one, false)
+                        .filter(|d| ins.is_none_or(|i| d.start < i.start));
+                    match (disp, ins) {
+                        (Some(d), _) => Some(displace::offer(&mut ev, &state, &d, urgent)),
+                        (None, Some(i)) => {
+                            Some(state.offer_insert(&mut ev, i, urgent, Vec::new(), Cost::ZERO))
+                        }
+                        (None, None) => None,
+                    }
                 }
             },
         };

@@ -3,6 +3,7 @@
 //! the independent checker.
 
 mod day;
+mod index;
 mod replan;
 mod small;
 mod support;

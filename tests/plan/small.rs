@@ -171,3 +171,75 @@ fn roster_pin_to_an_engineer_off_duty_is_reported() {
     assert_eq!(stop.task.pinned.as_ref().unwrap().as_str(), "E-01");
     assert_eq!(stop.task.drop_penalty, None);
 }
+
+#[test]
+fn checker_catches_tampered_plans() {
+    use fieldplan::plan::{ViolationCode, check};
+    let ctx = small_context();
+    let inputs = DayInputs {
+        faults: vec![fault(
+            "F-0001",
+            "D-0005",
+            "S-0002",
+            1,
+            at(2026, 11, 30, 0, 30),
+        )],
+        extra_tasks: vec![
+            inspection("D-0001", "S-0001", true),
+            inspection("D-0003", "S-0001", true),
+            inspection("D-0004", "S-0001", true),
+        ],
+        ..DayInputs::default()
+    };
+    let plan = plan_day(&ctx, &request(monday(), 1), &inputs).unwrap();
+    assert_valid(&plan, &ctx);
+    let codes = |p: &fieldplan::plan::Plan| -> Vec<ViolationCode> {
+        check(p, &ctx).into_iter().map(|v| v.code).collect()
+    };
+    let inspection_at = |p: &fieldplan::plan::Plan| {
+        p.routes[0]
+            .stops
+            .iter()
+            .position(|s| s.task.site.as_str() == "S-0001")
+            .unwrap()
+    };
+
+    let mut p = plan.clone();
+    let i = inspection_at(&p);
+    p.routes[0].stops[i].travel_seconds += 1;
+    assert!(codes(&p).contains(&ViolationCode::TravelMismatch));
+
+    let mut p = plan.clone();
+    let s = &mut p.routes[0].stops.last_mut().unwrap();
+    s.start = at(2026, 11, 30, 12, 30);
+    s.end = at(2026, 11, 30, 14, 0);
+    assert!(codes(&p).contains(&ViolationCode::SiteClosed));
+
+    let mut p = plan.clone();
+    let f = p.routes[0]
+        .stops
+        .iter()
+        .position(|s| s.task.task.as_str() == "T-REP-F-0001")
+        .unwrap();
+    p.routes[0].stops[f].flags.clear();
+    assert!(codes(&p).contains(&ViolationCode::DeadlineFlag));
+
+    let mut p = plan.clone();
+    let dup = p.routes[0].stops[1].clone();
+    p.routes[0].stops.push(dup);
+    assert!(codes(&p).contains(&ViolationCode::TaskRepeated));
+
+    let mut p = plan.clone();
+    p.routes[0].lunch = None;
+    assert!(codes(&p).contains(&ViolationCode::LunchMissing));
+
+    let mut p = plan.clone();
+    let i = inspection_at(&p);
+    p.routes[0].stops[i].task.family =
+        Some(fieldplan::domain::family::DeviceFamily::BiochemistryAnalyser);
+    assert!(codes(&p).contains(&ViolationCode::SkillMissing));
+
+    let mut p = plan.clone();
+    p.routes[0].return_at = at(2026, 11, 30, 20, 0);
+    assert!(codes(&p).contains(&ViolationCode::OvertimeExceeded));
+}

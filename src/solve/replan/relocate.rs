@@ -2,21 +2,18 @@
 //! relocate moves (one visit to another position, same or other route) inside a small set of
 //! routes, until nothing improves or the work runs out.
 //!
-//! Invariants: every route stays feasible; if the urgent job met its target before the
-//! repair, it still does after (moves that would break it are rejected); a move is taken only
-//! if it lowers the summed cost of the routes it touches.
+//! Invariants: every route stays feasible; the urgent job never starts after `bound` (its
+//! target when it met it, else its start after insertion: a late job is never made later);
+//! a move is taken only if it lowers the summed cost of the routes it touches.
 
 use super::Urgent;
 use super::cost::{Eval, Evaluator, State};
 use super::insertion::{self, Pick};
-use crate::solve::routing::{JobId, VehicleId};
+use crate::solve::routing::{JobId, Time, VehicleId};
 
-/// Does the urgent job, if on `route` (evaluated as `e`), still start by its target?
-fn keeps_target(route: &[JobId], e: &Eval, urgent: Urgent, keep: bool) -> bool {
-    if !keep {
-        return true;
-    }
-    match (route.iter().position(|&j| j == urgent.job), urgent.target) {
+/// Does the urgent job, if on `route` (evaluated as `e`), still start by `bound`?
+fn keeps_target(route: &[JobId], e: &Eval, urgent: Urgent, bound: Option<Time>) -> bool {
+    match (route.iter().position(|&j| j == urgent.job), bound) {
         (Some(p), Some(t)) => e.start(p) <= t,
         _ => true,
     }
@@ -27,12 +24,12 @@ pub(super) fn repair(
     state: &mut State,
     scope: &[VehicleId],
     urgent: Urgent,
-    keep_target: bool,
+    bound: Option<Time>,
     unassigned: &mut Vec<JobId>,
 ) {
-    reinsert(ev, state, scope, urgent, keep_target, unassigned);
-    while !ev.exhausted() && relocate_once(ev, state, scope, urgent, keep_target) {}
-    reinsert(ev, state, scope, urgent, keep_target, unassigned);
+    reinsert(ev, state, scope, urgent, bound, unassigned);
+    while !ev.exhausted() && relocate_once(ev, state, scope, urgent, bound) {}
+    reinsert(ev, state, scope, urgent, bound, unassigned);
 }
 
 /// Puts displaced visits back where they fit in `scope` without breaking the target.
@@ -41,7 +38,7 @@ fn reinsert(
     state: &mut State,
     scope: &[VehicleId],
     urgent: Urgent,
-    keep_target: bool,
+    bound: Option<Time>,
     unassigned: &mut Vec<JobId>,
 ) {
     let mut left = Vec::new();
@@ -57,7 +54,7 @@ fn reinsert(
             let mut route = state.routes[ins.vehicle].clone();
             route.insert(ins.position, u);
             if let Some(e) = ev.eval(ins.vehicle, &route)
-                && keeps_target(&route, &e, urgent, keep_target)
+                && keeps_target(&route, &e, urgent, bound)
             {
                 state.routes[ins.vehicle] = route;
                 state.evals[ins.vehicle] = e;
@@ -77,7 +74,7 @@ fn relocate_once(
     state: &mut State,
     scope: &[VehicleId],
     urgent: Urgent,
-    keep_target: bool,
+    bound: Option<Time>,
 ) -> bool {
     for &a in scope {
         for i in 0..state.routes[a].len() {
@@ -111,8 +108,8 @@ fn relocate_once(
                     };
                     let new = if a == b { eb.cost } else { ea.cost + eb.cost };
                     if new >= old
-                        || !keeps_target(&cand, &eb, urgent, keep_target)
-                        || (a != b && !keeps_target(&reduced, &ea, urgent, keep_target))
+                        || !keeps_target(&cand, &eb, urgent, bound)
+                        || (a != b && !keeps_target(&reduced, &ea, urgent, bound))
                     {
                         continue;
                     }

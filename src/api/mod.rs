@@ -207,9 +207,13 @@ impl AppState {
         &self.0.metrics
     }
 
-    /// Ends the event streams (graceful shutdown waits for open responses).
-    pub fn stop_streams(&self) {
+    /// On shutdown: ends the event streams (graceful shutdown waits for open responses) and
+    /// cancels running optimisations (they are then recorded as cancelled).
+    pub fn stop(&self) {
         self.0.stopping.send_replace(true);
+        for flag in self.jobs().values() {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 
     pub fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
@@ -238,12 +242,8 @@ impl AppState {
     /// The stored progress reports of a local date, oldest first.
     pub async fn progress_of(&self, date: NaiveDate) -> ApiResult<Vec<serde_json::Value>> {
         let store = self.store();
-        let events = blocking(move || Ok(store.events(None)?)).await?;
-        Ok(events
-            .into_iter()
-            .filter(|e| e.at.date() == date)
-            .map(|e| e.json)
-            .collect())
+        let events = blocking(move || Ok(store.events_on(date)?)).await?;
+        Ok(events.into_iter().map(|e| e.json).collect())
     }
 
     /// The plan inside the latest version of a day plan, if any.
@@ -424,7 +424,7 @@ pub async fn serve(
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             shutdown.await;
-            state.stop_streams();
+            state.stop();
         })
         .await
 }

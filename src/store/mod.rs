@@ -232,6 +232,8 @@ pub trait Store: Send + Sync + 'static {
         json: &Value,
     ) -> StoreResult<i64>;
     fn events(&self, engineer_id: Option<&str>) -> StoreResult<Vec<StoredEvent>>;
+    /// The progress events of a local date (Asia/Shanghai), oldest first.
+    fn events_on(&self, date: NaiveDate) -> StoreResult<Vec<StoredEvent>>;
 
     /// Publishes `json` as the next version of the plan of `date`.
     fn publish_plan(&self, date: NaiveDate, reason: &str, json: &str) -> StoreResult<PlanVersion>;

@@ -252,6 +252,35 @@ fn job_record(row: JobRow) -> StoreResult<JobRecord> {
     })
 }
 
+impl SqliteStore {
+    fn select_events(&self, sql: &str, param: Option<String>) -> StoreResult<Vec<StoredEvent>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt
+            .query_map([param], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(seq, engineer_id, kind, at, json)| {
+                Ok(StoredEvent {
+                    seq,
+                    engineer_id,
+                    kind,
+                    at: instant(&at)?,
+                    json: from_json("progress_events", &json)?,
+                })
+            })
+            .collect()
+    }
+}
+
 impl Store for SqliteStore {
     fn is_empty(&self) -> StoreResult<bool> {
         let n: i64 = self
@@ -442,33 +471,20 @@ impl Store for SqliteStore {
     }
 
     fn events(&self, engineer_id: Option<&str>) -> StoreResult<Vec<StoredEvent>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare(
+        self.select_events(
             "SELECT seq, engineer_id, kind, at, json FROM progress_events
              WHERE ?1 IS NULL OR engineer_id = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt
-            .query_map([engineer_id], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter()
-            .map(|(seq, engineer_id, kind, at, json)| {
-                Ok(StoredEvent {
-                    seq,
-                    engineer_id,
-                    kind,
-                    at: instant(&at)?,
-                    json: from_json("progress_events", &json)?,
-                })
-            })
-            .collect()
+            engineer_id.map(str::to_owned),
+        )
+    }
+
+    fn events_on(&self, date: NaiveDate) -> StoreResult<Vec<StoredEvent>> {
+        // `at` is written in local time (`2026-11-30T09:40:00+08:00`): its prefix is the date.
+        self.select_events(
+            "SELECT seq, engineer_id, kind, at, json FROM progress_events
+             WHERE substr(at, 1, 10) = ?1 ORDER BY seq",
+            Some(date.to_string()),
+        )
     }
 
     fn publish_plan(&self, date: NaiveDate, reason: &str, json: &str) -> StoreResult<PlanVersion> {

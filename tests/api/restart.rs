@@ -52,6 +52,13 @@ fn what_the_store_wrote_is_there_after_reopening() {
         Some(Role::Planner)
     );
     assert_eq!(store.events(Some("E-01")).unwrap().len(), 1);
+    assert_eq!(store.events_on(date).unwrap().len(), 1);
+    assert!(
+        store
+            .events_on("2026-12-01".parse().unwrap())
+            .unwrap()
+            .is_empty()
+    );
     assert!(store.get(RecordKind::Sites, "S-0001").unwrap().is_some());
     assert_eq!(store.schema_version().unwrap(), 1);
     // The next version continues the numbering; old versions refuse changes.

@@ -12,6 +12,7 @@
 //! - [`scenario`]: the Nanchang scenario: files, loading, and the seeded generator;
 //! - [`store`]: storage (SQLite) of master data, faults, progress events, plan versions;
 //! - [`api`]: the HTTP API (axum);
+//! - [`sim`]: discrete-event simulation of the service and staffing sweeps;
 //! - [`cli`]: the command line.
 #![forbid(unsafe_code)]
 
@@ -22,6 +23,7 @@ pub mod export;
 pub mod io;
 pub mod plan;
 pub mod scenario;
+pub mod sim;
 pub mod solve;
 pub mod store;
 pub mod travel;

@@ -1,6 +1,6 @@
 //! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan plan`,
 //! `fieldplan scenario`, `fieldplan roster`, `fieldplan export`, `fieldplan serve`,
-//! `fieldplan token create`, `fieldplan import`.
+//! `fieldplan simulate`, `fieldplan token create`, `fieldplan import`.
 
 pub mod bench;
 pub mod export;
@@ -9,6 +9,7 @@ pub mod plan;
 pub mod roster;
 pub mod scenario;
 pub mod serve;
+pub mod simulate;
 pub mod solve;
 
 use clap::{Parser, Subcommand};
@@ -43,6 +44,8 @@ enum Command {
     Token(serve::TokenCommand),
     /// Load sites, devices or engineers from a CSV file into the database.
     Import(import::ImportArgs),
+    /// Simulate the service over a horizon for a range of headcounts (staffing sweep).
+    Simulate(simulate::SimulateArgs),
     /// Build the multi-day roster of inspections and callbacks; print KPIs and timings.
     Roster(roster::RosterArgs),
     /// Export a roster: iCalendar per engineer, CSV of every visit.
@@ -64,6 +67,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Token(cmd) => serve::token(cmd),
         Command::Import(args) => import::run(args),
+        Command::Simulate(args) => simulate::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Export(cmd) => export::run(cmd),
     };

@@ -1,0 +1,303 @@
+//! The real planner as the simulation's policy: the day planner ([`crate::plan::plan_day`])
+//! at local midnight of each day, and urgent re-planning ([`crate::plan::replan::insert_fault`])
+//! at each fault's arrival, given the engineers' progress reports of the day.
+//!
+//! Per headcount, [`PlannerMaker`] builds one planning context (the scenario with the staffed
+//! engineers, the travel matrix); every replication starts its own [`Planner`], which keeps
+//! the day's plan and the day's progress. What the planner does not cover is left to the
+//! baseline: the roster (weekly shifts and an on-call rotation; the LP roster is not wired
+//! yet), and urgent faults reported when no shift of the day is left (the on-call engineer is
+//! called out). Searches run on a fixed work budget (`max_work`), so replications stay
+//! deterministic on a busy machine.
+
+use super::baseline::Baseline;
+use super::policy::{
+    Policy, PolicyMaker, Progress, ProgressKind, RosterDay, RouteChanges, SimTask, View,
+};
+use super::world::World;
+use crate::domain::duration::Minutes;
+use crate::domain::ids::{EngineerId, FaultId, TaskId};
+use crate::domain::instant::Instant;
+use crate::plan::replan::insert_fault;
+use crate::plan::{DayInputs, FaultInput, Plan, PlanRequest, PlanningContext, ProgressEvent};
+use crate::scenario::Scenario;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The planning context of one headcount.
+pub struct PlannerMaker {
+    ctx: Arc<PlanningContext>,
+    epoch: Instant,
+    engineers: Arc<Vec<EngineerId>>,
+    max_work: u64,
+}
+
+impl PlannerMaker {
+    /// The context of `world`'s engineers; day plans search `max_work` work units.
+    pub fn new(world: &World, max_work: u64) -> Result<Self, String> {
+        let base = &world.base;
+        let mut parts = base.scenario.parts().clone();
+        parts.engineers = world.engineers.clone();
+        // The simulation brings its own faults.
+        parts.faults.clear();
+        // Past visits of engineers not on this staff keep their dates; who did them is only
+        // informational, so they are credited to the first engineer.
+        let staffed: std::collections::BTreeSet<&EngineerId> =
+            world.engineers.iter().map(|e| &e.id).collect();
+        let first = world
+            .engineers
+            .first()
+            .map(|e| e.id.clone())
+            .ok_or("no engineer")?;
+        for r in &mut parts.inspections {
+            if !staffed.contains(&r.engineer) {
+                r.engineer = first.clone();
+            }
+        }
+        for r in &mut parts.callbacks {
+            if !staffed.contains(&r.engineer) {
+                r.engineer = first.clone();
+            }
+        }
+        let scenario = Scenario::new(parts).map_err(|problems| {
+            format!(
+                "the staffed scenario does not check: {}",
+                problems
+                    .iter()
+                    .map(|p| format!("{p:?}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        })?;
+        let ctx =
+            PlanningContext::geodesic(scenario, (*base.cfg).clone()).map_err(|e| e.to_string())?;
+        Ok(Self {
+            ctx: Arc::new(ctx),
+            epoch: base.epoch,
+            engineers: Arc::new(world.engineers.iter().map(|e| e.id.clone()).collect()),
+            max_work,
+        })
+    }
+}
+
+impl PolicyMaker for PlannerMaker {
+    fn name(&self) -> &str {
+        "planner"
+    }
+
+    fn start(&self) -> Box<dyn Policy> {
+        Box::new(Planner {
+            ctx: self.ctx.clone(),
+            epoch: self.epoch,
+            engineers: self.engineers.clone(),
+            max_work: self.max_work,
+            baseline: Baseline::default(),
+            plan: None,
+            progress: Vec::new(),
+            task_ids: Vec::new(),
+        })
+    }
+}
+
+/// One replication's planner: the day's plan and progress.
+pub struct Planner {
+    ctx: Arc<PlanningContext>,
+    epoch: Instant,
+    engineers: Arc<Vec<EngineerId>>,
+    max_work: u64,
+    baseline: Baseline,
+    plan: Option<Plan>,
+    progress: Vec<ProgressEvent>,
+    /// The domain id of every task seen so far, by simulation index.
+    task_ids: Vec<TaskId>,
+}
+
+impl Planner {
+    fn learn_tasks(&mut self, tasks: &[SimTask]) {
+        let known = self.task_ids.len();
+        self.task_ids
+            .extend(tasks[known.min(tasks.len())..].iter().map(|t| t.id.clone()));
+    }
+
+    fn fault_input(&self, view: &View, k: usize) -> Option<FaultInput> {
+        let t = &view.tasks[k];
+        let f = t.fault?;
+        let base = &view.world.base;
+        let fault = FaultId::new(t.id.as_str().strip_prefix("T-REP-")?).ok()?;
+        Some(FaultInput {
+            fault,
+            site: base.scenario.sites()[t.site].id.clone(),
+            device: base.scenario.devices()[f.device].id().clone(),
+            level: f.level,
+            reported_at: base.instant(f.reported),
+            events: Vec::new(),
+        })
+    }
+
+    /// Tasks the simulation lets the policy place: open or planned but not started.
+    fn assignable(view: &View) -> Vec<bool> {
+        let mut a = vec![false; view.tasks.len()];
+        for &k in view.open {
+            a[k] = true;
+        }
+        for s in view.engineers {
+            for &k in &s.route {
+                a[k] = true;
+            }
+        }
+        a
+    }
+
+    /// The plan's routes as route changes: every stop not yet under way, in order.
+    fn changes(&self, view: &View, plan: &Plan) -> RouteChanges {
+        let assignable = Self::assignable(view);
+        let index: HashMap<&TaskId, usize> = view
+            .tasks
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| assignable[*k])
+            .map(|(k, t)| (&t.id, k))
+            .collect();
+        let by_engineer: HashMap<&EngineerId, usize> = self
+            .engineers
+            .iter()
+            .enumerate()
+            .map(|(e, id)| (id, e))
+            .collect();
+        let mut routes: Vec<Vec<usize>> = vec![Vec::new(); view.engineers.len()];
+        for r in &plan.routes {
+            let Some(&e) = by_engineer.get(&r.engineer) else {
+                continue;
+            };
+            routes[e] = r
+                .stops
+                .iter()
+                .filter(|s| !s.frozen)
+                .filter_map(|s| index.get(&s.task.task).copied())
+                .collect();
+        }
+        routes
+            .into_iter()
+            .enumerate()
+            .filter(|(e, r)| *r != view.engineers[*e].route)
+            .collect()
+    }
+}
+
+impl Policy for Planner {
+    fn name(&self) -> &str {
+        "planner"
+    }
+
+    fn roster(&mut self, world: &World, first: i64, days: u32) -> Vec<Vec<RosterDay>> {
+        self.baseline.roster(world, first, days)
+    }
+
+    fn plan_day(&mut self, view: &View) -> RouteChanges {
+        self.learn_tasks(view.tasks);
+        let base = &view.world.base;
+        let date = base.date(view.day);
+        let now = base.instant(view.now);
+        let assignable = Self::assignable(view);
+        let first = self.engineers.first().cloned();
+        let mut inputs = DayInputs {
+            include_scenario_faults: false,
+            ..DayInputs::default()
+        };
+        for (k, t) in view.tasks.iter().enumerate() {
+            if t.fault.is_some() && assignable[k] {
+                inputs.faults.extend(self.fault_input(view, k));
+            } else if t.cadence.is_some() && view.done[k] {
+                if let Some(engineer) = first.clone() {
+                    inputs.progress.push(ProgressEvent::Done {
+                        engineer,
+                        task: t.id.clone(),
+                        at: now,
+                    });
+                }
+            }
+        }
+        for (e, id) in self.engineers.iter().enumerate() {
+            let allowance = i64::from(view.world.engineers[e].overtime_per_week.get());
+            let used = (allowance - view.engineers[e].overtime_left).max(0);
+            inputs
+                .overtime_used
+                .insert(id.clone(), Minutes::new(used as u32));
+        }
+        let request = PlanRequest {
+            date,
+            time_limit: Duration::from_secs(60),
+            seed: 1,
+            threads: 1,
+            max_work: Some(self.max_work),
+        };
+        self.progress.clear();
+        match crate::plan::plan_day(&self.ctx, &request, &inputs) {
+            Ok(plan) => {
+                let changes = self.changes(view, &plan);
+                self.plan = Some(plan);
+                changes
+            }
+            Err(_) => {
+                self.plan = None;
+                self.baseline.plan_day(view)
+            }
+        }
+    }
+
+    fn insert_fault(&mut self, view: &View, k: usize) -> RouteChanges {
+        self.learn_tasks(view.tasks);
+        let task = &view.tasks[k];
+        let Some(f) = task.fault else {
+            return Vec::new();
+        };
+        let faults_cfg = &view.world.base.sim.faults;
+        let urgent = faults_cfg.call_out_levels.contains(&f.level);
+        let on_shift_now = view.roster.iter().any(|r| {
+            r.shift
+                .is_some_and(|(s, end)| s <= view.now && view.now < end)
+        });
+        let shift_left = view
+            .roster
+            .iter()
+            .any(|r| r.shift.is_some_and(|(_, end)| end > view.now));
+        // Nights (before the first shift or after the last): urgent faults go to the on-call
+        // engineer, the others wait for the day's shifts; the day planner has no call-outs.
+        if urgent && !on_shift_now {
+            return self.baseline.insert_fault(view, k);
+        }
+        let (Some(plan), true) = (&self.plan, shift_left) else {
+            return Vec::new();
+        };
+        let Some(input) = self.fault_input(view, k) else {
+            return Vec::new();
+        };
+        let now = view.world.base.instant(view.now);
+        match insert_fault(&self.ctx, plan, &self.progress, &input, now) {
+            Ok(out) => {
+                let changes = self.changes(view, &out.plan);
+                self.plan = Some(out.plan);
+                changes
+            }
+            Err(_) => self.baseline.insert_fault(view, k),
+        }
+    }
+
+    fn progress(&mut self, report: &Progress) {
+        let (Some(engineer), Some(task)) = (
+            self.engineers.get(report.engineer),
+            self.task_ids.get(report.task),
+        ) else {
+            return;
+        };
+        let (engineer, task) = (engineer.clone(), task.clone());
+        let at = self.epoch + Minutes::new(u32::try_from(report.at.max(0)).unwrap_or(u32::MAX));
+        self.progress.push(match report.kind {
+            ProgressKind::Departed => return,
+            ProgressKind::Arrived => ProgressEvent::Arrived { engineer, task, at },
+            ProgressKind::Started => ProgressEvent::Started { engineer, task, at },
+            ProgressKind::Done => ProgressEvent::Done { engineer, task, at },
+        });
+    }
+}

@@ -1,0 +1,150 @@
+//! Which engineers a headcount means, by a deterministic rule.
+//!
+//! Seats go to districts in proportion to the devices their sites hold (largest remainder,
+//! every district at least one seat while the headcount allows). Inside a district the
+//! scenario's engineers are taken so that the device families of the district are covered
+//! first (the engineer adding the most uncovered devices' families, ties by id), then in id
+//! order; a district that needs more engineers than it has clones them in the same order
+//! (`E-05-C2` is the second copy of `E-05`).
+
+use crate::domain::engineer::Engineer;
+use crate::domain::family::DeviceFamily;
+use crate::domain::ids::EngineerId;
+use crate::scenario::Scenario;
+use std::collections::BTreeMap;
+
+/// `headcount` engineers of `scenario` (clones beyond its own), in a stable order.
+pub fn select_engineers(scenario: &Scenario, headcount: usize) -> Vec<Engineer> {
+    let points = scenario.service_points();
+    let district_of_sp: BTreeMap<_, usize> = points
+        .iter()
+        .enumerate()
+        .map(|(i, sp)| (sp.district.clone(), i))
+        .collect();
+    // Devices per district (by the service point of the site's district) and family.
+    let mut devices = vec![[0usize; 2]; points.len()];
+    for d in scenario.devices() {
+        let site = scenario.site_of(d);
+        if let Some(&i) = district_of_sp.get(&site.district) {
+            devices[i][family_index(d.family())] += 1;
+        }
+    }
+    let mut staff: Vec<Vec<&Engineer>> = vec![Vec::new(); points.len()];
+    for e in scenario.engineers() {
+        if let Some(i) = points.iter().position(|sp| sp.id == e.home) {
+            staff[i].push(e);
+        }
+    }
+    for s in &mut staff {
+        s.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    // Only districts with someone to clone can get seats.
+    let weights: Vec<usize> = (0..points.len())
+        .map(|i| {
+            if staff[i].is_empty() {
+                0
+            } else {
+                devices[i][0] + devices[i][1]
+            }
+        })
+        .collect();
+    let seats = apportion(&weights, headcount);
+    let mut out = Vec::with_capacity(headcount);
+    for (i, &n) in seats.iter().enumerate() {
+        let order = coverage_order(&staff[i], devices[i]);
+        for k in 0..n {
+            let e = order[k % order.len()];
+            let copy = k / order.len();
+            if copy == 0 {
+                out.push(e.clone());
+            } else {
+                let mut c = e.clone();
+                c.id = EngineerId::new(format!("{}-C{}", e.id, copy + 1))
+                    .expect("a suffix of letters and digits keeps the id valid");
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+fn family_index(f: DeviceFamily) -> usize {
+    match f {
+        DeviceFamily::Dr => 0,
+        DeviceFamily::BiochemistryAnalyser => 1,
+    }
+}
+
+/// Engineers ordered so that each next one adds the most devices of families not yet
+/// covered (ties: id order), then the rest in id order.
+fn coverage_order<'a>(staff: &[&'a Engineer], devices: [usize; 2]) -> Vec<&'a Engineer> {
+    let mut left: Vec<&Engineer> = staff.to_vec();
+    let mut covered = [false; 2];
+    let mut order = Vec::with_capacity(left.len());
+    while !left.is_empty() {
+        let gain = |e: &Engineer| -> usize {
+            DeviceFamily::ALL
+                .into_iter()
+                .filter(|f| e.skills.has(*f) && !covered[family_index(*f)])
+                .map(|f| devices[family_index(f)])
+                .sum()
+        };
+        let best = (0..left.len())
+            .max_by(|&a, &b| gain(left[a]).cmp(&gain(left[b])).then(b.cmp(&a)))
+            .expect("not empty");
+        let e = left.remove(best);
+        for f in e.skills.iter() {
+            covered[family_index(f)] = true;
+        }
+        order.push(e);
+    }
+    order
+}
+
+/// Splits `total` seats in proportion to `weights` (largest remainder, ties to the lower
+/// index); while seats allow, every positive weight gets at least one.
+pub fn apportion(weights: &[usize], total: usize) -> Vec<usize> {
+    let mut seats = vec![0; weights.len()];
+    let positive: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] > 0).collect();
+    if positive.is_empty() {
+        return seats;
+    }
+    let mut left = total;
+    if total >= positive.len() {
+        for &i in &positive {
+            seats[i] = 1;
+        }
+        left -= positive.len();
+    }
+    let sum: usize = positive.iter().map(|&i| weights[i]).sum();
+    // Quotas of the remaining seats, on top of the floor already given: (floor, remainder).
+    let mut rema: Vec<(usize, usize)> = Vec::new();
+    let mut given = 0;
+    for &i in &positive {
+        let q = weights[i] * left;
+        seats[i] += q / sum;
+        given += q / sum;
+        rema.push((q % sum, i));
+    }
+    rema.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, i) in rema.iter().take(left - given) {
+        seats[i] += 1;
+    }
+    seats
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apportion_gives_every_district_a_seat_and_sums_up() {
+        assert_eq!(apportion(&[10, 30, 60], 10), vec![1, 3, 6]);
+        assert_eq!(apportion(&[1, 1, 98], 3), vec![1, 1, 1]);
+        assert_eq!(apportion(&[1, 1, 98], 2), vec![0, 0, 2]);
+        assert_eq!(apportion(&[0, 5], 4), vec![0, 4]);
+        for n in 0..50 {
+            assert_eq!(apportion(&[3, 7, 11, 0, 2], n).iter().sum::<usize>(), n);
+        }
+    }
+}

@@ -56,14 +56,14 @@ impl From<JobRecord> for JobView {
     }
 }
 
-fn job_id() -> String {
+pub(super) fn job_id() -> String {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).expect("the OS has a random source");
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
     format!("J-{hex}")
 }
 
-async fn set_status(
+pub(super) async fn set_status(
     state: &AppState,
     id: &str,
     status: JobStatus,

@@ -320,6 +320,14 @@ impl AppState {
         self.0.publishing.lock().await
     }
 
+    fn register_job(&self, id: &str, cancel: Arc<AtomicBool>) {
+        self.jobs().insert(id.to_owned(), cancel);
+    }
+
+    fn unregister_job(&self, id: &str) {
+        self.jobs().remove(id);
+    }
+
     fn jobs(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<AtomicBool>>> {
         self.0.jobs.lock().unwrap_or_else(|e| e.into_inner())
     }

@@ -1,12 +1,13 @@
-//! Rosters and simulations, placeholders until their planners land: `PUT /v1/rosters/{id}`
-//! keeps a roster (planner), `GET` reads it; `POST /v1/simulations` (manager) answers 501.
-//! The roles are enforced already.
+//! Rosters (a placeholder until the roster planner is wired: `PUT /v1/rosters/{id}` keeps a
+//! roster, planner only; `GET` reads it) and simulations: `POST /v1/simulations` (manager)
+//! starts a staffing sweep ([`crate::sim::run_sweep`], body: its `SweepParams`) as a job
+//! (202); `GET /v1/jobs/{id}` shows its result, `DELETE` cancels it.
 
 use super::auth::Caller;
 use super::body::JsonBody;
 use super::error::{ApiError, ApiResult, FieldIssue};
 use super::{AppState, blocking};
-use crate::store::Role;
+use crate::store::{JobStatus, Role};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
@@ -67,12 +68,69 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiRe
         .ok_or(ApiError::NotFound(missing))
 }
 
-/// Run a simulation (not yet available).
+/// Start a staffing sweep (a job).
 #[utoipa::path(post, path = "/v1/simulations", tag = "simulations", security(("bearer" = [])),
-    responses((status = 501, body = super::error::Problem), (status = 403, body = super::error::Problem)))]
-pub async fn simulate(Extension(caller): Extension<Caller>) -> ApiResult<StatusCode> {
+    request_body(content = Object, description = "SweepParams: staff, reps, seed, sim, target, policy, planWork"),
+    responses((status = 202, body = super::jobs::JobView),
+        (status = 403, body = super::error::Problem),
+        (status = 422, body = super::error::Problem),
+        (status = 503, body = super::error::Problem)))]
+pub async fn simulate(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<axum::response::Response> {
+    use crate::sim::{SweepConfig, SweepParams, run_sweep};
+    use axum::response::IntoResponse;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
     caller.require(&[Role::Manager])?;
-    Err(ApiError::NotImplemented(
-        "simulations are not served by this version yet".to_owned(),
-    ))
+    let params: SweepParams = serde_path_to_error::deserialize(body.clone()).map_err(|e| {
+        let path = e.path().to_string();
+        ApiError::Invalid(vec![FieldIssue::new(
+            if path == "." { String::new() } else { path },
+            "invalid",
+            e.into_inner().to_string(),
+        )])
+    })?;
+    let world = state.world();
+    let cfg = SweepConfig::new(
+        Arc::new(world.scenario().clone()),
+        Arc::new(world.config().clone()),
+        params,
+    )
+    .map_err(|e| ApiError::Invalid(vec![FieldIssue::new(e.field, "invalid", e.message)]))?;
+    let permit = state.try_solve_slot()?;
+    let id = super::jobs::job_id();
+    let store = state.store();
+    let (jid, request) = (id.clone(), body);
+    let record = blocking(move || Ok(store.create_job(&jid, "simulate", &request)?)).await?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    state.register_job(&id, cancel.clone());
+    let st = state.clone();
+    let job = id.clone();
+    tokio::spawn(async move {
+        let _permit = permit;
+        let _ = super::jobs::set_status(&st, &job, JobStatus::Running, None, None).await;
+        let c = cancel.clone();
+        let outcome = blocking(move || {
+            let result = run_sweep(&cfg, &|_, _| {}, &c);
+            serde_json::to_value(&result).map_err(ApiError::internal)
+        })
+        .await;
+        let cancelled = cancel.load(std::sync::atomic::Ordering::Relaxed);
+        let (status, result, error) = match outcome {
+            Ok(v) if cancelled => (JobStatus::Cancelled, Some(v), None),
+            Ok(v) => (JobStatus::Succeeded, Some(v), None),
+            Err(e) => (JobStatus::Failed, None, Some(e.to_string())),
+        };
+        let _ = super::jobs::set_status(&st, &job, status, result, error).await;
+        st.unregister_job(&job);
+    });
+    let view: super::jobs::JobView = record.into();
+    let mut res = (StatusCode::ACCEPTED, Json(view)).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("/v1/jobs/{id}")) {
+        res.headers_mut().insert(axum::http::header::LOCATION, v);
+    }
+    Ok(res)
 }

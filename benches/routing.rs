@@ -1,9 +1,11 @@
 //! Criterion benches of the routing engine: the exact schedule of one route (with and without
-//! a break, the O(n) and O(n²) paths) and a short full solve of Solomon C101 on a fixed,
-//! deterministic work budget.
+//! a break, the O(n) and O(n²) paths), the evaluation of every insertion position of one job
+//! and one local-search descent on a constructed Solomon solution, and a short full solve of
+//! Solomon C101 on a fixed, deterministic work budget.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fieldplan::io::solomon::{Instance, SolomonObjective};
+use fieldplan::solve::routing::bench::Fixture;
 use fieldplan::solve::routing::{
     self, Break, Distance, Job, JobId, Matrix, Problem, ProblemInput, SolverConfig, Time,
     TimeWindow, Vehicle, schedule,
@@ -74,11 +76,47 @@ fn bench_schedule(c: &mut Criterion) {
     group.finish();
 }
 
+/// A bundled Solomon instance.
+fn solomon(name: &str, objective: SolomonObjective) -> Problem {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/solomon")
+        .join(name);
+    Instance::read(&path)
+        .expect("a bundled instance")
+        .to_problem(objective)
+}
+
+/// Every insertion position of one job into the construction of R101 (O(1) each) and of
+/// RC201 (long routes), the job taken out first.
+fn bench_insertion(c: &mut Criterion) {
+    let mut group = c.benchmark_group("insertion_one_job");
+    for name in ["R101.txt", "RC201.txt"] {
+        let problem = solomon(name, SolomonObjective::Distance);
+        let mut fixture = Fixture::construct(&problem, 1);
+        let job = problem.num_jobs() / 2;
+        fixture.take_out(&[job]);
+        assert!(fixture.best_insertion(job).is_some(), "the job fits back");
+        group.bench_function(name.trim_end_matches(".txt"), |b| {
+            b.iter(|| fixture.best_insertion(black_box(job)))
+        });
+    }
+    group.finish();
+}
+
+/// One local-search descent from every job of the construction of R101.
+fn bench_local_search(c: &mut Criterion) {
+    let problem = solomon("R101.txt", SolomonObjective::Distance);
+    let mut fixture = Fixture::construct(&problem, 1);
+    let constructed = fixture.objective();
+    assert!(fixture.descend() < constructed, "the descent improves");
+    let mut group = c.benchmark_group("local_search");
+    group.sample_size(20);
+    group.bench_function("r101_descend", |b| b.iter(|| fixture.descend()));
+    group.finish();
+}
+
 fn bench_solve(c: &mut Criterion) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/solomon/C101.txt");
-    let problem = Instance::read(&path)
-        .expect("the bundled C101")
-        .to_problem(SolomonObjective::Hierarchical);
+    let problem = solomon("C101.txt", SolomonObjective::Hierarchical);
     // The work budget, not the clock, ends the search: the same work on every run.
     let config = SolverConfig {
         max_work: Some(2_000_000),
@@ -92,5 +130,11 @@ fn bench_solve(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_schedule, bench_solve);
+criterion_group!(
+    benches,
+    bench_schedule,
+    bench_insertion,
+    bench_local_search,
+    bench_solve
+);
 criterion_main!(benches);

@@ -33,8 +33,8 @@
 //! # How a day is planned ([`plan_day`])
 //!
 //! 1. **Tasks** (`tasks.rs`): cadence tasks whose window holds the date, or overdue; open
-//!    faults with their on-site deadline ([`on_site_deadline`]: the earliest open on-site
-//!    deadline and resolve deadline less the repair time, from the SLA engine); extra tasks;
+//!    faults with their on-site deadline ([`on_site_deadline`]: the earliest open on-site,
+//!    solution, and resolve-less-repair deadline, from the SLA engine); extra tasks;
 //!    pins. Drop penalties rank optional tasks (overdue first, then by days left); faults
 //!    due that day and pinned tasks are mandatory.
 //! 2. **Phone callbacks** go to the service centre's desk (`desk.rs`): no travel, agents

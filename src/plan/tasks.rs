@@ -47,8 +47,9 @@ pub struct DayTasks {
 }
 
 /// The latest arrival on site that meets the fault's SLA: the earliest of the open on-site
-/// deadline and the open resolve deadline less the repair time; failing both, the open
-/// solution deadline (given on site). `None` when nothing is due.
+/// deadline, the open solution deadline (a solution is given on site, so a level-1 fault with
+/// a 4 h solution target needs an engineer there within 4 h) and the open resolve deadline
+/// less the repair time. `None` when nothing is due.
 pub fn on_site_deadline(
     cfg: &DomainConfig,
     fault: &Fault,
@@ -64,12 +65,14 @@ pub fn on_site_deadline(
             .find(|s| s.milestone == m && matches!(s.outcome, Outcome::Pending | Outcome::Missed))
             .map(|s| s.deadline)
     };
-    let on_site = open(Milestone::OnSite);
-    let resolve = open(Milestone::Resolve).map(|r| r - repair);
-    match (on_site, resolve) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b).or_else(|| open(Milestone::Solution)),
-    }
+    [
+        open(Milestone::OnSite),
+        open(Milestone::Solution),
+        open(Milestone::Resolve).map(|r| r - repair),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
 }
 
 fn end_of(date: NaiveDate) -> Instant {

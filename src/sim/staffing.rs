@@ -102,33 +102,46 @@ fn coverage_order<'a>(staff: &[&'a Engineer], devices: [usize; 2]) -> Vec<&'a En
 }
 
 /// Splits `total` seats in proportion to `weights` (largest remainder, ties to the lower
-/// index); while seats allow, every positive weight gets at least one.
+/// index); while seats allow, every positive weight gets at least one, taken from the
+/// district furthest above its quota.
 pub fn apportion(weights: &[usize], total: usize) -> Vec<usize> {
     let mut seats = vec![0; weights.len()];
     let positive: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] > 0).collect();
     if positive.is_empty() {
         return seats;
     }
-    let mut left = total;
+    let sum: usize = positive.iter().map(|&i| weights[i]).sum();
+    // Quota of district i is weights[i] * total / sum: floor first, then the largest remainders.
+    let mut remainders: Vec<(usize, usize)> = Vec::new();
+    for &i in &positive {
+        let q = weights[i] * total;
+        seats[i] = q / sum;
+        remainders.push((q % sum, i));
+    }
+    let given: usize = seats.iter().sum();
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, i) in remainders.iter().take(total - given) {
+        seats[i] += 1;
+    }
     if total >= positive.len() {
         for &i in &positive {
+            if seats[i] > 0 {
+                continue;
+            }
+            // Surplus over quota, scaled by `sum`: seats[j] * sum - weights[j] * total.
+            let donor = positive
+                .iter()
+                .copied()
+                .filter(|&j| seats[j] > 1)
+                .max_by(|&a, &b| {
+                    let surplus =
+                        |j: usize| (seats[j] * sum) as i128 - (weights[j] * total) as i128;
+                    surplus(a).cmp(&surplus(b)).then(b.cmp(&a))
+                })
+                .expect("total >= positive districts leaves a district with two seats");
+            seats[donor] -= 1;
             seats[i] = 1;
         }
-        left -= positive.len();
-    }
-    let sum: usize = positive.iter().map(|&i| weights[i]).sum();
-    // Quotas of the remaining seats, on top of the floor already given: (floor, remainder).
-    let mut rema: Vec<(usize, usize)> = Vec::new();
-    let mut given = 0;
-    for &i in &positive {
-        let q = weights[i] * left;
-        seats[i] += q / sum;
-        given += q / sum;
-        rema.push((q % sum, i));
-    }
-    rema.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for &(_, i) in rema.iter().take(left - given) {
-        seats[i] += 1;
     }
     seats
 }

@@ -104,13 +104,14 @@ fn can_insert_fault_before_deadline_keeping_frozen_stops() {
             at: first.start,
         },
     ];
-    // Level 1 at 09:00, under warranty: resolve by 17:00, so on site by 15:00.
+    // Level 1 at 09:00, under warranty: a solution (given on site) by 13:00, resolved by 17:00
+    // (on site by 15:00 with two hours of repair), so on site by 13:00.
     let fault = fault_at(&ctx, "F-0100", "D-0005", 1, at(2026, 11, 30, 9, 0));
     let now = at(2026, 11, 30, 9, 0);
     let out = insert_fault(&ctx, &plan, &progress, &fault, now).unwrap();
     let v = check_replan(&plan, &out.plan, &progress, &ctx);
     assert!(v.is_empty(), "{v:#?}");
-    assert_eq!(out.deadline, Some(at(2026, 11, 30, 15, 0)));
+    assert_eq!(out.deadline, Some(at(2026, 11, 30, 13, 0)));
     assert!(out.deadline_met);
     assert!(out.eta.unwrap() <= out.deadline.unwrap());
     assert_eq!(out.assigned_engineer.as_ref(), Some(&e));

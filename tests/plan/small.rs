@@ -95,8 +95,8 @@ fn nobody_works_on_saturday() {
 #[test]
 fn unreachable_fault_deadline_is_flagged_not_dropped() {
     let ctx = small_context();
-    // Level 1 at 00:30: resolve by 08:30, so on site by 06:30 (two hours of repair), before
-    // the shift starts. The repair is placed first, as early as possible, and flagged.
+    // Level 1 at 00:30: a solution by 04:30 (given on site) and resolved by 08:30 (on site by
+    // 06:30 with two hours of repair), so on site by 04:30, before the shift starts. The repair is placed first, as early as possible, and flagged.
     let inputs = DayInputs {
         faults: vec![fault(
             "F-0001",
@@ -113,7 +113,7 @@ fn unreachable_fault_deadline_is_flagged_not_dropped() {
     let route = &plan.routes[0];
     let first = &route.stops[0];
     assert_eq!(first.task.task.as_str(), "T-REP-F-0001");
-    assert_eq!(first.task.deadline, Some(at(2026, 11, 30, 6, 30)));
+    assert_eq!(first.task.deadline, Some(at(2026, 11, 30, 4, 30)));
     assert!(first.flags.contains(&Flag::DeadlineMissed));
     let eta = at(2026, 11, 30, 8, 30).timestamp() + travel(&ctx, "SP-DH", "S-0002");
     assert_eq!(first.arrival.timestamp(), eta);

@@ -9,6 +9,19 @@ use fieldplan::solve::routing::{
     TimeWindow, Vehicle,
 };
 use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+
+/// The seed CI runs the property tests with, so that a red run can be replayed.
+const FIXED_SEED: u64 = 20_261_124;
+
+/// The seed of every property test: fixed, so that every run tries the same cases, unless
+/// `PROPTEST_RNG_SEED` picks another.
+pub fn rng_seed() -> RngSeed {
+    match ProptestConfig::default().rng_seed {
+        RngSeed::Random => RngSeed::Fixed(FIXED_SEED),
+        chosen => chosen,
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct JobSpec {

@@ -5,5 +5,6 @@ mod brute_force;
 mod check;
 mod generators;
 mod properties;
+mod regressions;
 mod search;
 mod support;

@@ -1,7 +1,7 @@
 //! Property tests: on random small rich instances, every solver answer passes the checker, and
 //! the solver's exact schedules agree with the checker's own timing.
 
-use crate::generators::instance;
+use crate::generators::{instance, rng_seed};
 use crate::support::evaluate_route;
 use fieldplan::solve::routing::check::{check, check_route};
 use fieldplan::solve::routing::{self, JobId, SolverConfig, schedule};
@@ -24,6 +24,7 @@ proptest! {
         cases: 24,
         max_shrink_iters: 64,
         failure_persistence: None,
+        rng_seed: rng_seed(),
         ..ProptestConfig::default()
     })]
 
@@ -45,6 +46,7 @@ proptest! {
     #![proptest_config(ProptestConfig {
         cases: 64,
         failure_persistence: None,
+        rng_seed: rng_seed(),
         ..ProptestConfig::default()
     })]
 

@@ -20,6 +20,8 @@ pub use problem::{
     Skills, TimeWindow, Vehicle, VehicleId,
 };
 pub use schedule::{Infeasibility, Schedule, schedule};
+#[doc(hidden)]
+pub use search::bench;
 pub use solution::{RoutePlan, Solution, SolveStats};
 pub use units::{Cost, Distance, Load, Time};
 

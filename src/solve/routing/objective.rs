@@ -27,9 +27,4 @@ impl Objective {
     pub fn upper(&self) -> (u32, Cost, u32) {
         (self.unserved_mandatory, self.dropped_penalty, self.vehicles)
     }
-
-    /// Overtime and travel together: the scale on which annealing accepts worse solutions.
-    pub fn lower(&self) -> Cost {
-        self.overtime + self.travel
-    }
 }

@@ -2,9 +2,11 @@
 //! record-to-record form used by SISR, Christiaens & Vanden Berghe 2020).
 //!
 //! The levels above overtime and travel (unserved jobs, dropped penalties, vehicles) are never
-//! traded: a candidate worse there is rejected, a better one accepted. On equal upper levels a
-//! candidate is accepted when its lower cost is below `current - T ln U`, `U` uniform in (0, 1),
-//! with `T` falling geometrically from `t_start` to `t_end` as the work budget is spent.
+//! traded: a candidate worse there is rejected, a better one accepted. Below them the order is
+//! still lexicographic, so annealing works on the first of overtime and travel that differs: a
+//! candidate is accepted when that cost is below the current one's `- T ln U`, `U` uniform in
+//! (0, 1), with `T` falling geometrically from `t_start` to `t_end` as the work budget is spent.
+//! Summing the two would trade overtime for travel, which the objective never does.
 
 use super::env::Env;
 use crate::solve::routing::objective::Objective;
@@ -33,9 +35,14 @@ impl Annealing {
             std::cmp::Ordering::Less => true,
             std::cmp::Ordering::Greater => false,
             std::cmp::Ordering::Equal => {
+                let (ours, theirs) = if candidate.overtime != current.overtime {
+                    (candidate.overtime, current.overtime)
+                } else {
+                    (candidate.travel, current.travel)
+                };
                 let t = self.temperature(progress);
                 let u = env.uniform().max(f64::MIN_POSITIVE);
-                (candidate.lower().0 as f64) < current.lower().0 as f64 - t * u.ln()
+                (ours.0 as f64) < theirs.0 as f64 - t * u.ln()
             }
         }
     }

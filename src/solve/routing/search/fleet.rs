@@ -3,13 +3,23 @@
 //! then ruin and recreate without opening routes until every job is back in. Jobs that keep
 //! failing to find a place gather *absences* and are inserted first; a candidate is accepted
 //! when it leaves fewer jobs out, or jobs with fewer absences in total.
+//!
+//! An attempt that has not left fewer jobs out for a while is given up and another route is
+//! chosen, preferring routes given up least often: with a heterogeneous fleet the route taken
+//! out may be one no other vehicle can replace, and such an attempt would otherwise hold the
+//! whole phase.
 
 use super::context::Context;
 use super::env::Env;
-use super::insertion::InsertOptions;
+use super::insertion::{EmptyRoutes, InsertOptions};
 use super::recreate::{greedy_with_blinks, placeable, shuffle};
 use super::ruin::{string_removal, with_partners};
 use super::state::State;
+
+/// Steps, per job of the problem, an attempt may go without leaving fewer jobs out.
+const STALL_STEPS_PER_JOB: u64 = 20;
+/// ... and at least this many.
+const MIN_STALL_STEPS: u64 = 200;
 
 /// The state of an elimination attempt, kept between epochs.
 pub struct FleetMinimiser {
@@ -17,6 +27,12 @@ pub struct FleetMinimiser {
     attempt: Option<State>,
     /// Per job: how often it was left out.
     absences: Vec<u64>,
+    /// The fewest jobs the attempt has left out, and the steps since that fell.
+    fewest_left_out: usize,
+    stalled: u64,
+    /// The route slot the attempt emptied, and per slot the attempts given up.
+    eliminated: usize,
+    given_up: Vec<u64>,
 }
 
 impl FleetMinimiser {
@@ -24,12 +40,18 @@ impl FleetMinimiser {
         Self {
             attempt: None,
             absences: vec![0; ctx.problem.num_jobs()],
+            fewest_left_out: usize::MAX,
+            stalled: 0,
+            eliminated: 0,
+            given_up: vec![0; ctx.problem.num_vehicles()],
         }
     }
 
     /// Forget the attempt in progress (the solution it started from was replaced).
     pub fn restart(&mut self) {
         self.attempt = None;
+        self.fewest_left_out = usize::MAX;
+        self.stalled = 0;
     }
 
     /// Lower bound on the number of vehicles when the fleet is homogeneous: total demand over
@@ -55,24 +77,28 @@ impl FleetMinimiser {
         best: &State,
         mean_removed: usize,
     ) -> Option<State> {
-        let attempt = self.attempt.get_or_insert_with(|| {
-            let mut s = best.clone();
-            let used: Vec<usize> = (0..s.routes.len())
-                .filter(|&r| !s.routes[r].is_empty())
+        if self.attempt.is_none() {
+            let used: Vec<usize> = (0..best.routes.len())
+                .filter(|&r| !best.routes[r].is_empty())
                 .collect();
-            // The shortest route half the time, else one at random.
+            // Half the time the shortest of the routes given up least often, else one at
+            // random.
             let r = if env.chance(0.5) {
                 *used
                     .iter()
-                    .min_by_key(|&&r| (s.routes[r].len(), r))
+                    .min_by_key(|&&r| (self.given_up[r], best.routes[r].len(), r))
                     .expect("best has routes")
             } else {
                 used[env.below(0, used.len())]
             };
+            let mut s = best.clone();
             let jobs = s.routes[r].jobs.clone();
             s.remove(ctx, &jobs);
-            s
-        });
+            self.eliminated = r;
+            self.attempt = Some(s);
+        }
+        let attempt = self.attempt.as_mut().expect("an attempt is under way");
+        let in_use: Vec<bool> = attempt.routes.iter().map(|r| !r.is_empty()).collect();
         let mut candidate = attempt.clone();
         let mut removed = string_removal(ctx, &candidate, env, mean_removed);
         with_partners(ctx, &candidate, &mut removed);
@@ -82,7 +108,7 @@ impl FleetMinimiser {
         order.sort_by_key(|&j| std::cmp::Reverse(self.absences[j]));
         let opts = InsertOptions {
             blink: 0.01,
-            open_routes: false,
+            empty_routes: EmptyRoutes::Only(&in_use),
         };
         greedy_with_blinks(ctx, &mut candidate, env, &order, &opts);
         for &j in &candidate.unassigned {
@@ -100,7 +126,20 @@ impl FleetMinimiser {
             (o.unserved_mandatory, o.dropped_penalty)
         };
         if left_out(attempt) <= left_out(best) {
-            return self.attempt.take();
+            let fewer = self.attempt.take();
+            self.restart();
+            return fewer;
+        }
+        if attempt.unassigned.len() < self.fewest_left_out {
+            self.fewest_left_out = attempt.unassigned.len();
+            self.stalled = 0;
+        } else {
+            self.stalled += 1;
+            let limit = (STALL_STEPS_PER_JOB * ctx.problem.num_jobs() as u64).max(MIN_STALL_STEPS);
+            if self.stalled > limit {
+                self.given_up[self.eliminated] += 1;
+                self.restart();
+            }
         }
         None
     }

@@ -7,6 +7,7 @@
 //! relaxed cost is a lower bound: a break or a later window only delays the return).
 
 use super::context::Context;
+use super::cost::LowerCost;
 use super::env::Env;
 use super::route::{Route, overtime_cost};
 use super::state::State;
@@ -14,11 +15,11 @@ use crate::solve::routing::problem::{JobId, PairRole};
 use crate::solve::routing::schedule::schedule;
 
 /// The cost of an insertion, compared lexicographically: does it open a route that counts as
-/// a vehicle, then the added overtime and travel cost.
+/// a vehicle, then the added overtime, then the added travel cost.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct InsertCost {
     pub opens_vehicle: bool,
-    pub cost: i64,
+    pub cost: LowerCost,
 }
 
 /// Where to insert: into route `route`, after position `after` (0: first), and for a pair the
@@ -32,17 +33,26 @@ pub struct Insertion {
 }
 
 #[derive(Copy, Clone, Debug)]
-pub struct InsertOptions {
+pub struct InsertOptions<'a> {
     /// Probability of skipping a position (SISR's blinks).
     pub blink: f64,
-    /// May the insertion use an empty route?
-    pub open_routes: bool,
+    /// Which empty routes the insertion may use.
+    pub empty_routes: EmptyRoutes<'a>,
+}
+
+/// Which empty routes an insertion may use (one per vehicle class either way).
+#[derive(Copy, Clone, Debug)]
+pub enum EmptyRoutes<'a> {
+    Any,
+    /// Those whose flag is set: route elimination reopens the routes its attempt uses, which a
+    /// ruin may have emptied, never the one it eliminates.
+    Only(&'a [bool]),
 }
 
 /// Relaxed cost of inserting `j` between positions `p` and `p + 1`; exact for non-exact
 /// routes; `None` if infeasible even relaxed.
 #[inline]
-pub fn insertion_delta(ctx: &Context, route: &Route, j: JobId, p: usize) -> Option<i64> {
+pub fn insertion_delta(ctx: &Context, route: &Route, j: JobId, p: usize) -> Option<LowerCost> {
     let d = &ctx.problem.durations;
     let seg = route.fwd[p]
         .then(d, &ctx.job_segment[j])
@@ -55,15 +65,20 @@ pub fn insertion_delta(ctx: &Context, route: &Route, j: JobId, p: usize) -> Opti
     let dd = pr.distance(a, l).0 + pr.distance(l, b).0 - pr.distance(a, b).0;
     let dt = pr.duration(a, l).0 + pr.duration(l, b).0 - pr.duration(a, b).0;
     let overtime = overtime_cost(ctx, route.vehicle, seg.earliest_end());
-    Some(route.travel_cost(ctx, dd, dt) + (overtime - route.overtime).0)
+    Some(LowerCost {
+        overtime: (overtime - route.overtime).0,
+        travel: route.travel_cost(ctx, dd, dt),
+    })
 }
 
 /// Exact cost of route `route` with `jobs` instead of its jobs, relative to its current cost.
-pub fn exact_delta(ctx: &Context, route: &Route, jobs: &[JobId]) -> Option<i64> {
+pub fn exact_delta(ctx: &Context, route: &Route, jobs: &[JobId]) -> Option<LowerCost> {
     let s = schedule(ctx.problem, route.vehicle, jobs).ok()?;
-    let travel = route.travel_cost(ctx, s.distance.0, s.travel_time.0);
-    let overtime = overtime_cost(ctx, route.vehicle, s.arrival.0);
-    Some(travel + overtime.0 - (route.travel + route.overtime).0)
+    let cost = LowerCost {
+        overtime: overtime_cost(ctx, route.vehicle, s.arrival.0).0,
+        travel: route.travel_cost(ctx, s.distance.0, s.travel_time.0),
+    };
+    Some(cost - route.cost())
 }
 
 /// Can route `r` be tried for a job, given the options? Empty routes count once per vehicle
@@ -77,7 +92,7 @@ fn route_open(
 ) -> bool {
     let route = &state.routes[r];
     if route.is_empty() {
-        if !opts.open_routes {
+        if matches!(opts.empty_routes, EmptyRoutes::Only(allowed) if !allowed[r]) {
             return false;
         }
         let class = ctx.class[route.vehicle];
@@ -261,7 +276,7 @@ pub fn best_in_route(
     env: &mut Env,
     j: JobId,
     r: usize,
-) -> Option<i64> {
+) -> Option<LowerCost> {
     let pr = ctx.problem;
     let route = &state.routes[r];
     if !pr.can_serve(route.vehicle, j)

@@ -3,7 +3,10 @@
 //! points of their work so that same seed and thread count give the same answer.
 
 mod accept;
+#[doc(hidden)]
+pub mod bench;
 mod context;
+mod cost;
 mod env;
 mod fleet;
 mod insertion;

@@ -2,9 +2,11 @@
 //! suffix segments, cumulative distance and driving time, load.
 //!
 //! Positions: 0 is the start depot, 1..=n the jobs, n + 1 the end depot. Invariant after
-//! [`Route::update`]: the caches describe `jobs`, and the route is feasible.
+//! [`Route::update`]: the caches describe `jobs`; routes kept in a solution are feasible (the
+//! callers check what `update` returns).
 
 use super::context::Context;
+use super::cost::LowerCost;
 use super::segment::Segment;
 use crate::solve::routing::problem::{JobId, LocationId, PairRole, VehicleId};
 use crate::solve::routing::schedule::schedule;
@@ -48,7 +50,8 @@ impl Route {
             travel: Cost::ZERO,
             overtime: Cost::ZERO,
         };
-        r.update(ctx);
+        let empty_is_feasible = r.update(ctx);
+        debug_assert!(empty_is_feasible);
         r
     }
 
@@ -83,8 +86,11 @@ impl Route {
         self.cum_time[j] - self.cum_time[i]
     }
 
-    /// Recomputes every cache from `jobs`.
-    pub fn update(&mut self, ctx: &Context) {
+    /// Recomputes every cache from `jobs`. Returns whether the route is feasible: exactly
+    /// (the schedule) when it needs exact checks, else by its segments. The costs of an
+    /// infeasible route are meaningless.
+    #[must_use]
+    pub fn update(&mut self, ctx: &Context) -> bool {
         let p = ctx.problem;
         let veh = &p.vehicles[self.vehicle];
         let n = self.jobs.len();
@@ -130,22 +136,33 @@ impl Route {
         if n == 0 {
             self.travel = Cost::ZERO;
             self.overtime = Cost::ZERO;
-            return;
+            return true;
         }
         self.travel = Cost(
             veh.cost_per_distance * self.cum_dist[n + 1]
                 + veh.cost_per_travel_time * self.cum_time[n + 1],
         );
         let end = if self.exact {
-            schedule(p, self.vehicle, &self.jobs)
-                .expect("routes under search stay feasible")
-                .arrival
-                .0
-        } else {
-            debug_assert!(self.fwd[n + 1].feasible());
+            match schedule(p, self.vehicle, &self.jobs) {
+                Ok(s) => s.arrival.0,
+                Err(_) => return false,
+            }
+        } else if self.fwd[n + 1].feasible() && self.load <= veh.capacity.0 {
             self.fwd[n + 1].earliest_end()
+        } else {
+            return false;
         };
         self.overtime = overtime_cost(ctx, self.vehicle, end);
+        true
+    }
+
+    /// Overtime and travel cost of the route.
+    #[inline]
+    pub fn cost(&self) -> LowerCost {
+        LowerCost {
+            overtime: self.overtime.0,
+            travel: self.travel.0,
+        }
     }
 
     /// Travel cost of distance `d` and driving time `t` for this route's vehicle.

@@ -34,9 +34,17 @@ impl State {
         }
     }
 
-    /// Refreshes route `r`'s caches and its jobs' positions after its job list changed.
+    /// Refreshes route `r`'s caches and its jobs' positions after its job list changed to one
+    /// already known to be feasible.
     pub fn refresh(&mut self, ctx: &Context, r: usize) {
-        self.routes[r].update(ctx);
+        let feasible = self.try_refresh(ctx, r);
+        assert!(feasible, "routes under search stay feasible");
+    }
+
+    /// Refreshes route `r` like [`State::refresh`]; returns whether its new job list is
+    /// feasible.
+    fn try_refresh(&mut self, ctx: &Context, r: usize) -> bool {
+        let feasible = self.routes[r].update(ctx);
         let n = self.routes[r].len() as u64 + 2;
         self.refresh_work += if self.routes[r].exact {
             8 * n + 2 * n * n
@@ -47,6 +55,7 @@ impl State {
             self.route_of[j] = r;
             self.pos_of[j] = i + 1;
         }
+        feasible
     }
 
     /// Takes `j` off the unassigned list (the caller puts it in a route).
@@ -67,7 +76,9 @@ impl State {
     }
 
     /// Removes the given jobs from their routes (leaving them unassigned), refreshing each
-    /// touched route once.
+    /// touched route once. Feasibility is not monotone: without a stop a break may find no
+    /// place in its window, and a matrix may break the triangle inequality. A route whose rest
+    /// would be infeasible keeps all its jobs.
     pub fn remove(&mut self, ctx: &Context, jobs: &[JobId]) {
         let mut touched: Vec<usize> = Vec::new();
         for &j in jobs {
@@ -76,15 +87,21 @@ impl State {
                 continue;
             }
             self.route_of[j] = UNASSIGNED;
-            self.unassigned.push(j);
             if !touched.contains(&r) {
                 touched.push(r);
             }
         }
         for r in touched {
             let route_of = &self.route_of;
-            self.routes[r].jobs.retain(|&j| route_of[j] == r);
-            self.refresh(ctx, r);
+            let (kept, gone): (Vec<JobId>, Vec<JobId>) =
+                self.routes[r].jobs.iter().partition(|&&j| route_of[j] == r);
+            let before = std::mem::replace(&mut self.routes[r].jobs, kept);
+            if self.try_refresh(ctx, r) {
+                self.unassigned.extend(gone);
+            } else {
+                self.routes[r].jobs = before;
+                self.refresh(ctx, r);
+            }
         }
     }
 
@@ -102,6 +119,13 @@ impl State {
     pub fn collect_work(&mut self) -> u64 {
         let copy = 16 + 2 * self.routes.len() as u64 + self.route_of.len() as u64 / 2;
         std::mem::take(&mut self.refresh_work) + copy
+    }
+
+    /// Where routed job `j` is: its route and its position there.
+    #[inline]
+    pub fn place(&self, j: JobId) -> (usize, usize) {
+        debug_assert!(self.is_assigned(j));
+        (self.route_of[j], self.pos_of[j])
     }
 
     pub fn is_assigned(&self, j: JobId) -> bool {
@@ -141,5 +165,55 @@ impl State {
             .iter()
             .map(|r| (r.vehicle, r.jobs.clone()))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::routing::problem::{Break, Job, Matrix, Problem, ProblemInput, Vehicle};
+    use crate::solve::routing::units::{Distance, Time};
+    use crate::solve::routing::{TimeWindow, schedule};
+
+    /// Jobs 0 and 1 ten and twenty units out on a line; the vehicle must be back by 50 and
+    /// rest 10 units starting in [10, 12]. In route [0, 1] the break is taken at job 0; without
+    /// that stop it can only be taken at the depot, and the vehicle is back at 60.
+    fn break_needs_a_stop() -> Problem {
+        let d = |i: usize, j: usize| 10 * (i as i64 - j as i64).abs();
+        Problem::new(ProblemInput {
+            distances: Matrix::from_fn(3, |i, j| Distance(d(i, j))),
+            durations: Matrix::from_fn(3, |i, j| Time(d(i, j))),
+            jobs: vec![Job::at(1, Time::ZERO), Job::at(2, Time::ZERO)],
+            vehicles: vec![Vehicle {
+                rest_break: Some(Break {
+                    window: TimeWindow::new(Time(10), Time(12)),
+                    duration: Time(10),
+                }),
+                ..Vehicle::at(0, TimeWindow::new(Time(0), Time(50)))
+            }],
+            pairs: Vec::new(),
+            minimize_vehicles: false,
+        })
+        .expect("a valid problem")
+    }
+
+    #[test]
+    fn removing_a_stop_the_break_needs_keeps_the_route_whole() {
+        let problem = break_needs_a_stop();
+        assert!(schedule(&problem, 0, &[0, 1]).is_ok());
+        assert!(schedule(&problem, 0, &[1]).is_err());
+        let ctx = Context::new(&problem);
+        let mut state = State::empty(&ctx);
+        state.insert(&ctx, 0, 0, 0);
+        state.insert(&ctx, 1, 0, 1);
+        state.remove(&ctx, &[0]);
+        assert_eq!(state.routes[0].jobs, vec![0, 1]);
+        assert!(state.unassigned.is_empty());
+        assert_eq!((state.route_of[0], state.pos_of[0]), (0, 1));
+        assert!(state.verified(&ctx));
+        state.remove(&ctx, &[1]);
+        assert_eq!(state.routes[0].jobs, vec![0]);
+        assert_eq!(state.unassigned, vec![1]);
+        assert!(state.verified(&ctx));
     }
 }

@@ -6,7 +6,7 @@ use super::accept::Annealing;
 use super::context::Context;
 use super::env::Env;
 use super::fleet::FleetMinimiser;
-use super::insertion::InsertOptions;
+use super::insertion::{EmptyRoutes, InsertOptions};
 use super::ls;
 use super::recreate::{greedy_with_blinks, placeable, regret_insertion, sisr_order};
 use super::ruin::{random_removal, related_removal, route_removal, string_removal, with_partners};
@@ -46,7 +46,7 @@ impl<'c> SearchThread<'c> {
         sisr_order(ctx, &mut env, &mut order);
         let opts = InsertOptions {
             blink: 0.0,
-            open_routes: true,
+            empty_routes: EmptyRoutes::Any,
         };
         greedy_with_blinks(ctx, &mut state, &mut env, &order, &opts);
         let objective = state.objective(ctx);
@@ -136,14 +136,17 @@ impl<'c> SearchThread<'c> {
         } else if roll < 0.93 {
             related_removal(ctx, &candidate, env, mean)
         } else {
-            random_removal(&candidate, env, mean)
+            // Sizes up to twice the mean: on small instances this sometimes ruins everything,
+            // the only way out of optima whose every route must change.
+            let count = env.below(1, 2 * mean + 1);
+            random_removal(&candidate, env, count)
         };
         with_partners(ctx, &candidate, &mut removed);
         candidate.remove(ctx, &removed);
         let mut order = placeable(ctx, &candidate.unassigned);
         let opts = InsertOptions {
             blink: 0.01,
-            open_routes: true,
+            empty_routes: EmptyRoutes::Any,
         };
         if env.chance(0.05) {
             regret_insertion(ctx, &mut candidate, env, &order, 2, &opts);

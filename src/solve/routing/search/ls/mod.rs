@@ -1,19 +1,23 @@
 //! Local search: first-improvement descent over granular neighbourhoods (Toth & Vigo 2003)
 //! with the classic VRPTW moves, each in its own file: string relocation (relocate and
 //! or-opt, optionally reversed), swap, 2-opt* (tail exchange between routes) and 2-opt
-//! (reversal inside a route). Moves are evaluated from cached segments without building the
-//! routes ([`proposal`]); routes that need the exact schedule are checked before a move lands.
+//! (reversal inside a route), and whole routes trading vehicles of different classes. Moves are
+//! evaluated from cached segments without building the routes ([`proposal`]); routes that need
+//! the exact schedule are checked before a move lands.
 //!
 //! The descent is driven by a queue of jobs: it starts from the jobs a ruin-and-recreate step
-//! touched, and every applied move queues its two jobs again.
+//! touched, and every applied move queues its two jobs again. When the queue runs dry, routes
+//! are tried on other vehicles; a route that moves queues its jobs.
 
 mod proposal;
 mod relocate;
 mod swap;
+mod swap_routes;
 mod two_opt;
 mod two_opt_star;
 
 use super::context::Context;
+use super::cost::LowerCost;
 use super::env::Env;
 use super::insertion::exact_delta;
 use super::state::State;
@@ -29,15 +33,15 @@ pub struct Improvement {
 }
 
 /// Evaluates new contents for the given routes (each `(route index, pieces)`); an improvement
-/// if the routes used fall, or stay and the cost falls.
+/// if the routes used fall, or stay and the cost falls (overtime first, then travel).
 pub(crate) fn try_routes(
     ctx: &Context,
     state: &State,
     env: &mut Env,
     proposals: &[(usize, &[Piece])],
 ) -> Option<Improvement> {
-    let mut old_cost = 0i64;
-    let mut new_cost = 0i64;
+    let mut old_cost = LowerCost::ZERO;
+    let mut new_cost = LowerCost::ZERO;
     let mut used_before = 0i64;
     let mut used_after = 0i64;
     let mut needs_exact = false;
@@ -46,7 +50,7 @@ pub(crate) fn try_routes(
         env.charge(4);
         let e = evaluate(ctx, state, route.vehicle, pieces)?;
         env.charge(e.merged as u64);
-        old_cost += (route.travel + route.overtime).0;
+        old_cost += route.cost();
         new_cost += e.cost;
         used_before += i64::from(!route.is_empty());
         used_after += i64::from(!e.empty);
@@ -57,7 +61,7 @@ pub(crate) fn try_routes(
     } else {
         0
     };
-    if (vehicles, new_cost - old_cost) >= (0, 0) {
+    if (vehicles, new_cost - old_cost) >= (0, LowerCost::ZERO) {
         return None;
     }
     let routes: Vec<(usize, Vec<JobId>)> = proposals
@@ -65,12 +69,12 @@ pub(crate) fn try_routes(
         .map(|&(r, pieces)| (r, materialise(state, pieces)))
         .collect();
     if needs_exact {
-        let mut delta = 0i64;
+        let mut delta = LowerCost::ZERO;
         for (r, jobs) in &routes {
             env.charge(2 * jobs.len() as u64);
             delta += exact_delta(ctx, &state.routes[*r], jobs)?;
         }
-        if (vehicles, delta) >= (0, 0) {
+        if (vehicles, delta) >= (0, LowerCost::ZERO) {
             return None;
         }
     }
@@ -93,34 +97,51 @@ pub fn descend(ctx: &Context, state: &mut State, env: &mut Env, seeds: &[JobId],
     for &j in &queue {
         queued[j] = true;
     }
-    while let Some(u) = queue.pop() {
-        queued[u] = false;
+    loop {
+        while let Some(u) = queue.pop() {
+            queued[u] = false;
+            if env.work >= work_limit {
+                return;
+            }
+            if !state.is_assigned(u) {
+                continue;
+            }
+            let mut fresh = Vec::new();
+            'neighbours: for k in 0..GRANULARITY.min(ctx.neighbours[u].len()) {
+                let v = ctx.neighbours[u][k];
+                if !state.is_assigned(v) {
+                    continue;
+                }
+                let found = relocate::relocate(ctx, state, env, u, v)
+                    .or_else(|| swap::swap(ctx, state, env, u, v))
+                    .or_else(|| two_opt_star::two_opt_star(ctx, state, env, u, v))
+                    .or_else(|| two_opt::two_opt(ctx, state, env, u, v));
+                if let Some(improvement) = found {
+                    apply(ctx, state, env, improvement);
+                    fresh.extend([u, v]);
+                    break 'neighbours;
+                }
+            }
+            for j in fresh {
+                if !queued[j] {
+                    queued[j] = true;
+                    queue.push(j);
+                }
+            }
+        }
         if env.work >= work_limit {
             return;
         }
-        if !state.is_assigned(u) {
-            continue;
-        }
-        let mut fresh = Vec::new();
-        'neighbours: for k in 0..GRANULARITY.min(ctx.neighbours[u].len()) {
-            let v = ctx.neighbours[u][k];
-            if !state.is_assigned(v) {
-                continue;
-            }
-            let found = relocate::relocate(ctx, state, env, u, v)
-                .or_else(|| swap::swap(ctx, state, env, u, v))
-                .or_else(|| two_opt_star::two_opt_star(ctx, state, env, u, v))
-                .or_else(|| two_opt::two_opt(ctx, state, env, u, v));
-            if let Some(improvement) = found {
-                apply(ctx, state, env, improvement);
-                fresh.extend([u, v]);
-                break 'neighbours;
-            }
-        }
-        for j in fresh {
-            if !queued[j] {
-                queued[j] = true;
-                queue.push(j);
+        let Some((improvement, routes)) = swap_routes::swap_routes(ctx, state, env) else {
+            return;
+        };
+        apply(ctx, state, env, improvement);
+        for r in routes {
+            for &j in &state.routes[r].jobs {
+                if !queued[j] {
+                    queued[j] = true;
+                    queue.push(j);
+                }
             }
         }
     }

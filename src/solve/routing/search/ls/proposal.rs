@@ -3,6 +3,7 @@
 //! O(length) for other pieces (Vidal et al. 2013; PyVRP's `Route::Proposal`).
 
 use super::super::context::Context;
+use super::super::cost::LowerCost;
 use super::super::route::overtime_cost;
 use super::super::state::State;
 use crate::solve::routing::problem::{JobId, VehicleId};
@@ -24,11 +25,19 @@ pub enum Piece {
     Job(JobId),
 }
 
-/// The relaxed cost of a proposed route: travel plus overtime, a lower bound of the exact cost
+impl Piece {
+    /// Positions `from..=to` of `route`, in order.
+    #[inline]
+    pub fn forward(route: usize, from: usize, to: usize) -> Self {
+        Piece::Forward { route, from, to }
+    }
+}
+
+/// The relaxed cost of a proposed route: overtime and travel, a lower bound of the exact cost
 /// when `needs_exact`.
 #[derive(Copy, Clone, Debug)]
 pub struct Evaluation {
-    pub cost: i64,
+    pub cost: LowerCost,
     pub empty: bool,
     /// Must the route be checked exactly before it is accepted?
     pub needs_exact: bool,
@@ -135,7 +144,7 @@ pub fn evaluate(
     if empty {
         return Some(Evaluation {
             merged,
-            cost: 0,
+            cost: LowerCost::ZERO,
             empty,
             needs_exact: false,
         });
@@ -148,9 +157,10 @@ pub fn evaluate(
     if !seg.feasible() || load > veh.capacity.0 {
         return None;
     }
-    let cost = veh.cost_per_distance * dist
-        + veh.cost_per_travel_time * time
-        + overtime_cost(ctx, vehicle, seg.earliest_end()).0;
+    let cost = LowerCost {
+        overtime: overtime_cost(ctx, vehicle, seg.earliest_end()).0,
+        travel: veh.cost_per_distance * dist + veh.cost_per_travel_time * time,
+    };
     Some(Evaluation {
         merged,
         cost,

@@ -17,8 +17,7 @@ pub fn relocate(
     u: JobId,
     v: JobId,
 ) -> Option<Improvement> {
-    let (a, pu) = (state.route_of[u], state.pos_of[u]);
-    let (b, pv) = (state.route_of[v], state.pos_of[v]);
+    let ((a, pu), (b, pv)) = (state.place(u), state.place(v));
     let na = state.routes[a].len();
     for len in 1..=MAX_STRING {
         let end = pu + len - 1;
@@ -68,30 +67,11 @@ fn move_between(
 ) -> Option<Improvement> {
     let na = state.routes[a].len();
     let nb = state.routes[b].len();
-    let from = [
-        Piece::Forward {
-            route: a,
-            from: 1,
-            to: s - 1,
-        },
-        Piece::Forward {
-            route: a,
-            from: e + 1,
-            to: na,
-        },
-    ];
+    let from = [Piece::forward(a, 1, s - 1), Piece::forward(a, e + 1, na)];
     let to = [
-        Piece::Forward {
-            route: b,
-            from: 1,
-            to: q,
-        },
+        Piece::forward(b, 1, q),
         string(a, s, e, reversed),
-        Piece::Forward {
-            route: b,
-            from: q + 1,
-            to: nb,
-        },
+        Piece::forward(b, q + 1, nb),
     ];
     try_routes(ctx, state, env, &[(a, &from), (b, &to)])
 }
@@ -112,60 +92,24 @@ fn move_inside(
     let moved = string(a, s, e, reversed);
     let pieces = if q + 1 < s {
         [
-            Piece::Forward {
-                route: a,
-                from: 1,
-                to: q,
-            },
+            Piece::forward(a, 1, q),
             moved,
-            Piece::Forward {
-                route: a,
-                from: q + 1,
-                to: s - 1,
-            },
-            Piece::Forward {
-                route: a,
-                from: e + 1,
-                to: n,
-            },
+            Piece::forward(a, q + 1, s - 1),
+            Piece::forward(a, e + 1, n),
         ]
     } else if q > e {
         [
-            Piece::Forward {
-                route: a,
-                from: 1,
-                to: s - 1,
-            },
-            Piece::Forward {
-                route: a,
-                from: e + 1,
-                to: q,
-            },
+            Piece::forward(a, 1, s - 1),
+            Piece::forward(a, e + 1, q),
             moved,
-            Piece::Forward {
-                route: a,
-                from: q + 1,
-                to: n,
-            },
+            Piece::forward(a, q + 1, n),
         ]
     } else if q + 1 == s && reversed {
         [
-            Piece::Forward {
-                route: a,
-                from: 1,
-                to: q,
-            },
+            Piece::forward(a, 1, q),
             moved,
-            Piece::Forward {
-                route: a,
-                from: e + 1,
-                to: n,
-            },
-            Piece::Forward {
-                route: a,
-                from: 1,
-                to: 0,
-            },
+            Piece::forward(a, e + 1, n),
+            Piece::forward(a, 1, 0),
         ]
     } else {
         return None;

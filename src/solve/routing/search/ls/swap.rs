@@ -14,36 +14,19 @@ pub fn swap(
     u: JobId,
     v: JobId,
 ) -> Option<Improvement> {
-    let (a, pu) = (state.route_of[u], state.pos_of[u]);
-    let (b, pv) = (state.route_of[v], state.pos_of[v]);
+    let ((a, pu), (b, pv)) = (state.place(u), state.place(v));
     if a != b {
         let na = state.routes[a].len();
         let nb = state.routes[b].len();
         let ra = [
-            Piece::Forward {
-                route: a,
-                from: 1,
-                to: pu - 1,
-            },
+            Piece::forward(a, 1, pu - 1),
             Piece::Job(v),
-            Piece::Forward {
-                route: a,
-                from: pu + 1,
-                to: na,
-            },
+            Piece::forward(a, pu + 1, na),
         ];
         let rb = [
-            Piece::Forward {
-                route: b,
-                from: 1,
-                to: pv - 1,
-            },
+            Piece::forward(b, 1, pv - 1),
             Piece::Job(u),
-            Piece::Forward {
-                route: b,
-                from: pv + 1,
-                to: nb,
-            },
+            Piece::forward(b, pv + 1, nb),
         ];
         return try_routes(ctx, state, env, &[(a, &ra), (b, &rb)]);
     }
@@ -55,23 +38,11 @@ pub fn swap(
     let n = state.routes[a].len();
     let jobs = &state.routes[a].jobs;
     let pieces = [
-        Piece::Forward {
-            route: a,
-            from: 1,
-            to: p - 1,
-        },
+        Piece::forward(a, 1, p - 1),
         Piece::Job(jobs[q - 1]),
-        Piece::Forward {
-            route: a,
-            from: p + 1,
-            to: q - 1,
-        },
+        Piece::forward(a, p + 1, q - 1),
         Piece::Job(jobs[p - 1]),
-        Piece::Forward {
-            route: a,
-            from: q + 1,
-            to: n,
-        },
+        Piece::forward(a, q + 1, n),
     ];
     try_routes(ctx, state, env, &[(a, &pieces)])
 }

@@ -15,8 +15,7 @@ pub fn two_opt(
     u: JobId,
     v: JobId,
 ) -> Option<Improvement> {
-    let (a, pu) = (state.route_of[u], state.pos_of[u]);
-    let (b, pv) = (state.route_of[v], state.pos_of[v]);
+    let ((a, pu), (b, pv)) = (state.place(u), state.place(v));
     if a != b {
         return None;
     }
@@ -24,40 +23,24 @@ pub fn two_opt(
     let pieces = if pu < pv {
         // u, then v .. u+1 reversed.
         [
-            Piece::Forward {
-                route: a,
-                from: 1,
-                to: pu,
-            },
+            Piece::forward(a, 1, pu),
             Piece::Reversed {
                 route: a,
                 from: pu + 1,
                 to: pv,
             },
-            Piece::Forward {
-                route: a,
-                from: pv + 1,
-                to: n,
-            },
+            Piece::forward(a, pv + 1, n),
         ]
     } else {
         // v .. u reversed ends with v followed by... the mirror case: u-1 ... after reversal.
         [
-            Piece::Forward {
-                route: a,
-                from: 1,
-                to: pv - 1,
-            },
+            Piece::forward(a, 1, pv - 1),
             Piece::Reversed {
                 route: a,
                 from: pv,
                 to: pu - 1,
             },
-            Piece::Forward {
-                route: a,
-                from: pu,
-                to: n,
-            },
+            Piece::forward(a, pu, n),
         ]
     };
     if pu.abs_diff(pv) < 2 {

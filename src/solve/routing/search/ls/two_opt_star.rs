@@ -15,8 +15,7 @@ pub fn two_opt_star(
     u: JobId,
     v: JobId,
 ) -> Option<Improvement> {
-    let (a, pu) = (state.route_of[u], state.pos_of[u]);
-    let (b, pv) = (state.route_of[v], state.pos_of[v]);
+    let ((a, pu), (b, pv)) = (state.place(u), state.place(v));
     if a == b {
         return None;
     }
@@ -24,30 +23,8 @@ pub fn two_opt_star(
     let nb = state.routes[b].len();
     // Cut after u and after v, or before u and before v.
     for (cu, cv) in [(pu, pv), (pu - 1, pv - 1)] {
-        let ra = [
-            Piece::Forward {
-                route: a,
-                from: 1,
-                to: cu,
-            },
-            Piece::Forward {
-                route: b,
-                from: cv + 1,
-                to: nb,
-            },
-        ];
-        let rb = [
-            Piece::Forward {
-                route: b,
-                from: 1,
-                to: cv,
-            },
-            Piece::Forward {
-                route: a,
-                from: cu + 1,
-                to: na,
-            },
-        ];
+        let ra = [Piece::forward(a, 1, cu), Piece::forward(b, cv + 1, nb)];
+        let rb = [Piece::forward(b, 1, cv), Piece::forward(a, cu + 1, na)];
         if let Some(found) = try_routes(ctx, state, env, &[(a, &ra), (b, &rb)]) {
             return Some(found);
         }

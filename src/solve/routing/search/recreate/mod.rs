@@ -19,7 +19,9 @@ pub fn placeable(ctx: &Context, jobs: &[JobId]) -> Vec<JobId> {
 }
 
 /// SISR's insertion orders: random (weight 4), largest demand first (4), farthest from the
-/// first vehicle's start first (2), nearest first (1).
+/// first vehicle's start first (2), nearest first (1); then, half the time, mandatory jobs
+/// before optional ones: one mandatory job left out weighs more than any optional ones, but an
+/// optional job may have to go first for the others to fit around it.
 pub fn sisr_order(ctx: &Context, env: &mut Env, jobs: &mut [JobId]) {
     let p = ctx.problem;
     let depot = p.vehicles.first().map_or(0, |v| v.start);
@@ -32,6 +34,9 @@ pub fn sisr_order(ctx: &Context, env: &mut Env, jobs: &mut [JobId]) {
         }
         8..=9 => jobs.sort_by_key(|&j| (std::cmp::Reverse(far(j)), j)),
         _ => jobs.sort_by_key(|&j| (far(j), j)),
+    }
+    if env.chance(0.5) {
+        jobs.sort_by_key(|&j| !p.jobs[j].is_mandatory());
     }
 }
 

@@ -3,13 +3,17 @@
 //! few good options go first.
 
 use super::super::context::Context;
+use super::super::cost::LowerCost;
 use super::super::env::Env;
 use super::super::insertion::{InsertCost, InsertOptions, Insertion, apply, best_insertion};
 use super::super::state::State;
 use crate::solve::routing::problem::JobId;
 
 /// A large regret for jobs that fit in fewer than `k` routes.
-const NO_ALTERNATIVE: i64 = i64::MAX / 8;
+const NO_ALTERNATIVE: LowerCost = LowerCost {
+    overtime: i64::MAX / 64,
+    travel: 0,
+};
 
 pub fn regret_insertion(
     ctx: &Context,
@@ -25,7 +29,7 @@ pub fn regret_insertion(
         .filter(|&j| !state.is_assigned(j))
         .collect();
     while !pending.is_empty() {
-        let mut chosen: Option<(i64, InsertCost, usize, Insertion)> = None;
+        let mut chosen: Option<(LowerCost, InsertCost, usize, Insertion)> = None;
         for (idx, &j) in pending.iter().enumerate() {
             let Some((best, regret)) = best_and_regret(ctx, state, env, j, k, opts) else {
                 continue;
@@ -55,10 +59,10 @@ fn best_and_regret(
     j: JobId,
     k: usize,
     opts: &InsertOptions,
-) -> Option<(Insertion, i64)> {
+) -> Option<(Insertion, LowerCost)> {
     let best = best_insertion(ctx, state, env, j, opts)?;
     // Per-route best costs, through the same insertion routine restricted to one route.
-    let mut per_route: Vec<i64> = Vec::new();
+    let mut per_route: Vec<LowerCost> = Vec::new();
     for r in 0..state.routes.len() {
         if r == best.route || state.routes[r].is_empty() {
             continue;
@@ -68,10 +72,10 @@ fn best_and_regret(
         }
     }
     per_route.sort_unstable();
-    let mut regret = 0i64;
+    let mut regret = LowerCost::ZERO;
     for i in 0..k.saturating_sub(1) {
         regret += match per_route.get(i) {
-            Some(c) => c - best.cost.cost,
+            Some(&c) => c - best.cost.cost,
             None => NO_ALTERNATIVE,
         };
     }

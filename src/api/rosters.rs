@@ -87,11 +87,19 @@ pub async fn simulate(
     caller.require(&[Role::Manager])?;
     let params: SweepParams = serde_path_to_error::deserialize(body.clone()).map_err(|e| {
         let path = e.path().to_string();
-        ApiError::Invalid(vec![FieldIssue::new(
-            if path == "." { String::new() } else { path },
-            "invalid",
-            e.into_inner().to_string(),
-        )])
+        let message = e.into_inner().to_string();
+        // serde names a missing field only in its message: "missing field `staff`".
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.split('`').next())
+            .map(str::to_owned);
+        let (field, code) = match missing {
+            Some(name) if path == "." => (name, "required"),
+            Some(name) => (format!("{path}.{name}"), "required"),
+            None if path == "." => (String::new(), "invalid"),
+            None => (path, "invalid"),
+        };
+        ApiError::Invalid(vec![FieldIssue::new(field, code, message)])
     })?;
     let world = state.world();
     let cfg = SweepConfig::new(

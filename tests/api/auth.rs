@@ -93,5 +93,31 @@ async fn rosters_need_a_planner_and_simulations_a_manager() {
             .await,
         403,
     );
-    assert_problem(&app.post("/v1/simulations", Role::Manager, sim).await, 501);
+    let r = app.post("/v1/simulations", Role::Manager, sim).await;
+    assert_problem(&r, 422);
+    assert_eq!(r.error_fields(), ["staff"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_runs_a_small_staffing_sweep_as_a_job() {
+    let app = spawn_app();
+    let sweep =
+        json!({"staff": [3], "reps": 1, "seed": 1, "sim": {"days": 1}, "policy": "baseline"});
+    let r = app.post("/v1/simulations", Role::Manager, sweep).await;
+    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.bytes));
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let mut job = serde_json::Value::Null;
+    for _ in 0..600 {
+        job = app
+            .get(&format!("/v1/jobs/{id}"), Role::Viewer)
+            .await
+            .json();
+        if job["status"] == "succeeded" || job["status"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["kind"], "simulate");
+    assert!(job["result"]["levels"].is_array(), "{job}");
 }

@@ -10,10 +10,13 @@
 //! - [`io`]: file formats (Solomon instances);
 //! - [`export`]: iCalendar and CSV feeds of a roster;
 //! - [`scenario`]: the Nanchang scenario: files, loading, and the seeded generator;
+//! - [`store`]: storage (SQLite) of master data, faults, progress events, plan versions;
+//! - [`api`]: the HTTP API (axum);
 //! - [`sim`]: discrete-event simulation of the service and staffing sweeps;
 //! - [`cli`]: the command line.
 #![forbid(unsafe_code)]
 
+pub mod api;
 pub mod cli;
 pub mod domain;
 pub mod export;
@@ -22,4 +25,5 @@ pub mod plan;
 pub mod scenario;
 pub mod sim;
 pub mod solve;
+pub mod store;
 pub mod travel;

@@ -1,11 +1,14 @@
 //! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan plan`,
-//! `fieldplan scenario`, `fieldplan roster`, `fieldplan export`.
+//! `fieldplan scenario`, `fieldplan roster`, `fieldplan export`, `fieldplan serve`,
+//! `fieldplan simulate`, `fieldplan token create`, `fieldplan import`.
 
 pub mod bench;
 pub mod export;
+pub mod import;
 pub mod plan;
 pub mod roster;
 pub mod scenario;
+pub mod serve;
 pub mod simulate;
 pub mod solve;
 
@@ -34,6 +37,13 @@ enum Command {
     /// Generate or check a scenario (sites, devices, engineers, history).
     #[command(subcommand)]
     Scenario(scenario::ScenarioCommand),
+    /// Run the HTTP API.
+    Serve(serve::ServeArgs),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(serve::TokenCommand),
+    /// Load sites, devices or engineers from a CSV file into the database.
+    Import(import::ImportArgs),
     /// Simulate the service over a horizon for a range of headcounts (staffing sweep).
     Simulate(simulate::SimulateArgs),
     /// Build the multi-day roster of inspections and callbacks; print KPIs and timings.
@@ -54,6 +64,9 @@ pub fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Scenario(cmd) => scenario::run(cmd),
+        Command::Serve(args) => serve::run(args),
+        Command::Token(cmd) => serve::token(cmd),
+        Command::Import(args) => import::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Export(cmd) => export::run(cmd),

@@ -210,6 +210,16 @@ pub fn plan_day(
     request: &PlanRequest,
     inputs: &DayInputs,
 ) -> Result<Plan, PlanError> {
+    plan_day_cancellable(ctx, request, inputs, None)
+}
+
+/// [`plan_day`] whose search stops early (keeping its best solution) once `cancel` is set.
+pub fn plan_day_cancellable(
+    ctx: &PlanningContext,
+    request: &PlanRequest,
+    inputs: &DayInputs,
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+) -> Result<Plan, PlanError> {
     let date = request.date;
     let clock = DayClock::new(date);
     let mut day = tasks::collect(ctx, date, inputs)?;
@@ -243,7 +253,7 @@ pub fn plan_day(
             threads: request.threads.max(1),
             time_limit: request.time_limit,
             max_work: request.max_work,
-            cancel: None,
+            cancel,
         };
         let (solved, attempts) = guarded_solve(&first.problem, &config);
         if attempts > 1 {

@@ -103,7 +103,7 @@ mod tasks;
 pub use check::{Violation, ViolationCode, check, check_replan};
 pub use clock::DayClock;
 pub use context::PlanningContext;
-pub use day::plan_day;
+pub use day::{plan_day, plan_day_cancellable};
 pub use diff::{Change, PlanDiff, diff};
 pub use error::PlanError;
 pub use inputs::{DayInputs, FaultInput, PlanRequest, ProgressEvent, RosterAssignment};

@@ -1,0 +1,77 @@
+//! Bearer tokens with roles. A token is 32 random bytes written as 64 hex digits (prefixed
+//! `fp_`); the store keeps only its SHA-256. Every `/v1` request needs a known token (401
+//! otherwise); each change then names the roles it accepts (403 for any other role).
+
+use super::AppState;
+use super::error::ApiError;
+use crate::store::{Role, Store, StoreResult};
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::Response;
+use sha2::{Digest, Sha256};
+
+/// The role of the caller of a request, put in its extensions by [`authenticate`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Caller(pub Role);
+
+impl Caller {
+    /// Ok when the caller has one of `roles`, else 403.
+    pub fn require(self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.0) {
+            Ok(())
+        } else {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            Err(ApiError::Forbidden(names.join(" or ")))
+        }
+    }
+}
+
+/// Hex SHA-256 of a token.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A new random token.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the OS has a random source");
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("fp_{hex}")
+}
+
+/// Creates a token with `role` in the store; returns the token (shown once, never stored).
+pub fn create_token(store: &dyn Store, role: Role, label: &str) -> StoreResult<String> {
+    let token = new_token();
+    store.add_token(&token_hash(&token), role, label)?;
+    Ok(token)
+}
+
+/// Middleware: resolves the bearer token to a [`Caller`] or answers 401.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .ok_or(ApiError::Unauthorized(
+            "Send 'Authorization: Bearer <token>'.",
+        ))?;
+    let role = state
+        .role_of(token)
+        .await?
+        .ok_or(ApiError::Unauthorized("Unknown token."))?;
+    req.extensions_mut().insert(Caller(role));
+    Ok(next.run(req).await)
+}

@@ -1,0 +1,151 @@
+//! Reading JSON bodies so that every invalid field is reported at once.
+//!
+//! [`JsonBody`] is the JSON extractor whose rejections are ours: a wrong content type (415),
+//! a body over the limit (413), malformed JSON (400, with line and column) come out as problem
+//! documents. [`Fields`] then reads a body object field by field, collecting every missing,
+//! mistyped, out-of-range or unknown field before answering 422 with all of them.
+
+use super::error::{ApiError, FieldIssue};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// A JSON body, parsed but not yet interpreted.
+pub struct JsonBody(pub Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let json_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim();
+                m.eq_ignore_ascii_case("application/json") || m.ends_with("+json")
+            });
+        if !json_type {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        let bytes =
+            Bytes::from_request(req, state)
+                .await
+                .map_err(|r| match r.status().as_u16() {
+                    413 => ApiError::TooLarge,
+                    _ => ApiError::Malformed(vec![FieldIssue::new("", "syntax", r.body_text())]),
+                })?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            ApiError::Malformed(vec![FieldIssue::new(
+                "",
+                "syntax",
+                format!("line {} column {}: {e}", e.line(), e.column()),
+            )])
+        })
+    }
+}
+
+/// Reads the fields of a JSON object one by one, keeping every problem.
+pub struct Fields<'a> {
+    obj: Option<&'a Map<String, Value>>,
+    issues: Vec<FieldIssue>,
+    seen: Vec<&'static str>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn new(body: &'a Value) -> Self {
+        let mut issues = Vec::new();
+        let obj = body.as_object();
+        if obj.is_none() {
+            issues.push(FieldIssue::new(
+                "",
+                "invalid_type",
+                "the body must be a JSON object",
+            ));
+        }
+        Self {
+            obj,
+            issues,
+            seen: Vec::new(),
+        }
+    }
+
+    fn read<T: DeserializeOwned>(&mut self, name: &'static str, required: bool) -> Option<T> {
+        self.seen.push(name);
+        let obj = self.obj?;
+        match obj.get(name) {
+            None | Some(Value::Null) => {
+                if required {
+                    self.issues.push(FieldIssue::new(
+                        name,
+                        "required",
+                        format!("'{name}' is required"),
+                    ));
+                }
+                None
+            }
+            Some(v) => match serde_path_to_error::deserialize::<_, T>(v.clone()) {
+                Ok(x) => Some(x),
+                Err(e) => {
+                    let path = e.path().to_string();
+                    let field = if path == "." {
+                        name.to_owned()
+                    } else {
+                        format!("{name}.{path}")
+                    };
+                    let message = e.into_inner().to_string();
+                    let code = if message.starts_with("invalid type") {
+                        "invalid_type"
+                    } else if message.starts_with("missing field") {
+                        "required"
+                    } else {
+                        "invalid"
+                    };
+                    self.issues.push(FieldIssue::new(field, code, message));
+                    None
+                }
+            },
+        }
+    }
+
+    /// A field that must be present and valid.
+    pub fn required<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<T> {
+        self.read(name, true)
+    }
+
+    /// A field that may be missing or `null`.
+    pub fn optional<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<T> {
+        self.read(name, false)
+    }
+
+    /// Adds a problem found by a check beyond the field's type.
+    pub fn issue(&mut self, field: &str, code: &str, message: impl Into<String>) {
+        self.issues.push(FieldIssue::new(field, code, message));
+    }
+
+    /// Ok when no field had a problem and no unknown field was sent; else 422 with all.
+    pub fn finish(mut self) -> Result<(), ApiError> {
+        if let Some(obj) = self.obj {
+            for key in obj.keys() {
+                if !self.seen.contains(&key.as_str()) {
+                    self.issues.push(FieldIssue::new(
+                        key.clone(),
+                        "unknown_field",
+                        format!(
+                            "unknown field '{key}'; expected one of: {}",
+                            self.seen.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        if self.issues.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Invalid(self.issues))
+        }
+    }
+}

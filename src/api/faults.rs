@@ -1,0 +1,308 @@
+//! `POST /v1/faults` (record durably, re-plan the fault's day, publish, answer the assigned
+//! engineer, ETA, SLA deadlines and diff), `GET /v1/faults/{id}`,
+//! `GET /v1/faults/{id}/recommendations`.
+
+use super::auth::Caller;
+use super::body::{Fields, JsonBody};
+use super::error::{ApiError, ApiResult};
+use super::planning::{SolveSettings, World};
+use super::{AppState, blocking};
+use crate::domain::fault::{FaultLevel, FaultRecord};
+use crate::domain::ids::{DeviceId, EngineerId, SiteId};
+use crate::domain::instant::Instant;
+use crate::domain::sla::{Milestone, SlaContext};
+use crate::scenario::Scenario;
+use crate::store::{FaultDraft, Role, now};
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::Serialize;
+use serde_json::Value;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+use utoipa::ToSchema;
+
+/// Body of `POST /v1/faults`.
+// Documents the body; handlers read it field by field (`Fields`) to report every problem.
+#[allow(dead_code)]
+#[derive(Debug, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultRequest {
+    #[schema(example = "S-0001")]
+    pub site_id: String,
+    #[schema(example = "D-0001")]
+    pub device_id: String,
+    /// 1 (system down) to 4 (intermittent).
+    #[schema(minimum = 1, maximum = 4)]
+    pub level: u8,
+    /// RFC 3339 with offset.
+    #[schema(format = DateTime, example = "2026-11-30T09:15:00+08:00")]
+    pub reported_at: String,
+    pub description: Option<String>,
+}
+
+/// One SLA deadline of a fault.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeadlineView {
+    #[schema(value_type = String, example = "onSite")]
+    pub milestone: Milestone,
+    #[schema(value_type = String, format = DateTime)]
+    pub deadline: Instant,
+}
+
+/// The published plan version a change produced.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanRef {
+    #[schema(value_type = String, format = Date)]
+    pub date: chrono::NaiveDate,
+    pub version: u32,
+    pub etag: String,
+    pub location: String,
+}
+
+/// Answer to `POST /v1/faults`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultOutcome {
+    pub fault_id: String,
+    pub site_id: String,
+    pub device_id: String,
+    pub level: u8,
+    #[schema(value_type = String, format = DateTime)]
+    pub reported_at: Instant,
+    /// The engineer the re-plan sends, if any can go.
+    #[schema(value_type = Option<String>)]
+    pub engineer_id: Option<EngineerId>,
+    /// When that engineer is expected on site.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub eta: Option<Instant>,
+    pub deadlines: Vec<DeadlineView>,
+    /// What changed against the previous version.
+    #[schema(value_type = Object)]
+    pub diff: Value,
+    pub plan: PlanRef,
+}
+
+/// A planner failure as an answer: the request's fault (409) or ours (500).
+pub fn planning_error(e: super::planning::PlanningError) -> ApiError {
+    match e {
+        super::planning::PlanningError::Unplannable(m) => ApiError::Conflict(m),
+        super::planning::PlanningError::Internal(m) => ApiError::Internal(m),
+    }
+}
+
+/// The SLA deadlines of a fault, from the rules.
+pub fn deadlines(world: &World, fault: &FaultRecord) -> Vec<DeadlineView> {
+    let s = world.scenario();
+    let Some(device) = s.device(&fault.fault().device) else {
+        return vec![];
+    };
+    let ctx = SlaContext {
+        under_warranty: device.under_warranty(fault.fault().reported.date()),
+        area: s.site_of(device).area_type,
+    };
+    world
+        .config()
+        .sla
+        .deadlines_with(fault.fault(), ctx, fault.events())
+        .iter()
+        .map(|(milestone, deadline)| DeadlineView {
+            milestone,
+            deadline,
+        })
+        .collect()
+}
+
+/// Report a fault.
+#[utoipa::path(post, path = "/v1/faults", request_body = FaultRequest, tag = "faults",
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Recorded, re-planned and published", body = FaultOutcome),
+        (status = 422, description = "Invalid fields", body = super::error::Problem),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    caller.require(&[Role::Dispatcher])?;
+    let started = std::time::Instant::now();
+    let world = state.world();
+    let mut f = Fields::new(&body);
+    let site: Option<SiteId> = f.required("siteId");
+    let device: Option<DeviceId> = f.required("deviceId");
+    let level: Option<FaultLevel> = f.required("level");
+    let reported: Option<Instant> = f.required("reportedAt");
+    let description: Option<String> = f.optional("description");
+    if let Some(site) = &site {
+        if world.scenario().site(site).is_none() {
+            f.issue("siteId", "not_found", format!("no site {site}"));
+        }
+    }
+    if let Some(d) = &device {
+        match world.scenario().device(d) {
+            None => f.issue("deviceId", "not_found", format!("no device {d}")),
+            Some(dev) => {
+                if site.as_ref().is_some_and(|s| s != dev.site()) {
+                    f.issue(
+                        "deviceId",
+                        "invalid",
+                        format!(
+                            "device {d} is at site {}, not {}",
+                            dev.site(),
+                            site.as_ref().expect("some")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 2000)
+    {
+        f.issue("description", "out_of_range", "at most 2,000 characters");
+    }
+    f.finish()?;
+    let draft = FaultDraft {
+        device: device.expect("checked"),
+        level: level.expect("checked"),
+        reported: reported.expect("checked"),
+        description: description.unwrap_or_default(),
+    };
+
+    // Durable before anything else: the append returns once SQLite has synced it.
+    let store = state.store();
+    let record = blocking(move || {
+        store.append_fault(&draft).map_err(|e| match e {
+            crate::store::StoreError::Rejected(m) => ApiError::Conflict(m),
+            e => e.into(),
+        })
+    })
+    .await?;
+
+    // One re-plan at a time: each starts from the latest version and the latest world.
+    let _guard = state.publishing().await;
+    let world = add_fault(&state, record.clone()).await?;
+    let date = record.fault().reported.date();
+    let current = state.latest_plan_json(date).await?;
+    let progress = state.progress_of(date).await?;
+    // No solver slot: an urgent re-plan has a bounded repair budget and must not queue
+    // behind long optimisations.
+    let planner = state.planner();
+    let settings = SolveSettings {
+        date,
+        time_limit: Duration::from_millis(state.settings().replan_time_limit_ms),
+        seed: 1,
+        cancel: Arc::new(AtomicBool::new(false)),
+    };
+    let (w, rec) = (world.clone(), record.clone());
+    let replan = blocking(move || {
+        planner
+            .insert_fault(&w, current.as_ref(), &progress, &rec, now(), &settings)
+            .map_err(planning_error)
+    })
+    .await?;
+    let published = state
+        .publish(date, format!("fault {}", record.fault().id), replan.plan)
+        .await?;
+    state.metrics().replan_latency(started.elapsed());
+
+    let fault = record.fault();
+    let location = format!(
+        "/v1/plans/{}/versions/{}",
+        published.date, published.version
+    );
+    let outcome = FaultOutcome {
+        fault_id: fault.id.to_string(),
+        site_id: site.expect("checked").to_string(),
+        device_id: fault.device.to_string(),
+        level: fault.level.number(),
+        reported_at: fault.reported,
+        engineer_id: replan.engineer,
+        eta: replan.eta,
+        deadlines: deadlines(&world, &record),
+        diff: replan.diff,
+        plan: PlanRef {
+            date: published.date,
+            version: published.version,
+            etag: published.etag.clone(),
+            location,
+        },
+    };
+    let mut res = (StatusCode::CREATED, Json(outcome)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/v1/faults/{}", fault.id)) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(res)
+}
+
+/// Adds a recorded fault to the world the planner sees.
+async fn add_fault(state: &AppState, record: FaultRecord) -> ApiResult<Arc<World>> {
+    let world = state.world();
+    let world = blocking(move || {
+        let mut parts = world.scenario().parts().clone();
+        parts.faults.push(record);
+        let scenario = Scenario::new(parts).map_err(|p| {
+            ApiError::internal(format!("{} problem(s) after adding the fault", p.len()))
+        })?;
+        World::new(scenario, world.config().clone()).map_err(ApiError::internal)
+    })
+    .await?;
+    state.set_world(world);
+    Ok(state.world())
+}
+
+async fn load_fault(state: &AppState, id: String) -> ApiResult<FaultRecord> {
+    let store = state.store();
+    let what = format!("no fault {id}");
+    blocking(move || Ok(store.fault(&id)?))
+        .await?
+        .ok_or(ApiError::NotFound(what))
+}
+
+/// A fault with its history and SLA deadlines.
+#[utoipa::path(get, path = "/v1/faults/{id}", tag = "faults", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "{fault, events, deadlines}"),
+        (status = 404, body = super::error::Problem)))]
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let record = load_fault(&state, id).await?;
+    let deadlines = deadlines(&state.world(), &record);
+    let mut v = serde_json::to_value(&record).map_err(ApiError::internal)?;
+    v["deadlines"] = serde_json::to_value(deadlines).map_err(ApiError::internal)?;
+    Ok(Json(v))
+}
+
+/// Engineers to send to a fault, best first.
+#[utoipa::path(get, path = "/v1/faults/{id}/recommendations", tag = "faults",
+    security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "{faultId, recommendations: [...]}"),
+        (status = 404, body = super::error::Problem)))]
+pub async fn recommendations(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let record = load_fault(&state, id).await?;
+    let date = record.fault().reported.date();
+    let current = state.latest_plan_json(date).await?;
+    let progress = state.progress_of(date).await?;
+    let world = state.world();
+    let planner = state.planner();
+    let rec = record.clone();
+    let list = blocking(move || {
+        planner
+            .recommend(&world, current.as_ref(), &progress, &rec, now())
+            .map_err(planning_error)
+    })
+    .await?;
+    Ok(Json(serde_json::json!({
+        "faultId": record.fault().id,
+        "recommendations": list,
+    })))
+}

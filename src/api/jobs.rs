@@ -1,0 +1,202 @@
+//! Background optimisations: `GET /v1/jobs/{id}` and `DELETE /v1/jobs/{id}` (cancel: sets the
+//! solver's cancel flag; a cancelled job publishes nothing).
+
+use super::auth::Caller;
+use super::error::{ApiError, ApiResult};
+use super::planning::SolveSettings;
+use super::{AppState, CachedPlan, blocking};
+use crate::domain::instant::Instant;
+use crate::store::{JobRecord, JobStatus, Role};
+use axum::extract::{Path, State};
+use axum::{Extension, Json};
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tokio::sync::OwnedSemaphorePermit;
+use tokio::task::JoinHandle;
+use utoipa::ToSchema;
+
+/// A job as the API shows it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct JobView {
+    pub id: String,
+    pub kind: String,
+    #[schema(value_type = String, example = "running")]
+    pub status: JobStatus,
+    #[schema(value_type = Object)]
+    pub request: Value,
+    /// When done: `{date, version, etag, location}` of the published plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub result: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Instant,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Instant,
+}
+
+impl From<JobRecord> for JobView {
+    fn from(j: JobRecord) -> Self {
+        Self {
+            id: j.id,
+            kind: j.kind,
+            status: j.status,
+            request: j.request,
+            result: j.result,
+            error: j.error,
+            created_at: j.created_at,
+            updated_at: j.updated_at,
+        }
+    }
+}
+
+pub(super) fn job_id() -> String {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).expect("the OS has a random source");
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("J-{hex}")
+}
+
+pub(super) async fn set_status(
+    state: &AppState,
+    id: &str,
+    status: JobStatus,
+    result: Option<Value>,
+    error: Option<String>,
+) -> ApiResult<()> {
+    let store = state.store();
+    let id = id.to_owned();
+    blocking(move || Ok(store.update_job(&id, status, result.as_ref(), error.as_deref())?)).await
+}
+
+/// Records a job and starts it: solve on a blocking thread, then publish. The task holds the
+/// solver slot until it ends; it yields the published plan, or `None` when cancelled.
+pub async fn run_plan_job(
+    state: &AppState,
+    permit: OwnedSemaphorePermit,
+    date: NaiveDate,
+    time_limit_ms: u64,
+    seed: u64,
+    request: Value,
+) -> ApiResult<(JobView, JoinHandle<ApiResult<Option<Arc<CachedPlan>>>>)> {
+    let id = job_id();
+    let store = state.store();
+    let jid = id.clone();
+    let record = blocking(move || Ok(store.create_job(&jid, "optimise", &request)?)).await?;
+    let cancel = Arc::new(AtomicBool::new(false));
+    state.jobs().insert(id.clone(), cancel.clone());
+    let st = state.clone();
+    let handle = tokio::spawn(async move {
+        let _permit = permit;
+        let outcome = solve_and_publish(&st, &id, date, time_limit_ms, seed, cancel).await;
+        let (status, result, error) = match &outcome {
+            Ok(Some(p)) => (
+                JobStatus::Succeeded,
+                Some(json!({
+                    "date": p.date,
+                    "version": p.version,
+                    "etag": p.etag,
+                    "location": format!("/v1/plans/{}/versions/{}", p.date, p.version),
+                })),
+                None,
+            ),
+            Ok(None) => (JobStatus::Cancelled, None, None),
+            Err(e) => (JobStatus::Failed, None, Some(e.to_string())),
+        };
+        let saved = set_status(&st, &id, status, result, error).await;
+        st.jobs().remove(&id);
+        saved?;
+        outcome
+    });
+    Ok((record.into(), handle))
+}
+
+async fn solve_and_publish(
+    state: &AppState,
+    id: &str,
+    date: NaiveDate,
+    time_limit_ms: u64,
+    seed: u64,
+    cancel: Arc<AtomicBool>,
+) -> ApiResult<Option<Arc<CachedPlan>>> {
+    set_status(state, id, JobStatus::Running, None, None).await?;
+    let world = state.world();
+    let planner = state.planner();
+    let progress = state.progress_of(date).await?;
+    let settings = SolveSettings {
+        date,
+        time_limit: Duration::from_millis(time_limit_ms),
+        seed,
+        cancel: cancel.clone(),
+    };
+    let started = std::time::Instant::now();
+    let plan = blocking(move || {
+        planner
+            .plan_day(&world, &progress, &settings)
+            .map_err(super::faults::planning_error)
+    })
+    .await?;
+    state.metrics().solve_duration(started.elapsed());
+    if cancel.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
+    let _guard = state.publishing().await;
+    let published = state.publish(date, "optimise".to_owned(), plan).await?;
+    Ok(Some(published))
+}
+
+async fn load(state: &AppState, id: String) -> ApiResult<JobRecord> {
+    let store = state.store();
+    let what = format!("no job {id}");
+    blocking(move || Ok(store.job(&id)?))
+        .await?
+        .ok_or(ApiError::NotFound(what))
+}
+
+/// A job's state.
+#[utoipa::path(get, path = "/v1/jobs/{id}", tag = "jobs", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = JobView), (status = 404, body = super::error::Problem)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<JobView>> {
+    Ok(Json(load(&state, id).await?.into()))
+}
+
+/// Cancels a running job; answers its final state.
+#[utoipa::path(delete, path = "/v1/jobs/{id}", tag = "jobs", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = JobView), (status = 404, body = super::error::Problem),
+        (status = 409, description = "Already finished", body = super::error::Problem)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<JobView>> {
+    caller.require(&[Role::Planner, Role::Dispatcher])?;
+    let flag = state.jobs().get(&id).cloned();
+    let Some(flag) = flag else {
+        let job = load(&state, id).await?;
+        return Err(ApiError::Conflict(format!(
+            "job {} is already {}",
+            job.id,
+            job.status.as_str()
+        )));
+    };
+    flag.store(true, Ordering::Relaxed);
+    // The solver checks the flag often; wait for the job to settle (bounded).
+    for _ in 0..200 {
+        if !state.jobs().contains_key(&id) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    Ok(Json(load(&state, id).await?.into()))
+}

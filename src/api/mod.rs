@@ -1,0 +1,438 @@
+//! The HTTP API (axum 0.8 on tokio): plans, faults, progress events, master data, jobs,
+//! server-sent events, OpenAPI, health and metrics.
+//!
+//! [`app`] builds the router from an [`AppState`], so tests drive it without a socket
+//! (`tower::ServiceExt::oneshot`); [`serve`] binds it. Handlers are thin: they parse and
+//! check the request (every invalid field at once, [`body`]), run storage on blocking threads
+//! and solves on blocking threads behind a semaphore ([`Settings::max_concurrent_solves`]),
+//! and answer JSON (camelCase, RFC 3339 instants with offset) or problem documents
+//! ([`error`]). The planner sits behind [`planning::Planner`].
+//!
+//! The latest version of each day plan is cached as serialized bytes with its ETag and
+//! replaced on publish, so `GET /v1/plans/{date}` touches neither the database nor serde.
+
+pub mod auth;
+pub mod body;
+pub mod error;
+mod faults;
+mod jobs;
+mod master;
+pub mod metrics;
+mod ops;
+pub mod planning;
+mod plans;
+mod progress;
+mod rosters;
+mod stream;
+
+use crate::domain::DomainConfig;
+use crate::scenario::{Scenario, load_config};
+use crate::store::{PlanVersion, Role, Store};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use chrono::NaiveDate;
+use error::{ApiError, ApiResult};
+use metrics::Metrics;
+use planning::{Planner, World};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, RwLock};
+use tokio::sync::{Semaphore, broadcast};
+
+/// Limits and defaults of the service.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    /// Time limit of a solve when the request names none.
+    pub default_time_limit_ms: u64,
+    /// Largest time limit a request may ask for.
+    pub max_time_limit_ms: u64,
+    /// Solves with a time limit up to this answer at once (201); longer ones run as a job
+    /// (202).
+    pub sync_time_limit_ms: u64,
+    /// Solves running at once; one more is refused with 503 and `Retry-After`.
+    pub max_concurrent_solves: usize,
+    /// Time limit of the re-plan after a fault.
+    pub replan_time_limit_ms: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            body_limit: 256 * 1024,
+            default_time_limit_ms: 2_000,
+            max_time_limit_ms: 120_000,
+            sync_time_limit_ms: 5_000,
+            max_concurrent_solves: 2,
+            replan_time_limit_ms: 1_000,
+        }
+    }
+}
+
+/// A published plan version, ready to send.
+#[derive(Debug)]
+pub struct CachedPlan {
+    pub date: NaiveDate,
+    pub version: u32,
+    pub etag: String,
+    /// The response body: the version's envelope with the plan.
+    pub body: axum::body::Bytes,
+}
+
+/// Announced on `GET /v1/events` for each published plan version.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Published {
+    #[schema(value_type = String, format = Date)]
+    pub date: NaiveDate,
+    pub version: u32,
+    pub etag: String,
+    pub reason: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: crate::domain::instant::Instant,
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    world: RwLock<Arc<World>>,
+    planner: Arc<dyn Planner>,
+    settings: Settings,
+    solves: Arc<Semaphore>,
+    plans: RwLock<HashMap<NaiveDate, Arc<CachedPlan>>>,
+    tokens: RwLock<HashMap<String, Role>>,
+    jobs: std::sync::Mutex<HashMap<String, Arc<AtomicBool>>>,
+    published: broadcast::Sender<Published>,
+    metrics: Metrics,
+    /// One re-plan or publish of a day at a time, so each starts from the latest version.
+    publishing: tokio::sync::Mutex<()>,
+    /// Turns true when the server stops: long-lived responses (event streams) end then.
+    stopping: tokio::sync::watch::Sender<bool>,
+}
+
+/// Shared state of the handlers. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs blocking work (storage, solving) off the async runtime.
+pub async fn blocking<T, F>(f: F) -> ApiResult<T>
+where
+    F: FnOnce() -> ApiResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(ApiError::internal)?
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<dyn Store>,
+        world: World,
+        planner: Arc<dyn Planner>,
+        settings: Settings,
+    ) -> Self {
+        let (published, _) = broadcast::channel(64);
+        Self(Arc::new(Inner {
+            store,
+            world: RwLock::new(Arc::new(world)),
+            planner,
+            solves: Arc::new(Semaphore::new(settings.max_concurrent_solves)),
+            settings,
+            plans: RwLock::new(HashMap::new()),
+            tokens: RwLock::new(HashMap::new()),
+            jobs: std::sync::Mutex::new(HashMap::new()),
+            published,
+            metrics: Metrics::default(),
+            publishing: tokio::sync::Mutex::new(()),
+            stopping: tokio::sync::watch::Sender::new(false),
+        }))
+    }
+
+    /// Opens the service on a store: on first start (an empty store) loads the scenario of
+    /// `data_dir` and its tasks; then builds the world from the store. Blocking.
+    pub fn load(
+        store: Arc<dyn Store>,
+        data_dir: &Path,
+        config_dir: &Path,
+        planner: Arc<dyn Planner>,
+        settings: Settings,
+    ) -> anyhow::Result<Self> {
+        let config = load_config(config_dir)?;
+        seed_store(store.as_ref(), data_dir, &config)?;
+        let failed = store.fail_unfinished_jobs("interrupted by a restart")?;
+        if failed > 0 {
+            tracing::warn!("{failed} unfinished job(s) of a previous run marked failed");
+        }
+        let parts = store.scenario_parts()?;
+        let scenario = Scenario::new(parts)
+            .map_err(crate::scenario::ScenarioError::Invalid)
+            .map_err(|e| anyhow::anyhow!("stored scenario: {e}"))?;
+        let world = World::new(scenario, config)?;
+        Ok(Self::new(store, world, planner, settings))
+    }
+
+    pub fn store(&self) -> Arc<dyn Store> {
+        self.0.store.clone()
+    }
+
+    pub fn world(&self) -> Arc<World> {
+        read(&self.0.world).clone()
+    }
+
+    pub fn set_world(&self, world: World) {
+        *write(&self.0.world) = Arc::new(world);
+    }
+
+    pub fn planner(&self) -> Arc<dyn Planner> {
+        self.0.planner.clone()
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.0.settings
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+
+    /// On shutdown: ends the event streams (graceful shutdown waits for open responses) and
+    /// cancels running optimisations (they are then recorded as cancelled).
+    pub fn stop(&self) {
+        self.0.stopping.send_replace(true);
+        for flag in self.jobs().values() {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    pub fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.0.stopping.subscribe()
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Published> {
+        self.0.published.subscribe()
+    }
+
+    /// The role of a token: from memory, else from the store (then remembered).
+    pub async fn role_of(&self, token: &str) -> ApiResult<Option<Role>> {
+        let hash = auth::token_hash(token);
+        if let Some(role) = read(&self.0.tokens).get(&hash) {
+            return Ok(Some(*role));
+        }
+        let store = self.store();
+        let key = hash.clone();
+        let role = blocking(move || Ok(store.token_role(&key)?)).await?;
+        if let Some(r) = role {
+            write(&self.0.tokens).insert(hash, r);
+        }
+        Ok(role)
+    }
+
+    /// The stored progress reports of a local date, oldest first.
+    pub async fn progress_of(&self, date: NaiveDate) -> ApiResult<Vec<serde_json::Value>> {
+        let store = self.store();
+        let events = blocking(move || Ok(store.events_on(date)?)).await?;
+        Ok(events.into_iter().map(|e| e.json).collect())
+    }
+
+    /// The plan inside the latest version of a day plan, if any.
+    pub async fn latest_plan_json(&self, date: NaiveDate) -> ApiResult<Option<serde_json::Value>> {
+        match self.latest_plan(date).await? {
+            Some(p) => {
+                let mut whole: serde_json::Value =
+                    serde_json::from_slice(&p.body).map_err(ApiError::internal)?;
+                Ok(Some(whole["plan"].take()))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The latest version of a day plan, from the cache or the store.
+    pub async fn latest_plan(&self, date: NaiveDate) -> ApiResult<Option<Arc<CachedPlan>>> {
+        if let Some(p) = read(&self.0.plans).get(&date) {
+            return Ok(Some(p.clone()));
+        }
+        let store = self.store();
+        let found = blocking(move || Ok(store.latest_plan(date)?)).await?;
+        Ok(found.map(|v| self.remember(&v)))
+    }
+
+    fn remember(&self, v: &PlanVersion) -> Arc<CachedPlan> {
+        let cached = Arc::new(CachedPlan {
+            date: v.date,
+            version: v.version,
+            etag: v.etag.clone(),
+            body: envelope(v).into(),
+        });
+        let mut plans = write(&self.0.plans);
+        match plans.get(&v.date) {
+            Some(c) if c.version >= v.version => c.clone(),
+            _ => {
+                plans.insert(v.date, cached.clone());
+                cached
+            }
+        }
+    }
+
+    /// Publishes a new version of a day plan: stores it, caches it, announces it.
+    pub async fn publish(
+        &self,
+        date: NaiveDate,
+        reason: String,
+        plan: serde_json::Value,
+    ) -> ApiResult<Arc<CachedPlan>> {
+        let store = self.store();
+        let json = serde_json::to_string(&plan).map_err(ApiError::internal)?;
+        let reason2 = reason.clone();
+        let v = blocking(move || Ok(store.publish_plan(date, &reason2, &json)?)).await?;
+        let cached = self.remember(&v);
+        let _ = self.0.published.send(Published {
+            date,
+            version: v.version,
+            etag: v.etag.clone(),
+            reason,
+            created_at: v.created_at,
+        });
+        Ok(cached)
+    }
+
+    /// One solver slot, or 503.
+    pub fn try_solve_slot(&self) -> ApiResult<tokio::sync::OwnedSemaphorePermit> {
+        self.0
+            .solves
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| ApiError::Busy { retry_after_s: 5 })
+    }
+
+    pub async fn publishing(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.0.publishing.lock().await
+    }
+
+    fn register_job(&self, id: &str, cancel: Arc<AtomicBool>) {
+        self.jobs().insert(id.to_owned(), cancel);
+    }
+
+    fn unregister_job(&self, id: &str) {
+        self.jobs().remove(id);
+    }
+
+    fn jobs(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<AtomicBool>>> {
+        self.0.jobs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The JSON of a plan version: `{date, version, etag, reason, createdAt, plan}`, written
+/// without re-parsing the stored plan.
+fn envelope(v: &PlanVersion) -> String {
+    let reason = serde_json::to_string(&v.reason).expect("strings serialize");
+    let etag = serde_json::to_string(&v.etag).expect("strings serialize");
+    format!(
+        r#"{{"date":"{}","version":{},"etag":{etag},"reason":{reason},"createdAt":"{}","plan":{}}}"#,
+        v.date, v.version, v.created_at, v.json
+    )
+}
+
+/// Loads `data_dir` into an empty store, with the tasks due in the scenario's horizon and
+/// the repairs of its open faults.
+pub fn seed_store(store: &dyn Store, data_dir: &Path, config: &DomainConfig) -> anyhow::Result<()> {
+    if !store.is_empty()? {
+        return Ok(());
+    }
+    let scenario = Scenario::load(data_dir)?;
+    let mut tasks = scenario.due_tasks(config, scenario.meta().horizon);
+    tasks.extend(scenario.open_fault_tasks(config));
+    store.import_scenario(&scenario, &tasks)?;
+    tracing::info!(
+        "loaded {} into the empty store: {} sites, {} devices, {} engineers, {} tasks",
+        data_dir.display(),
+        scenario.sites().len(),
+        scenario.devices().len(),
+        scenario.engineers().len(),
+        tasks.len()
+    );
+    Ok(())
+}
+
+/// The whole service as a router.
+pub fn app(state: AppState) -> Router {
+    let v1 = Router::new()
+        .route("/plans", post(plans::create))
+        .route("/plans/{date}", get(plans::latest))
+        .route("/plans/{date}/versions/{version}", get(plans::version))
+        .route(
+            "/plans/{date}/engineers/{engineer}",
+            get(plans::engineer_route),
+        )
+        .route("/jobs/{id}", get(jobs::get).delete(jobs::cancel))
+        .route("/faults", post(faults::create))
+        .route("/faults/{id}", get(faults::get))
+        .route("/faults/{id}/recommendations", get(faults::recommendations))
+        .route(
+            "/engineers/{id}/events",
+            post(progress::create).get(progress::list),
+        )
+        .route("/events", get(stream::events))
+        .route(
+            "/rosters/{id}",
+            axum::routing::put(rosters::put).get(rosters::get),
+        )
+        .route("/simulations", post(rosters::simulate))
+        .route("/service-points", get(master::list_service_points))
+        .route("/service-points/{id}", get(master::get_service_point))
+        .route("/sites", get(master::list_sites))
+        .route("/sites/{id}", get(master::get_site))
+        .route("/devices", get(master::list_devices))
+        .route("/devices/{id}", get(master::get_device))
+        .route("/engineers", get(master::list_engineers))
+        .route("/engineers/{id}", get(master::get_engineer))
+        .route("/tasks", get(master::list_tasks))
+        .route("/tasks/{id}", get(master::get_task))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ));
+    let router = Router::new()
+        .nest("/v1", v1)
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/openapi.json", get(ops::openapi));
+    #[cfg(feature = "swagger-ui")]
+    let router = router.merge(
+        utoipa_swagger_ui::SwaggerUi::new("/swagger-ui").url("/openapi.json", ops::api_doc()),
+    );
+    router
+        .fallback(ops::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(DefaultBodyLimit::max(state.settings().body_limit))
+        .with_state(state)
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then drains open requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let router = app(state.clone());
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            state.stop();
+        })
+        .await
+}

@@ -1,0 +1,84 @@
+//! Operations: `GET /healthz`, `GET /metrics` (Prometheus text), `GET /openapi.json`
+//! (generated from the handlers' annotations), and the 404 fallback.
+
+use super::error::ApiError;
+use super::{AppState, faults, jobs, master, plans, progress, rosters, stream};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "fieldplan", description = "Field-service planning for medical devices in Nanchang. \
+        Bearer tokens with roles dispatcher, planner, manager, viewer; errors are RFC 9457 problem documents."),
+    modifiers(&BearerAuth),
+    paths(
+        plans::create, plans::latest, plans::version, plans::engineer_route,
+        jobs::get, jobs::cancel,
+        faults::create, faults::get, faults::recommendations,
+        progress::create, progress::list,
+        stream::events,
+        rosters::put, rosters::get, rosters::simulate,
+        master::list_service_points, master::get_service_point,
+        master::list_sites, master::get_site,
+        master::list_devices, master::get_device,
+        master::list_engineers, master::get_engineer,
+        master::list_tasks, master::get_task,
+        healthz, metrics, openapi,
+    ),
+    components(schemas(
+        plans::PlanRequest, faults::FaultRequest, progress::ProgressRequest,
+        super::error::Problem, super::error::FieldIssue,
+    ))
+)]
+pub struct ApiDoc;
+
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// Liveness: 200 while the service runs.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "{status: ok}")))]
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// Prometheus metrics (text format 0.0.4).
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text", content_type = "text/plain")))]
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let mut res = state.metrics().render().into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    res
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "OpenAPI 3.1")))]
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(api_doc())
+}
+
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no such route".to_owned())
+}

@@ -1,0 +1,287 @@
+//! The one seam between the HTTP layer and the planner: [`Planner`]. Plans cross it as JSON
+//! values, so the store and the handlers do not depend on the planner's types.
+//!
+//! [`DayPlanner`] is the real one: [`crate::plan::plan_day_cancellable`] for a day,
+//! [`crate::plan::replan::insert_fault`] and [`crate::plan::replan::recommend`] for faults,
+//! with the progress reports of the day. Progress that does not match the current plan (a task
+//! planned for someone else, or not at all) is left out rather than failing the re-plan.
+
+use crate::domain::DomainConfig;
+use crate::domain::fault::FaultRecord;
+use crate::domain::ids::EngineerId;
+use crate::domain::instant::Instant;
+use crate::plan::replan::{insert_fault, recommend};
+use crate::plan::{
+    DayInputs, FaultInput, Plan, PlanError, PlanRequest, PlanningContext, ProgressEvent,
+    plan_day_cancellable,
+};
+use crate::scenario::Scenario;
+use chrono::NaiveDate;
+use serde_json::Value;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+/// What the planner plans from: the scenario (faults included), the rules and travel times.
+pub struct World {
+    context: PlanningContext,
+}
+
+impl World {
+    /// Computes the travel matrix (geodesic) of the scenario's places.
+    pub fn new(scenario: Scenario, config: DomainConfig) -> Result<Self, PlanError> {
+        Ok(Self {
+            context: PlanningContext::geodesic(scenario, config)?,
+        })
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        self.context.scenario()
+    }
+
+    pub fn config(&self) -> &DomainConfig {
+        self.context.config()
+    }
+
+    pub fn context(&self) -> &PlanningContext {
+        &self.context
+    }
+}
+
+/// How to run one optimisation.
+#[derive(Clone, Debug)]
+pub struct SolveSettings {
+    pub date: NaiveDate,
+    pub time_limit: Duration,
+    pub seed: u64,
+    /// Set to stop the solver early; it then returns its best plan so far.
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// The answer to a fault: the new plan and what the dispatcher needs to know.
+#[derive(Clone, Debug)]
+pub struct FaultReplan {
+    pub plan: Value,
+    pub engineer: Option<EngineerId>,
+    pub eta: Option<Instant>,
+    /// What changed against the previous plan.
+    pub diff: Value,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanningError {
+    /// The request cannot be planned (unknown references, a fault already planned).
+    #[error("{0}")]
+    Unplannable(String),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<PlanError> for PlanningError {
+    fn from(e: PlanError) -> Self {
+        match e {
+            PlanError::Unknown { .. } | PlanError::Invalid { .. } => {
+                PlanningError::Unplannable(e.to_string())
+            }
+            e => PlanningError::Internal(e.to_string()),
+        }
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> PlanningError {
+    PlanningError::Internal(e.to_string())
+}
+
+/// Plans days and re-plans them around faults. Blocking and CPU-heavy: call it on a blocking
+/// thread. `progress` holds the stored progress reports (JSON) of the plan's day.
+pub trait Planner: Send + Sync + 'static {
+    fn plan_day(
+        &self,
+        world: &World,
+        progress: &[Value],
+        settings: &SolveSettings,
+    ) -> Result<Value, PlanningError>;
+
+    fn insert_fault(
+        &self,
+        world: &World,
+        current: Option<&Value>,
+        progress: &[Value],
+        fault: &FaultRecord,
+        now: Instant,
+        settings: &SolveSettings,
+    ) -> Result<FaultReplan, PlanningError>;
+
+    fn recommend(
+        &self,
+        world: &World,
+        current: Option<&Value>,
+        progress: &[Value],
+        fault: &FaultRecord,
+        now: Instant,
+    ) -> Result<Vec<Value>, PlanningError>;
+}
+
+/// The planner of [`crate::plan`].
+pub struct DayPlanner;
+
+/// Recommendations returned for a fault.
+const RECOMMENDATIONS: usize = 5;
+
+fn request(settings: &SolveSettings) -> PlanRequest {
+    PlanRequest {
+        time_limit: settings.time_limit,
+        seed: settings.seed,
+        ..PlanRequest::new(settings.date)
+    }
+}
+
+fn events(progress: &[Value]) -> Vec<ProgressEvent> {
+    progress
+        .iter()
+        .filter_map(|v| serde_json::from_value(v.clone()).ok())
+        .collect()
+}
+
+/// The reports that fit `plan`: each task report on a stop of the reporting engineer.
+fn fitting(plan: &Plan, progress: &[Value]) -> Vec<ProgressEvent> {
+    events(progress)
+        .into_iter()
+        .filter(|e| match e.task() {
+            None => true,
+            Some(t) => plan
+                .find_stop(t)
+                .is_some_and(|(route, _)| &route.engineer == e.engineer()),
+        })
+        .collect()
+}
+
+fn fault_input(world: &World, record: &FaultRecord) -> Result<FaultInput, PlanningError> {
+    let f = record.fault();
+    let device = world
+        .scenario()
+        .device(&f.device)
+        .ok_or_else(|| PlanningError::Unplannable(format!("no device {}", f.device)))?;
+    Ok(FaultInput {
+        fault: f.id.clone(),
+        site: device.site().clone(),
+        device: f.device.clone(),
+        level: f.level,
+        reported_at: f.reported,
+        events: record.events().to_vec(),
+    })
+}
+
+fn parse_plan(v: &Value) -> Result<Plan, PlanningError> {
+    serde_json::from_value(v.clone()).map_err(internal)
+}
+
+impl DayPlanner {
+    fn day(
+        &self,
+        world: &World,
+        progress: &[Value],
+        settings: &SolveSettings,
+    ) -> Result<Plan, PlanningError> {
+        let inputs = DayInputs {
+            include_scenario_faults: true,
+            progress: events(progress),
+            ..DayInputs::default()
+        };
+        Ok(plan_day_cancellable(
+            world.context(),
+            &request(settings),
+            &inputs,
+            Some(settings.cancel.clone()),
+        )?)
+    }
+}
+
+impl Planner for DayPlanner {
+    fn plan_day(
+        &self,
+        world: &World,
+        progress: &[Value],
+        settings: &SolveSettings,
+    ) -> Result<Value, PlanningError> {
+        serde_json::to_value(self.day(world, progress, settings)?).map_err(internal)
+    }
+
+    fn insert_fault(
+        &self,
+        world: &World,
+        current: Option<&Value>,
+        progress: &[Value],
+        fault: &FaultRecord,
+        now: Instant,
+        settings: &SolveSettings,
+    ) -> Result<FaultReplan, PlanningError> {
+        let Some(current) = current else {
+            // No plan yet: plan the day, the fault included (it is in the scenario).
+            let plan = self.day(world, progress, settings)?;
+            let status = plan.faults.iter().find(|s| s.fault == fault.fault().id);
+            let diff = crate::plan::diff(
+                &Plan {
+                    routes: Vec::new(),
+                    desk: Vec::new(),
+                    unassigned: Vec::new(),
+                    faults: Vec::new(),
+                    warnings: Vec::new(),
+                    ..plan.clone()
+                },
+                &plan,
+            );
+            return Ok(FaultReplan {
+                engineer: status.and_then(|s| s.engineer.clone()),
+                eta: status.and_then(|s| s.eta),
+                diff: serde_json::to_value(diff).map_err(internal)?,
+                plan: serde_json::to_value(plan).map_err(internal)?,
+            });
+        };
+        let plan = parse_plan(current)?;
+        let progress = fitting(&plan, progress);
+        let input = fault_input(world, fault)?;
+        let out = insert_fault(world.context(), &plan, &progress, &input, now)?;
+        Ok(FaultReplan {
+            engineer: out.assigned_engineer.clone(),
+            eta: out.eta,
+            diff: serde_json::to_value(&out.diff).map_err(internal)?,
+            plan: serde_json::to_value(&out.plan).map_err(internal)?,
+        })
+    }
+
+    fn recommend(
+        &self,
+        world: &World,
+        current: Option<&Value>,
+        progress: &[Value],
+        fault: &FaultRecord,
+        now: Instant,
+    ) -> Result<Vec<Value>, PlanningError> {
+        let Some(current) = current else {
+            return Ok(Vec::new());
+        };
+        let plan = parse_plan(current)?;
+        let progress = fitting(&plan, progress);
+        let mut input = fault_input(world, fault)?;
+        // A fault already in the plan is recommended for as if it were new.
+        let task = input.task_id();
+        let mut plan = plan;
+        for r in &mut plan.routes {
+            r.stops.retain(|s| s.task.task != task);
+        }
+        plan.unassigned.retain(|u| u.task.task != task);
+        input.events.clear();
+        let list = recommend(
+            world.context(),
+            &plan,
+            &progress,
+            &input,
+            now,
+            RECOMMENDATIONS,
+        )?;
+        list.iter()
+            .map(|r| serde_json::to_value(r).map_err(internal))
+            .collect()
+    }
+}

@@ -1,0 +1,144 @@
+//! `fieldplan import --db PATH --kind sites|devices|engineers FILE.csv`: loads master data
+//! from CSV into the database, all rows or none.
+//!
+//! The header names the JSON fields of the record, dotted for nested ones (`id`, `name.zh`,
+//! `name.en`, `location.lat`, `location.lon`, `opening`). A cell holding a JSON number,
+//! boolean, object or array is taken as that (`{"mon":["08:30-17:30"]}`, `["dr"]`); any other
+//! cell as text; an empty cell leaves the field out. Each row is then checked as the domain
+//! type; every bad row is reported with its line and field, and nothing is written.
+
+use crate::domain::device::Device;
+use crate::domain::engineer::Engineer;
+use crate::domain::site::Site;
+use crate::store::{RecordKind, SqliteStore, Store};
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use serde_json::{Map, Value};
+use std::path::PathBuf;
+
+#[derive(Copy, Clone, Debug, ValueEnum)]
+pub enum Kind {
+    Sites,
+    Devices,
+    Engineers,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    #[arg(long, default_value = "fieldplan.db")]
+    pub db: PathBuf,
+    #[arg(long, value_enum)]
+    pub kind: Kind,
+    /// The CSV file (with a header row).
+    pub file: PathBuf,
+}
+
+fn cell_value(cell: &str) -> Value {
+    let t = cell.trim();
+    match serde_json::from_str::<Value>(t) {
+        Ok(v @ (Value::Number(_) | Value::Bool(_) | Value::Object(_) | Value::Array(_))) => v,
+        _ => Value::String(t.to_owned()),
+    }
+}
+
+fn insert_path(obj: &mut Map<String, Value>, path: &str, value: Value) {
+    match path.split_once('.') {
+        None => {
+            obj.insert(path.to_owned(), value);
+        }
+        Some((head, rest)) => {
+            let child = obj
+                .entry(head.to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(m) = child {
+                insert_path(m, rest, value);
+            }
+        }
+    }
+}
+
+/// Checks a row as its domain type; the error names the field.
+fn check(kind: Kind, row: &Value) -> Result<(), String> {
+    fn de<T: serde::de::DeserializeOwned>(row: &Value) -> Result<T, String> {
+        serde_path_to_error::deserialize::<_, T>(row.clone()).map_err(|e| {
+            let path = e.path().to_string();
+            format!("field '{path}': {}", e.into_inner())
+        })
+    }
+    match kind {
+        Kind::Sites => de::<Site>(row).map(drop),
+        Kind::Devices => de::<Device>(row).map(drop),
+        Kind::Engineers => de::<Engineer>(row)?
+            .check()
+            .map_err(|e| format!("field '{}': {}", e.field, e.message)),
+    }
+}
+
+/// Reads and checks every row: the records, or every problem as `FILE:LINE: field: message`.
+pub fn read_csv(kind: Kind, file: &std::path::Path) -> anyhow::Result<Vec<Value>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(file)
+        .with_context(|| format!("reading {}", file.display()))?;
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{}: line 1: header", file.display()))?
+        .clone();
+    let mut records = Vec::new();
+    let mut problems = Vec::new();
+    for row in reader.records() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(format!("{}:{line}: {e}", file.display()));
+                continue;
+            }
+        };
+        let line = row.position().map_or(0, |p| p.line());
+        let mut obj = Map::new();
+        for (h, cell) in headers.iter().zip(row.iter()) {
+            if !cell.trim().is_empty() {
+                insert_path(&mut obj, h.trim(), cell_value(cell));
+            }
+        }
+        let value = Value::Object(obj);
+        match check(kind, &value) {
+            Ok(()) => records.push(value),
+            Err(e) => problems.push(format!("{}:{line}: {e}", file.display())),
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{} bad row(s), nothing imported:\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        );
+    }
+    Ok(records)
+}
+
+pub fn run(args: ImportArgs) -> anyhow::Result<()> {
+    let records = read_csv(args.kind, &args.file)?;
+    let store =
+        SqliteStore::open(&args.db).with_context(|| format!("opening {}", args.db.display()))?;
+    let kind = match args.kind {
+        Kind::Sites => RecordKind::Sites,
+        Kind::Devices => RecordKind::Devices,
+        Kind::Engineers => RecordKind::Engineers,
+    };
+    store.put_records(kind, &records).map_err(|e| {
+        // The store names the record by its index; the file by line (header is line 1).
+        anyhow::anyhow!(
+            "{}: {e} (record 0 is line 2), nothing imported",
+            args.file.display()
+        )
+    })?;
+    println!(
+        "imported {} {:?} into {}",
+        records.len(),
+        args.kind,
+        args.db.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! Schema migrations: numbered SQL scripts embedded in the binary, applied in order, each in
+//! its own transaction, recorded in `schema_version`. A script is never edited once released:
+//! changes come as a new script.
+
+/// `(version, name, sql)` in ascending version order.
+pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", V1)];
+
+/// Master data as JSON with indexed id columns; append-only faults, progress events and plan
+/// versions (triggers refuse UPDATE and DELETE); jobs; token hashes; rosters (placeholder).
+const V1: &str = r#"
+CREATE TABLE scenario_docs (
+    name TEXT PRIMARY KEY,
+    json TEXT NOT NULL
+);
+
+CREATE TABLE service_points (
+    id   TEXT PRIMARY KEY,
+    json TEXT NOT NULL
+);
+
+CREATE TABLE sites (
+    id   TEXT PRIMARY KEY,
+    json TEXT NOT NULL
+);
+
+CREATE TABLE devices (
+    id      TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    json    TEXT NOT NULL
+);
+CREATE INDEX devices_site ON devices(site_id);
+
+CREATE TABLE engineers (
+    id   TEXT PRIMARY KEY,
+    json TEXT NOT NULL
+);
+
+CREATE TABLE tasks (
+    id      TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id),
+    kind    TEXT NOT NULL,
+    json    TEXT NOT NULL
+);
+CREATE INDEX tasks_site ON tasks(site_id);
+
+CREATE TABLE faults (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    device_id   TEXT NOT NULL REFERENCES devices(id),
+    level       INTEGER NOT NULL,
+    reported_at TEXT NOT NULL,
+    json        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TRIGGER faults_no_update BEFORE UPDATE ON faults
+BEGIN SELECT RAISE(ABORT, 'faults are append-only'); END;
+CREATE TRIGGER faults_no_delete BEFORE DELETE ON faults
+BEGIN SELECT RAISE(ABORT, 'faults are append-only'); END;
+
+CREATE TABLE progress_events (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    engineer_id TEXT NOT NULL REFERENCES engineers(id),
+    kind        TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    json        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX progress_events_engineer ON progress_events(engineer_id, seq);
+CREATE TRIGGER progress_events_no_update BEFORE UPDATE ON progress_events
+BEGIN SELECT RAISE(ABORT, 'progress events are append-only'); END;
+CREATE TRIGGER progress_events_no_delete BEFORE DELETE ON progress_events
+BEGIN SELECT RAISE(ABORT, 'progress events are append-only'); END;
+
+CREATE TABLE plan_versions (
+    date       TEXT NOT NULL,
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    etag       TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    json       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (date, version)
+);
+CREATE TRIGGER plan_versions_no_update BEFORE UPDATE ON plan_versions
+BEGIN SELECT RAISE(ABORT, 'plan versions are immutable'); END;
+CREATE TRIGGER plan_versions_no_delete BEFORE DELETE ON plan_versions
+BEGIN SELECT RAISE(ABORT, 'plan versions are immutable'); END;
+
+CREATE TABLE jobs (
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+    request    TEXT NOT NULL,
+    result     TEXT,
+    error      TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE api_tokens (
+    sha256     TEXT PRIMARY KEY,
+    role       TEXT NOT NULL CHECK (role IN ('dispatcher', 'planner', 'manager', 'viewer')),
+    label      TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE rosters (
+    id         TEXT PRIMARY KEY,
+    json       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+"#;

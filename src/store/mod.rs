@@ -1,0 +1,270 @@
+//! Storage: master data, faults, progress events, plan versions, jobs and API tokens.
+//!
+//! [`Store`] is the one interface the service uses; [`SqliteStore`] implements it on SQLite
+//! (WAL journal, `foreign_keys=ON`, `synchronous=FULL`, so an append that returned `Ok` is on
+//! disk). A PostgreSQL store can implement the same trait.
+//!
+//! Invariants kept by the schema ([`migrations`]): faults, progress events and plan versions
+//! are append-only (triggers refuse `UPDATE` and `DELETE`); a plan version is unique per
+//! `(date, version)` and numbered 1, 2, ... per date; tokens are kept only as SHA-256 hashes.
+//! Plans are stored as JSON values, so this ring does not depend on the planner's types.
+//!
+//! The trait is synchronous (SQLite is): async callers run it on a blocking thread
+//! (`tokio::task::spawn_blocking`), never on the runtime.
+
+mod migrations;
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use crate::domain::fault::{FaultLevel, FaultRecord};
+use crate::domain::ids::DeviceId;
+use crate::domain::instant::Instant;
+use crate::domain::task::Task;
+use crate::scenario::{Scenario, ScenarioParts};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+use std::str::FromStr;
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Stored data that does not make a valid value (a hand-edited row, a bad migration).
+    #[error("stored data: {0}")]
+    Corrupt(String),
+    /// A write the data refuses (an unknown reference, a duplicate id).
+    #[error("{0}")]
+    Rejected(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The roles of API callers.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Handles faults and engineers' progress; may publish plans.
+    Dispatcher,
+    /// Publishes plans and rosters.
+    Planner,
+    /// Runs simulations; reads everything.
+    Manager,
+    /// Reads only.
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Dispatcher, Role::Planner, Role::Manager, Role::Viewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Dispatcher => "dispatcher",
+            Role::Planner => "planner",
+            Role::Manager => "manager",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| format!("'{s}' is not a role (dispatcher, planner, manager, viewer)"))
+    }
+}
+
+/// The kinds of master data listed through the API.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RecordKind {
+    ServicePoints,
+    Sites,
+    Devices,
+    Engineers,
+    Tasks,
+}
+
+impl RecordKind {
+    fn table(self) -> &'static str {
+        match self {
+            RecordKind::ServicePoints => "service_points",
+            RecordKind::Sites => "sites",
+            RecordKind::Devices => "devices",
+            RecordKind::Engineers => "engineers",
+            RecordKind::Tasks => "tasks",
+        }
+    }
+}
+
+/// One page of records, in id order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    pub items: Vec<Value>,
+    pub total: u64,
+}
+
+/// A new fault before the store gives it an id.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaultDraft {
+    pub device: DeviceId,
+    pub level: FaultLevel,
+    pub reported: Instant,
+    pub description: String,
+}
+
+/// One published plan version. `json` is the plan exactly as published.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanVersion {
+    pub date: NaiveDate,
+    pub version: u32,
+    /// Strong entity tag, quoted (`"v3-1a2b..."`): the version and a hash of the JSON.
+    pub etag: String,
+    /// Why it was published (`optimise`, `fault F-0042`).
+    pub reason: String,
+    pub created_at: Instant,
+    pub json: String,
+}
+
+/// A progress event as stored: the indexed columns and the whole report as JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub engineer_id: String,
+    pub kind: String,
+    pub at: Instant,
+    pub json: Value,
+}
+
+/// The states of a background job.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Running => "running",
+            JobStatus::Succeeded => "succeeded",
+            JobStatus::Failed => "failed",
+            JobStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            JobStatus::Succeeded | JobStatus::Failed | JobStatus::Cancelled
+        )
+    }
+
+    fn parse(s: &str) -> StoreResult<Self> {
+        [
+            JobStatus::Queued,
+            JobStatus::Running,
+            JobStatus::Succeeded,
+            JobStatus::Failed,
+            JobStatus::Cancelled,
+        ]
+        .into_iter()
+        .find(|j| j.as_str() == s)
+        .ok_or_else(|| StoreError::Corrupt(format!("job status '{s}'")))
+    }
+}
+
+/// A background job (a large optimisation).
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobRecord {
+    pub id: String,
+    pub kind: String,
+    pub status: JobStatus,
+    pub request: Value,
+    pub result: Option<Value>,
+    pub error: Option<String>,
+    pub created_at: Instant,
+    pub updated_at: Instant,
+}
+
+/// The service's storage. Every method is blocking; every write is durable when it returns.
+pub trait Store: Send + Sync + 'static {
+    /// Whether no master data has been loaded yet.
+    fn is_empty(&self) -> StoreResult<bool>;
+    /// Loads a whole scenario and its tasks (one transaction).
+    fn import_scenario(&self, scenario: &Scenario, tasks: &[Task]) -> StoreResult<()>;
+    /// The scenario as stored, faults included (not yet cross-checked).
+    fn scenario_parts(&self) -> StoreResult<ScenarioParts>;
+
+    fn list(&self, kind: RecordKind, limit: u32, offset: u64) -> StoreResult<Page>;
+    fn get(&self, kind: RecordKind, id: &str) -> StoreResult<Option<Value>>;
+    /// Inserts or replaces master records `(id, json)` of sites, devices or engineers (one
+    /// transaction; the first refused row names its index in the error).
+    fn put_records(&self, kind: RecordKind, records: &[Value]) -> StoreResult<()>;
+
+    /// Records a new fault with the next free id (`F-0043`).
+    fn append_fault(&self, draft: &FaultDraft) -> StoreResult<FaultRecord>;
+    fn fault(&self, id: &str) -> StoreResult<Option<FaultRecord>>;
+
+    fn append_event(
+        &self,
+        engineer_id: &str,
+        kind: &str,
+        at: Instant,
+        json: &Value,
+    ) -> StoreResult<i64>;
+    fn events(&self, engineer_id: Option<&str>) -> StoreResult<Vec<StoredEvent>>;
+    /// The progress events of a local date (Asia/Shanghai), oldest first.
+    fn events_on(&self, date: NaiveDate) -> StoreResult<Vec<StoredEvent>>;
+
+    /// Publishes `json` as the next version of the plan of `date`.
+    fn publish_plan(&self, date: NaiveDate, reason: &str, json: &str) -> StoreResult<PlanVersion>;
+    fn latest_plan(&self, date: NaiveDate) -> StoreResult<Option<PlanVersion>>;
+    fn plan_version(&self, date: NaiveDate, version: u32) -> StoreResult<Option<PlanVersion>>;
+
+    fn create_job(&self, id: &str, kind: &str, request: &Value) -> StoreResult<JobRecord>;
+    fn update_job(
+        &self,
+        id: &str,
+        status: JobStatus,
+        result: Option<&Value>,
+        error: Option<&str>,
+    ) -> StoreResult<()>;
+    fn job(&self, id: &str) -> StoreResult<Option<JobRecord>>;
+    /// Marks jobs left queued or running by a previous process as failed; returns how many.
+    fn fail_unfinished_jobs(&self, reason: &str) -> StoreResult<usize>;
+
+    /// Stores a roster (placeholder until the roster planner lands: any JSON object).
+    fn put_roster(&self, id: &str, json: &Value) -> StoreResult<()>;
+    fn roster(&self, id: &str) -> StoreResult<Option<Value>>;
+
+    /// Keeps a token's SHA-256 (hex) with its role.
+    fn add_token(&self, sha256_hex: &str, role: Role, label: &str) -> StoreResult<()>;
+    fn token_role(&self, sha256_hex: &str) -> StoreResult<Option<Role>>;
+}
+
+/// The current instant, in the service's zone.
+pub fn now() -> Instant {
+    Instant::parse(
+        &chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).to_rfc3339(),
+    )
+    .expect("chrono writes RFC 3339")
+}

@@ -1,0 +1,657 @@
+//! [`Store`] on SQLite (rusqlite, bundled): one connection behind a mutex, WAL journal,
+//! `synchronous=FULL`, foreign keys on.
+
+use super::migrations::MIGRATIONS;
+use super::{
+    FaultDraft, JobRecord, JobStatus, Page, PlanVersion, RecordKind, Role, Store, StoreError,
+    StoreResult, StoredEvent, now,
+};
+use crate::domain::fault::{Fault, FaultRecord};
+use crate::domain::ids::FaultId;
+use crate::domain::instant::Instant;
+use crate::domain::task::Task;
+use crate::scenario::files::names;
+use crate::scenario::{Scenario, ScenarioParts};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// SQLite storage. Clone-free: share it behind an `Arc`.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
+        Self::with_connection(Connection::open(path)?)
+    }
+
+    /// A private in-memory database (tests).
+    pub fn in_memory() -> StoreResult<Self> {
+        Self::with_connection(Connection::open_in_memory()?)
+    }
+
+    fn with_connection(mut conn: Connection) -> StoreResult<Self> {
+        conn.busy_timeout(Duration::from_secs(10))?;
+        // In-memory databases answer "memory": WAL applies to files only.
+        let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        migrate(&mut conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves no half-done transaction (rusqlite rolls back
+        // on drop), so a poisoned lock is still usable.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The schema version (the last migration applied).
+    pub fn schema_version(&self) -> StoreResult<i64> {
+        Ok(self.conn().query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_version (
+            version INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            applied_at TEXT NOT NULL
+        )",
+    )?;
+    let current: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+        [],
+        |r| r.get(0),
+    )?;
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            params![version, name, now().to_string()],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
+    Ok(serde_json::to_string(value)?)
+}
+
+fn from_json<T: DeserializeOwned>(what: &str, text: &str) -> StoreResult<T> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de)
+        .map_err(|e| StoreError::Corrupt(format!("{what}: {}: {}", e.path(), e.inner())))
+}
+
+fn instant(text: &str) -> StoreResult<Instant> {
+    Instant::parse(text).map_err(|e| StoreError::Corrupt(e.message))
+}
+
+fn put_doc<T: Serialize>(tx: &Transaction<'_>, name: &str, value: &T) -> StoreResult<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO scenario_docs (name, json) VALUES (?1, ?2)",
+        params![name, to_json(value)?],
+    )?;
+    Ok(())
+}
+
+fn get_doc<T: DeserializeOwned>(conn: &Connection, name: &str) -> StoreResult<Option<T>> {
+    let text: Option<String> = conn
+        .query_row(
+            "SELECT json FROM scenario_docs WHERE name = ?1",
+            [name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    text.map(|t| from_json(name, &t)).transpose()
+}
+
+fn all_json<T: DeserializeOwned>(conn: &Connection, table: &str) -> StoreResult<Vec<T>> {
+    let mut stmt = conn.prepare(&format!("SELECT json FROM {table} ORDER BY rowid"))?;
+    let texts = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    texts.iter().map(|t| from_json(table, t)).collect()
+}
+
+fn str_field<'a>(record: &'a Value, field: &str, index: usize) -> StoreResult<&'a str> {
+    record
+        .get(field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| StoreError::Rejected(format!("record {index}: no string field '{field}'")))
+}
+
+fn insert_record(
+    tx: &Transaction<'_>,
+    kind: RecordKind,
+    record: &Value,
+    index: usize,
+) -> StoreResult<()> {
+    let id = str_field(record, "id", index)?;
+    let json = to_json(record)?;
+    let done = match kind {
+        RecordKind::Devices => tx.execute(
+            "INSERT OR REPLACE INTO devices (id, site_id, json) VALUES (?1, ?2, ?3)",
+            params![id, str_field(record, "site", index)?, json],
+        ),
+        RecordKind::Tasks => tx.execute(
+            "INSERT OR REPLACE INTO tasks (id, site_id, kind, json) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                id,
+                str_field(record, "site", index)?,
+                str_field(record, "kind", index)?,
+                json
+            ],
+        ),
+        _ => tx.execute(
+            &format!(
+                "INSERT OR REPLACE INTO {} (id, json) VALUES (?1, ?2)",
+                kind.table()
+            ),
+            params![id, json],
+        ),
+    };
+    done.map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::Rejected(format!(
+                "record {index} ({id}): refers to a record that does not exist"
+            ))
+        }
+        e => e.into(),
+    })?;
+    Ok(())
+}
+
+fn insert_fault(tx: &Transaction<'_>, record: &FaultRecord) -> StoreResult<()> {
+    let f = record.fault();
+    tx.execute(
+        "INSERT INTO faults (id, device_id, level, reported_at, json, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            f.id.as_str(),
+            f.device.as_str(),
+            f.level.number(),
+            f.reported.to_string(),
+            to_json(record)?,
+            now().to_string()
+        ],
+    )?;
+    Ok(())
+}
+
+fn plan_row(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(String, u32, String, String, String, String)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
+}
+
+fn plan_version(row: (String, u32, String, String, String, String)) -> StoreResult<PlanVersion> {
+    let (date, version, etag, reason, created_at, json) = row;
+    Ok(PlanVersion {
+        date: date
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("plan date '{date}'")))?,
+        version,
+        etag,
+        reason,
+        created_at: instant(&created_at)?,
+        json,
+    })
+}
+
+const PLAN_COLUMNS: &str = "date, version, etag, reason, created_at, json";
+
+type JobRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+fn job_record(row: JobRow) -> StoreResult<JobRecord> {
+    let (id, kind, status, request, result, error, created_at, updated_at) = row;
+    Ok(JobRecord {
+        id,
+        kind,
+        status: JobStatus::parse(&status)?,
+        request: from_json("job request", &request)?,
+        result: result.map(|r| from_json("job result", &r)).transpose()?,
+        error,
+        created_at: instant(&created_at)?,
+        updated_at: instant(&updated_at)?,
+    })
+}
+
+impl SqliteStore {
+    fn select_events(&self, sql: &str, param: Option<String>) -> StoreResult<Vec<StoredEvent>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt
+            .query_map([param], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(seq, engineer_id, kind, at, json)| {
+                Ok(StoredEvent {
+                    seq,
+                    engineer_id,
+                    kind,
+                    at: instant(&at)?,
+                    json: from_json("progress_events", &json)?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Store for SqliteStore {
+    fn is_empty(&self) -> StoreResult<bool> {
+        let n: i64 = self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM scenario_docs", [], |r| r.get(0))?;
+        Ok(n == 0)
+    }
+
+    fn import_scenario(&self, scenario: &Scenario, tasks: &[Task]) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let p = scenario.parts();
+        put_doc(&tx, names::META, scenario.meta())?;
+        put_doc(&tx, names::DISTRICTS, &p.districts)?;
+        put_doc(&tx, names::INSPECTIONS, &p.inspections)?;
+        put_doc(&tx, names::CALLBACKS, &p.callbacks)?;
+        put_doc(&tx, names::FAULT_MODEL, &p.fault_model)?;
+        let as_values = |items: Vec<Value>, kind: RecordKind| -> StoreResult<()> {
+            for (i, v) in items.iter().enumerate() {
+                insert_record(&tx, kind, v, i)?;
+            }
+            Ok(())
+        };
+        fn values<T: Serialize>(items: &[T]) -> StoreResult<Vec<Value>> {
+            items
+                .iter()
+                .map(|x| serde_json::to_value(x).map_err(StoreError::from))
+                .collect()
+        }
+        as_values(values(&p.service_points)?, RecordKind::ServicePoints)?;
+        as_values(values(&p.sites)?, RecordKind::Sites)?;
+        as_values(values(&p.devices)?, RecordKind::Devices)?;
+        as_values(values(&p.engineers)?, RecordKind::Engineers)?;
+        as_values(values(tasks)?, RecordKind::Tasks)?;
+        for f in &p.faults {
+            insert_fault(&tx, f)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn scenario_parts(&self) -> StoreResult<ScenarioParts> {
+        let conn = self.conn();
+        let faults: Vec<FaultRecord> = all_json(&conn, "faults")?;
+        Ok(ScenarioParts {
+            meta: get_doc(&conn, names::META)?,
+            districts: get_doc(&conn, names::DISTRICTS)?.unwrap_or_default(),
+            service_points: all_json(&conn, "service_points")?,
+            sites: all_json(&conn, "sites")?,
+            devices: all_json(&conn, "devices")?,
+            engineers: all_json(&conn, "engineers")?,
+            inspections: get_doc(&conn, names::INSPECTIONS)?.unwrap_or_default(),
+            callbacks: get_doc(&conn, names::CALLBACKS)?.unwrap_or_default(),
+            faults,
+            fault_model: get_doc(&conn, names::FAULT_MODEL)?.unwrap_or_default(),
+        })
+    }
+
+    fn list(&self, kind: RecordKind, limit: u32, offset: u64) -> StoreResult<Page> {
+        let conn = self.conn();
+        let table = kind.table();
+        let total: i64 =
+            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT json FROM {table} ORDER BY id LIMIT ?1 OFFSET ?2"
+        ))?;
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let texts = stmt
+            .query_map(params![limit, offset], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let items = texts
+            .iter()
+            .map(|t| from_json(table, t))
+            .collect::<StoreResult<_>>()?;
+        Ok(Page {
+            items,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    fn get(&self, kind: RecordKind, id: &str) -> StoreResult<Option<Value>> {
+        let text: Option<String> = self
+            .conn()
+            .query_row(
+                &format!("SELECT json FROM {} WHERE id = ?1", kind.table()),
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        text.map(|t| from_json(kind.table(), &t)).transpose()
+    }
+
+    fn put_records(&self, kind: RecordKind, records: &[Value]) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for (i, r) in records.iter().enumerate() {
+            insert_record(&tx, kind, r, i)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn append_fault(&self, draft: &FaultDraft) -> StoreResult<FaultRecord> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let known: bool = tx
+            .query_row(
+                "SELECT 1 FROM devices WHERE id = ?1",
+                [draft.device.as_str()],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if !known {
+            return Err(StoreError::Rejected(format!(
+                "device {} does not exist",
+                draft.device
+            )));
+        }
+        let mut n: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM faults", [], |r| {
+            r.get(0)
+        })?;
+        let id = loop {
+            let id = FaultId::numbered(usize::try_from(n).unwrap_or(0), 4);
+            let taken = tx
+                .query_row("SELECT 1 FROM faults WHERE id = ?1", [id.as_str()], |_| {
+                    Ok(())
+                })
+                .optional()?
+                .is_some();
+            if !taken {
+                break id;
+            }
+            n += 1;
+        };
+        let record = FaultRecord::new(
+            Fault {
+                id,
+                device: draft.device.clone(),
+                level: draft.level,
+                reported: draft.reported,
+                description: draft.description.clone(),
+            },
+            Vec::new(),
+        )
+        .map_err(|e| StoreError::Rejected(e.to_string()))?;
+        insert_fault(&tx, &record)?;
+        tx.commit()?;
+        Ok(record)
+    }
+
+    fn fault(&self, id: &str) -> StoreResult<Option<FaultRecord>> {
+        let text: Option<String> = self
+            .conn()
+            .query_row("SELECT json FROM faults WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        text.map(|t| from_json("faults", &t)).transpose()
+    }
+
+    fn append_event(
+        &self,
+        engineer_id: &str,
+        kind: &str,
+        at: Instant,
+        json: &Value,
+    ) -> StoreResult<i64> {
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO progress_events (engineer_id, kind, at, json, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                engineer_id,
+                kind,
+                at.to_string(),
+                to_json(json)?,
+                now().to_string()
+            ],
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Rejected(format!("engineer {engineer_id} does not exist"))
+            }
+            e => e.into(),
+        })?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn events(&self, engineer_id: Option<&str>) -> StoreResult<Vec<StoredEvent>> {
+        self.select_events(
+            "SELECT seq, engineer_id, kind, at, json FROM progress_events
+             WHERE ?1 IS NULL OR engineer_id = ?1 ORDER BY seq",
+            engineer_id.map(str::to_owned),
+        )
+    }
+
+    fn events_on(&self, date: NaiveDate) -> StoreResult<Vec<StoredEvent>> {
+        // `at` is written in local time (`2026-11-30T09:40:00+08:00`): its prefix is the date.
+        self.select_events(
+            "SELECT seq, engineer_id, kind, at, json FROM progress_events
+             WHERE substr(at, 1, 10) = ?1 ORDER BY seq",
+            Some(date.to_string()),
+        )
+    }
+
+    fn publish_plan(&self, date: NaiveDate, reason: &str, json: &str) -> StoreResult<PlanVersion> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let date_text = date.to_string();
+        let version: u32 = tx.query_row(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM plan_versions WHERE date = ?1",
+            [&date_text],
+            |r| r.get(0),
+        )?;
+        let digest = Sha256::digest(json.as_bytes());
+        let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let etag = format!("\"{date_text}-v{version}-{hash}\"");
+        let created_at = now();
+        tx.execute(
+            &format!("INSERT INTO plan_versions ({PLAN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+            params![
+                date_text,
+                version,
+                etag,
+                reason,
+                created_at.to_string(),
+                json
+            ],
+        )?;
+        tx.commit()?;
+        Ok(PlanVersion {
+            date,
+            version,
+            etag,
+            reason: reason.to_owned(),
+            created_at,
+            json: json.to_owned(),
+        })
+    }
+
+    fn latest_plan(&self, date: NaiveDate) -> StoreResult<Option<PlanVersion>> {
+        let row = self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {PLAN_COLUMNS} FROM plan_versions WHERE date = ?1
+                     ORDER BY version DESC LIMIT 1"
+                ),
+                [date.to_string()],
+                plan_row,
+            )
+            .optional()?;
+        row.map(plan_version).transpose()
+    }
+
+    fn plan_version(&self, date: NaiveDate, version: u32) -> StoreResult<Option<PlanVersion>> {
+        let row = self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {PLAN_COLUMNS} FROM plan_versions WHERE date = ?1 AND version = ?2"
+                ),
+                params![date.to_string(), version],
+                plan_row,
+            )
+            .optional()?;
+        row.map(plan_version).transpose()
+    }
+
+    fn create_job(&self, id: &str, kind: &str, request: &Value) -> StoreResult<JobRecord> {
+        let at = now();
+        self.conn().execute(
+            "INSERT INTO jobs (id, kind, status, request, created_at, updated_at)
+             VALUES (?1, ?2, 'queued', ?3, ?4, ?4)",
+            params![id, kind, to_json(request)?, at.to_string()],
+        )?;
+        Ok(JobRecord {
+            id: id.to_owned(),
+            kind: kind.to_owned(),
+            status: JobStatus::Queued,
+            request: request.clone(),
+            result: None,
+            error: None,
+            created_at: at,
+            updated_at: at,
+        })
+    }
+
+    fn update_job(
+        &self,
+        id: &str,
+        status: JobStatus,
+        result: Option<&Value>,
+        error: Option<&str>,
+    ) -> StoreResult<()> {
+        let result = result.map(to_json).transpose()?;
+        self.conn().execute(
+            "UPDATE jobs SET status = ?2, result = COALESCE(?3, result), error = ?4,
+             updated_at = ?5 WHERE id = ?1",
+            params![id, status.as_str(), result, error, now().to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn job(&self, id: &str) -> StoreResult<Option<JobRecord>> {
+        let row: Option<JobRow> = self
+            .conn()
+            .query_row(
+                "SELECT id, kind, status, request, result, error, created_at, updated_at
+                 FROM jobs WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(job_record).transpose()
+    }
+
+    fn fail_unfinished_jobs(&self, reason: &str) -> StoreResult<usize> {
+        Ok(self.conn().execute(
+            "UPDATE jobs SET status = 'failed', error = ?1, updated_at = ?2
+             WHERE status IN ('queued', 'running')",
+            params![reason, now().to_string()],
+        )?)
+    }
+
+    fn put_roster(&self, id: &str, json: &Value) -> StoreResult<()> {
+        self.conn().execute(
+            "INSERT OR REPLACE INTO rosters (id, json, created_at) VALUES (?1, ?2, ?3)",
+            params![id, to_json(json)?, now().to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn roster(&self, id: &str) -> StoreResult<Option<Value>> {
+        let text: Option<String> = self
+            .conn()
+            .query_row("SELECT json FROM rosters WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        text.map(|t| from_json("rosters", &t)).transpose()
+    }
+
+    fn add_token(&self, sha256_hex: &str, role: Role, label: &str) -> StoreResult<()> {
+        self.conn().execute(
+            "INSERT INTO api_tokens (sha256, role, label, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![sha256_hex, role.as_str(), label, now().to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn token_role(&self, sha256_hex: &str) -> StoreResult<Option<Role>> {
+        let role: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT role FROM api_tokens WHERE sha256 = ?1",
+                [sha256_hex],
+                |r| r.get(0),
+            )
+            .optional()?;
+        role.map(|r| r.parse().map_err(StoreError::Corrupt))
+            .transpose()
+    }
+}

@@ -1,0 +1,13 @@
+//! HTTP API tests: through `app()` without a socket (`oneshot`), over a real socket, and
+//! against the `fieldplan serve` binary (restart after SIGKILL).
+
+mod auth;
+mod bad_input;
+mod faults;
+mod import;
+mod master;
+mod ops;
+mod plans;
+mod restart;
+mod socket;
+mod support;

@@ -1,0 +1,173 @@
+//! `spawn_app`: a service on an in-memory store seeded with `data/nanchang`, with one token
+//! per role; `call` sends one request through the router.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use fieldplan::api::planning::{DayPlanner, Planner};
+use fieldplan::api::{AppState, Settings, app};
+use fieldplan::store::{Role, SqliteStore, Store};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const DAY: &str = "2026-11-30";
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub tokens: HashMap<Role, String>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub bytes: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.bytes)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.bytes)))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The `field` of each entry of a problem document's `errors`, sorted.
+    pub fn error_fields(&self) -> Vec<String> {
+        let mut f: Vec<String> = self.json()["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .map(|e| e["field"].as_str().unwrap().to_owned())
+            .collect();
+        f.sort();
+        f
+    }
+}
+
+pub fn repo(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+pub fn spawn_app() -> TestApp {
+    spawn_app_with(Arc::new(DayPlanner), Settings::default())
+}
+
+pub fn spawn_app_with(planner: Arc<dyn Planner>, settings: Settings) -> TestApp {
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+    let tokens = Role::ALL
+        .into_iter()
+        .map(|r| {
+            (
+                r,
+                fieldplan::api::auth::create_token(store.as_ref(), r, "test").unwrap(),
+            )
+        })
+        .collect();
+    let state = AppState::load(
+        store,
+        &repo("data/nanchang"),
+        &repo("config"),
+        planner,
+        settings,
+    )
+    .unwrap();
+    TestApp {
+        router: app(state.clone()),
+        state,
+        tokens,
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Reply {
+            status,
+            headers,
+            bytes,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        role: Option<Role>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut b = Request::builder().method(method).uri(uri);
+        if let Some(r) = role {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {}", self.tokens[&r]));
+        }
+        let req = match body {
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string()))
+                .unwrap(),
+            None => b.body(Body::empty()).unwrap(),
+        };
+        self.send(req).await
+    }
+
+    pub async fn get(&self, uri: &str, role: Role) -> Reply {
+        self.call(Method::GET, uri, Some(role), None).await
+    }
+
+    pub async fn post(&self, uri: &str, role: Role, body: Value) -> Reply {
+        self.call(Method::POST, uri, Some(role), Some(body)).await
+    }
+
+    /// Publishes a plan of `DAY` with a short time limit; returns its envelope.
+    pub async fn publish_plan(&self) -> Value {
+        let r = self
+            .post(
+                "/v1/plans",
+                Role::Planner,
+                serde_json::json!({"date": DAY, "timeLimitMs": 200, "seed": 7}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::CREATED,
+            "{}",
+            String::from_utf8_lossy(&r.bytes)
+        );
+        let v = r.json();
+        self.check_plan(&v["plan"]);
+        v
+    }
+
+    /// Passes a returned plan through the independent checker of `plan`.
+    pub fn check_plan(&self, plan: &Value) {
+        let plan: fieldplan::plan::Plan = serde_json::from_value(plan.clone()).expect("a plan");
+        let world = self.state.world();
+        let violations = fieldplan::plan::check(&plan, world.context());
+        assert!(violations.is_empty(), "{violations:#?}");
+    }
+}
+
+/// A problem document: the content type and the RFC 9457 members.
+pub fn assert_problem(r: &Reply, status: u16) {
+    assert_eq!(
+        r.status.as_u16(),
+        status,
+        "{}",
+        String::from_utf8_lossy(&r.bytes)
+    );
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
+    let p = r.json();
+    assert_eq!(p["status"], status);
+    for k in ["type", "title", "detail"] {
+        assert!(p[k].is_string(), "problem without {k}: {p}");
+    }
+}

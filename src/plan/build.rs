@@ -4,7 +4,9 @@
 //! Skills: bit `i` is device family `i`; a roster pin adds the pinned engineer's own bit
 //! (from [`PIN_BIT0`] on) to the job and to that engineer only, so no one else can take it.
 //! Site opening hours become start windows `[open, close - duration]`: the work must fit
-//! inside one opening window (a site closed at lunch has two).
+//! inside one opening window (a site closed at lunch has two). A fault repair has the whole
+//! day: a faulty device is repaired when the engineer gets there (on-site support 7 x 24),
+//! whatever the site's opening hours; the shift and overtime still bound it.
 //!
 //! A visit that needs a spare part ([`TaskRef::part_pickup`]) is two jobs, its pickup at the
 //! service point and then the visit, made a solver pickup-delivery pair: same route, pickup
@@ -18,6 +20,7 @@ use super::error::PlanError;
 use super::model::TaskRef;
 use crate::domain::family::DeviceFamily;
 use crate::domain::ids::{EngineerId, SiteId};
+use crate::domain::task::TaskKind;
 use crate::solve::routing::{
     Break, Cost, Job, Load, Matrix, Overtime, Pair, Problem, ProblemInput, Skills, Time,
     TimeWindow, Vehicle,
@@ -140,7 +143,11 @@ pub fn job_spec(
         .site_point(&task.site)
         .ok_or_else(|| PlanError::unknown("site", &task.site))?;
     let duration = minutes(task.duration_minutes);
-    let windows = site_windows(ctx, clock, &task.site, duration)?;
+    let windows = if task.kind == TaskKind::FaultRepair {
+        vec![TimeWindow::new(Time::ZERO, Time(86_400))]
+    } else {
+        site_windows(ctx, clock, &task.site, duration)?
+    };
     let deadline = task
         .deadline
         .map(|d| clock.seconds(d))

@@ -8,8 +8,8 @@
 //!   the engineer's, and it comes back by shift end plus the allowed overtime (which is at
 //!   most the daily cap of the settings);
 //! - a stop's engineer has the device family's skill, and is the pinned one if any;
-//! - a planned (not frozen) stop lies inside one opening window of its site that day, lasts
-//!   its duration, and starts at or after its arrival;
+//! - a planned (not frozen) stop lies inside one opening window of its site that day (a fault
+//!   repair at any hour), lasts its duration, and starts at or after its arrival;
 //! - travel: each stop's travel time and distance equal the matrix from the previous stop (or
 //!   the service point), the arrival is not before the previous end plus the travel (plus the
 //!   lunch if it is taken in that gap), and the return is not before the last end plus the
@@ -36,6 +36,7 @@ use super::model::{Flag, Plan, Stop, TaskRef};
 use crate::domain::engineer::Availability;
 use crate::domain::ids::{EngineerId, TaskId};
 use crate::domain::instant::Instant;
+use crate::domain::task::TaskKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -308,7 +309,7 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
                         format!("{} s for {minutes} min", secs(s.start, s.end)),
                     );
                 }
-                if !s.is_pickup() {
+                if !s.is_pickup() && s.task.kind != TaskKind::FaultRepair {
                     check_opening(&mut out, ctx, plan, &r.engineer, s);
                 }
             }

@@ -9,6 +9,18 @@
 //! yet), and urgent faults reported when no shift of the day is left (the on-call engineer is
 //! called out). Searches run on a fixed work budget (`max_work`), so replications stay
 //! deterministic on a busy machine.
+//!
+//! What the adapter keeps in step between the plan and the simulation:
+//! - a stop the engineer has set off for is under way: it is frozen before a re-plan (the
+//!   engine sets off at once and waits on site, often before the planned start);
+//! - progress goes to a re-plan only for tasks the plan routes for that engineer (a call-out
+//!   of the night that runs past midnight is not in the day's plan);
+//! - an urgent fault that the re-plan cannot bring on site by its deadline within the shifts
+//!   and their overtime goes to the baseline's call-out (the nearest free skilled engineer,
+//!   or the on-call one), as at night;
+//! - routes handed back keep the tasks the plan does not know (such call-outs) in front, and
+//!   every planned stop not yet started in the simulation, frozen in the plan or not (an
+//!   engineer running late has not started a stop whose planned start has passed).
 
 use super::baseline::Baseline;
 use super::policy::{
@@ -21,7 +33,7 @@ use crate::domain::instant::Instant;
 use crate::plan::replan::insert_fault;
 use crate::plan::{DayInputs, FaultInput, Plan, PlanRequest, PlanningContext, ProgressEvent};
 use crate::scenario::Scenario;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -96,6 +108,7 @@ impl PolicyMaker for PlannerMaker {
             plan: None,
             progress: Vec::new(),
             task_ids: Vec::new(),
+            under_way: vec![None; self.engineers.len()],
         })
     }
 }
@@ -111,6 +124,8 @@ pub struct Planner {
     progress: Vec<ProgressEvent>,
     /// The domain id of every task seen so far, by simulation index.
     task_ids: Vec<TaskId>,
+    /// Per engineer: the task (simulation index) she last set off for.
+    under_way: Vec<Option<usize>>,
 }
 
 impl Planner {
@@ -149,7 +164,45 @@ impl Planner {
         a
     }
 
-    /// The plan's routes as route changes: every stop not yet under way, in order.
+    /// `plan` with every stop an engineer has set off for and not finished frozen, and the
+    /// stops before it.
+    fn freeze_under_way(&self, view: &View, plan: &Plan) -> Plan {
+        let assignable = Self::assignable(view);
+        let mut plan = plan.clone();
+        for (id, &k) in self.engineers.iter().zip(&self.under_way) {
+            let Some(k) = k.filter(|&k| !assignable[k] && !view.done[k]) else {
+                continue;
+            };
+            let task = &view.tasks[k].id;
+            let Some(r) = plan.routes.iter_mut().find(|r| &r.engineer == id) else {
+                continue;
+            };
+            if let Some(last) = r.stops.iter().rposition(|s| &s.task.task == task) {
+                for s in &mut r.stops[..=last] {
+                    s.frozen = true;
+                }
+            }
+        }
+        plan
+    }
+
+    /// The progress of tasks `plan` routes for the engineer who reports it.
+    fn progress_on(&self, plan: &Plan) -> Vec<ProgressEvent> {
+        self.progress
+            .iter()
+            .filter(|e| {
+                e.task().is_some_and(|t| {
+                    plan.routes.iter().any(|r| {
+                        &r.engineer == e.engineer() && r.stops.iter().any(|s| &s.task.task == t)
+                    })
+                })
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// The plan's routes as route changes: every stop the simulation has not started, in
+    /// order, after the tasks of the engineer's route that the plan does not know.
     fn changes(&self, view: &View, plan: &Plan) -> RouteChanges {
         let assignable = Self::assignable(view);
         let index: HashMap<&TaskId, usize> = view
@@ -165,17 +218,33 @@ impl Planner {
             .enumerate()
             .map(|(e, id)| (id, e))
             .collect();
-        let mut routes: Vec<Vec<usize>> = vec![Vec::new(); view.engineers.len()];
+        let known: HashSet<&TaskId> = plan
+            .routes
+            .iter()
+            .flat_map(|r| r.stops.iter().map(|s| &s.task.task))
+            .chain(plan.unassigned.iter().map(|u| &u.task.task))
+            .collect();
+        let mut routes: Vec<Vec<usize>> = view
+            .engineers
+            .iter()
+            .map(|st| {
+                st.route
+                    .iter()
+                    .copied()
+                    .filter(|&k| !known.contains(&view.tasks[k].id))
+                    .collect()
+            })
+            .collect();
         for r in &plan.routes {
             let Some(&e) = by_engineer.get(&r.engineer) else {
                 continue;
             };
-            routes[e] = r
-                .stops
-                .iter()
-                .filter(|s| !s.frozen)
-                .filter_map(|s| index.get(&s.task.task).copied())
-                .collect();
+            routes[e].extend(
+                r.stops
+                    .iter()
+                    .filter(|s| !s.is_pickup())
+                    .filter_map(|s| index.get(&s.task.task).copied()),
+            );
         }
         routes
             .into_iter()
@@ -274,13 +343,16 @@ impl Policy for Planner {
             return Vec::new();
         };
         let now = view.world.base.instant(view.now);
-        match insert_fault(&self.ctx, plan, &self.progress, &input, now) {
-            Ok(out) => {
+        let plan = self.freeze_under_way(view, plan);
+        let progress = self.progress_on(&plan);
+        match insert_fault(&self.ctx, &plan, &progress, &input, now) {
+            Ok(out) if out.deadline_met || !urgent => {
                 let changes = self.changes(view, &out.plan);
                 self.plan = Some(out.plan);
                 changes
             }
-            Err(_) => self.baseline.insert_fault(view, k),
+            // Late or left out: the baseline calls someone out; the plan stays without it.
+            Ok(_) | Err(_) => self.baseline.insert_fault(view, k),
         }
     }
 
@@ -292,6 +364,9 @@ impl Policy for Planner {
             return;
         };
         let (engineer, task) = (engineer.clone(), task.clone());
+        if report.kind == ProgressKind::Departed {
+            self.under_way[report.engineer] = Some(report.task);
+        }
         let at = self.epoch + Minutes::new(u32::try_from(report.at.max(0)).unwrap_or(u32::MAX));
         self.progress.push(match report.kind {
             ProgressKind::Departed => return,

@@ -1,5 +1,6 @@
 //! Integration tests of the simulation and the staffing sweep, one binary.
 
 mod engine;
+mod planner;
 mod support;
 mod sweep;

@@ -58,6 +58,8 @@ pub struct Settings {
     pub max_concurrent_solves: usize,
     /// Time limit of the re-plan after a fault.
     pub replan_time_limit_ms: u64,
+    /// Longest roster horizon, in days (`POST /v1/rosters`).
+    pub max_roster_days: u32,
 }
 
 impl Default for Settings {
@@ -69,6 +71,7 @@ impl Default for Settings {
             sync_time_limit_ms: 5_000,
             max_concurrent_solves: 2,
             replan_time_limit_ms: 1_000,
+            max_roster_days: 84,
         }
     }
 }
@@ -109,6 +112,10 @@ struct Inner {
     metrics: Metrics,
     /// One re-plan or publish of a day at a time, so each starts from the latest version.
     publishing: tokio::sync::Mutex<()>,
+    /// The roster planner's configuration (`roster.toml` of the configuration directory).
+    roster_config: crate::solve::roster::RosterConfig,
+    /// Stored rosters already read, by id (a stored roster never changes).
+    rosters: RwLock<HashMap<String, Arc<crate::solve::roster::Roster>>>,
     /// Turns true when the server stops: long-lived responses (event streams) end then.
     stopping: tokio::sync::watch::Sender<bool>,
 }
@@ -143,6 +150,17 @@ impl AppState {
         planner: Arc<dyn Planner>,
         settings: Settings,
     ) -> Self {
+        Self::with_roster_config(store, world, planner, settings, Default::default())
+    }
+
+    /// [`AppState::new`] with the roster planner's configuration.
+    pub fn with_roster_config(
+        store: Arc<dyn Store>,
+        world: World,
+        planner: Arc<dyn Planner>,
+        settings: Settings,
+        roster_config: crate::solve::roster::RosterConfig,
+    ) -> Self {
         let (published, _) = broadcast::channel(64);
         Self(Arc::new(Inner {
             store,
@@ -156,6 +174,8 @@ impl AppState {
             published,
             metrics: Metrics::default(),
             publishing: tokio::sync::Mutex::new(()),
+            roster_config,
+            rosters: RwLock::new(HashMap::new()),
             stopping: tokio::sync::watch::Sender::new(false),
         }))
     }
@@ -180,7 +200,14 @@ impl AppState {
             .map_err(crate::scenario::ScenarioError::Invalid)
             .map_err(|e| anyhow::anyhow!("stored scenario: {e}"))?;
         let world = World::new(scenario, config)?;
-        Ok(Self::new(store, world, planner, settings))
+        let roster_config = rosters::load_config(config_dir)?;
+        Ok(Self::with_roster_config(
+            store,
+            world,
+            planner,
+            settings,
+            roster_config,
+        ))
     }
 
     pub fn store(&self) -> Arc<dyn Store> {
@@ -384,10 +411,10 @@ pub fn app(state: AppState) -> Router {
             post(progress::create).get(progress::list),
         )
         .route("/events", get(stream::events))
-        .route(
-            "/rosters/{id}",
-            axum::routing::put(rosters::put).get(rosters::get),
-        )
+        .route("/engineers/{id}/calendar.ics", get(rosters::calendar))
+        .route("/rosters", post(rosters::create))
+        .route("/rosters/{id}", get(rosters::get))
+        .route("/rosters/{id}/publish", post(rosters::publish))
         .route("/simulations", post(rosters::simulate))
         .route("/service-points", get(master::list_service_points))
         .route("/service-points/{id}", get(master::get_service_point))

@@ -34,7 +34,7 @@ impl Modify for BearerAuth {
         faults::create, faults::get, faults::recommendations,
         progress::create, progress::list,
         stream::events,
-        rosters::put, rosters::get, rosters::simulate,
+        rosters::create, rosters::get, rosters::publish, rosters::calendar, rosters::simulate,
         master::list_service_points, master::get_service_point,
         master::list_sites, master::get_site,
         master::list_devices, master::get_device,
@@ -44,6 +44,7 @@ impl Modify for BearerAuth {
     ),
     components(schemas(
         plans::PlanRequest, faults::FaultRequest, progress::ProgressRequest,
+        rosters::RosterRequestBody, rosters::RosterView, rosters::PublicationView,
         super::error::Problem, super::error::FieldIssue,
     ))
 )]

@@ -9,5 +9,6 @@ mod master;
 mod ops;
 mod plans;
 mod restart;
+mod rosters;
 mod socket;
 mod support;

@@ -23,6 +23,7 @@ pub mod planning;
 mod plans;
 mod progress;
 mod rosters;
+mod simulations;
 mod stream;
 
 use crate::domain::DomainConfig;
@@ -114,6 +115,8 @@ struct Inner {
     publishing: tokio::sync::Mutex<()>,
     /// The roster planner's configuration (`roster.toml` of the configuration directory).
     roster_config: crate::solve::roster::RosterConfig,
+    /// Running simulations' progress, by job id.
+    simulations: std::sync::Mutex<HashMap<String, Arc<simulations::Share>>>,
     /// Stored rosters already read, by id (a stored roster never changes).
     rosters: RwLock<HashMap<String, Arc<crate::solve::roster::Roster>>>,
     /// Turns true when the server stops: long-lived responses (event streams) end then.
@@ -176,6 +179,7 @@ impl AppState {
             publishing: tokio::sync::Mutex::new(()),
             roster_config,
             rosters: RwLock::new(HashMap::new()),
+            simulations: std::sync::Mutex::new(HashMap::new()),
             stopping: tokio::sync::watch::Sender::new(false),
         }))
     }
@@ -415,7 +419,9 @@ pub fn app(state: AppState) -> Router {
         .route("/rosters", post(rosters::create))
         .route("/rosters/{id}", get(rosters::get))
         .route("/rosters/{id}/publish", post(rosters::publish))
-        .route("/simulations", post(rosters::simulate))
+        .route("/simulations", post(simulations::simulate))
+        .route("/simulations/{id}", get(simulations::get))
+        .route("/simulations/{id}/chart.svg", get(simulations::chart))
         .route("/service-points", get(master::list_service_points))
         .route("/service-points/{id}", get(master::get_service_point))
         .route("/sites", get(master::list_sites))

@@ -1,4 +1,4 @@
-//! Rosters and simulations.
+//! Rosters: built, read, exported, published; engineers' calendar feeds.
 //!
 //! - `POST /v1/rosters {from, to, timeLimitMs?, seed?}` (planner) builds a roster over
 //!   `from..=to` ([`crate::plan::roster::build_roster`]; at most [`Settings::max_roster_days`]
@@ -23,10 +23,6 @@
 //! visits of the state before the latest publication that the engineer no longer has are
 //! `STATUS:CANCELLED`. Day plans do not feed the calendar: they change through the day and
 //! reach engineers through `GET /v1/plans/{date}/engineers/{id}`.
-//!
-//! `POST /v1/simulations` (manager) starts a staffing sweep ([`crate::sim::run_sweep`],
-//! body: its `SweepParams`) as a job (202); `GET /v1/jobs/{id}` shows its result, `DELETE`
-//! cancels it.
 //!
 //! [`Settings::max_roster_days`]: super::Settings::max_roster_days
 
@@ -509,79 +505,5 @@ pub async fn calendar(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/calendar; charset=utf-8"),
     );
-    Ok(res)
-}
-/// Start a staffing sweep (a job).
-#[utoipa::path(post, path = "/v1/simulations", tag = "simulations", security(("bearer" = [])),
-    request_body(content = Object, description = "SweepParams: staff, reps, seed, sim, target, policy, planWork"),
-    responses((status = 202, body = super::jobs::JobView),
-        (status = 403, body = super::error::Problem),
-        (status = 422, body = super::error::Problem),
-        (status = 503, body = super::error::Problem)))]
-pub async fn simulate(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    JsonBody(body): JsonBody,
-) -> ApiResult<axum::response::Response> {
-    use crate::sim::{SweepConfig, SweepParams, run_sweep};
-    use axum::response::IntoResponse;
-    use std::sync::Arc;
-    use std::sync::atomic::AtomicBool;
-    caller.require(&[Role::Manager])?;
-    let params: SweepParams = serde_path_to_error::deserialize(body.clone()).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        // serde names a missing field only in its message: "missing field `staff`".
-        let missing = message
-            .strip_prefix("missing field `")
-            .and_then(|m| m.split('`').next())
-            .map(str::to_owned);
-        let (field, code) = match missing {
-            Some(name) if path == "." => (name, "required"),
-            Some(name) => (format!("{path}.{name}"), "required"),
-            None if path == "." => (String::new(), "invalid"),
-            None => (path, "invalid"),
-        };
-        ApiError::Invalid(vec![FieldIssue::new(field, code, message)])
-    })?;
-    let world = state.world();
-    let cfg = SweepConfig::new(
-        Arc::new(world.scenario().clone()),
-        Arc::new(world.config().clone()),
-        params,
-    )
-    .map_err(|e| ApiError::Invalid(vec![FieldIssue::new(e.field, "invalid", e.message)]))?;
-    let permit = state.try_solve_slot()?;
-    let id = super::jobs::job_id();
-    let store = state.store();
-    let (jid, request) = (id.clone(), body);
-    let record = blocking(move || Ok(store.create_job(&jid, "simulate", &request)?)).await?;
-    let cancel = Arc::new(AtomicBool::new(false));
-    state.register_job(&id, cancel.clone());
-    let st = state.clone();
-    let job = id.clone();
-    tokio::spawn(async move {
-        let _permit = permit;
-        let _ = super::jobs::set_status(&st, &job, JobStatus::Running, None, None).await;
-        let c = cancel.clone();
-        let outcome = blocking(move || {
-            let result = run_sweep(&cfg, &|_, _| {}, &c);
-            serde_json::to_value(&result).map_err(ApiError::internal)
-        })
-        .await;
-        let cancelled = cancel.load(std::sync::atomic::Ordering::Relaxed);
-        let (status, result, error) = match outcome {
-            Ok(v) if cancelled => (JobStatus::Cancelled, Some(v), None),
-            Ok(v) => (JobStatus::Succeeded, Some(v), None),
-            Err(e) => (JobStatus::Failed, None, Some(e.to_string())),
-        };
-        let _ = super::jobs::set_status(&st, &job, status, result, error).await;
-        st.unregister_job(&job);
-    });
-    let view: super::jobs::JobView = record.into();
-    let mut res = (StatusCode::ACCEPTED, Json(view)).into_response();
-    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("/v1/jobs/{id}")) {
-        res.headers_mut().insert(axum::http::header::LOCATION, v);
-    }
     Ok(res)
 }

@@ -10,5 +10,6 @@ mod ops;
 mod plans;
 mod restart;
 mod rosters;
+mod simulations;
 mod socket;
 mod support;

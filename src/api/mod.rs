@@ -1,5 +1,7 @@
 //! The HTTP API (axum 0.8 on tokio): plans, faults, progress events, master data, jobs,
-//! server-sent events, OpenAPI, health and metrics.
+//! rosters (built as jobs, published, exported as CSV and as engineers' calendar feeds:
+//! `rosters.rs`), staffing simulations (`simulations.rs`), server-sent events, OpenAPI, health
+//! and metrics.
 //!
 //! [`app`] builds the router from an [`AppState`], so tests drive it without a socket
 //! (`tower::ServiceExt::oneshot`); [`serve`] binds it. Handlers are thin: they parse and

@@ -199,6 +199,7 @@ pub async fn create(
         time_limit: Duration::from_millis(state.settings().replan_time_limit_ms),
         seed: 1,
         cancel: Arc::new(AtomicBool::new(false)),
+        pins: state.roster_pins(date).await?,
     };
     let (w, rec) = (world.clone(), record.clone());
     let replan = blocking(move || {

@@ -134,6 +134,7 @@ async fn solve_and_publish(
         time_limit: Duration::from_millis(time_limit_ms),
         seed,
         cancel: cancel.clone(),
+        pins: state.roster_pins(date).await?,
     };
     let started = std::time::Instant::now();
     let plan = blocking(move || {

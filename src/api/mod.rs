@@ -1,5 +1,7 @@
 //! The HTTP API (axum 0.8 on tokio): plans, faults, progress events, master data, jobs,
-//! server-sent events, OpenAPI, health and metrics.
+//! rosters (built as jobs, published, exported as CSV and as engineers' calendar feeds:
+//! `rosters.rs`), staffing simulations (`simulations.rs`), server-sent events, OpenAPI, health
+//! and metrics.
 //!
 //! [`app`] builds the router from an [`AppState`], so tests drive it without a socket
 //! (`tower::ServiceExt::oneshot`); [`serve`] binds it. Handlers are thin: they parse and
@@ -23,6 +25,7 @@ pub mod planning;
 mod plans;
 mod progress;
 mod rosters;
+mod simulations;
 mod stream;
 
 use crate::domain::DomainConfig;
@@ -58,6 +61,8 @@ pub struct Settings {
     pub max_concurrent_solves: usize,
     /// Time limit of the re-plan after a fault.
     pub replan_time_limit_ms: u64,
+    /// Longest roster horizon, in days (`POST /v1/rosters`).
+    pub max_roster_days: u32,
 }
 
 impl Default for Settings {
@@ -69,6 +74,7 @@ impl Default for Settings {
             sync_time_limit_ms: 5_000,
             max_concurrent_solves: 2,
             replan_time_limit_ms: 1_000,
+            max_roster_days: 84,
         }
     }
 }
@@ -109,6 +115,12 @@ struct Inner {
     metrics: Metrics,
     /// One re-plan or publish of a day at a time, so each starts from the latest version.
     publishing: tokio::sync::Mutex<()>,
+    /// The roster planner's configuration (`roster.toml` of the configuration directory).
+    roster_config: crate::solve::roster::RosterConfig,
+    /// Running simulations' progress, by job id.
+    simulations: std::sync::Mutex<HashMap<String, Arc<simulations::Share>>>,
+    /// Stored rosters already read, by id (a stored roster never changes).
+    rosters: RwLock<HashMap<String, Arc<crate::solve::roster::Roster>>>,
     /// Turns true when the server stops: long-lived responses (event streams) end then.
     stopping: tokio::sync::watch::Sender<bool>,
 }
@@ -143,6 +155,17 @@ impl AppState {
         planner: Arc<dyn Planner>,
         settings: Settings,
     ) -> Self {
+        Self::with_roster_config(store, world, planner, settings, Default::default())
+    }
+
+    /// [`AppState::new`] with the roster planner's configuration.
+    pub fn with_roster_config(
+        store: Arc<dyn Store>,
+        world: World,
+        planner: Arc<dyn Planner>,
+        settings: Settings,
+        roster_config: crate::solve::roster::RosterConfig,
+    ) -> Self {
         let (published, _) = broadcast::channel(64);
         Self(Arc::new(Inner {
             store,
@@ -156,6 +179,9 @@ impl AppState {
             published,
             metrics: Metrics::default(),
             publishing: tokio::sync::Mutex::new(()),
+            roster_config,
+            rosters: RwLock::new(HashMap::new()),
+            simulations: std::sync::Mutex::new(HashMap::new()),
             stopping: tokio::sync::watch::Sender::new(false),
         }))
     }
@@ -180,7 +206,14 @@ impl AppState {
             .map_err(crate::scenario::ScenarioError::Invalid)
             .map_err(|e| anyhow::anyhow!("stored scenario: {e}"))?;
         let world = World::new(scenario, config)?;
-        Ok(Self::new(store, world, planner, settings))
+        let roster_config = rosters::load_config(config_dir)?;
+        Ok(Self::with_roster_config(
+            store,
+            world,
+            planner,
+            settings,
+            roster_config,
+        ))
     }
 
     pub fn store(&self) -> Arc<dyn Store> {
@@ -384,11 +417,13 @@ pub fn app(state: AppState) -> Router {
             post(progress::create).get(progress::list),
         )
         .route("/events", get(stream::events))
-        .route(
-            "/rosters/{id}",
-            axum::routing::put(rosters::put).get(rosters::get),
-        )
-        .route("/simulations", post(rosters::simulate))
+        .route("/engineers/{id}/calendar.ics", get(rosters::calendar))
+        .route("/rosters", post(rosters::create))
+        .route("/rosters/{id}", get(rosters::get))
+        .route("/rosters/{id}/publish", post(rosters::publish))
+        .route("/simulations", post(simulations::simulate))
+        .route("/simulations/{id}", get(simulations::get))
+        .route("/simulations/{id}/chart.svg", get(simulations::chart))
         .route("/service-points", get(master::list_service_points))
         .route("/service-points/{id}", get(master::get_service_point))
         .route("/sites", get(master::list_sites))

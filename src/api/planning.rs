@@ -5,6 +5,9 @@
 //! [`crate::plan::replan::insert_fault`] and [`crate::plan::replan::recommend`] for faults,
 //! with the progress reports of the day. Progress that does not match the current plan (a task
 //! planned for someone else, or not at all) is left out rather than failing the re-plan.
+//! A day plan (and the first plan of a day made by a fault) takes the published roster's
+//! assignments of its date as pins ([`SolveSettings::pins`]); a re-plan of an existing plan
+//! keeps its stops where they are, so it needs none.
 
 use crate::domain::DomainConfig;
 use crate::domain::fault::FaultRecord;
@@ -13,7 +16,7 @@ use crate::domain::instant::Instant;
 use crate::plan::replan::{insert_fault, recommend};
 use crate::plan::{
     DayInputs, FaultInput, Plan, PlanError, PlanRequest, PlanningContext, ProgressEvent,
-    plan_day_cancellable,
+    RosterAssignment, plan_day_cancellable,
 };
 use crate::scenario::Scenario;
 use chrono::NaiveDate;
@@ -56,6 +59,9 @@ pub struct SolveSettings {
     pub seed: u64,
     /// Set to stop the solver early; it then returns its best plan so far.
     pub cancel: Arc<AtomicBool>,
+    /// The published roster's assignments of `date` (empty when no roster covers it): each
+    /// pinned task is mandatory and stays on its engineer.
+    pub pins: Vec<RosterAssignment>,
 }
 
 /// The answer to a fault: the new plan and what the dispatcher needs to know.
@@ -184,6 +190,7 @@ impl DayPlanner {
         settings: &SolveSettings,
     ) -> Result<Plan, PlanningError> {
         let inputs = DayInputs {
+            roster: settings.pins.clone(),
             include_scenario_faults: true,
             progress: events(progress),
             ..DayInputs::default()

@@ -16,7 +16,7 @@ use super::world::{Base, World};
 use crate::domain::DomainConfig;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
@@ -52,7 +52,7 @@ impl SweepConfig {
 }
 
 /// Mean and 90 % interval (5th and 95th percentiles) across replications.
-#[derive(Copy, Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Stat {
     pub mean: f64,
     pub lo: f64,
@@ -84,7 +84,7 @@ impl Stat {
 }
 
 /// The figures of one headcount across its replications.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LevelResult {
     pub headcount: usize,
@@ -107,8 +107,8 @@ pub struct LevelResult {
     pub replications: Vec<RepSummary>,
 }
 
-/// The answer of a sweep.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// The answer of a sweep (Deserialize too, so a stored answer can be charted again).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SweepResult {
     pub policy: String,

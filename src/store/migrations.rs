@@ -3,7 +3,8 @@
 //! changes come as a new script.
 
 /// `(version, name, sql)` in ascending version order.
-pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", V1)];
+pub(super) const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "initial", V1), (2, "roster_publications", V2)];
 
 /// Master data as JSON with indexed id columns; append-only faults, progress events and plan
 /// versions (triggers refuse UPDATE and DELETE); jobs; token hashes; rosters (placeholder).
@@ -108,4 +109,21 @@ CREATE TABLE rosters (
     json       TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
+"#;
+
+/// Roster publications: append-only, numbered 1, 2, ... across all rosters (the number is the
+/// calendar feeds' SEQUENCE source); each names a stored roster and the dates it covers.
+const V2: &str = r#"
+CREATE TABLE roster_publications (
+    version    INTEGER PRIMARY KEY CHECK (version >= 1),
+    roster_id  TEXT NOT NULL REFERENCES rosters(id),
+    first_date TEXT NOT NULL,
+    last_date  TEXT NOT NULL CHECK (first_date <= last_date),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX roster_publications_dates ON roster_publications(first_date, last_date);
+CREATE TRIGGER roster_publications_no_update BEFORE UPDATE ON roster_publications
+BEGIN SELECT RAISE(ABORT, 'roster publications are append-only'); END;
+CREATE TRIGGER roster_publications_no_delete BEFORE DELETE ON roster_publications
+BEGIN SELECT RAISE(ABORT, 'roster publications are append-only'); END;
 "#;

@@ -5,7 +5,8 @@
 //! disk). A PostgreSQL store can implement the same trait.
 //!
 //! Invariants kept by the schema ([`migrations`]): faults, progress events and plan versions
-//! are append-only (triggers refuse `UPDATE` and `DELETE`); a plan version is unique per
+//! are append-only (triggers refuse `UPDATE` and `DELETE`), and so are roster publications
+//! (numbered 1, 2, ... across all rosters); a plan version is unique per
 //! `(date, version)` and numbered 1, 2, ... per date; tokens are kept only as SHA-256 hashes.
 //! Plans are stored as JSON values, so this ring does not depend on the planner's types.
 //!
@@ -139,6 +140,18 @@ pub struct PlanVersion {
     pub json: String,
 }
 
+/// One publication of a roster: from then on, its assignments are the published ones for the
+/// dates `first..=last` (until a later publication covers them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RosterPublication {
+    /// 1, 2, ... across every roster.
+    pub version: u32,
+    pub roster_id: String,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+    pub created_at: Instant,
+}
+
 /// A progress event as stored: the indexed columns and the whole report as JSON.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredEvent {
@@ -252,9 +265,18 @@ pub trait Store: Send + Sync + 'static {
     /// Marks jobs left queued or running by a previous process as failed; returns how many.
     fn fail_unfinished_jobs(&self, reason: &str) -> StoreResult<usize>;
 
-    /// Stores a roster (placeholder until the roster planner lands: any JSON object).
+    /// Stores a roster under `id` (the roster planner's JSON; ids are never reused).
     fn put_roster(&self, id: &str, json: &Value) -> StoreResult<()>;
     fn roster(&self, id: &str) -> StoreResult<Option<Value>>;
+    /// Publishes stored roster `id` for `first..=last` as the next publication number.
+    fn publish_roster(
+        &self,
+        id: &str,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> StoreResult<RosterPublication>;
+    /// Every roster publication, oldest (version 1) first.
+    fn roster_publications(&self) -> StoreResult<Vec<RosterPublication>>;
 
     /// Keeps a token's SHA-256 (hex) with its role.
     fn add_token(&self, sha256_hex: &str, role: Role, label: &str) -> StoreResult<()>;

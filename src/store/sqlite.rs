@@ -3,8 +3,8 @@
 
 use super::migrations::MIGRATIONS;
 use super::{
-    FaultDraft, JobRecord, JobStatus, Page, PlanVersion, RecordKind, Role, Store, StoreError,
-    StoreResult, StoredEvent, now,
+    FaultDraft, JobRecord, JobStatus, Page, PlanVersion, RecordKind, Role, RosterPublication,
+    Store, StoreError, StoreResult, StoredEvent, now,
 };
 use crate::domain::fault::{Fault, FaultRecord};
 use crate::domain::ids::FaultId;
@@ -620,7 +620,7 @@ impl Store for SqliteStore {
 
     fn put_roster(&self, id: &str, json: &Value) -> StoreResult<()> {
         self.conn().execute(
-            "INSERT OR REPLACE INTO rosters (id, json, created_at) VALUES (?1, ?2, ?3)",
+            "INSERT INTO rosters (id, json, created_at) VALUES (?1, ?2, ?3)",
             params![id, to_json(json)?, now().to_string()],
         )?;
         Ok(())
@@ -632,6 +632,83 @@ impl Store for SqliteStore {
             .query_row("SELECT json FROM rosters WHERE id = ?1", [id], |r| r.get(0))
             .optional()?;
         text.map(|t| from_json("rosters", &t)).transpose()
+    }
+
+    fn publish_roster(
+        &self,
+        id: &str,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> StoreResult<RosterPublication> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let version: u32 = tx.query_row(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM roster_publications",
+            [],
+            |r| r.get(0),
+        )?;
+        let created_at = now();
+        tx.execute(
+            "INSERT INTO roster_publications (version, roster_id, first_date, last_date, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                version,
+                id,
+                first.to_string(),
+                last.to_string(),
+                created_at.to_string()
+            ],
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Rejected(format!("no roster {id}"))
+            }
+            e => e.into(),
+        })?;
+        tx.commit()?;
+        Ok(RosterPublication {
+            version,
+            roster_id: id.to_owned(),
+            first,
+            last,
+            created_at,
+        })
+    }
+
+    fn roster_publications(&self) -> StoreResult<Vec<RosterPublication>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT version, roster_id, first_date, last_date, created_at
+             FROM roster_publications ORDER BY version",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, u32>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter()
+            .map(|(version, roster_id, first, last, at)| {
+                let date = |t: &str| {
+                    t.parse::<NaiveDate>()
+                        .map_err(|_| StoreError::Corrupt(format!("roster publication date '{t}'")))
+                };
+                Ok(RosterPublication {
+                    version,
+                    roster_id,
+                    first: date(&first)?,
+                    last: date(&last)?,
+                    created_at: instant(&at)?,
+                })
+            })
+            .collect()
     }
 
     fn add_token(&self, sha256_hex: &str, role: Role, label: &str) -> StoreResult<()> {

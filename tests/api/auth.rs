@@ -72,21 +72,15 @@ async fn health_and_openapi_are_public() {
 #[tokio::test]
 async fn rosters_need_a_planner_and_simulations_a_manager() {
     let app = spawn_app();
-    let roster = json!({"week": "2026-W49", "assignments": []});
-    let put = |role| {
-        app.call(
-            Method::PUT,
-            "/v1/rosters/W49",
-            Some(role),
-            Some(roster.clone()),
-        )
-    };
-    assert_problem(&put(Role::Dispatcher).await, 403);
-    assert_eq!(put(Role::Planner).await.status, 200);
-    assert_eq!(
-        app.get("/v1/rosters/W49", Role::Viewer).await.json(),
-        roster
-    );
+    let roster = json!({"from": "2026-11-30", "to": "2026-11-30"});
+    for role in [Role::Dispatcher, Role::Manager, Role::Viewer] {
+        assert_problem(&app.post("/v1/rosters", role, roster.clone()).await, 403);
+        assert_problem(
+            &app.post("/v1/rosters/R-1/publish", role, json!({})).await,
+            403,
+        );
+    }
+    assert_problem(&app.get("/v1/rosters/R-none", Role::Viewer).await, 404);
     let sim = json!({});
     assert_problem(
         &app.post("/v1/simulations", Role::Planner, sim.clone())

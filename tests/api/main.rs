@@ -9,5 +9,7 @@ mod master;
 mod ops;
 mod plans;
 mod restart;
+mod rosters;
+mod simulations;
 mod socket;
 mod support;

@@ -1,0 +1,46 @@
+//! Simulations: share done while running, the result and its chart when finished.
+
+use crate::support::{assert_problem, spawn_app};
+use fieldplan::store::Role;
+use serde_json::{Value, json};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_finished_simulation_shows_its_result_and_chart() {
+    let app = spawn_app();
+    assert_problem(&app.get("/v1/simulations/J-none", Role::Viewer).await, 404);
+    let sweep =
+        json!({"staff": [3], "reps": 1, "seed": 1, "sim": {"days": 1}, "policy": "baseline"});
+    let r = app.post("/v1/simulations", Role::Manager, sweep).await;
+    assert_eq!(r.status, 202, "{}", String::from_utf8_lossy(&r.bytes));
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let mut v = Value::Null;
+    for _ in 0..600 {
+        v = app
+            .get(&format!("/v1/simulations/{id}"), Role::Viewer)
+            .await
+            .json();
+        let share = v["share"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&share), "{v}");
+        if v["status"] == "succeeded" || v["status"] == "failed" {
+            break;
+        }
+        // No result, hence no chart, while it runs.
+        assert!(v["result"].is_null(), "{v}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(v["status"], "succeeded", "{v}");
+    assert_eq!(v["share"], 1.0);
+    assert!(v["result"]["levels"].is_array(), "{v}");
+    let chart = format!("/v1/simulations/{id}/chart.svg");
+    assert_eq!(v["chart"], chart.as_str());
+    let r = app.get(&chart, Role::Viewer).await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.bytes));
+    assert_eq!(r.header("content-type"), Some("image/svg+xml"));
+    let svg = String::from_utf8(r.bytes).unwrap();
+    assert!(svg.contains("<svg"), "{svg}");
+    assert_problem(
+        &app.get("/v1/simulations/J-none/chart.svg", Role::Viewer)
+            .await,
+        404,
+    );
+}

@@ -48,6 +48,9 @@ pub struct SolveArgs {
     /// (the time limit still caps the run).
     #[arg(long)]
     pub work: Option<u64>,
+    /// Also print the search's iterations and whether it was deterministic, on stderr.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// The answer, in the form `shared/peers/check_solution.py` reads: exactly `instance`,
@@ -64,6 +67,8 @@ pub struct SolveOutput {
     pub unassigned: Vec<usize>,
     #[serde(skip)]
     pub deterministic: bool,
+    #[serde(skip)]
+    pub iterations: u64,
 }
 
 /// Validates the shared solve arguments into a solver configuration.
@@ -102,6 +107,7 @@ pub fn solve_solomon(
         routes,
         unassigned: solution.unassigned.iter().map(|&j| j + 1).collect(),
         deterministic: solution.stats.deterministic,
+        iterations: solution.stats.iterations,
     }
 }
 
@@ -112,5 +118,11 @@ pub fn run(args: SolveArgs) -> anyhow::Result<()> {
     let instance = Instance::read(&args.file)?;
     let output = solve_solomon(&instance, args.objective.into(), &config);
     println!("{}", serde_json::to_string(&output)?);
+    if args.stats {
+        eprintln!(
+            "iterations={} seconds={:.3} deterministic={}",
+            output.iterations, output.seconds, output.deterministic
+        );
+    }
     Ok(())
 }

@@ -53,6 +53,25 @@ pub enum EmptyRoutes<'a> {
 /// routes; `None` if infeasible even relaxed.
 #[inline]
 pub fn insertion_delta(ctx: &Context, route: &Route, j: JobId, p: usize) -> Option<LowerCost> {
+    let travel = added_travel(ctx, route, j, p);
+    let overtime = added_overtime(ctx, route, j, p)?;
+    Some(LowerCost { overtime, travel })
+}
+
+/// Travel cost added by inserting `j` between positions `p` and `p + 1`.
+#[inline]
+fn added_travel(ctx: &Context, route: &Route, j: JobId, p: usize) -> i64 {
+    let pr = ctx.problem;
+    let (a, b, l) = (route.locs[p], route.locs[p + 1], pr.jobs[j].location);
+    let dd = pr.distance(a, l).0 + pr.distance(l, b).0 - pr.distance(a, b).0;
+    let dt = pr.duration(a, l).0 + pr.duration(l, b).0 - pr.duration(a, b).0;
+    route.travel_cost(ctx, dd, dt)
+}
+
+/// Overtime cost added by inserting `j` between positions `p` and `p + 1`, by the relaxed
+/// segments; `None` if that breaks a time window.
+#[inline]
+fn added_overtime(ctx: &Context, route: &Route, j: JobId, p: usize) -> Option<i64> {
     let d = &ctx.problem.durations;
     let seg = route.fwd[p]
         .then(d, &ctx.job_segment[j])
@@ -60,15 +79,24 @@ pub fn insertion_delta(ctx: &Context, route: &Route, j: JobId, p: usize) -> Opti
     if !seg.feasible() {
         return None;
     }
-    let pr = ctx.problem;
-    let (a, b, l) = (route.locs[p], route.locs[p + 1], pr.jobs[j].location);
-    let dd = pr.distance(a, l).0 + pr.distance(l, b).0 - pr.distance(a, b).0;
-    let dt = pr.duration(a, l).0 + pr.duration(l, b).0 - pr.duration(a, b).0;
-    let overtime = overtime_cost(ctx, route.vehicle, seg.earliest_end());
-    Some(LowerCost {
-        overtime: (overtime - route.overtime).0,
-        travel: route.travel_cost(ctx, dd, dt),
-    })
+    Some((overtime_cost(ctx, route.vehicle, seg.earliest_end()) - route.overtime).0)
+}
+
+/// The positions after which `j` may go in `route` as far as time windows alone allow: a
+/// necessary condition, checked by binary search. In a feasible route the earliest end of
+/// the prefix `0..=p` and the latest start of the suffix `p..` never decrease with `p`
+/// (service and travel times are not negative), so the positions where `j` could still start
+/// by its latest start, and be done by the time the rest of the route must start, form a
+/// range.
+#[inline]
+pub fn window_positions(ctx: &Context, route: &Route, j: JobId) -> std::ops::Range<usize> {
+    let job = &ctx.job_segment[j];
+    let n = route.len();
+    // After position p the next stop is p + 1: the suffix from p + 1 must start no earlier
+    // than j's earliest end.
+    let first = route.bwd[1..=n + 1].partition_point(|s| s.late < job.early + job.duration);
+    let end = route.fwd[..=n].partition_point(|s| s.earliest_end() <= job.late);
+    first..end.max(first)
 }
 
 /// Exact cost of route `route` with `jobs` instead of its jobs, relative to its current cost.
@@ -132,18 +160,32 @@ pub fn best_insertion(
             continue;
         }
         let opens_vehicle = count_vehicles && route.is_empty();
-        let n = route.len();
-        env.charge(n as u64 + 1);
-        for p in 0..=n {
+        // Without overtime the added travel is the whole cost: positions it cannot beat the
+        // best with are not checked further.
+        let travel_decides = pr.vehicles[route.vehicle].overtime.is_none();
+        let positions = window_positions(ctx, route, j);
+        env.charge(positions.len() as u64 + 2);
+        for p in positions {
             if opts.blink > 0.0 && env.chance(opts.blink) {
                 continue;
             }
-            let Some(cost) = insertion_delta(ctx, route, j, p) else {
+            let travel = added_travel(ctx, route, j, p);
+            let lower = InsertCost {
+                opens_vehicle,
+                cost: LowerCost {
+                    overtime: 0,
+                    travel,
+                },
+            };
+            if travel_decides && best.is_some_and(|b| b.cost <= lower) {
+                continue;
+            }
+            let Some(overtime) = added_overtime(ctx, route, j, p) else {
                 continue;
             };
             let cost = InsertCost {
                 opens_vehicle,
-                cost,
+                cost: LowerCost { overtime, travel },
             };
             if best.is_some_and(|b| b.cost <= cost) {
                 continue;
@@ -284,8 +326,9 @@ pub fn best_in_route(
     {
         return None;
     }
-    env.charge(route.len() as u64 + 1);
-    (0..=route.len())
+    let positions = window_positions(ctx, route, j);
+    env.charge(positions.len() as u64 + 2);
+    positions
         .filter_map(|p| insertion_delta(ctx, route, j, p))
         .min()
 }

@@ -12,7 +12,7 @@ use crate::solve::routing::problem::{JobId, LocationId, PairRole, VehicleId};
 use crate::solve::routing::schedule::schedule;
 use crate::solve::routing::units::Cost;
 
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Route {
     pub vehicle: VehicleId,
     pub jobs: Vec<JobId>,
@@ -32,6 +32,42 @@ pub struct Route {
     pub exact: bool,
     pub travel: Cost,
     pub overtime: Cost,
+}
+
+/// Written out so that `clone_from` reuses the buffers: the search copies its current
+/// solution into a scratch one every iteration.
+impl Clone for Route {
+    fn clone(&self) -> Self {
+        Self {
+            vehicle: self.vehicle,
+            jobs: self.jobs.clone(),
+            locs: self.locs.clone(),
+            fwd: self.fwd.clone(),
+            bwd: self.bwd.clone(),
+            cum_dist: self.cum_dist.clone(),
+            cum_time: self.cum_time.clone(),
+            load: self.load,
+            cum_load: self.cum_load.clone(),
+            exact: self.exact,
+            travel: self.travel,
+            overtime: self.overtime,
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.vehicle = source.vehicle;
+        self.jobs.clone_from(&source.jobs);
+        self.locs.clone_from(&source.locs);
+        self.fwd.clone_from(&source.fwd);
+        self.bwd.clone_from(&source.bwd);
+        self.cum_dist.clone_from(&source.cum_dist);
+        self.cum_time.clone_from(&source.cum_time);
+        self.load = source.load;
+        self.cum_load.clone_from(&source.cum_load);
+        self.exact = source.exact;
+        self.travel = source.travel;
+        self.overtime = source.overtime;
+    }
 }
 
 impl Route {

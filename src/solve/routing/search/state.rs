@@ -9,7 +9,7 @@ use crate::solve::routing::problem::{JobId, VehicleId};
 
 pub const UNASSIGNED: usize = usize::MAX;
 
-#[derive(Clone, Debug)]
+#[derive(Debug, Default)]
 pub struct State {
     pub routes: Vec<Route>,
     pub unassigned: Vec<JobId>,
@@ -19,6 +19,27 @@ pub struct State {
     pub pos_of: Vec<usize>,
     /// Work done refreshing routes since the search last collected it.
     pub refresh_work: u64,
+}
+
+/// Written out so that `clone_from` reuses the buffers (see [`Route`]'s `Clone`).
+impl Clone for State {
+    fn clone(&self) -> Self {
+        Self {
+            routes: self.routes.clone(),
+            unassigned: self.unassigned.clone(),
+            route_of: self.route_of.clone(),
+            pos_of: self.pos_of.clone(),
+            refresh_work: self.refresh_work,
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.routes.clone_from(&source.routes);
+        self.unassigned.clone_from(&source.unassigned);
+        self.route_of.clone_from(&source.route_of);
+        self.pos_of.clone_from(&source.pos_of);
+        self.refresh_work = source.refresh_work;
+    }
 }
 
 impl State {
@@ -91,15 +112,16 @@ impl State {
                 touched.push(r);
             }
         }
+        let mut before = Vec::new();
         for r in touched {
+            before.clone_from(&self.routes[r].jobs);
             let route_of = &self.route_of;
-            let (kept, gone): (Vec<JobId>, Vec<JobId>) =
-                self.routes[r].jobs.iter().partition(|&&j| route_of[j] == r);
-            let before = std::mem::replace(&mut self.routes[r].jobs, kept);
+            self.routes[r].jobs.retain(|&j| route_of[j] == r);
             if self.try_refresh(ctx, r) {
-                self.unassigned.extend(gone);
+                self.unassigned
+                    .extend(before.iter().filter(|&&j| self.route_of[j] == UNASSIGNED));
             } else {
-                self.routes[r].jobs = before;
+                std::mem::swap(&mut self.routes[r].jobs, &mut before);
                 self.refresh(ctx, r);
             }
         }

@@ -35,6 +35,8 @@ pub struct SearchThread<'c> {
     current_objective: Objective,
     pub best: State,
     pub best_objective: Objective,
+    /// The candidate under construction; kept between iterations for its buffers.
+    scratch: State,
     fleet: Option<FleetMinimiser>,
     pub iterations: u64,
 }
@@ -64,6 +66,7 @@ impl<'c> SearchThread<'c> {
             },
             current: state.clone(),
             current_objective: objective,
+            scratch: state.clone(),
             best: state,
             best_objective: objective,
             fleet,
@@ -127,7 +130,8 @@ impl<'c> SearchThread<'c> {
         let ctx = self.ctx;
         let mean = self.mean_removed();
         let env = &mut self.env;
-        let mut candidate = self.current.clone();
+        let mut candidate = std::mem::take(&mut self.scratch);
+        candidate.clone_from(&self.current);
         let roll = env.uniform();
         let mut removed = if roll < ROUTE_REMOVAL_SHARE {
             route_removal(&candidate, env)
@@ -169,11 +173,12 @@ impl<'c> SearchThread<'c> {
             .accept(env, &objective, &self.current_objective, progress)
         {
             if objective < self.best_objective && candidate.verified(ctx) {
-                self.best = candidate.clone();
+                self.best.clone_from(&candidate);
                 self.best_objective = objective;
             }
-            self.current = candidate;
+            std::mem::swap(&mut self.current, &mut candidate);
             self.current_objective = objective;
         }
+        self.scratch = candidate;
     }
 }

@@ -70,7 +70,7 @@ impl State {
         self.refresh_work += if self.routes[r].exact {
             8 * n + 2 * n * n
         } else {
-            6 * n
+            2 * n
         };
         for (i, &j) in self.routes[r].jobs.iter().enumerate() {
             self.route_of[j] = r;
@@ -137,9 +137,10 @@ impl State {
         })
     }
 
-    /// Takes the refresh work done so far, plus the cost of one copy of the state.
+    /// Takes the refresh work done so far, plus the fixed cost of one search iteration (copying
+    /// the state, computing the objective).
     pub fn collect_work(&mut self) -> u64 {
-        let copy = 16 + 2 * self.routes.len() as u64 + self.route_of.len() as u64 / 2;
+        let copy = 50 + 4 * self.routes.len() as u64 + 2 * self.route_of.len() as u64;
         std::mem::take(&mut self.refresh_work) + copy
     }
 

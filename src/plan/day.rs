@@ -145,9 +145,9 @@ fn unplanned_flags(t: &TaskRef) -> Vec<Flag> {
 /// Attempts of the search before falling back to insertion alone.
 const SOLVE_ATTEMPTS: u64 = 2;
 
-/// Runs the search, containing a panic of the search (a defect being fixed in
-/// `solve::routing::search`: a multi-window visit on a route with a break can be found
-/// infeasible after a removal). A failed attempt is retried with the next seed; after
+/// Runs the search, containing a panic of the search (a defect; the last one known, a
+/// multi-window visit on a route with a break found infeasible after a removal, is fixed in
+/// `State::remove`). A failed attempt is retried with the next seed; after
 /// [`SOLVE_ATTEMPTS`] the caller falls back to [`construct`]. Returns the solution, if any,
 /// and the attempts made.
 fn guarded_solve(
@@ -258,7 +258,7 @@ pub fn plan_day_cancellable(
         let (solved, attempts) = guarded_solve(&first.problem, &config);
         if attempts > 1 {
             day.warnings.push(format!(
-                "the search failed {} time(s) (a known solver defect); {}",
+                "the search failed {} time(s) (a solver defect); {}",
                 attempts - 1,
                 if solved.is_some() {
                     "a retry with another seed succeeded"

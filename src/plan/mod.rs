@@ -62,9 +62,10 @@
 //! 7. **KPIs** per engineer and in total (travel time and km, work, overtime, utilisation,
 //!    fault deadlines met, inspections in window), recomputed from the routes alone.
 //!
-//! The search is contained: a panic of the routing search (a defect being fixed there) is
-//! caught, retried once with the next seed, and else the day is built by insertion alone; the
-//! plan's `warnings` say so.
+//! The search is contained: should the routing search panic (a defect: none is known since
+//! `State::remove` keeps a route whole when its rest would be infeasible), the panic is
+//! caught, the search retried once with the next seed, and else the day is built by insertion
+//! alone; the plan's `warnings` say so.
 //!
 //! # Re-planning ([`replan`])
 //!

@@ -132,6 +132,49 @@ fn route_open(
     true
 }
 
+/// SISR's blinks: each position is skipped with probability `rate`, independently. The gaps
+/// between skips are drawn from the geometric distribution rather than one draw per position.
+struct Blinks {
+    /// ln(1 - rate); zero when nothing blinks.
+    log_keep: f64,
+    /// Positions still to be kept before the next skip.
+    kept_before_skip: u64,
+}
+
+impl Blinks {
+    fn new(env: &mut Env, rate: f64) -> Self {
+        let mut b = Self {
+            log_keep: if rate > 0.0 {
+                (1.0 - rate.min(1.0)).ln()
+            } else {
+                0.0
+            },
+            kept_before_skip: u64::MAX,
+        };
+        b.draw(env);
+        b
+    }
+
+    fn draw(&mut self, env: &mut Env) {
+        if self.log_keep < 0.0 {
+            let u = env.uniform().max(f64::MIN_POSITIVE);
+            self.kept_before_skip = (u.ln() / self.log_keep) as u64;
+        }
+    }
+
+    /// Is the next position skipped?
+    #[inline]
+    fn next(&mut self, env: &mut Env) -> bool {
+        if self.kept_before_skip == 0 {
+            self.draw(env);
+            true
+        } else {
+            self.kept_before_skip -= 1;
+            false
+        }
+    }
+}
+
 /// The cheapest feasible insertion of single job `j`, or `None`.
 pub fn best_insertion(
     ctx: &Context,
@@ -150,6 +193,7 @@ pub fn best_insertion(
     let mut exact_candidates: Vec<(InsertCost, usize, usize)> = Vec::new();
     let mut seen = Vec::new();
     let exact_job = ctx.exact_job[j];
+    let mut blinks = Blinks::new(env, opts.blink);
     for (r, route) in state.routes.iter().enumerate() {
         if !pr.can_serve(route.vehicle, j)
             || route.load + demand > pr.vehicles[route.vehicle].capacity.0
@@ -166,7 +210,7 @@ pub fn best_insertion(
         let positions = window_positions(ctx, route, j);
         env.charge(positions.len() as u64 + 2);
         for p in positions {
-            if opts.blink > 0.0 && env.chance(opts.blink) {
+            if blinks.next(env) {
                 continue;
             }
             let travel = added_travel(ctx, route, j, p);

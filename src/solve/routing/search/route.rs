@@ -127,48 +127,78 @@ impl Route {
     /// infeasible route are meaningless.
     #[must_use]
     pub fn update(&mut self, ctx: &Context) -> bool {
+        let veh = &ctx.problem.vehicles[self.vehicle];
+        self.locs.clear();
+        self.locs.push(veh.start);
+        self.fwd.clear();
+        self.fwd.push(ctx.start_segment[self.vehicle]);
+        self.cum_dist.clear();
+        self.cum_dist.push(0);
+        self.cum_time.clear();
+        self.cum_time.push(0);
+        self.cum_load.clear();
+        self.cum_load.push(0);
+        self.bwd.clear();
+        self.bwd
+            .resize(self.jobs.len() + 2, ctx.end_segment[self.vehicle]);
+        self.exact = ctx.exact_vehicle[self.vehicle] || self.jobs.iter().any(|&j| ctx.exact_job[j]);
+        self.rebuild(ctx, 1, self.jobs.len() + 1)
+    }
+
+    /// Updates the caches after `jobs` gained one job at index `k` (route position `k + 1`),
+    /// recomputing only what that changes: the forward caches from position `k + 1` on and
+    /// the backward ones up to it. Returns feasibility like [`Route::update`].
+    #[must_use]
+    pub fn update_inserted(&mut self, ctx: &Context, k: usize) -> bool {
+        let n = self.jobs.len();
+        if self.fwd.len() != n + 1 {
+            return self.update(ctx);
+        }
+        self.locs.truncate(k + 1);
+        self.fwd.truncate(k + 1);
+        self.cum_dist.truncate(k + 1);
+        self.cum_time.truncate(k + 1);
+        self.cum_load.truncate(k + 1);
+        self.bwd.insert(k + 1, ctx.end_segment[self.vehicle]);
+        self.exact |= ctx.exact_job[self.jobs[k]];
+        self.rebuild(ctx, k + 1, k + 1)
+    }
+
+    /// Extends the forward caches (`locs`, `fwd`, cumulative distance, time and load, valid
+    /// for positions `0..from`) to every position, recomputes the backward segments of
+    /// positions `0..=back_to` (those after it are valid), then the costs and feasibility.
+    fn rebuild(&mut self, ctx: &Context, from: usize, back_to: usize) -> bool {
         let p = ctx.problem;
         let veh = &p.vehicles[self.vehicle];
         let n = self.jobs.len();
-        self.locs.clear();
-        self.locs.push(veh.start);
-        self.locs
-            .extend(self.jobs.iter().map(|&j| p.jobs[j].location));
-        self.locs.push(veh.end);
-        self.fwd.clear();
-        self.fwd.push(ctx.start_segment[self.vehicle]);
-        for i in 1..=n + 1 {
+        for i in from..=n + 1 {
+            let loc = if i <= n {
+                p.jobs[self.jobs[i - 1]].location
+            } else {
+                veh.end
+            };
+            let prev = self.locs[i - 1];
+            self.locs.push(loc);
             let s = self.fwd[i - 1].then(&p.durations, &self.segment_at(ctx, i));
             self.fwd.push(s);
+            self.cum_dist
+                .push(self.cum_dist[i - 1] + p.distance(prev, loc).0);
+            self.cum_time
+                .push(self.cum_time[i - 1] + p.duration(prev, loc).0);
+            if i <= n {
+                let j = self.jobs[i - 1];
+                let d = if p.pair_roles[j] == PairRole::Single {
+                    p.jobs[j].demand.0
+                } else {
+                    0
+                };
+                self.cum_load.push(self.cum_load[i - 1] + d);
+            }
         }
-        self.bwd.clear();
-        self.bwd.resize(n + 2, ctx.end_segment[self.vehicle]);
-        for i in (0..=n).rev() {
+        for i in (0..=back_to.min(n)).rev() {
             self.bwd[i] = self.segment_at(ctx, i).then(&p.durations, &self.bwd[i + 1]);
         }
-        self.cum_dist.clear();
-        self.cum_time.clear();
-        self.cum_dist.push(0);
-        self.cum_time.push(0);
-        for i in 1..n + 2 {
-            let (a, b) = (self.locs[i - 1], self.locs[i]);
-            self.cum_dist
-                .push(self.cum_dist[i - 1] + p.distance(a, b).0);
-            self.cum_time
-                .push(self.cum_time[i - 1] + p.duration(a, b).0);
-        }
-        self.cum_load.clear();
-        self.cum_load.push(0);
-        for (i, &j) in self.jobs.iter().enumerate() {
-            let d = if p.pair_roles[j] == PairRole::Single {
-                p.jobs[j].demand.0
-            } else {
-                0
-            };
-            self.cum_load.push(self.cum_load[i] + d);
-        }
         self.load = self.cum_load[n];
-        self.exact = ctx.exact_vehicle[self.vehicle] || self.jobs.iter().any(|&j| ctx.exact_job[j]);
         if n == 0 {
             self.travel = Cost::ZERO;
             self.overtime = Cost::ZERO;
@@ -216,5 +246,65 @@ pub fn overtime_cost(ctx: &Context, vehicle: VehicleId, end: i64) -> Cost {
     match v.overtime {
         Some(o) => Cost(o.cost_per_unit.0 * (end - v.shift.end.0).max(0)),
         None => Cost::ZERO,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::routing::TimeWindow;
+    use crate::solve::routing::problem::{Job, Matrix, Problem, ProblemInput, Vehicle};
+    use crate::solve::routing::units::{Distance, Load, Time};
+
+    /// Six jobs at points 1..=6 of a line, windows that leave room for every order tried.
+    fn line() -> Problem {
+        let d = |i: usize, j: usize| 3 * (i as i64 - j as i64).abs();
+        let jobs = (1..=6)
+            .map(|l| Job {
+                windows: vec![TimeWindow::new(Time(5 * l as i64), Time(500))],
+                demand: Load(l as i64),
+                ..Job::at(l, Time(2))
+            })
+            .collect();
+        Problem::new(ProblemInput {
+            distances: Matrix::from_fn(7, |i, j| Distance(d(i, j))),
+            durations: Matrix::from_fn(7, |i, j| Time(d(i, j))),
+            jobs,
+            vehicles: vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(1000)))],
+            pairs: Vec::new(),
+            minimize_vehicles: false,
+        })
+        .expect("a valid problem")
+    }
+
+    fn assert_same_caches(a: &Route, b: &Route) {
+        assert_eq!(a.jobs, b.jobs);
+        assert_eq!(a.locs, b.locs);
+        assert_eq!(a.fwd, b.fwd);
+        assert_eq!(a.bwd, b.bwd);
+        assert_eq!(a.cum_dist, b.cum_dist);
+        assert_eq!(a.cum_time, b.cum_time);
+        assert_eq!(a.cum_load, b.cum_load);
+        assert_eq!(
+            (a.load, a.exact, a.travel, a.overtime),
+            (b.load, b.exact, b.travel, b.overtime)
+        );
+    }
+
+    #[test]
+    fn an_incremental_insertion_leaves_the_caches_of_a_whole_update() {
+        let problem = line();
+        let ctx = Context::new(&problem);
+        let mut route = Route::new(&ctx, 0);
+        // Insertion indices: at the front, at the back, in the middle.
+        for (job, at) in [(2, 0), (4, 1), (0, 0), (5, 3), (3, 2), (1, 1)] {
+            route.jobs.insert(at, job);
+            let incremental_ok = route.update_inserted(&ctx, at);
+            let mut whole = route.clone();
+            let whole_ok = whole.update(&ctx);
+            assert_eq!(incremental_ok, whole_ok);
+            assert_same_caches(&route, &whole);
+        }
+        assert_eq!(route.jobs, vec![0, 1, 2, 3, 4, 5]);
     }
 }

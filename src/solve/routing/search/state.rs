@@ -72,11 +72,16 @@ impl State {
         } else {
             2 * n
         };
-        for (i, &j) in self.routes[r].jobs.iter().enumerate() {
+        self.reindex(r, 0);
+        feasible
+    }
+
+    /// Records where the jobs of route `r` from index `from` on are.
+    fn reindex(&mut self, r: usize, from: usize) {
+        for (i, &j) in self.routes[r].jobs.iter().enumerate().skip(from) {
             self.route_of[j] = r;
             self.pos_of[j] = i + 1;
         }
-        feasible
     }
 
     /// Takes `j` off the unassigned list (the caller puts it in a route).
@@ -93,7 +98,16 @@ impl State {
     pub fn insert(&mut self, ctx: &Context, j: JobId, r: usize, after: usize) {
         self.take_unassigned(j);
         self.routes[r].jobs.insert(after, j);
-        self.refresh(ctx, r);
+        let feasible = self.routes[r].update_inserted(ctx, after);
+        assert!(feasible, "routes under search stay feasible");
+        let n = self.routes[r].len() as u64 + 2;
+        // About half the segments of a whole refresh, and the forward caches after `after`.
+        self.refresh_work += if self.routes[r].exact {
+            8 * n + 2 * n * n
+        } else {
+            3 * n / 2
+        };
+        self.reindex(r, after);
     }
 
     /// Removes the given jobs from their routes (leaving them unassigned), refreshing each

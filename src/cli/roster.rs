@@ -32,8 +32,18 @@ pub struct RosterArgs {
     /// Publication number of this roster (calendar SEQUENCE).
     #[arg(long, default_value_t = 1)]
     pub version: u32,
+    /// Assignment method: the LP model, or the greedy baseline (earliest due first, nearest
+    /// engineer) to compare it with.
+    #[arg(long, value_enum)]
+    pub method: Option<Method>,
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Copy, Clone, Debug, clap::ValueEnum)]
+pub enum Method {
+    Lp,
+    Greedy,
 }
 
 /// Reads `dir/roster.toml`, or the defaults if there is none.
@@ -55,6 +65,12 @@ pub fn run(args: RosterArgs) -> anyhow::Result<()> {
     if let Some(s) = args.time_limit {
         anyhow::ensure!(s > 0.0, "--time-limit must be positive");
         roster_cfg.routing.time_limit_seconds = s;
+    }
+    if let Some(m) = args.method {
+        roster_cfg.model.method = match m {
+            Method::Lp => crate::solve::roster::config::AssignMethod::Lp,
+            Method::Greedy => crate::solve::roster::config::AssignMethod::Greedy,
+        };
     }
     let meta = scenario.meta().horizon;
     let horizon = DateRange::new(
@@ -125,7 +141,7 @@ pub fn run(args: RosterArgs) -> anyhow::Result<()> {
         100.0 * k.min_free_share
     );
     println!(
-        "model ({}): {} pools, {} tasks x {} engineer-days; LP total {} vars, {} rows, {} nonzeros; largest {} vars, {} rows; {} LPs solved, {} failed; {} seed rounds; {} repaired; {} days routed in {} solves, {} dropped by routing",
+        "model ({}): {} pools, {} tasks x {} engineer-days; LP total {} vars, {} rows, {} nonzeros; largest {} vars, {} rows; {} LPs solved, {} failed; {} seed rounds; {} repaired; {} days consolidated; {} relocated; {} days routed in {} solves, {} dropped by routing",
         m.backend,
         m.pools,
         m.tasks,
@@ -139,6 +155,8 @@ pub fn run(args: RosterArgs) -> anyhow::Result<()> {
         m.lp_failed,
         m.seed_rounds,
         m.repaired,
+        m.consolidated,
+        m.relocated,
         m.routed_days,
         m.route_solves,
         m.route_dropped

@@ -159,3 +159,42 @@ fn roster_json_round_trips() {
     assert_eq!(back.engineers, run.roster.engineers);
     assert_eq!(back.model.lp_total, run.roster.model.lp_total);
 }
+
+#[test]
+fn the_lp_roster_travels_less_than_the_greedy_baseline_and_places_as_many_on_time() {
+    let (tasks, lp) = nanchang();
+    let w = world();
+    let mut config = w.roster.clone();
+    config.model.method = fieldplan::solve::roster::config::AssignMethod::Greedy;
+    let travel =
+        fieldplan::travel::Geodesic::new(fieldplan::travel::GeodesicConfig::default()).unwrap();
+    let req = fieldplan::solve::roster::RosterRequest {
+        data: fieldplan::solve::roster::RosterData {
+            engineers: w.scenario.engineers(),
+            sites: w.scenario.sites(),
+            service_points: w.scenario.service_points(),
+            devices: w.scenario.devices(),
+            calendar: &w.config.calendar,
+        },
+        config: &config,
+        horizon: w.scenario.meta().horizon,
+        tasks,
+        travel: &travel,
+        seed: 1,
+        version: 1,
+    };
+    let greedy = fieldplan::solve::roster::build_roster_run(&req).unwrap();
+    assert_valid(&greedy, w.scenario.engineers(), tasks);
+    assert_eq!(greedy.roster.model.backend, "greedy");
+    let (l, g) = (&lp.roster.kpis, &greedy.roster.kpis);
+    assert!(
+        l.inspections_doable_placed_in_window >= g.inspections_doable_placed_in_window,
+        "on time: LP {l:?}, greedy {g:?}"
+    );
+    assert!(
+        l.travel_km < g.travel_km,
+        "travel: LP {} km, greedy {} km",
+        l.travel_km,
+        g.travel_km
+    );
+}

@@ -79,8 +79,10 @@ pub fn build_roster(req: &RosterRequest) -> Result<Roster, RosterError> {
     build_roster_run(req).map(|r| r.roster)
 }
 
-fn backend() -> &'static str {
-    if cfg!(feature = "highs") {
+fn backend(method: config::AssignMethod) -> &'static str {
+    if method == config::AssignMethod::Greedy {
+        "greedy"
+    } else if cfg!(feature = "highs") {
         "highs"
     } else {
         "microlp"
@@ -102,7 +104,7 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         engineer_days: p.bins.len(),
         pools: p.pool_homes.len(),
         blocks: (p.days as usize).div_ceil(cfg.model.block_days.max(1) as usize),
-        backend: backend().to_string(),
+        backend: backend(cfg.model.method).to_string(),
         ..ModelStats::default()
     };
     timings.build = started.elapsed().as_secs_f64();
@@ -118,7 +120,20 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
     let mut seed_places = seeds::initial_seeds(p, &index);
     timings.seeds_and_candidates += t0.elapsed().as_secs_f64();
     let mut best: Option<Round> = None;
-    for round in 0..cfg.model.seed_rounds.max(1) {
+    if cfg.model.method == config::AssignMethod::Greedy {
+        let t0 = Instant::now();
+        let mut a = Assigner::new(p, &cfg.model);
+        let missed = a.greedy();
+        let left = a.repair(&missed, &BTreeSet::new());
+        best = Some((score(p, &cfg.model, &a, &left), a, left, missed.len()));
+        timings.rounding_and_repair += t0.elapsed().as_secs_f64();
+    }
+    let lp_rounds = if best.is_some() {
+        0
+    } else {
+        cfg.model.seed_rounds.max(1)
+    };
+    for round in 0..lp_rounds {
         let t0 = Instant::now();
         let base = seeds::seed_base(p, &seed_places);
         let cands = seeds::candidates(p, &cfg.model, &index, &pools, &seed_places, &base);
@@ -184,6 +199,12 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
     }
     let (_, mut a, mut left, repaired) = best.expect("at least one round");
     stats.repaired = repaired;
+    if cfg.model.method == config::AssignMethod::Lp {
+        let t0 = Instant::now();
+        stats.consolidated = a.consolidate();
+        stats.relocated = a.relocate(3);
+        timings.rounding_and_repair += t0.elapsed().as_secs_f64();
+    }
 
     // Routing of every engineer-day; dropped tasks go elsewhere and their days are re-routed.
     let t0 = Instant::now();

@@ -41,6 +41,9 @@ pub struct BinState {
     pub tour: (u32, u32),
 }
 
+/// Engineers, nearest the site first, whose days a relocated task may move to.
+pub const RELOCATE_ENGINEERS: usize = 8;
+
 /// A bin, the tour estimate with the task in it, and that tour's order.
 type Placement = (usize, (u32, u32), Vec<usize>);
 
@@ -54,6 +57,16 @@ pub struct Assigner<'a> {
     pub banned: BTreeSet<(usize, usize)>,
     engineer_work: Vec<u32>,
     engineer_capacity: Vec<u32>,
+}
+
+/// Is doing `task` on day `to` no worse for its window than on day `from`: inside it if
+/// `from` was, else no later?
+fn day_no_worse(task: &super::problem::ATask, from: Day, to: Day) -> bool {
+    if task.in_window(from) {
+        task.in_window(to)
+    } else {
+        task.late_days(to) <= task.late_days(from) && (task.overdue || to >= task.window.0)
+    }
 }
 
 /// Nearest-neighbour tour home -> places -> home: (metres, minutes), and the order.
@@ -185,6 +198,174 @@ impl<'a> Assigner<'a> {
             let placed = tries
                 .iter()
                 .find_map(|&(_, _, b)| self.fits(t, b).map(|(_, tour, places)| (b, tour, places)));
+            match placed {
+                Some((b, tour, places)) => self.place(t, b, tour, places),
+                None => missed.push(t),
+            }
+        }
+        missed
+    }
+
+    /// Empties lightly loaded engineer-days into others (bin elimination on the model's
+    /// terms): for each used bin, fewest visits first, every task moves to the used bin of the
+    /// same district that adds the fewest metres to its tour and that it fits, on a day no
+    /// worse for its window; the moves stand when the metres they add are fewer than the
+    /// emptied bin's whole tour (its trip from home and back disappears). The LP spreads work
+    /// over many bins because a bin's trip to its seed costs nothing in the model; this takes
+    /// the days that trip does not pay for. Returns the bins emptied.
+    pub fn consolidate(&mut self) -> usize {
+        let p = self.p;
+        let mut emptied = 0;
+        let mut order: Vec<usize> = (0..p.bins.len())
+            .filter(|&b| !self.bins[b].tasks.is_empty())
+            .collect();
+        order.sort_by_key(|&b| (self.bins[b].places.len(), self.bins[b].tasks.len(), b));
+        for b in order {
+            let tasks = self.bins[b].tasks.clone();
+            if tasks.is_empty() || self.bins[b].places.is_empty() {
+                continue;
+            }
+            let saved = self.bins[b].tour.0;
+            let pool = p.engineers[p.bins[b].engineer].pool;
+            // Undo log: the bins touched, as they were.
+            let mut undo: Vec<(usize, BinState)> = vec![(b, self.bins[b].clone())];
+            let work_before = self.engineer_work.clone();
+            for &t in &tasks {
+                self.remove(t);
+            }
+            let mut added = 0u32;
+            let mut moved = true;
+            for &t in &tasks {
+                let from_day = p.bins[b].day;
+                let task = &p.tasks[t];
+                let best = (0..p.bins.len())
+                    .filter(|&c| {
+                        c != b
+                            && !self.bins[c].tasks.is_empty()
+                            && p.engineers[p.bins[c].engineer].pool == pool
+                            && day_no_worse(task, from_day, p.bins[c].day)
+                    })
+                    .filter_map(|c| {
+                        self.fits(t, c)
+                            .map(|(m, tour, places)| (m, c, tour, places))
+                    })
+                    .min_by_key(|x| (x.0, x.1));
+                match best {
+                    Some((m, c, tour, places)) if added + m < saved => {
+                        if !undo.iter().any(|(u, _)| *u == c) {
+                            undo.push((c, self.bins[c].clone()));
+                        }
+                        added += m;
+                        self.place(t, c, tour, places);
+                    }
+                    _ => {
+                        moved = false;
+                        break;
+                    }
+                }
+            }
+            if moved {
+                emptied += 1;
+            } else {
+                for (u, state) in undo {
+                    self.bins[u] = state;
+                }
+                for &t in &tasks {
+                    self.bin_of[t] = Some(b);
+                }
+                self.engineer_work = work_before;
+            }
+        }
+        emptied
+    }
+
+    /// Moves single on-site tasks to the engineer-day where they add fewer metres than their
+    /// removal saves (relocation local search on the model's terms, first improvement, until
+    /// a pass moves nothing or after `passes`). Destinations: the bins of the
+    /// [`RELOCATE_ENGINEERS`] engineers living nearest the site, used or not, on days no worse
+    /// for the task's window. Returns the moves made.
+    pub fn relocate(&mut self, passes: usize) -> usize {
+        let p = self.p;
+        let mut moves = 0;
+        for _ in 0..passes {
+            let mut moved_this_pass = 0;
+            for t in 0..p.tasks.len() {
+                let task = &p.tasks[t];
+                let Some(b) = self.bin_of[t] else { continue };
+                if !task.on_site {
+                    continue;
+                }
+                let from_day = p.bins[b].day;
+                let mut nearest: Vec<(u32, usize)> = (0..p.engineers.len())
+                    .filter(|&e| p.engineers[e].can_do(task))
+                    .map(|e| (p.estimate.metres(p.engineers[e].home, task.place), e))
+                    .collect();
+                nearest.sort_unstable();
+                nearest.truncate(RELOCATE_ENGINEERS);
+                let before = self.bins[b].clone();
+                let engineer = p.bins[b].engineer;
+                self.remove(t);
+                let saving = before.tour.0.saturating_sub(self.bins[b].tour.0);
+                let mut best: Option<Placement> = None;
+                let mut best_added = saving;
+                for d in 0..p.days {
+                    if !day_no_worse(task, from_day, d) {
+                        continue;
+                    }
+                    for c in p.bins_of_day(d) {
+                        if c == b || !nearest.iter().any(|&(_, e)| e == p.bins[c].engineer) {
+                            continue;
+                        }
+                        if let Some((added, tour, places)) = self.fits(t, c) {
+                            if added < best_added {
+                                best_added = added;
+                                best = Some((c, tour, places));
+                            }
+                        }
+                    }
+                }
+                match best {
+                    Some((c, tour, places)) => {
+                        self.place(t, c, tour, places);
+                        moved_this_pass += 1;
+                    }
+                    None => {
+                        self.bins[b] = before;
+                        self.bin_of[t] = Some(b);
+                        self.engineer_work[engineer] += task.work;
+                    }
+                }
+            }
+            moves += moved_this_pass;
+            if moved_this_pass == 0 {
+                break;
+            }
+        }
+        moves
+    }
+
+    /// The greedy baseline ([`super::config::AssignMethod::Greedy`]): tasks by due date
+    /// (overdue first), each to the nearest engineer (home to site, straight line) with a bin
+    /// in its window that fits it, on the earliest such day. Returns the tasks that fit none.
+    pub fn greedy(&mut self) -> Vec<usize> {
+        let p = self.p;
+        let mut order: Vec<usize> = (0..p.tasks.len()).collect();
+        order.sort_by_key(|&t| (!p.tasks[t].overdue, p.tasks[t].due, t));
+        let mut missed = Vec::new();
+        for t in order {
+            let task = &p.tasks[t];
+            let mut engineers: Vec<(u32, usize)> = (0..p.engineers.len())
+                .filter(|&e| p.engineers[e].can_do(task))
+                .map(|e| (p.estimate.metres(p.engineers[e].home, task.place), e))
+                .collect();
+            engineers.sort_unstable();
+            let placed = engineers.iter().find_map(|&(_, e)| {
+                task.horizon_days(p.days).find_map(|d| {
+                    p.bins_of_day(d)
+                        .filter(|&b| p.bins[b].engineer == e)
+                        .find_map(|b| self.fits(t, b).map(|(_, tour, places)| (b, tour, places)))
+                })
+            });
             match placed {
                 Some((b, tour, places)) => self.place(t, b, tour, places),
                 None => missed.push(t),

@@ -57,10 +57,25 @@ impl Default for LunchConfig {
     }
 }
 
+/// How tasks are assigned to engineer-days.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignMethod {
+    /// The LP model around seed sites, rounded and repaired (the product).
+    #[default]
+    Lp,
+    /// The baseline a dispatcher would do by hand: earliest due first, each to the nearest
+    /// engineer who still has room on a day of its window (the earliest such day). Routing,
+    /// repair and KPIs are the same as for the LP, so the two compare like for like.
+    Greedy,
+}
+
 /// Weights of the assignment model, in cost units of one metre of driving.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ModelConfig {
+    /// The assignment method (`lp`, or the `greedy` baseline).
+    pub method: AssignMethod,
     /// Candidate engineer-days kept per task (the cheapest ones around their seeds).
     pub candidates_per_task: usize,
     /// Days per block of the decomposition: one LP per district and block (a task is in the
@@ -87,6 +102,7 @@ pub struct ModelConfig {
 impl Default for ModelConfig {
     fn default() -> Self {
         Self {
+            method: AssignMethod::Lp,
             candidates_per_task: 10,
             block_days: 7,
             lp_time_limit_seconds: 10.0,

@@ -41,7 +41,13 @@
 //!    nearest-neighbour tour home -> sites -> home); tasks that fit none are repaired greedily
 //!    over *all* districts (cheapest added travel in the window, else the earliest late day),
 //!    and what still fits nowhere is left out with a reason code.
-//! 4. **Route** every engineer-day with the routing engine (in parallel, a deterministic work
+//! 4. **Consolidate and relocate** ([`assign::Assigner::consolidate`],
+//!    [`assign::Assigner::relocate`]): a bin's trip from home to its seed costs nothing in the
+//!    LP, so the rounded roster uses many lightly loaded days. Bin elimination empties a day
+//!    into the other used days of its district when that adds fewer metres than its whole
+//!    tour; then single visits move to the day (of the 8 engineers living nearest) where they
+//!    add fewer metres than they save; no move makes a task's window status worse.
+//! 5. **Route** every engineer-day with the routing engine (in parallel, a deterministic work
 //!    budget growing with visits squared), on the problem the day planner's own builder makes
 //!    ([`crate::plan::roster::routing`]: same windows, durations, costs and travel as
 //!    `plan_day`; `tests/roster/agree.rs` plans roster dates with the roster as pins). Visits the route drops (opening
@@ -49,8 +55,8 @@
 //!    feed back: the task is banned from that bin, repaired elsewhere, and the touched days are
 //!    re-routed (at most `repair_rounds`).
 //!
-//! # Size and time (`fieldplan roster`, release build, 2 cores shared with four other
-//! engineers' builds: load average 8.7 while measuring, so wall time is about 2x CPU time)
+//! # Size and time (`fieldplan roster [--data DIR] [--method lp|greedy]`, release build,
+//! 2 cores, quiet machine, 2026-11-24)
 //! | | Nanchang, 4 weeks | scaled: 5,000 sites, 200 engineers, 4 weeks |
 //! |---|---|---|
 //! | tasks x engineer-days | 576 x 583 | 11,692 x 3,979 |
@@ -58,21 +64,29 @@
 //! | LPs per round (district x week) | 36 | 36 |
 //! | all LPs: variables / rows / nonzeros | 5,306 / 1,261 / 14,322 | 125,599 / 16,141 / 350,825 |
 //! | largest LP: variables / rows | 293 / 50 | 6,619 / 790 |
-//! | seeds + candidates | 0.01 s | 0.45 s |
-//! | LP (2 rounds) | 0.04 s | 26.4 s |
-//! | rounding + repair | < 0.01 s | 2.0 s |
-//! | routing (engineer-days routed / solves) | 0.3 s (313 / 361) | 10.8 s (3,781 / 4,807) |
-//! | total wall / CPU | 0.35 s / 0.16 s | 40 s / 17.7 s |
-//! | inspections doable on time placed in window | 407 / 412 = 98.8% | 7,674 / 8,123 = 94.5% |
+//! | LP (2 rounds) | 0.02 s | 5.3 s |
+//! | rounding, repair, consolidation, relocation | < 0.01 s | 2.4 s |
+//! | days emptied / visits relocated | 124 / 174 | 330 / 2,913 |
+//! | routing (engineer-days routed / solves) | 0.1 s (202 / 272) | 2.5 s (3,510 / 4,836) |
+//! | total wall / CPU | 0.13 s / 0.2 s | 10.4 s / 17.5 s |
+//! | inspections doable on time placed in window | 405 / 412 = 98.3% | 7,633 / 8,123 = 94.0% |
+//! | travel, engineer-days used | 3,085 km, 229 | 52,033 km, 3,570 |
+//! | greedy baseline: in window, travel, days | 405 (98.3%), 3,673 km, 266 | 6,792 (83.6%), 52,755 km, 3,231 |
+//!
+//! Against the greedy baseline (earliest due first, nearest engineer, earliest day with room;
+//! same routing and repair): in Nanchang 16% less travel at the same compliance, and a work
+//! spread of 13.8 h instead of 28.7 h (std dev per engineer); on the scaled scenario 10 points
+//! more compliance (841 more inspections on time) for 1% less travel.
 //!
 //! "Doable on time": some engineer with the skill works on a day of the window inside the
-//! horizon. Where the time goes on the scaled scenario: the LPs (two thirds), then routing.
+//! horizon. Where the time goes on the scaled scenario: the LPs (half), then routing and the
+//! assignment's local moves (a quarter each).
 //! The scaled scenario is loaded about 2.7x more per engineer than Nanchang (87 h against 32 h of work and travel in four weeks); what it misses is
 //! capacity in some districts (`NO_CAPACITY`, late placements) since the LP keeps tasks in their
 //! district and only the repair crosses districts.
 //!
-//! Known limits: the work spread between districts is not balanced by the model (std dev 13.6 h
-//! on a mean of 31.7 h per engineer in Nanchang: specialists in busy districts carry more);
+//! Known limits: the work spread between districts is not balanced by the model (std dev 13.8 h
+//! on a mean of 30.0 h per engineer in Nanchang: specialists in busy districts carry more);
 //! balancing across districts needs candidates in neighbouring districts, which couples the
 //! LPs.
 //!

@@ -213,6 +213,12 @@ pub struct ModelStats {
     pub seed_rounds: usize,
     /// Tasks the rounding could not place and the repair took.
     pub repaired: usize,
+    /// Engineer-days the consolidation emptied into others (LP method).
+    #[serde(default)]
+    pub consolidated: usize,
+    /// Tasks moved to a day where they add less travel than they saved (LP method).
+    #[serde(default)]
+    pub relocated: usize,
     pub routed_days: usize,
     pub route_solves: usize,
     /// Tasks the routing dropped (then moved by the repair, or left out).

@@ -182,9 +182,16 @@ pub async fn cancel(
     Path(id): Path<String>,
 ) -> ApiResult<Json<JobView>> {
     caller.require(&[Role::Planner, Role::Dispatcher])?;
+    cancel_running(&state, id.clone()).await?;
+    Ok(Json(load(&state, id).await?.into()))
+}
+
+/// Sets a running job's cancel flag and waits (bounded) for it to settle; 409 if it is not
+/// running, 404 if there is no such job.
+pub(super) async fn cancel_running(state: &AppState, id: String) -> ApiResult<()> {
     let flag = state.jobs().get(&id).cloned();
     let Some(flag) = flag else {
-        let job = load(&state, id).await?;
+        let job = load(state, id).await?;
         return Err(ApiError::Conflict(format!(
             "job {} is already {}",
             job.id,
@@ -199,5 +206,5 @@ pub async fn cancel(
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    Ok(Json(load(&state, id).await?.into()))
+    Ok(())
 }

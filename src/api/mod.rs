@@ -422,7 +422,10 @@ pub fn app(state: AppState) -> Router {
         .route("/rosters/{id}", get(rosters::get))
         .route("/rosters/{id}/publish", post(rosters::publish))
         .route("/simulations", post(simulations::simulate))
-        .route("/simulations/{id}", get(simulations::get))
+        .route(
+            "/simulations/{id}",
+            get(simulations::get).delete(simulations::cancel),
+        )
         .route("/simulations/{id}/chart.svg", get(simulations::chart))
         .route("/service-points", get(master::list_service_points))
         .route("/service-points/{id}", get(master::get_service_point))

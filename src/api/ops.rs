@@ -35,7 +35,7 @@ impl Modify for BearerAuth {
         progress::create, progress::list,
         stream::events,
         rosters::create, rosters::get, rosters::publish, rosters::calendar,
-        simulations::simulate, simulations::get, simulations::chart,
+        simulations::simulate, simulations::get, simulations::cancel, simulations::chart,
         master::list_service_points, master::get_service_point,
         master::list_sites, master::get_site,
         master::list_devices, master::get_device,

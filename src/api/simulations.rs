@@ -1,11 +1,11 @@
 //! Staffing simulations.
 //!
 //! - `POST /v1/simulations` (manager) starts a staffing sweep ([`crate::sim::run_sweep`],
-//!   body: its `SweepParams`) as a job (202); `DELETE /v1/jobs/{id}` cancels it (the result
-//!   then holds the headcounts already finished).
+//!   body: its `SweepParams`) as a job (202); `DELETE /v1/simulations/{id}` (manager) cancels
+//!   it (the result then holds the headcounts already finished).
 //! - `GET /v1/simulations/{id}`: the job with `share` (0 to 1) of the engineer-days simulated
-//!   so far, and its `result` when it has one. The sweep yields its levels only at its end
-//!   (or when cancelled), so a running simulation shows its share without partial levels.
+//!   so far, `partial`: the headcounts whose replications have all finished while it runs
+//!   (largest first, as the sweep runs them), and its `result` when it has one.
 //! - `GET /v1/simulations/{id}/chart.svg`: the sweep's chart ([`crate::sim::chart_svg`]),
 //!   once it has a result (409 before).
 
@@ -13,7 +13,7 @@ use super::auth::Caller;
 use super::body::JsonBody;
 use super::error::{ApiError, ApiResult, FieldIssue};
 use super::{AppState, blocking};
-use crate::sim::{SweepConfig, SweepParams, SweepResult, chart_svg, run_sweep};
+use crate::sim::{LevelResult, SweepConfig, SweepParams, SweepResult, chart_svg};
 use crate::store::{JobRecord, JobStatus, Role};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -31,6 +31,8 @@ use utoipa::ToSchema;
 pub(super) struct Share {
     done: AtomicU64,
     total: AtomicU64,
+    /// Headcounts finished so far.
+    levels: std::sync::Mutex<Vec<LevelResult>>,
 }
 
 fn progress_map(state: &AppState) -> MutexGuard<'_, HashMap<String, Arc<Share>>> {
@@ -56,6 +58,10 @@ pub struct SimulationView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub result: Option<Value>,
+    /// While it runs: the headcounts finished so far (`LevelResult`s, by headcount).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub partial: Option<Vec<LevelResult>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Where the chart is, once there is a result.
@@ -80,9 +86,31 @@ pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<SimulationView>> {
-    let running = progress_map(&state).get(&id).cloned();
-    let job = load(&state, id).await?;
-    let share = match (job.status, running) {
+    Ok(Json(view(&state, id).await?))
+}
+
+/// Cancels a running simulation; answers its final state (with the headcounts finished).
+#[utoipa::path(delete, path = "/v1/simulations/{id}", tag = "simulations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The job id")),
+    responses((status = 200, body = SimulationView), (status = 403, body = super::error::Problem),
+        (status = 404, body = super::error::Problem),
+        (status = 409, description = "Already finished", body = super::error::Problem)))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SimulationView>> {
+    caller.require(&[Role::Manager])?;
+    load(&state, id.clone()).await?;
+    super::jobs::cancel_running(&state, id.clone()).await?;
+    Ok(Json(view(&state, id).await?))
+}
+
+async fn view(state: &AppState, id: String) -> ApiResult<SimulationView> {
+    let running = progress_map(state).get(&id).cloned();
+    let job = load(state, id).await?;
+    let share = match (job.status, running.clone()) {
         (JobStatus::Succeeded, _) => 1.0,
         (_, Some(s)) => {
             let total = s.total.load(Ordering::Relaxed);
@@ -94,7 +122,12 @@ pub async fn get(
         }
         _ => 0.0,
     };
-    Ok(Json(SimulationView {
+    let partial = running.filter(|_| job.result.is_none()).map(|s| {
+        let mut levels = s.levels.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        levels.sort_by_key(|l| l.headcount);
+        levels
+    });
+    Ok(SimulationView {
         chart: job
             .result
             .as_ref()
@@ -104,8 +137,9 @@ pub async fn get(
         share,
         request: job.request,
         result: job.result,
+        partial,
         error: job.error,
-    }))
+    })
 }
 
 /// The sweep's chart (SVG).
@@ -189,11 +223,18 @@ pub async fn simulate(
         let _ = super::jobs::set_status(&st, &job, JobStatus::Running, None, None).await;
         let c = cancel.clone();
         let outcome = blocking(move || {
-            let result = run_sweep(
+            let result = crate::sim::run_sweep_with_levels(
                 &cfg,
                 &|done, total| {
                     share.done.store(done, Ordering::Relaxed);
                     share.total.store(total, Ordering::Relaxed);
+                },
+                &|level| {
+                    share
+                        .levels
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(level.clone());
                 },
                 &c,
             );

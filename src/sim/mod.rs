@@ -38,4 +38,4 @@ pub use config::{
     Target, parse_staff_range,
 };
 pub use policy::{Policy, PolicyMaker, default_policy};
-pub use sweep::{LevelResult, Stat, SweepConfig, SweepResult, run_sweep};
+pub use sweep::{LevelResult, Stat, SweepConfig, SweepResult, run_sweep, run_sweep_with_levels};

@@ -17,8 +17,8 @@ use crate::domain::DomainConfig;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// A checked sweep: the scenario, the domain configuration and the parameters.
@@ -128,6 +128,17 @@ pub fn run_sweep(
     progress: &(dyn Fn(u64, u64) + Sync),
     cancel: &AtomicBool,
 ) -> SweepResult {
+    run_sweep_with_levels(cfg, progress, &|_| {}, cancel)
+}
+
+/// [`run_sweep`], also calling `on_level` with each headcount's figures as soon as its last
+/// replication ends (partial results), from a worker thread.
+pub fn run_sweep_with_levels(
+    cfg: &SweepConfig,
+    progress: &(dyn Fn(u64, u64) + Sync),
+    on_level: &(dyn Fn(&LevelResult) + Sync),
+    cancel: &AtomicBool,
+) -> SweepResult {
     let started = Instant::now();
     let p = &cfg.params;
     let base = Arc::new(Base::new(
@@ -148,70 +159,53 @@ pub fn run_sweep(
         .collect();
     let total = cfg.total_units();
     let done = AtomicU64::new(0);
+    // Replications finished so far, per level: a level is reported once all are in.
+    let finished: Mutex<Vec<Vec<Option<RepSummary>>>> =
+        Mutex::new(vec![vec![None; seeds.len()]; worlds.len()]);
     // Largest headcounts first: the longest jobs start early, the tail stays short.
     let mut jobs: Vec<(usize, usize)> = (0..worlds.len())
         .flat_map(|l| (0..seeds.len()).map(move |r| (l, r)))
         .collect();
     jobs.sort_by_key(|&(l, r)| (std::cmp::Reverse(worlds[l].engineers.len()), r));
-    let outcomes: Vec<Option<RepSummary>> = jobs
-        .par_iter()
-        .with_max_len(1)
-        .map(|&(l, r)| {
-            if cancel.load(Ordering::Relaxed) {
-                return None;
-            }
-            let world = &worlds[l];
-            let units = world.engineers.len() as u64;
-            let mut on_day = || {
-                let now = done.fetch_add(units, Ordering::Relaxed) + units;
-                progress(now, total);
-            };
-            let mut policy = policies[l].start();
-            run_replication(
+    jobs.par_iter().with_max_len(1).for_each(|&(l, r)| {
+        if cancel.load(Ordering::Relaxed) {
+            return;
+        }
+        let world = &worlds[l];
+        let units = world.engineers.len() as u64;
+        let mut on_day = || {
+            let now = done.fetch_add(units, Ordering::Relaxed) + units;
+            progress(now, total);
+        };
+        let mut policy = policies[l].start();
+        let outcome = run_replication(
+            world,
+            &mut *policy,
+            seeds[r],
+            &arrivals[r],
+            &mut on_day,
+            cancel,
+        )
+        .map(|o| o.summary(&p.target, &p.sim.cost));
+        let complete = {
+            let mut f = finished.lock().unwrap_or_else(|e| e.into_inner());
+            f[l][r] = outcome;
+            f[l].iter().all(Option::is_some).then(|| f[l].clone())
+        };
+        if let Some(reps) = complete {
+            on_level(&level_result(
+                p,
                 world,
-                &mut *policy,
-                seeds[r],
-                &arrivals[r],
-                &mut on_day,
-                cancel,
-            )
-            .map(|o| o.summary(&p.target, &p.sim.cost))
-        })
-        .collect();
-    let mut per_level: Vec<Vec<Option<RepSummary>>> = vec![vec![None; seeds.len()]; worlds.len()];
-    for (&(l, r), o) in jobs.iter().zip(outcomes) {
-        per_level[l][r] = o;
-    }
-    let target_level = usize::from(p.target.level.number() - 1);
+                reps.into_iter().flatten().collect(),
+            ));
+        }
+    });
+    let per_level = finished.into_inner().unwrap_or_else(|e| e.into_inner());
     let levels: Vec<LevelResult> = per_level
         .into_iter()
         .zip(&worlds)
         .filter(|(reps, _)| reps.iter().all(Option::is_some))
-        .map(|(reps, world)| {
-            let reps: Vec<RepSummary> = reps.into_iter().flatten().collect();
-            let stat =
-                |f: &dyn Fn(&RepSummary) -> f64| Stat::of(&reps.iter().map(f).collect::<Vec<_>>());
-            let sla = std::array::from_fn(|l| stat(&|s| s.sla[l]));
-            let on_site: [Stat; 4] = std::array::from_fn(|l| stat(&|s| s.on_site[l]));
-            let inspections = stat(&|s| s.inspections);
-            LevelResult {
-                headcount: world.engineers.len(),
-                reps: reps.len(),
-                faults: std::array::from_fn(|l| stat(&|s| f64::from(s.faults[l])).mean),
-                sla,
-                mean_on_site_minutes: std::array::from_fn(|l| stat(&|s| s.mean_on_site_minutes[l])),
-                on_site_callbacks: stat(&|s| s.on_site_callbacks),
-                utilisation: stat(&|s| s.utilisation),
-                overtime_hours: stat(&|s| s.overtime_hours),
-                km: stat(&|s| s.km),
-                cost: stat(&|s| s.cost),
-                meets_target: on_site[target_level].mean >= p.target.fault_share
-                    && inspections.mean >= p.target.inspection_share,
-                on_site,
-                inspections,
-                replications: reps,
-            }
-        })
+        .map(|(reps, world)| level_result(p, world, reps.into_iter().flatten().collect()))
         .collect();
     SweepResult {
         policy: policies
@@ -222,5 +216,31 @@ pub fn run_sweep(
         levels,
         cancelled: cancel.load(Ordering::Relaxed),
         seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// The figures of one headcount from its replications (in replication order).
+fn level_result(p: &SweepParams, world: &World, reps: Vec<RepSummary>) -> LevelResult {
+    let target_level = usize::from(p.target.level.number() - 1);
+    let stat = |f: &dyn Fn(&RepSummary) -> f64| Stat::of(&reps.iter().map(f).collect::<Vec<_>>());
+    let sla = std::array::from_fn(|l| stat(&|s| s.sla[l]));
+    let on_site: [Stat; 4] = std::array::from_fn(|l| stat(&|s| s.on_site[l]));
+    let inspections = stat(&|s| s.inspections);
+    LevelResult {
+        headcount: world.engineers.len(),
+        reps: reps.len(),
+        faults: std::array::from_fn(|l| stat(&|s| f64::from(s.faults[l])).mean),
+        sla,
+        mean_on_site_minutes: std::array::from_fn(|l| stat(&|s| s.mean_on_site_minutes[l])),
+        on_site_callbacks: stat(&|s| s.on_site_callbacks),
+        utilisation: stat(&|s| s.utilisation),
+        overtime_hours: stat(&|s| s.overtime_hours),
+        km: stat(&|s| s.km),
+        cost: stat(&|s| s.cost),
+        meets_target: on_site[target_level].mean >= p.target.fault_share
+            && inspections.mean >= p.target.inspection_share,
+        on_site,
+        inspections,
+        replications: reps,
     }
 }

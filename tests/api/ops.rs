@@ -68,7 +68,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/rosters/{id}", &["get"]),
     ("/v1/rosters/{id}/publish", &["post"]),
     ("/v1/simulations", &["post"]),
-    ("/v1/simulations/{id}", &["get"]),
+    ("/v1/simulations/{id}", &["get", "delete"]),
     ("/v1/simulations/{id}/chart.svg", &["get"]),
     ("/v1/service-points", &["get"]),
     ("/v1/service-points/{id}", &["get"]),

@@ -72,13 +72,7 @@ async fn a_running_simulation_shows_finished_headcounts_and_a_manager_can_cancel
         v["status"], "running",
         "the small headcount ended first: {v}"
     );
-    let partial: Vec<u64> = v["partial"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["headcount"].as_u64().unwrap())
-        .collect();
-    assert_eq!(partial, vec![30], "{v}");
+    assert_eq!(headcounts(&v["partial"]), vec![30], "{v}");
     assert_problem(
         &app.call(axum::http::Method::DELETE, &uri, Some(Role::Viewer), None)
             .await,
@@ -91,17 +85,21 @@ async fn a_running_simulation_shows_finished_headcounts_and_a_manager_can_cancel
     let v = r.json();
     assert_eq!(v["status"], "cancelled", "{v}");
     assert_eq!(v["result"]["cancelled"], true, "{v}");
-    let done: Vec<u64> = v["result"]["levels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["headcount"].as_u64().unwrap())
-        .collect();
-    assert_eq!(done, vec![30], "{v}");
+    assert_eq!(headcounts(&v["result"]["levels"]), vec![30], "{v}");
     assert!(v.get("partial").is_none(), "{v}");
     assert_problem(
         &app.call(axum::http::Method::DELETE, &uri, Some(Role::Manager), None)
             .await,
         409,
     );
+}
+
+/// The headcounts of an array of sweep levels.
+fn headcounts(levels: &Value) -> Vec<u64> {
+    levels
+        .as_array()
+        .expect("an array of levels")
+        .iter()
+        .map(|l| l["headcount"].as_u64().expect("a headcount"))
+        .collect()
 }

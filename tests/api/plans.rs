@@ -1,6 +1,6 @@
 use crate::support::{DAY, assert_problem, spawn_app, spawn_app_with};
 use axum::body::Body;
-use axum::http::{Method, Request};
+use axum::http::Request;
 use fieldplan::api::Settings;
 use fieldplan::api::planning::{
     DayPlanner, FaultReplan, Planner, PlanningError, SolveSettings, World,
@@ -141,13 +141,7 @@ fn slow_app(max_solves: usize) -> crate::support::TestApp {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_plan_runs_as_a_job_that_can_be_cancelled() {
     let app = slow_app(2);
-    let r = app
-        .post(
-            "/v1/plans",
-            Role::Planner,
-            json!({"date": DAY, "timeLimitMs": 60_000}),
-        )
-        .await;
+    let r = app.post_long_plan().await;
     assert_eq!(r.status, 202);
     let job = r.json();
     let id = job["id"].as_str().unwrap().to_owned();
@@ -158,23 +152,10 @@ async fn a_large_plan_runs_as_a_job_that_can_be_cancelled() {
     let r = app.get(&format!("/v1/jobs/{id}"), Role::Viewer).await;
     assert!(["queued", "running"].contains(&r.json()["status"].as_str().unwrap()));
     assert_problem(
-        &app.call(
-            Method::DELETE,
-            &format!("/v1/jobs/{id}"),
-            Some(Role::Viewer),
-            None,
-        )
-        .await,
+        &app.delete(&format!("/v1/jobs/{id}"), Role::Viewer).await,
         403,
     );
-    let r = app
-        .call(
-            Method::DELETE,
-            &format!("/v1/jobs/{id}"),
-            Some(Role::Planner),
-            None,
-        )
-        .await;
+    let r = app.delete(&format!("/v1/jobs/{id}"), Role::Planner).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["status"], "cancelled");
     // Nothing was published.
@@ -184,13 +165,7 @@ async fn a_large_plan_runs_as_a_job_that_can_be_cancelled() {
     );
     // A finished job cannot be cancelled again.
     assert_problem(
-        &app.call(
-            Method::DELETE,
-            &format!("/v1/jobs/{id}"),
-            Some(Role::Planner),
-            None,
-        )
-        .await,
+        &app.delete(&format!("/v1/jobs/{id}"), Role::Planner).await,
         409,
     );
 }
@@ -230,55 +205,24 @@ async fn a_finished_job_points_to_its_plan_version() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn solves_beyond_the_limit_are_503_with_retry_after() {
     let app = slow_app(1);
-    let r = app
-        .post(
-            "/v1/plans",
-            Role::Planner,
-            json!({"date": DAY, "timeLimitMs": 60_000}),
-        )
-        .await;
+    let r = app.post_long_plan().await;
     assert_eq!(r.status, 202);
     let id = r.json()["id"].as_str().unwrap().to_owned();
-    let r = app
-        .post(
-            "/v1/plans",
-            Role::Planner,
-            json!({"date": DAY, "timeLimitMs": 60_000}),
-        )
-        .await;
+    let r = app.post_long_plan().await;
     assert_problem(&r, 503);
     assert!(r.header("retry-after").is_some());
-    app.call(
-        Method::DELETE,
-        &format!("/v1/jobs/{id}"),
-        Some(Role::Planner),
-        None,
-    )
-    .await;
+    app.delete(&format!("/v1/jobs/{id}"), Role::Planner).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancelling_a_job_stops_the_real_solver() {
     let app = spawn_app();
-    let r = app
-        .post(
-            "/v1/plans",
-            Role::Planner,
-            json!({"date": DAY, "timeLimitMs": 60_000}),
-        )
-        .await;
+    let r = app.post_long_plan().await;
     assert_eq!(r.status, 202);
     let id = r.json()["id"].as_str().unwrap().to_owned();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = std::time::Instant::now();
-    let r = app
-        .call(
-            Method::DELETE,
-            &format!("/v1/jobs/{id}"),
-            Some(Role::Planner),
-            None,
-        )
-        .await;
+    let r = app.delete(&format!("/v1/jobs/{id}"), Role::Planner).await;
     assert_eq!(r.json()["status"], "cancelled");
     assert!(
         started.elapsed() < Duration::from_secs(5),
@@ -290,24 +234,12 @@ async fn cancelling_a_job_stops_the_real_solver() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faults_are_replanned_while_every_solver_slot_is_busy() {
     let app = slow_app(1);
-    let r = app
-        .post(
-            "/v1/plans",
-            Role::Planner,
-            json!({"date": DAY, "timeLimitMs": 60_000}),
-        )
-        .await;
+    let r = app.post_long_plan().await;
     assert_eq!(r.status, 202);
     let id = r.json()["id"].as_str().unwrap().to_owned();
     let fault = json!({"siteId": "S-0001", "deviceId": "D-0001", "level": 1,
                        "reportedAt": "2026-11-30T09:15:00+08:00"});
     let r = app.post("/v1/faults", Role::Dispatcher, fault).await;
     assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.bytes));
-    app.call(
-        Method::DELETE,
-        &format!("/v1/jobs/{id}"),
-        Some(Role::Planner),
-        None,
-    )
-    .await;
+    app.delete(&format!("/v1/jobs/{id}"), Role::Planner).await;
 }

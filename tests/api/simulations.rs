@@ -73,25 +73,15 @@ async fn a_running_simulation_shows_finished_headcounts_and_a_manager_can_cancel
         "the small headcount ended first: {v}"
     );
     assert_eq!(headcounts(&v["partial"]), vec![30], "{v}");
-    assert_problem(
-        &app.call(axum::http::Method::DELETE, &uri, Some(Role::Viewer), None)
-            .await,
-        403,
-    );
-    let r = app
-        .call(axum::http::Method::DELETE, &uri, Some(Role::Manager), None)
-        .await;
+    assert_problem(&app.delete(&uri, Role::Viewer).await, 403);
+    let r = app.delete(&uri, Role::Manager).await;
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.bytes));
     let v = r.json();
     assert_eq!(v["status"], "cancelled", "{v}");
     assert_eq!(v["result"]["cancelled"], true, "{v}");
     assert_eq!(headcounts(&v["result"]["levels"]), vec![30], "{v}");
     assert!(v.get("partial").is_none(), "{v}");
-    assert_problem(
-        &app.call(axum::http::Method::DELETE, &uri, Some(Role::Manager), None)
-            .await,
-        409,
-    );
+    assert_problem(&app.delete(&uri, Role::Manager).await, 409);
 }
 
 /// The headcounts of an array of sweep levels.

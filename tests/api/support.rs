@@ -127,6 +127,20 @@ impl TestApp {
         self.call(Method::POST, uri, Some(role), Some(body)).await
     }
 
+    pub async fn delete(&self, uri: &str, role: Role) -> Reply {
+        self.call(Method::DELETE, uri, Some(role), None).await
+    }
+
+    /// Asks for a plan of `DAY` with a one-minute limit: a job that runs until cancelled.
+    pub async fn post_long_plan(&self) -> Reply {
+        self.post(
+            "/v1/plans",
+            Role::Planner,
+            serde_json::json!({"date": DAY, "timeLimitMs": 60_000}),
+        )
+        .await
+    }
+
     /// Publishes a plan of `DAY` with a short time limit; returns its envelope.
     pub async fn publish_plan(&self) -> Value {
         let r = self

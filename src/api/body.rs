@@ -121,6 +121,21 @@ impl<'a> Fields<'a> {
         self.read(name, false)
     }
 
+    /// The optional `timeLimitMs` field, checked to lie in `1..=max` milliseconds.
+    pub fn time_limit_ms(&mut self, max: u64) -> Option<u64> {
+        let t: Option<u64> = self.optional("timeLimitMs");
+        if let Some(t) = t {
+            if t == 0 || t > max {
+                self.issue(
+                    "timeLimitMs",
+                    "out_of_range",
+                    format!("{t} is not in 1..={max}"),
+                );
+            }
+        }
+        t
+    }
+
     /// Adds a problem found by a check beyond the field's type.
     pub fn issue(&mut self, field: &str, code: &str, message: impl Into<String>) {
         self.issues.push(FieldIssue::new(field, code, message));

@@ -98,17 +98,8 @@ pub async fn create(
     let settings = state.settings().clone();
     let mut f = Fields::new(&body);
     let date: Option<NaiveDate> = f.required("date");
-    let time_limit_ms: Option<u64> = f.optional("timeLimitMs");
+    let time_limit_ms = f.time_limit_ms(settings.max_time_limit_ms);
     let seed: Option<u64> = f.optional("seed");
-    if let Some(t) = time_limit_ms {
-        if t == 0 || t > settings.max_time_limit_ms {
-            f.issue(
-                "timeLimitMs",
-                "out_of_range",
-                format!("{t} is not in 1..={}", settings.max_time_limit_ms),
-            );
-        }
-    }
     f.finish()?;
     let date = date.expect("checked");
     let time_limit_ms = time_limit_ms.unwrap_or(settings.default_time_limit_ms);

@@ -281,7 +281,7 @@ pub async fn create(
     let mut f = Fields::new(&body);
     let from: Option<NaiveDate> = f.required("from");
     let to: Option<NaiveDate> = f.required("to");
-    let time_limit_ms: Option<u64> = f.optional("timeLimitMs");
+    let time_limit_ms = f.time_limit_ms(settings.max_time_limit_ms);
     let seed: Option<u64> = f.optional("seed");
     if let (Some(a), Some(b)) = (from, to) {
         if b < a {
@@ -294,15 +294,6 @@ pub async fn create(
                     "the horizon {a} to {b} is longer than {} days",
                     settings.max_roster_days
                 ),
-            );
-        }
-    }
-    if let Some(t) = time_limit_ms {
-        if t == 0 || t > settings.max_time_limit_ms {
-            f.issue(
-                "timeLimitMs",
-                "out_of_range",
-                format!("{t} is not in 1..={}", settings.max_time_limit_ms),
             );
         }
     }

@@ -30,6 +30,7 @@ impl<'p> Fixture<'p> {
         let opts = InsertOptions {
             blink: 0.0,
             empty_routes: EmptyRoutes::Any,
+            route_limit: None,
         };
         greedy_with_blinks(&ctx, &mut state, &mut env, &order, &opts);
         Self { ctx, env, state }
@@ -50,6 +51,7 @@ impl<'p> Fixture<'p> {
         let opts = InsertOptions {
             blink: 0.0,
             empty_routes: EmptyRoutes::Any,
+            route_limit: None,
         };
         best_insertion(&self.ctx, &self.state, &mut self.env, job, &opts)
             .map(|ins| (ins.route, ins.after))

@@ -109,6 +109,7 @@ impl FleetMinimiser {
         let opts = InsertOptions {
             blink: 0.01,
             empty_routes: EmptyRoutes::Only(&in_use),
+            route_limit: None,
         };
         greedy_with_blinks(ctx, &mut candidate, env, &order, &opts);
         for &j in &candidate.unassigned {

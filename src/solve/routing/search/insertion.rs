@@ -38,6 +38,9 @@ pub struct InsertOptions<'a> {
     pub blink: f64,
     /// Which empty routes the insertion may use.
     pub empty_routes: EmptyRoutes<'a>,
+    /// Greedy insertion stops once the solution uses more routes than this: under the
+    /// hierarchical objective such a candidate is rejected whatever else it does.
+    pub route_limit: Option<usize>,
 }
 
 /// Which empty routes an insertion may use (one per vehicle class either way).

@@ -8,7 +8,8 @@ use super::super::insertion::{InsertOptions, apply, best_insertion};
 use super::super::state::State;
 use crate::solve::routing::problem::JobId;
 
-/// Inserts `order` one by one; jobs with no feasible place stay unassigned.
+/// Inserts `order` one by one; jobs with no feasible place stay unassigned, and so do all the
+/// jobs left once an insertion opens a route past `opts.route_limit`.
 pub fn greedy_with_blinks(
     ctx: &Context,
     state: &mut State,
@@ -22,6 +23,13 @@ pub fn greedy_with_blinks(
         }
         if let Some(ins) = best_insertion(ctx, state, env, j, opts) {
             apply(ctx, state, j, &ins);
+            if ins.cost.opens_vehicle
+                && opts
+                    .route_limit
+                    .is_some_and(|limit| state.used_routes() > limit)
+            {
+                return;
+            }
         }
     }
 }

@@ -33,3 +33,59 @@ pub fn greedy_with_blinks(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::routing::TimeWindow;
+    use crate::solve::routing::problem::{Job, Matrix, Problem, ProblemInput, Vehicle};
+    use crate::solve::routing::search::env::Env;
+    use crate::solve::routing::search::insertion::EmptyRoutes;
+    use crate::solve::routing::units::{Distance, Time};
+    use std::time::{Duration, Instant};
+
+    /// Three jobs ten units from the depot, each to be started at time 10: no vehicle can do
+    /// two, so each needs a route of its own.
+    fn one_route_per_job() -> Problem {
+        let d = |i: usize, j: usize| if i == j { 0 } else { 10 };
+        let job = |location| Job {
+            windows: vec![TimeWindow::new(Time(10), Time(10))],
+            ..Job::at(location, Time(5))
+        };
+        Problem::new(ProblemInput {
+            distances: Matrix::from_fn(4, |i, j| Distance(d(i, j))),
+            durations: Matrix::from_fn(4, |i, j| Time(d(i, j))),
+            jobs: vec![job(1), job(2), job(3)],
+            vehicles: vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(100))); 3],
+            pairs: Vec::new(),
+            minimize_vehicles: true,
+        })
+        .expect("a valid problem")
+    }
+
+    fn recreate(problem: &Problem, route_limit: Option<usize>) -> State {
+        let ctx = Context::new(problem);
+        let mut state = State::empty(&ctx);
+        let mut env = Env::new(7, Instant::now() + Duration::from_secs(60), None);
+        let opts = InsertOptions {
+            blink: 0.0,
+            empty_routes: EmptyRoutes::Any,
+            route_limit,
+        };
+        greedy_with_blinks(&ctx, &mut state, &mut env, &[0, 1, 2], &opts);
+        assert!(state.verified(&ctx));
+        state
+    }
+
+    #[test]
+    fn recreate_stops_once_it_opens_a_route_past_the_limit() {
+        let problem = one_route_per_job();
+        let free = recreate(&problem, None);
+        assert_eq!((free.used_routes(), free.unassigned.len()), (3, 0));
+        let limited = recreate(&problem, Some(1));
+        assert_eq!(limited.used_routes(), 2, "the route past the limit is kept");
+        assert_eq!(limited.unassigned, vec![2]);
+        let roomy = recreate(&problem, Some(3));
+        assert_eq!((roomy.used_routes(), roomy.unassigned.len()), (3, 0));
+    }
+}

@@ -6,9 +6,11 @@
 //! mistyped, out-of-range or unknown field before answering 422 with all of them.
 
 use super::error::{ApiError, FieldIssue};
+use crate::domain::instant::Instant;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
+use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
@@ -136,6 +138,48 @@ impl<'a> Fields<'a> {
         t
     }
 
+    /// A required instant that must lie in `[now - max_age, now]`: what happened, reported
+    /// at most `max_age` late and never ahead of the service's clock.
+    pub fn past_instant(
+        &mut self,
+        name: &'static str,
+        now: Instant,
+        max_age: chrono::TimeDelta,
+    ) -> Option<Instant> {
+        let t: Instant = self.required(name)?;
+        if t > now {
+            self.issue(
+                name,
+                "out_of_range",
+                format!("{t} is later than the service's clock ({now})"),
+            );
+        } else if t < now.plus(-max_age) {
+            self.issue(
+                name,
+                "out_of_range",
+                format!(
+                    "{t} is more than {} days before the service's clock ({now}); \
+                     older history is imported, not reported",
+                    max_age.num_days()
+                ),
+            );
+        }
+        Some(t)
+    }
+
+    /// A required local date in `today..=today + max_ahead_days`: a day that has ended can
+    /// no longer be planned.
+    pub fn coming_date(
+        &mut self,
+        name: &'static str,
+        today: NaiveDate,
+        max_ahead_days: u32,
+    ) -> Option<NaiveDate> {
+        let d: NaiveDate = self.required(name)?;
+        check_coming_date(self, name, d, today, max_ahead_days);
+        Some(d)
+    }
+
     /// Adds a problem found by a check beyond the field's type.
     pub fn issue(&mut self, field: &str, code: &str, message: impl Into<String>) {
         self.issues.push(FieldIssue::new(field, code, message));
@@ -162,5 +206,29 @@ impl<'a> Fields<'a> {
         } else {
             Err(ApiError::Invalid(self.issues))
         }
+    }
+}
+
+/// Adds an issue to `f` unless `d` lies in `today..=today + max_ahead_days`.
+pub fn check_coming_date(
+    f: &mut Fields<'_>,
+    name: &str,
+    d: NaiveDate,
+    today: NaiveDate,
+    max_ahead_days: u32,
+) {
+    let last = today + chrono::Days::new(u64::from(max_ahead_days));
+    if d < today {
+        f.issue(
+            name,
+            "out_of_range",
+            format!("{d} has ended (today is {today}); only today and later days can be planned"),
+        );
+    } else if d > last {
+        f.issue(
+            name,
+            "out_of_range",
+            format!("{d} is more than {max_ahead_days} days ahead of today ({today})"),
+        );
     }
 }

@@ -12,11 +12,12 @@ use crate::domain::ids::{DeviceId, EngineerId, SiteId};
 use crate::domain::instant::Instant;
 use crate::domain::sla::{Milestone, SlaContext};
 use crate::scenario::Scenario;
-use crate::store::{FaultDraft, Role, now};
+use crate::store::{FaultDraft, Role};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use chrono::TimeDelta;
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -81,10 +82,15 @@ pub struct FaultOutcome {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub eta: Option<Instant>,
     pub deadlines: Vec<DeadlineView>,
-    /// What changed against the previous version.
+    /// What changed against the previous version (`null` when not planned).
     #[schema(value_type = Object)]
     pub diff: Value,
-    pub plan: PlanRef,
+    /// The plan version the re-plan published (`null` when not planned).
+    pub plan: Option<PlanRef>,
+    /// Why the fault was recorded but not planned (it stays open; the next plan of the day
+    /// takes it up).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_planned: Option<String>,
 }
 
 /// A planner failure as an answer: the request's fault (409) or ours (500).
@@ -121,7 +127,7 @@ pub fn deadlines(world: &World, fault: &FaultRecord) -> Vec<DeadlineView> {
 #[utoipa::path(post, path = "/v1/faults", request_body = FaultRequest, tag = "faults",
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "Recorded, re-planned and published", body = FaultOutcome),
+        (status = 201, description = "Recorded; re-planned and published unless `notPlanned` says why not", body = FaultOutcome),
         (status = 422, description = "Invalid fields", body = super::error::Problem),
     ))]
 pub async fn create(
@@ -131,12 +137,84 @@ pub async fn create(
 ) -> ApiResult<Response> {
     caller.require(&[Role::Dispatcher])?;
     let started = std::time::Instant::now();
+    let now = state.now();
+    let (draft, site) = read_fault(&state, &body, now)?;
+
+    // Durable before anything else: the append returns once SQLite has synced it.
+    let store = state.store();
+    let record = blocking(move || {
+        store.append_fault(&draft).map_err(|e| match e {
+            crate::store::StoreError::Rejected(m) => ApiError::Conflict(m),
+            e => e.into(),
+        })
+    })
+    .await?;
+
+    // One re-plan at a time: each starts from the latest version and the latest world.
+    let _guard = state.publishing().await;
+    let world = add_fault(&state, record.clone()).await?;
+    // The fault is served from today's plan, whenever it was reported.
+    let date = now.date();
+    let replanned = replan(&state, &world, &record, date, now).await;
+    state.metrics().replan_latency(started.elapsed());
+
+    let fault = record.fault();
+    let mut outcome = FaultOutcome {
+        fault_id: fault.id.to_string(),
+        site_id: site.to_string(),
+        device_id: fault.device.to_string(),
+        level: fault.level.number(),
+        reported_at: fault.reported,
+        engineer_id: None,
+        eta: None,
+        deadlines: deadlines(&world, &record),
+        diff: Value::Null,
+        plan: None,
+        not_planned: None,
+    };
+    match replanned {
+        Ok((replan, published)) => {
+            outcome.engineer_id = replan.engineer;
+            outcome.eta = replan.eta;
+            outcome.diff = replan.diff;
+            outcome.plan = Some(PlanRef {
+                date: published.date,
+                version: published.version,
+                etag: published.etag.clone(),
+                location: format!(
+                    "/v1/plans/{}/versions/{}",
+                    published.date, published.version
+                ),
+            });
+        }
+        // Recorded but not planned: the client is told, the fault stays open and the next
+        // plan of the day takes it up.
+        Err(e) => {
+            tracing::warn!("fault {} recorded but not planned: {e}", fault.id);
+            outcome.not_planned = Some(match e {
+                ApiError::Internal(_) => "the re-plan failed; the next plan of the day takes \
+                                          the fault up"
+                    .to_owned(),
+                e => e.to_string(),
+            });
+        }
+    }
+    let mut res = (StatusCode::CREATED, Json(outcome)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/v1/faults/{}", fault.id)) {
+        res.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(res)
+}
+
+/// Reads and checks the body of `POST /v1/faults`: the draft to store and the site.
+fn read_fault(state: &AppState, body: &Value, now: Instant) -> ApiResult<(FaultDraft, SiteId)> {
     let world = state.world();
-    let mut f = Fields::new(&body);
+    let mut f = Fields::new(body);
     let site: Option<SiteId> = f.required("siteId");
     let device: Option<DeviceId> = f.required("deviceId");
     let level: Option<FaultLevel> = f.required("level");
-    let reported: Option<Instant> = f.required("reportedAt");
+    let max_age = TimeDelta::days(i64::from(state.settings().max_report_age_days));
+    let reported = f.past_instant("reportedAt", now, max_age);
     let description: Option<String> = f.optional("description");
     if let Some(site) = &site {
         if world.scenario().site(site).is_none() {
@@ -147,15 +225,11 @@ pub async fn create(
         match world.scenario().device(d) {
             None => f.issue("deviceId", "not_found", format!("no device {d}")),
             Some(dev) => {
-                if site.as_ref().is_some_and(|s| s != dev.site()) {
+                if let Some(s) = site.as_ref().filter(|&s| s != dev.site()) {
                     f.issue(
                         "deviceId",
                         "invalid",
-                        format!(
-                            "device {d} is at site {}, not {}",
-                            dev.site(),
-                            site.as_ref().expect("some")
-                        ),
+                        format!("device {d} is at site {}, not {s}", dev.site()),
                     );
                 }
             }
@@ -174,21 +248,17 @@ pub async fn create(
         reported: reported.expect("checked"),
         description: description.unwrap_or_default(),
     };
+    Ok((draft, site.expect("checked")))
+}
 
-    // Durable before anything else: the append returns once SQLite has synced it.
-    let store = state.store();
-    let record = blocking(move || {
-        store.append_fault(&draft).map_err(|e| match e {
-            crate::store::StoreError::Rejected(m) => ApiError::Conflict(m),
-            e => e.into(),
-        })
-    })
-    .await?;
-
-    // One re-plan at a time: each starts from the latest version and the latest world.
-    let _guard = state.publishing().await;
-    let world = add_fault(&state, record.clone()).await?;
-    let date = record.fault().reported.date();
+/// Re-plans `date` around a recorded fault and publishes the result.
+async fn replan(
+    state: &AppState,
+    world: &Arc<World>,
+    record: &FaultRecord,
+    date: chrono::NaiveDate,
+    now: Instant,
+) -> ApiResult<(super::planning::FaultReplan, Arc<super::CachedPlan>)> {
     let current = state.latest_plan_json(date).await?;
     let progress = state.progress_of(date).await?;
     // No solver slot: an urgent re-plan has a bounded repair budget and must not queue
@@ -204,42 +274,18 @@ pub async fn create(
     let (w, rec) = (world.clone(), record.clone());
     let replan = blocking(move || {
         planner
-            .insert_fault(&w, current.as_ref(), &progress, &rec, now(), &settings)
+            .insert_fault(&w, current.as_ref(), &progress, &rec, now, &settings)
             .map_err(planning_error)
     })
     .await?;
     let published = state
-        .publish(date, format!("fault {}", record.fault().id), replan.plan)
+        .publish(
+            date,
+            format!("fault {}", record.fault().id),
+            replan.plan.clone(),
+        )
         .await?;
-    state.metrics().replan_latency(started.elapsed());
-
-    let fault = record.fault();
-    let location = format!(
-        "/v1/plans/{}/versions/{}",
-        published.date, published.version
-    );
-    let outcome = FaultOutcome {
-        fault_id: fault.id.to_string(),
-        site_id: site.expect("checked").to_string(),
-        device_id: fault.device.to_string(),
-        level: fault.level.number(),
-        reported_at: fault.reported,
-        engineer_id: replan.engineer,
-        eta: replan.eta,
-        deadlines: deadlines(&world, &record),
-        diff: replan.diff,
-        plan: PlanRef {
-            date: published.date,
-            version: published.version,
-            etag: published.etag.clone(),
-            location,
-        },
-    };
-    let mut res = (StatusCode::CREATED, Json(outcome)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("/v1/faults/{}", fault.id)) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(res)
+    Ok((replan, published))
 }
 
 /// Adds a recorded fault to the world the planner sees.
@@ -290,7 +336,8 @@ pub async fn recommendations(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let record = load_fault(&state, id).await?;
-    let date = record.fault().reported.date();
+    let now = state.now();
+    let date = now.date();
     let current = state.latest_plan_json(date).await?;
     let progress = state.progress_of(date).await?;
     let world = state.world();
@@ -298,7 +345,7 @@ pub async fn recommendations(
     let rec = record.clone();
     let list = blocking(move || {
         planner
-            .recommend(&world, current.as_ref(), &progress, &rec, now())
+            .recommend(&world, current.as_ref(), &progress, &rec, now)
             .map_err(planning_error)
     })
     .await?;

@@ -29,6 +29,8 @@ mod simulations;
 mod stream;
 
 use crate::domain::DomainConfig;
+use crate::domain::clock::SharedClock;
+use crate::domain::instant::Instant;
 use crate::scenario::{Scenario, load_config};
 use crate::store::{PlanVersion, Role, Store};
 use axum::Router;
@@ -63,6 +65,10 @@ pub struct Settings {
     pub replan_time_limit_ms: u64,
     /// Longest roster horizon, in days (`POST /v1/rosters`).
     pub max_roster_days: u32,
+    /// How far ahead of today a plan or roster may start, in days.
+    pub max_days_ahead: u32,
+    /// How late a fault or a progress report may be reported, in days.
+    pub max_report_age_days: u32,
 }
 
 impl Default for Settings {
@@ -75,6 +81,8 @@ impl Default for Settings {
             max_concurrent_solves: 2,
             replan_time_limit_ms: 1_000,
             max_roster_days: 84,
+            max_days_ahead: 366,
+            max_report_age_days: 7,
         }
     }
 }
@@ -103,6 +111,8 @@ pub struct Published {
 }
 
 struct Inner {
+    /// The one source of "now" (see [`crate::domain::clock`]).
+    clock: SharedClock,
     store: Arc<dyn Store>,
     world: RwLock<Arc<World>>,
     planner: Arc<dyn Planner>,
@@ -150,16 +160,18 @@ where
 
 impl AppState {
     pub fn new(
+        clock: SharedClock,
         store: Arc<dyn Store>,
         world: World,
         planner: Arc<dyn Planner>,
         settings: Settings,
     ) -> Self {
-        Self::with_roster_config(store, world, planner, settings, Default::default())
+        Self::with_roster_config(clock, store, world, planner, settings, Default::default())
     }
 
     /// [`AppState::new`] with the roster planner's configuration.
     pub fn with_roster_config(
+        clock: SharedClock,
         store: Arc<dyn Store>,
         world: World,
         planner: Arc<dyn Planner>,
@@ -168,6 +180,7 @@ impl AppState {
     ) -> Self {
         let (published, _) = broadcast::channel(64);
         Self(Arc::new(Inner {
+            clock,
             store,
             world: RwLock::new(Arc::new(world)),
             planner,
@@ -189,6 +202,7 @@ impl AppState {
     /// Opens the service on a store: on first start (an empty store) loads the scenario of
     /// `data_dir` and its tasks; then builds the world from the store. Blocking.
     pub fn load(
+        clock: SharedClock,
         store: Arc<dyn Store>,
         data_dir: &Path,
         config_dir: &Path,
@@ -208,12 +222,22 @@ impl AppState {
         let world = World::new(scenario, config)?;
         let roster_config = rosters::load_config(config_dir)?;
         Ok(Self::with_roster_config(
+            clock,
             store,
             world,
             planner,
             settings,
             roster_config,
         ))
+    }
+
+    /// The current instant, by the service's clock.
+    pub fn now(&self) -> Instant {
+        self.0.clock.now()
+    }
+
+    pub fn clock(&self) -> SharedClock {
+        self.0.clock.clone()
     }
 
     pub fn store(&self) -> Arc<dyn Store> {

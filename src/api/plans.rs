@@ -97,7 +97,7 @@ pub async fn create(
     caller.require(&[Role::Planner, Role::Dispatcher])?;
     let settings = state.settings().clone();
     let mut f = Fields::new(&body);
-    let date: Option<NaiveDate> = f.required("date");
+    let date = f.coming_date("date", state.now().date(), settings.max_days_ahead);
     let time_limit_ms = f.time_limit_ms(settings.max_time_limit_ms);
     let seed: Option<u64> = f.optional("seed");
     f.finish()?;

@@ -84,7 +84,8 @@ pub async fn create(
         .ok_or_else(|| ApiError::NotFound(format!("no engineer {id}")))?;
     let mut f = Fields::new(&body);
     let kind: Option<ProgressKind> = f.required("kind");
-    let at: Option<Instant> = f.required("at");
+    let max_age = chrono::TimeDelta::days(i64::from(state.settings().max_report_age_days));
+    let at: Option<Instant> = f.past_instant("at", state.now(), max_age);
     let position: Option<LatLon> = f.optional("position");
     let task: Option<TaskId> = f.optional("taskId");
     match kind {

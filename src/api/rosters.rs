@@ -279,7 +279,7 @@ pub async fn create(
     caller.require(&[Role::Planner])?;
     let settings = state.settings().clone();
     let mut f = Fields::new(&body);
-    let from: Option<NaiveDate> = f.required("from");
+    let from = f.coming_date("from", state.now().date(), settings.max_days_ahead);
     let to: Option<NaiveDate> = f.required("to");
     let time_limit_ms = f.time_limit_ms(settings.max_time_limit_ms);
     let seed: Option<u64> = f.optional("seed");

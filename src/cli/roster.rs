@@ -97,7 +97,11 @@ pub fn run(args: RosterArgs) -> anyhow::Result<()> {
         version: args.version,
     };
     let mut roster = build_roster(&req)?;
-    roster.published_at = Some(chrono::Utc::now());
+    roster.published_at = Some(
+        crate::domain::clock::Clock::now(&crate::domain::clock::SystemClock)
+            .as_datetime()
+            .with_timezone(&chrono::Utc),
+    );
     let k = &roster.kpis;
     let m = &roster.model;
     let t = &roster.timings;

@@ -3,6 +3,8 @@
 
 use crate::api::planning::DayPlanner;
 use crate::api::{AppState, Settings};
+use crate::domain::clock::{SharedClock, StartedClock, SystemClock};
+use crate::domain::instant::Instant;
 use crate::store::{Role, SqliteStore, Store};
 use anyhow::Context;
 use clap::Args;
@@ -26,6 +28,14 @@ pub struct ServeArgs {
     /// Solves that may run at once (more are refused with 503).
     #[arg(long, default_value_t = 2)]
     pub max_solves: usize,
+    /// Start the service's clock at this instant (RFC 3339 with offset) and let it run from
+    /// there: for demos, training and tests. Without it the service runs on the system time.
+    #[arg(long, value_parser = parse_instant)]
+    pub now: Option<Instant>,
+}
+
+fn parse_instant(s: &str) -> Result<Instant, String> {
+    Instant::parse(s).map_err(|e| e.message)
 }
 
 #[derive(clap::Subcommand)]
@@ -63,8 +73,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
+        let clock: SharedClock = match args.now {
+            Some(t) => Arc::new(StartedClock::new(t)),
+            None => Arc::new(SystemClock),
+        };
         let store: Arc<dyn Store> = Arc::new(
-            SqliteStore::open(&args.db)
+            SqliteStore::open_with_clock(&args.db, clock.clone())
                 .with_context(|| format!("opening {}", args.db.display()))?,
         );
         let settings = Settings {
@@ -73,12 +87,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         };
         let (data, config) = (args.data.clone(), args.config.clone());
         let state = tokio::task::spawn_blocking(move || {
-            AppState::load(store, &data, &config, Arc::new(DayPlanner), settings)
+            AppState::load(clock, store, &data, &config, Arc::new(DayPlanner), settings)
         })
         .await??;
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("binding {}", args.listen))?;
+        tracing::info!("the service's clock reads {}", state.now());
         tracing::info!("fieldplan listening on http://{}", listener.local_addr()?);
         crate::api::serve(listener, state, shutdown_signal()).await?;
         tracing::info!("fieldplan stopped");

@@ -1,8 +1,8 @@
 //! Field engineers: home service point, skills, weekly shifts, absences, overtime, on-call.
 
 use super::calendar::{DayKind, HolidayCalendar};
-use super::clock::LocalWindow;
 use super::dates::DateRange;
+use super::day_time::LocalWindow;
 use super::duration::Minutes;
 use super::error::{Checked, FieldError};
 use super::family::DeviceFamily;

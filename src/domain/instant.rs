@@ -9,7 +9,10 @@
 
 use super::duration::Minutes;
 use super::error::{Checked, FieldError};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeDelta, TimeZone};
+use chrono::{
+    DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeDelta, TimeZone,
+    Timelike,
+};
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
@@ -44,16 +47,50 @@ impl Instant {
         Self::local(date, NaiveTime::MIN)
     }
 
-    /// Parses RFC 3339 with any offset (`2026-11-30T08:00:00+08:00`, `...Z`).
+    /// Parses RFC 3339 with any offset (`2026-11-30T08:00:00+08:00`, `...Z`). Refuses leap
+    /// seconds (`:60`) and instants outside [`Instant::FIRST_YEAR`]..=[`Instant::LAST_YEAR`].
     pub fn parse(text: &str) -> Checked<Self> {
-        DateTime::parse_from_rfc3339(text)
-            .map(|t| Self(t.with_timezone(&ZONE)))
-            .map_err(|e| {
-                FieldError::new(
-                    "",
-                    format!("'{text}' is not an RFC 3339 instant with offset: {e}"),
-                )
-            })
+        let t = DateTime::parse_from_rfc3339(text).map_err(|e| {
+            FieldError::new(
+                "",
+                format!("'{text}' is not an RFC 3339 instant with offset: {e}"),
+            )
+        })?;
+        if t.nanosecond() >= 1_000_000_000 {
+            return Err(FieldError::new(
+                "",
+                format!("'{text}' is a leap second; write :59 or the next minute"),
+            ));
+        }
+        let t = Self(t.with_timezone(&ZONE));
+        let year = t.date().year();
+        if !(Self::FIRST_YEAR..=Self::LAST_YEAR).contains(&year) {
+            return Err(FieldError::new(
+                "",
+                format!(
+                    "'{text}' is outside the years {}..={} this service plans in",
+                    Self::FIRST_YEAR,
+                    Self::LAST_YEAR
+                ),
+            ));
+        }
+        Ok(t)
+    }
+
+    /// The first year an instant may have: China has kept UTC+8 without daylight saving
+    /// since 1991, so every local time of these years is exactly one instant.
+    pub const FIRST_YEAR: i32 = 1991;
+    /// The last year an instant may have.
+    pub const LAST_YEAR: i32 = 2199;
+
+    /// The instant of a UTC time.
+    pub fn from_utc(t: DateTime<chrono::Utc>) -> Self {
+        Self(t.with_timezone(&ZONE))
+    }
+
+    /// `self` moved by `by` (any sign, any precision).
+    pub fn plus(self, by: TimeDelta) -> Self {
+        Self(self.0 + by)
     }
 
     /// The local (Shanghai) date.
@@ -135,6 +172,15 @@ mod tests {
         assert_eq!(json, "\"2026-11-30T08:30:00+08:00\"");
         assert_eq!(serde_json::from_str::<Instant>(&json).unwrap(), t);
         assert!(Instant::parse("2026-11-30T08:30:00").is_err());
+    }
+
+    #[test]
+    fn leap_seconds_and_far_years_are_refused() {
+        assert!(Instant::parse("2026-12-31T23:59:60+08:00").is_err());
+        assert!(Instant::parse("9999-12-31T23:59:59+08:00").is_err());
+        assert!(Instant::parse("0001-01-01T00:00:00+08:00").is_err());
+        assert!(Instant::parse("1900-01-01T00:00:00+08:00").is_err());
+        assert!(Instant::parse("2199-12-31T23:59:59+08:00").is_ok());
     }
 
     #[test]

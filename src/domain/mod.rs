@@ -5,8 +5,9 @@
 //! - places: [`district`], [`service_point`], [`site`] (WGS-84 [`geo::LatLon`], an
 //!   [`geo::AreaType`] for travel speeds);
 //! - [`device`]s of a [`family`], [`engineer`]s with skills and shifts;
-//! - time: [`instant`] (real instants in Asia/Shanghai), [`clock`] and [`week`] (local
-//!   windows), [`dates`], [`calendar`] (public holidays), [`duration`];
+//! - time: [`clock`] (the one source of "now"), [`instant`] (real instants in
+//!   Asia/Shanghai), [`day_time`] and [`week`] (local windows), [`dates`], [`calendar`]
+//!   (public holidays), [`duration`];
 //! - work: [`task`]s with [`durations`], [`fault`]s, [`history`] of completed visits;
 //! - rules: [`cadence`] (inspections and callbacks due, compliance), [`sla`] (fault
 //!   deadlines and milestones), [`fault_model`] (fault rates for the simulation),
@@ -17,6 +18,7 @@ pub mod calendar;
 pub mod clock;
 pub mod config;
 pub mod dates;
+pub mod day_time;
 pub mod device;
 pub mod district;
 pub mod due_tasks;

@@ -1,7 +1,7 @@
 //! Customer sites: hospitals and clinics, their tier and when they can be visited.
 
 use super::calendar::HolidayCalendar;
-use super::clock::{LocalWindow, check_day_windows};
+use super::day_time::{LocalWindow, check_day_windows};
 use super::district::DistrictCode;
 use super::error::{Checked, FieldError};
 use super::geo::{AreaType, LatLon};

@@ -351,6 +351,17 @@ pub fn build_with(
             deadline: j.deadline,
         });
     }
+    // Invariant: an origin's travel covers every point of the problem (the re-planner
+    // measures them all); checked here so that a gap is an error, not a panic.
+    if let Some(p) = origins
+        .iter()
+        .find_map(|o| points.iter().find(|p| !o.travel.contains_key(p)))
+    {
+        return Err(PlanError::invalid(
+            "progress.position",
+            format!("no travel measured from a reported position to point {p}"),
+        ));
+    }
     // Nothing travels to an origin (no job is there, no route ends there): the way back
     // is taken as the way there.
     let travel = |a: usize, b: usize| -> (u32, u32) {

@@ -3,7 +3,7 @@
 //! Invariant: `instant(seconds(t)) == t` for every instant `t` with whole seconds (China has
 //! no daylight saving, so a local day is always 86,400 s long).
 
-use crate::domain::clock::{LocalWindow, TimeOfDay};
+use crate::domain::day_time::{LocalWindow, TimeOfDay};
 use crate::domain::instant::Instant;
 use crate::solve::routing::{Time, TimeWindow};
 use chrono::{NaiveDate, NaiveTime, TimeDelta};

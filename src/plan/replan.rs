@@ -106,7 +106,8 @@ struct Workspace {
     crews: Vec<Crew>,
     crew_route: Vec<usize>,
     specs: Vec<JobSpec>,
-    built: Built,
+    /// The problem of the remaining work; `None` exactly when `crews` is empty.
+    built: Option<Built>,
     routes: Routes,
     stability: Stability,
     /// Visits left out while making the current routes feasible.
@@ -116,6 +117,16 @@ struct Workspace {
     fault: TaskRef,
     /// Why the fault cannot be planned at all.
     fault_blocked: Option<(ReasonCode, String)>,
+}
+
+impl Workspace {
+    /// The problem of the remaining work. Only asked for where a crew or the urgent job
+    /// exists, which implies one was built.
+    fn problem(&self) -> &Built {
+        self.built
+            .as_ref()
+            .expect("a problem is built whenever a crew can still work")
+    }
 }
 
 /// Applies progress and marks the frozen prefixes.
@@ -325,11 +336,12 @@ fn prepare(
         None
     };
 
-    // Measure each reported position to every point the problem uses.
+    // Measure each reported position to every point the problem uses: the jobs' and every
+    // crew's start and end (`build` numbers all of them, origins or not).
     let targets: Vec<usize> = specs
         .iter()
         .map(|s| s.point)
-        .chain(crews.iter().map(|c| c.end_point))
+        .chain(crews.iter().flat_map(|c| [c.start_point, c.end_point]))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -340,10 +352,70 @@ fn prepare(
         }
     }
 
-    // Make the current routes feasible under the reported delays.
+    // Make the current routes feasible under the reported delays. With nobody left to work
+    // there is no problem to build: the fault is blocked (`prediagnose`) and nothing moves.
     let mut dropped = Vec::new();
-    let built = loop {
-        let built = build::build(ctx, &crews, &specs, true)?;
+    let built = if crews.is_empty() {
+        None
+    } else {
+        Some(feasible_routes(
+            ctx,
+            &mut crews,
+            &mut specs,
+            &mut routes,
+            &mut dropped,
+        )?)
+    };
+
+    let mut announced = vec![None; specs.len()];
+    for (v, &ri) in crew_route.iter().enumerate() {
+        for s in plan.routes[ri].stops.iter().filter(|s| !s.frozen) {
+            if let Some(j) = specs
+                .iter()
+                .position(|x| x.task.task == s.task.task && x.pickup == s.is_pickup())
+            {
+                announced[j] = Some(Announced {
+                    vehicle: v,
+                    start: clock.seconds(s.start),
+                });
+            }
+        }
+    }
+    let stability = Stability {
+        announced,
+        move_cost: Cost(settings.move_cost),
+        retime_threshold: minutes(settings.retime_threshold_minutes),
+        retime_cost: Cost(settings.retime_cost),
+    };
+    Ok(Workspace {
+        clock,
+        plan,
+        crews,
+        crew_route,
+        specs,
+        built,
+        routes,
+        stability,
+        dropped,
+        urgent,
+        fault: fault_task,
+        fault_blocked,
+    })
+}
+
+/// Makes the current routes feasible under the reported delays: a fault deadline a route can
+/// no longer meet becomes a target only, a lunch that no longer fits is dropped, and visits
+/// the engineer can no longer reach are left out (`WINDOW_UNREACHABLE`). Returns the problem
+/// the routes are feasible in.
+fn feasible_routes(
+    ctx: &PlanningContext,
+    crews: &mut [Crew],
+    specs: &mut [JobSpec],
+    routes: &mut Routes,
+    dropped: &mut Vec<UnassignedTask>,
+) -> Result<Built, PlanError> {
+    loop {
+        let built = build::build(ctx, crews, specs, true)?;
         let mut changed = false;
         for (v, route) in routes.iter_mut().enumerate() {
             while !route.is_empty() {
@@ -382,44 +454,9 @@ fn prepare(
             }
         }
         if !changed {
-            break built;
-        }
-    };
-
-    let mut announced = vec![None; specs.len()];
-    for (v, &ri) in crew_route.iter().enumerate() {
-        for s in plan.routes[ri].stops.iter().filter(|s| !s.frozen) {
-            if let Some(j) = specs
-                .iter()
-                .position(|x| x.task.task == s.task.task && x.pickup == s.is_pickup())
-            {
-                announced[j] = Some(Announced {
-                    vehicle: v,
-                    start: clock.seconds(s.start),
-                });
-            }
+            return Ok(built);
         }
     }
-    let stability = Stability {
-        announced,
-        move_cost: Cost(settings.move_cost),
-        retime_threshold: minutes(settings.retime_threshold_minutes),
-        retime_cost: Cost(settings.retime_cost),
-    };
-    Ok(Workspace {
-        clock,
-        plan,
-        crews,
-        crew_route,
-        specs,
-        built,
-        routes,
-        stability,
-        dropped,
-        urgent,
-        fault: fault_task,
-        fault_blocked,
-    })
 }
 
 /// The latest position of a route's engineer reported by `now`: a progress report, or the
@@ -467,7 +504,13 @@ pub fn insert_fault(
                 max_work: settings.repair_work,
                 near_routes: settings.near_routes,
             };
-            let out = insert_urgent(&ws.built.problem, &ws.routes, urgent, &ws.stability, config)?;
+            let out = insert_urgent(
+                &ws.problem().problem,
+                &ws.routes,
+                urgent,
+                &ws.stability,
+                config,
+            )?;
             (out.routes, out.unassigned, out.work)
         }
         None => (ws.routes.clone(), Vec::new(), 0),
@@ -482,7 +525,14 @@ pub fn insert_fault(
             departure: Some(old.departure),
         };
         new_plan.routes[ri] = assemble::route(
-            ctx, &ws.clock, &ws.built, crew, v, &ws.specs, &routes[v], kept,
+            ctx,
+            &ws.clock,
+            ws.problem(),
+            crew,
+            v,
+            &ws.specs,
+            &routes[v],
+            kept,
         );
     }
     new_plan.unassigned.extend(ws.dropped.iter().cloned());
@@ -491,7 +541,7 @@ pub fn insert_fault(
         let spec = &ws.specs[j];
         let is_fault = ws.urgent.is_some_and(|u| u.job == j);
         let (reason, detail) = if is_fault {
-            let (r, d) = reason_of(diagnose(&ws.built.problem, j));
+            let (r, d) = reason_of(diagnose(&ws.problem().problem, j));
             (r, d.to_owned())
         } else {
             (
@@ -563,7 +613,7 @@ pub fn recommend(
         return Ok(Vec::new());
     };
     let all = offers(
-        &ws.built.problem,
+        &ws.problem().problem,
         &ws.routes,
         urgent,
         &ws.stability,

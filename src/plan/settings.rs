@@ -2,7 +2,7 @@
 //! phone desk, and the price of changing an announced plan. Every value is configurable;
 //! the defaults are ours.
 
-use crate::domain::clock::LocalWindow;
+use crate::domain::day_time::LocalWindow;
 use serde::{Deserialize, Serialize};
 
 /// Settings of day planning and re-planning.

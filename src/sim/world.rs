@@ -6,8 +6,8 @@
 use super::config::SimConfig;
 use super::staffing::select_engineers;
 use crate::domain::DomainConfig;
-use crate::domain::clock::LocalWindow;
 use crate::domain::dates::{DateRange, add_days};
+use crate::domain::day_time::LocalWindow;
 use crate::domain::engineer::Engineer;
 use crate::domain::family::DeviceFamily;
 use crate::domain::fault_model::FaultModel;

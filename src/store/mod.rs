@@ -282,11 +282,3 @@ pub trait Store: Send + Sync + 'static {
     fn add_token(&self, sha256_hex: &str, role: Role, label: &str) -> StoreResult<()>;
     fn token_role(&self, sha256_hex: &str) -> StoreResult<Option<Role>>;
 }
-
-/// The current instant, in the service's zone.
-pub fn now() -> Instant {
-    Instant::parse(
-        &chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).to_rfc3339(),
-    )
-    .expect("chrono writes RFC 3339")
-}

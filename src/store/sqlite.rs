@@ -4,8 +4,9 @@
 use super::migrations::MIGRATIONS;
 use super::{
     FaultDraft, JobRecord, JobStatus, Page, PlanVersion, RecordKind, Role, RosterPublication,
-    Store, StoreError, StoreResult, StoredEvent, now,
+    Store, StoreError, StoreResult, StoredEvent,
 };
+use crate::domain::clock::{SharedClock, SystemClock};
 use crate::domain::fault::{Fault, FaultRecord};
 use crate::domain::ids::FaultId;
 use crate::domain::instant::Instant;
@@ -25,28 +26,45 @@ use std::time::Duration;
 /// SQLite storage. Clone-free: share it behind an `Arc`.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// Stamps every row it writes (`created_at`, `updated_at`).
+    clock: SharedClock,
 }
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file and brings its schema up to date.
     pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
-        Self::with_connection(Connection::open(path)?)
+        Self::open_with_clock(path, std::sync::Arc::new(SystemClock))
+    }
+
+    /// [`SqliteStore::open`] with the service's clock for its timestamps.
+    pub fn open_with_clock(path: impl AsRef<Path>, clock: SharedClock) -> StoreResult<Self> {
+        Self::with_connection(Connection::open(path)?, clock)
     }
 
     /// A private in-memory database (tests).
     pub fn in_memory() -> StoreResult<Self> {
-        Self::with_connection(Connection::open_in_memory()?)
+        Self::in_memory_with_clock(std::sync::Arc::new(SystemClock))
     }
 
-    fn with_connection(mut conn: Connection) -> StoreResult<Self> {
+    /// [`SqliteStore::in_memory`] with the service's clock for its timestamps.
+    pub fn in_memory_with_clock(clock: SharedClock) -> StoreResult<Self> {
+        Self::with_connection(Connection::open_in_memory()?, clock)
+    }
+
+    fn with_connection(mut conn: Connection, clock: SharedClock) -> StoreResult<Self> {
         conn.busy_timeout(Duration::from_secs(10))?;
         // In-memory databases answer "memory": WAL applies to files only.
         let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
-        migrate(&mut conn)?;
+        migrate(&mut conn, clock.now())?;
         Ok(Self {
             conn: Mutex::new(conn),
+            clock,
         })
+    }
+
+    fn now(&self) -> Instant {
+        self.clock.now()
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -65,7 +83,7 @@ impl SqliteStore {
     }
 }
 
-fn migrate(conn: &mut Connection) -> StoreResult<()> {
+fn migrate(conn: &mut Connection, now: Instant) -> StoreResult<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_version (
             version INTEGER PRIMARY KEY,
@@ -83,7 +101,7 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
         tx.execute_batch(sql)?;
         tx.execute(
             "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)",
-            params![version, name, now().to_string()],
+            params![version, name, now.to_string()],
         )?;
         tx.commit()?;
     }
@@ -181,7 +199,7 @@ fn insert_record(
     Ok(())
 }
 
-fn insert_fault(tx: &Transaction<'_>, record: &FaultRecord) -> StoreResult<()> {
+fn insert_fault(tx: &Transaction<'_>, record: &FaultRecord, now: Instant) -> StoreResult<()> {
     let f = record.fault();
     tx.execute(
         "INSERT INTO faults (id, device_id, level, reported_at, json, created_at)
@@ -192,7 +210,7 @@ fn insert_fault(tx: &Transaction<'_>, record: &FaultRecord) -> StoreResult<()> {
             f.level.number(),
             f.reported.to_string(),
             to_json(record)?,
-            now().to_string()
+            now.to_string()
         ],
     )?;
     Ok(())
@@ -316,7 +334,7 @@ impl Store for SqliteStore {
         as_values(values(&p.engineers)?, RecordKind::Engineers)?;
         as_values(values(tasks)?, RecordKind::Tasks)?;
         for f in &p.faults {
-            insert_fault(&tx, f)?;
+            insert_fault(&tx, f, self.now())?;
         }
         tx.commit()?;
         Ok(())
@@ -427,7 +445,7 @@ impl Store for SqliteStore {
             Vec::new(),
         )
         .map_err(|e| StoreError::Rejected(e.to_string()))?;
-        insert_fault(&tx, &record)?;
+        insert_fault(&tx, &record, self.now())?;
         tx.commit()?;
         Ok(record)
     }
@@ -456,7 +474,7 @@ impl Store for SqliteStore {
                 kind,
                 at.to_string(),
                 to_json(json)?,
-                now().to_string()
+                self.now().to_string()
             ],
         )
         .map_err(|e| match e {
@@ -499,7 +517,7 @@ impl Store for SqliteStore {
         let digest = Sha256::digest(json.as_bytes());
         let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
         let etag = format!("\"{date_text}-v{version}-{hash}\"");
-        let created_at = now();
+        let created_at = self.now();
         tx.execute(
             &format!("INSERT INTO plan_versions ({PLAN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
             params![
@@ -552,7 +570,7 @@ impl Store for SqliteStore {
     }
 
     fn create_job(&self, id: &str, kind: &str, request: &Value) -> StoreResult<JobRecord> {
-        let at = now();
+        let at = self.now();
         self.conn().execute(
             "INSERT INTO jobs (id, kind, status, request, created_at, updated_at)
              VALUES (?1, ?2, 'queued', ?3, ?4, ?4)",
@@ -581,7 +599,7 @@ impl Store for SqliteStore {
         self.conn().execute(
             "UPDATE jobs SET status = ?2, result = COALESCE(?3, result), error = ?4,
              updated_at = ?5 WHERE id = ?1",
-            params![id, status.as_str(), result, error, now().to_string()],
+            params![id, status.as_str(), result, error, self.now().to_string()],
         )?;
         Ok(())
     }
@@ -614,14 +632,14 @@ impl Store for SqliteStore {
         Ok(self.conn().execute(
             "UPDATE jobs SET status = 'failed', error = ?1, updated_at = ?2
              WHERE status IN ('queued', 'running')",
-            params![reason, now().to_string()],
+            params![reason, self.now().to_string()],
         )?)
     }
 
     fn put_roster(&self, id: &str, json: &Value) -> StoreResult<()> {
         self.conn().execute(
             "INSERT INTO rosters (id, json, created_at) VALUES (?1, ?2, ?3)",
-            params![id, to_json(json)?, now().to_string()],
+            params![id, to_json(json)?, self.now().to_string()],
         )?;
         Ok(())
     }
@@ -647,7 +665,7 @@ impl Store for SqliteStore {
             [],
             |r| r.get(0),
         )?;
-        let created_at = now();
+        let created_at = self.now();
         tx.execute(
             "INSERT INTO roster_publications (version, roster_id, first_date, last_date, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -714,7 +732,7 @@ impl Store for SqliteStore {
     fn add_token(&self, sha256_hex: &str, role: Role, label: &str) -> StoreResult<()> {
         self.conn().execute(
             "INSERT INTO api_tokens (sha256, role, label, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![sha256_hex, role.as_str(), label, now().to_string()],
+            params![sha256_hex, role.as_str(), label, self.now().to_string()],
         )?;
         Ok(())
     }

@@ -88,6 +88,7 @@ async fn progress_events_are_recorded_in_order() {
     let plan = app.publish_plan().await;
     let (engineer, task) = first_stop(&plan);
     let uri = format!("/v1/engineers/{engineer}/events");
+    app.set_now("2026-11-30T10:45:00+08:00");
     for (kind, at) in [
         ("arrived", "09:40"),
         ("started", "09:45"),

@@ -13,3 +13,4 @@ mod rosters;
 mod simulations;
 mod socket;
 mod support;
+mod time_bounds;

@@ -2,7 +2,7 @@
 //! posted to the `fieldplan serve` binary survives SIGKILL.
 
 use crate::socket::{http, temp_dir};
-use crate::support::repo;
+use crate::support::{START, repo};
 use fieldplan::domain::fault::FaultLevel;
 use fieldplan::domain::ids::DeviceId;
 use fieldplan::domain::instant::Instant;
@@ -95,7 +95,7 @@ struct Server {
 
 fn start_server(db: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--now", START, "--db"])
         .arg(db)
         .arg("--data")
         .arg(repo("data/nanchang"))

@@ -6,6 +6,8 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use fieldplan::api::planning::{DayPlanner, Planner};
 use fieldplan::api::{AppState, Settings, app};
+use fieldplan::domain::clock::ManualClock;
+use fieldplan::domain::instant::Instant;
 use fieldplan::store::{Role, SqliteStore, Store};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -16,7 +18,12 @@ use tower::ServiceExt;
 
 pub const DAY: &str = "2026-11-30";
 
+/// Where the test clock starts: `DAY`, after the faults the tests report (09:15).
+pub const START: &str = "2026-11-30T09:20:00+08:00";
+
 pub struct TestApp {
+    /// The service's clock: tests move it, nothing reads the machine's date.
+    pub clock: Arc<ManualClock>,
     pub state: AppState,
     pub router: Router,
     pub tokens: HashMap<Role, String>,
@@ -60,7 +67,8 @@ pub fn spawn_app() -> TestApp {
 }
 
 pub fn spawn_app_with(planner: Arc<dyn Planner>, settings: Settings) -> TestApp {
-    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+    let clock = Arc::new(ManualClock::new(Instant::parse(START).unwrap()));
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory_with_clock(clock.clone()).unwrap());
     let tokens = Role::ALL
         .into_iter()
         .map(|r| {
@@ -71,6 +79,7 @@ pub fn spawn_app_with(planner: Arc<dyn Planner>, settings: Settings) -> TestApp 
         })
         .collect();
     let state = AppState::load(
+        clock.clone(),
         store,
         &repo("data/nanchang"),
         &repo("config"),
@@ -79,6 +88,7 @@ pub fn spawn_app_with(planner: Arc<dyn Planner>, settings: Settings) -> TestApp 
     )
     .unwrap();
     TestApp {
+        clock,
         router: app(state.clone()),
         state,
         tokens,
@@ -86,6 +96,11 @@ pub fn spawn_app_with(planner: Arc<dyn Planner>, settings: Settings) -> TestApp 
 }
 
 impl TestApp {
+    /// Sets the service's clock (RFC 3339).
+    pub fn set_now(&self, at: &str) {
+        self.clock.set(Instant::parse(at).unwrap());
+    }
+
     pub async fn send(&self, req: Request<Body>) -> Reply {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();

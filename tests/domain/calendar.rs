@@ -4,8 +4,8 @@
 use crate::support::{d, repo};
 use chrono::NaiveDate;
 use fieldplan::domain::calendar::{DayKind, HolidayCalendar};
-use fieldplan::domain::clock::LocalWindow;
 use fieldplan::domain::dates::DateRange;
+use fieldplan::domain::day_time::LocalWindow;
 use fieldplan::domain::duration::Minutes;
 use fieldplan::domain::engineer::{Availability, Engineer, Leave, LeaveKind, Skills};
 use fieldplan::domain::family::DeviceFamily;

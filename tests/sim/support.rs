@@ -1,7 +1,7 @@
 //! Shared helpers: the Nanchang scenario and a one-engineer world without cadence tasks.
 
 use fieldplan::domain::DomainConfig;
-use fieldplan::domain::clock::LocalWindow;
+use fieldplan::domain::day_time::LocalWindow;
 use fieldplan::domain::engineer::Engineer;
 use fieldplan::domain::family::DeviceFamily;
 use fieldplan::domain::fault::FaultLevel;

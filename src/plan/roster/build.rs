@@ -2,8 +2,8 @@
 //! [`AssignProblem`] out, and the answer back as a [`Roster`](crate::solve::roster::Roster) with ids, names and times.
 
 use crate::domain::calendar::HolidayCalendar;
-use crate::domain::clock::LocalWindow;
 use crate::domain::dates::DateRange;
+use crate::domain::day_time::LocalWindow;
 use crate::domain::device::Device;
 use crate::domain::engineer::{Availability, Engineer};
 use crate::domain::family::DeviceFamily;

@@ -2,7 +2,7 @@
 //! break, the model's weights and the routing budget. Every field has a default, so an empty
 //! file (or none) is valid.
 
-use crate::domain::clock::LocalWindow;
+use crate::domain::day_time::LocalWindow;
 use crate::domain::duration::Minutes;
 use crate::domain::error::{Checked, FieldError};
 use serde::{Deserialize, Serialize};

@@ -4,8 +4,8 @@
 
 use super::assign::LeftOutReason;
 use super::lp::LpSize;
-use crate::domain::clock::LocalWindow;
 use crate::domain::dates::DateRange;
+use crate::domain::day_time::LocalWindow;
 use crate::domain::family::DeviceFamily;
 use crate::domain::geo::LatLon;
 use crate::domain::ids::{DeviceId, EngineerId, ServicePointId, SiteId, TaskId};

@@ -14,7 +14,7 @@
 //! dropped at a high penalty, so the engine returns what fits and names the rest.
 
 use super::config::LunchConfig;
-use crate::domain::clock::LocalWindow;
+use crate::domain::day_time::LocalWindow;
 use crate::solve::routing::{
     Break, Cost, Job, Load, Problem, ProblemError, ProblemInput, Skills, Solution, SolverConfig,
     Time, TimeWindow, Vehicle, solve,

@@ -84,28 +84,124 @@ pub struct Fault {
 pub enum FaultEventKind {
     /// The service centre answered the customer (phone or remote).
     Responded,
+    /// Phone or remote support was tried.
+    RemoteAttempted,
     /// An engineer was assigned and set off.
     Dispatched,
     /// A solution (a fix plan, a workaround, a loan machine) was given.
     SolutionGiven,
     /// Phone and remote support could not solve it: an engineer must go.
     RemoteFailed,
-    /// An engineer arrived on site.
-    Arrived,
+    /// An engineer arrived on site (written `arrived` in older files).
+    #[serde(alias = "arrived")]
+    OnSite,
     /// On site, the engineer found that a spare part is needed: the next visit brings it
     /// (picked up at a service point first). The source: "not fixed within 24 h on site: the
     /// manufacturer's spare parts are brought in".
     PartRequested,
-    /// The device works again.
+    /// The device works again (the customer confirmed it: `confirmedBy`).
     Resolved,
+    /// The case was handed up (to the customer-service manager, the manufacturer: `to`, with
+    /// a `reason`).
+    Escalated,
+    /// The centre closed the case after the resolution was confirmed.
+    Closed,
 }
 
-/// One event of a fault's history.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+impl FaultEventKind {
+    pub const ALL: [FaultEventKind; 10] = [
+        FaultEventKind::Responded,
+        FaultEventKind::RemoteAttempted,
+        FaultEventKind::Dispatched,
+        FaultEventKind::SolutionGiven,
+        FaultEventKind::RemoteFailed,
+        FaultEventKind::OnSite,
+        FaultEventKind::PartRequested,
+        FaultEventKind::Resolved,
+        FaultEventKind::Escalated,
+        FaultEventKind::Closed,
+    ];
+
+    /// The name in JSON (`remoteFailed`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultEventKind::Responded => "responded",
+            FaultEventKind::RemoteAttempted => "remoteAttempted",
+            FaultEventKind::Dispatched => "dispatched",
+            FaultEventKind::SolutionGiven => "solutionGiven",
+            FaultEventKind::RemoteFailed => "remoteFailed",
+            FaultEventKind::OnSite => "onSite",
+            FaultEventKind::PartRequested => "partRequested",
+            FaultEventKind::Resolved => "resolved",
+            FaultEventKind::Escalated => "escalated",
+            FaultEventKind::Closed => "closed",
+        }
+    }
+}
+
+/// One event of a fault's history. The optional fields belong to one kind each
+/// (`partNumber` to `partRequested`, `confirmedBy` to `resolved`, `to` and `reason` to
+/// `escalated`); [`FaultRecord::append`] checks them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FaultEvent {
     pub kind: FaultEventKind,
     pub at: Instant,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl FaultEvent {
+    /// An event with no details.
+    pub fn new(kind: FaultEventKind, at: Instant) -> Self {
+        Self {
+            kind,
+            at,
+            part_number: None,
+            confirmed_by: None,
+            to: None,
+            reason: None,
+        }
+    }
+}
+
+/// Where a fault stands.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FaultStatus {
+    Open,
+    Resolved,
+    Closed,
+}
+
+impl FaultStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultStatus::Open => "open",
+            FaultStatus::Resolved => "resolved",
+            FaultStatus::Closed => "closed",
+        }
+    }
+}
+
+impl std::str::FromStr for FaultStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        [
+            FaultStatus::Open,
+            FaultStatus::Resolved,
+            FaultStatus::Closed,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .ok_or_else(|| format!("'{s}' is not a fault status (open, resolved, closed)"))
+    }
 }
 
 /// A fault with its history, as kept in `faults.json`. Invariant: no event before the
@@ -167,8 +263,114 @@ impl FaultRecord {
     }
 
     pub fn is_resolved(&self) -> bool {
-        self.events()
-            .iter()
-            .any(|e| e.kind == FaultEventKind::Resolved)
+        self.status() != FaultStatus::Open
     }
+
+    /// Open until resolved; closed once closed.
+    pub fn status(&self) -> FaultStatus {
+        let has = |k| self.events().iter().any(|e| e.kind == k);
+        if has(FaultEventKind::Closed) {
+            FaultStatus::Closed
+        } else if has(FaultEventKind::Resolved) {
+            FaultStatus::Resolved
+        } else {
+            FaultStatus::Open
+        }
+    }
+
+    /// Appends `event` if the handling rules allow it at `now`; else names the broken rule.
+    /// Rules: no event before the report, before the last event, or after `now`; each kind
+    /// carries its own details and no other kind's; a fault is resolved once and closed once,
+    /// only after it was resolved, and nothing follows the closing.
+    pub fn append(&mut self, event: FaultEvent, now: Instant) -> Checked<()> {
+        check_details(&event)?;
+        let bad = |field: &str, m: String| Err(FieldError::new(field, m));
+        let reported = self.fault().reported;
+        if event.at < reported {
+            return bad(
+                "at",
+                format!("{} is before the report at {reported}", event.at),
+            );
+        }
+        if event.at > now {
+            return bad(
+                "at",
+                format!("{} is later than the service's clock ({now})", event.at),
+            );
+        }
+        if let Some(last) = self.events().last().filter(|l| event.at < l.at) {
+            return bad(
+                "at",
+                format!(
+                    "{} is before the fault's last event ({} at {})",
+                    event.at,
+                    last.kind.as_str(),
+                    last.at
+                ),
+            );
+        }
+        match (self.status(), event.kind) {
+            (FaultStatus::Closed, _) => {
+                return bad(
+                    "kind",
+                    format!("{} is closed: nothing follows the closing", self.fault().id),
+                );
+            }
+            (FaultStatus::Open, FaultEventKind::Closed) => {
+                return bad(
+                    "kind",
+                    format!(
+                        "{} is not resolved: resolve it before closing it",
+                        self.fault().id
+                    ),
+                );
+            }
+            (FaultStatus::Resolved, FaultEventKind::Resolved) => {
+                return bad("kind", format!("{} is resolved already", self.fault().id));
+            }
+            _ => {}
+        }
+        self.data.events.push(event);
+        Ok(())
+    }
+}
+
+/// Each kind's details are present when required and absent otherwise.
+fn check_details(e: &FaultEvent) -> Checked<()> {
+    use FaultEventKind as K;
+    let fields = [
+        (
+            "partNumber",
+            e.part_number.as_deref(),
+            e.kind == K::PartRequested,
+        ),
+        (
+            "confirmedBy",
+            e.confirmed_by.as_deref(),
+            e.kind == K::Resolved,
+        ),
+        ("to", e.to.as_deref(), e.kind == K::Escalated),
+        ("reason", e.reason.as_deref(), e.kind == K::Escalated),
+    ];
+    for (name, value, wanted) in fields {
+        match (value, wanted) {
+            (None, true) => {
+                return Err(FieldError::new(
+                    name,
+                    format!("'{name}' is required for kind '{}'", e.kind.as_str()),
+                ));
+            }
+            (Some(v), true) if v.trim().is_empty() || v.chars().count() > 200 => {
+                return Err(FieldError::new(name, "1 to 200 characters"));
+            }
+            (Some(_), false) => {
+                return Err(FieldError::new(
+                    name,
+                    format!("'{name}' does not belong to kind '{}'", e.kind.as_str()),
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }

@@ -82,3 +82,110 @@ impl History {
         self.callbacks(site, kind).last().copied()
     }
 }
+
+/// Cadence work reported done: an inspection of a device or a callback of a customer.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CompletedKind {
+    Inspection,
+    PhoneCallback,
+    OnSiteCallback,
+}
+
+impl CompletedKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompletedKind::Inspection => "inspection",
+            CompletedKind::PhoneCallback => "phoneCallback",
+            CompletedKind::OnSiteCallback => "onSiteCallback",
+        }
+    }
+}
+
+impl std::str::FromStr for CompletedKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        [
+            CompletedKind::Inspection,
+            CompletedKind::PhoneCallback,
+            CompletedKind::OnSiteCallback,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+        .ok_or_else(|| {
+            format!("'{s}' is not a completed kind (inspection, phoneCallback, onSiteCallback)")
+        })
+    }
+}
+
+/// A completed inspection or callback: what was done, where, by whom, when. `task` is the
+/// planned task it completed (none for history imported from another system). Invariant
+/// (kept by [`Completion::new`]): an inspection names its device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Completion {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<super::ids::TaskId>,
+    pub kind: CompletedKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<DeviceId>,
+    pub site: SiteId,
+    pub engineer: EngineerId,
+    pub at: super::instant::Instant,
+}
+
+impl Completion {
+    pub fn new(
+        task: Option<super::ids::TaskId>,
+        kind: CompletedKind,
+        device: Option<DeviceId>,
+        site: SiteId,
+        engineer: EngineerId,
+        at: super::instant::Instant,
+    ) -> super::error::Checked<Self> {
+        if kind == CompletedKind::Inspection && device.is_none() {
+            return Err(super::error::FieldError::new(
+                "device",
+                "an inspection names its device",
+            ));
+        }
+        Ok(Self {
+            task,
+            kind,
+            device,
+            site,
+            engineer,
+            at,
+        })
+    }
+
+    /// The record the cadence engine reads: an inspection of the device or a callback of
+    /// the customer on the local date of the completion.
+    pub fn record(&self) -> Record {
+        let date = self.at.date();
+        match (self.kind, &self.device) {
+            (CompletedKind::Inspection, Some(device)) => Record::Inspection(InspectionRecord {
+                device: device.clone(),
+                date,
+                engineer: self.engineer.clone(),
+            }),
+            (kind, _) => Record::Callback(CallbackRecord {
+                site: self.site.clone(),
+                kind: if kind == CompletedKind::OnSiteCallback {
+                    CallbackKind::OnSite
+                } else {
+                    CallbackKind::Phone
+                },
+                date,
+                engineer: self.engineer.clone(),
+            }),
+        }
+    }
+}
+
+/// A history record of either kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Record {
+    Inspection(InspectionRecord),
+    Callback(CallbackRecord),
+}

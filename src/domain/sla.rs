@@ -56,10 +56,10 @@ impl Milestone {
     fn reached_by(self, kind: FaultEventKind) -> bool {
         use FaultEventKind as E;
         match self {
-            Milestone::Respond => !matches!(kind, E::RemoteFailed),
-            Milestone::Dispatch => matches!(kind, E::Dispatched | E::Arrived),
+            Milestone::Respond => !matches!(kind, E::RemoteFailed | E::Escalated | E::Closed),
+            Milestone::Dispatch => matches!(kind, E::Dispatched | E::OnSite),
             Milestone::Solution => matches!(kind, E::SolutionGiven | E::Resolved),
-            Milestone::OnSite => kind == E::Arrived,
+            Milestone::OnSite => kind == E::OnSite,
             Milestone::Resolve => kind == E::Resolved,
         }
     }

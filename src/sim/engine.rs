@@ -631,20 +631,17 @@ impl Sim<'_> {
                 let a = &self.arrivals[i];
                 let fault = self.domain_fault(i);
                 let ctx = base.sla_context(a.device, a.at.div_euclid(DAY));
-                let mut events = vec![FaultEvent {
-                    kind: FaultEventKind::Responded,
-                    at: base.instant(log.responded),
-                }];
+                let mut events = vec![FaultEvent::new(
+                    FaultEventKind::Responded,
+                    base.instant(log.responded),
+                )];
                 let mut add = |kind, t: Option<Time>| {
                     if let Some(t) = t.filter(|&t| t <= end) {
-                        events.push(FaultEvent {
-                            kind,
-                            at: base.instant(t),
-                        });
+                        events.push(FaultEvent::new(kind, base.instant(t)));
                     }
                 };
                 add(FaultEventKind::Dispatched, log.assigned.or(log.dispatched));
-                add(FaultEventKind::Arrived, log.arrived);
+                add(FaultEventKind::OnSite, log.arrived);
                 // On site the engineer gives a solution (a fix plan, a workaround, a loan
                 // machine), as the day planner reads the SLA.
                 add(FaultEventKind::SolutionGiven, log.arrived);

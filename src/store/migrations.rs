@@ -3,8 +3,11 @@
 //! changes come as a new script.
 
 /// `(version, name, sql)` in ascending version order.
-pub(super) const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", V1), (2, "roster_publications", V2)];
+pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", V1),
+    (2, "roster_publications", V2),
+    (3, "fault_events_and_completions", V3),
+];
 
 /// Master data as JSON with indexed id columns; append-only faults, progress events and plan
 /// versions (triggers refuse UPDATE and DELETE); jobs; token hashes; rosters (placeholder).
@@ -126,4 +129,42 @@ CREATE TRIGGER roster_publications_no_update BEFORE UPDATE ON roster_publication
 BEGIN SELECT RAISE(ABORT, 'roster publications are append-only'); END;
 CREATE TRIGGER roster_publications_no_delete BEFORE DELETE ON roster_publications
 BEGIN SELECT RAISE(ABORT, 'roster publications are append-only'); END;
+"#;
+
+/// The handling of faults after their report (append-only, one row per event, in order per
+/// fault), and completed inspections and callbacks (append-only; a planned task is completed
+/// at most once).
+const V3: &str = r#"
+CREATE TABLE fault_events (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    fault_id   TEXT NOT NULL REFERENCES faults(id),
+    kind       TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    json       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX fault_events_by_fault ON fault_events (fault_id, seq);
+CREATE TRIGGER fault_events_no_update BEFORE UPDATE ON fault_events
+BEGIN SELECT RAISE(ABORT, 'fault events are append-only'); END;
+CREATE TRIGGER fault_events_no_delete BEFORE DELETE ON fault_events
+BEGIN SELECT RAISE(ABORT, 'fault events are append-only'); END;
+
+CREATE TABLE completions (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id     TEXT UNIQUE,
+    kind        TEXT NOT NULL,
+    device_id   TEXT REFERENCES devices(id),
+    site_id     TEXT NOT NULL REFERENCES sites(id),
+    engineer_id TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    json        TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX completions_by_device ON completions (device_id, at);
+CREATE INDEX completions_by_site ON completions (site_id, at);
+CREATE TRIGGER completions_no_update BEFORE UPDATE ON completions
+BEGIN SELECT RAISE(ABORT, 'completions are append-only'); END;
+CREATE TRIGGER completions_no_delete BEFORE DELETE ON completions
+BEGIN SELECT RAISE(ABORT, 'completions are append-only'); END;
 "#;

@@ -18,7 +18,8 @@ mod sqlite;
 
 pub use sqlite::SqliteStore;
 
-use crate::domain::fault::{FaultLevel, FaultRecord};
+use crate::domain::fault::{FaultEvent, FaultLevel, FaultRecord};
+use crate::domain::history::Completion;
 use crate::domain::ids::DeviceId;
 use crate::domain::instant::Instant;
 use crate::domain::task::Task;
@@ -42,6 +43,9 @@ pub enum StoreError {
     /// A write the data refuses (an unknown reference, a duplicate id).
     #[error("{0}")]
     Rejected(String),
+    /// A write a domain rule refuses, naming the field and the rule.
+    #[error("{}: {}", .0.field, .0.message)]
+    Refused(crate::domain::FieldError),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -235,7 +239,24 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records a new fault with the next free id (`F-0043`).
     fn append_fault(&self, draft: &FaultDraft) -> StoreResult<FaultRecord>;
+    /// A fault with every event of its handling.
     fn fault(&self, id: &str) -> StoreResult<Option<FaultRecord>>;
+    /// Every fault with its events, in id order.
+    fn faults(&self) -> StoreResult<Vec<FaultRecord>>;
+    /// Appends an event to a fault's handling if [`FaultRecord::append`] allows it at `now`
+    /// (checked and written in one transaction); returns the fault as it is now.
+    fn append_fault_event(
+        &self,
+        fault_id: &str,
+        event: &FaultEvent,
+        now: Instant,
+    ) -> StoreResult<FaultRecord>;
+
+    /// Records a completed inspection or callback (`source`: `progress` or `import`).
+    /// Refused when its task was completed already.
+    fn append_completion(&self, completion: &Completion, source: &str) -> StoreResult<i64>;
+    /// Every completion, oldest first.
+    fn completions(&self) -> StoreResult<Vec<Completion>>;
 
     fn append_event(
         &self,

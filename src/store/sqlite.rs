@@ -7,7 +7,8 @@ use super::{
     Store, StoreError, StoreResult, StoredEvent,
 };
 use crate::domain::clock::{SharedClock, SystemClock};
-use crate::domain::fault::{Fault, FaultRecord};
+use crate::domain::fault::{Fault, FaultEvent, FaultRecord};
+use crate::domain::history::{CallbackRecord, Completion, InspectionRecord, Record};
 use crate::domain::ids::FaultId;
 use crate::domain::instant::Instant;
 use crate::domain::task::Task;
@@ -19,6 +20,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -216,6 +218,51 @@ fn insert_fault(tx: &Transaction<'_>, record: &FaultRecord, now: Instant) -> Sto
     Ok(())
 }
 
+/// A fault as stored, with the events appended after its report.
+fn read_fault(conn: &Connection, id: &str) -> StoreResult<Option<FaultRecord>> {
+    let text: Option<String> = conn
+        .query_row("SELECT json FROM faults WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    let record: FaultRecord = from_json("faults", &text)?;
+    let events = later_events(conn, Some(id))?.remove(id).unwrap_or_default();
+    with_events(record, events).map(Some)
+}
+
+/// The appended events of one fault (or of all), by fault id, in order.
+fn later_events(
+    conn: &Connection,
+    id: Option<&str>,
+) -> StoreResult<BTreeMap<String, Vec<FaultEvent>>> {
+    let mut stmt = conn.prepare(
+        "SELECT fault_id, json FROM fault_events WHERE ?1 IS NULL OR fault_id = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt
+        .query_map([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out: BTreeMap<String, Vec<FaultEvent>> = BTreeMap::new();
+    for (fault, json) in rows {
+        out.entry(fault)
+            .or_default()
+            .push(from_json("fault_events", &json)?);
+    }
+    Ok(out)
+}
+
+fn with_events(record: FaultRecord, later: Vec<FaultEvent>) -> StoreResult<FaultRecord> {
+    if later.is_empty() {
+        return Ok(record);
+    }
+    let mut events = record.events().to_vec();
+    events.extend(later);
+    FaultRecord::new(record.fault().clone(), events)
+        .map_err(|e| StoreError::Corrupt(format!("fault {}: {e}", record.fault().id)))
+}
+
 fn plan_row(
     r: &rusqlite::Row<'_>,
 ) -> rusqlite::Result<(String, u32, String, String, String, String)> {
@@ -341,8 +388,19 @@ impl Store for SqliteStore {
     }
 
     fn scenario_parts(&self) -> StoreResult<ScenarioParts> {
+        let faults = self.faults()?;
+        let completions = self.completions()?;
         let conn = self.conn();
-        let faults: Vec<FaultRecord> = all_json(&conn, "faults")?;
+        let mut inspections: Vec<InspectionRecord> =
+            get_doc(&conn, names::INSPECTIONS)?.unwrap_or_default();
+        let mut callbacks: Vec<CallbackRecord> =
+            get_doc(&conn, names::CALLBACKS)?.unwrap_or_default();
+        for c in &completions {
+            match c.record() {
+                Record::Inspection(r) => inspections.push(r),
+                Record::Callback(r) => callbacks.push(r),
+            }
+        }
         Ok(ScenarioParts {
             meta: get_doc(&conn, names::META)?,
             districts: get_doc(&conn, names::DISTRICTS)?.unwrap_or_default(),
@@ -350,8 +408,8 @@ impl Store for SqliteStore {
             sites: all_json(&conn, "sites")?,
             devices: all_json(&conn, "devices")?,
             engineers: all_json(&conn, "engineers")?,
-            inspections: get_doc(&conn, names::INSPECTIONS)?.unwrap_or_default(),
-            callbacks: get_doc(&conn, names::CALLBACKS)?.unwrap_or_default(),
+            inspections,
+            callbacks,
             faults,
             fault_model: get_doc(&conn, names::FAULT_MODEL)?.unwrap_or_default(),
         })
@@ -451,11 +509,98 @@ impl Store for SqliteStore {
     }
 
     fn fault(&self, id: &str) -> StoreResult<Option<FaultRecord>> {
-        let text: Option<String> = self
-            .conn()
-            .query_row("SELECT json FROM faults WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?;
-        text.map(|t| from_json("faults", &t)).transpose()
+        read_fault(&self.conn(), id)
+    }
+
+    fn faults(&self) -> StoreResult<Vec<FaultRecord>> {
+        let conn = self.conn();
+        let mut later = later_events(&conn, None)?;
+        let faults: Vec<FaultRecord> = all_json(&conn, "faults")?;
+        faults
+            .into_iter()
+            .map(|f| {
+                let events = later.remove(f.fault().id.as_str()).unwrap_or_default();
+                with_events(f, events)
+            })
+            .collect()
+    }
+
+    fn append_fault_event(
+        &self,
+        fault_id: &str,
+        event: &FaultEvent,
+        now: Instant,
+    ) -> StoreResult<FaultRecord> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut record = read_fault(&tx, fault_id)?
+            .ok_or_else(|| StoreError::Rejected(format!("no fault {fault_id}")))?;
+        record
+            .append(event.clone(), now)
+            .map_err(StoreError::Refused)?;
+        tx.execute(
+            "INSERT INTO fault_events (fault_id, kind, at, json, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                fault_id,
+                event.kind.as_str(),
+                event.at.to_string(),
+                to_json(event)?,
+                self.now().to_string()
+            ],
+        )?;
+        tx.commit()?;
+        Ok(record)
+    }
+
+    fn append_completion(&self, c: &Completion, source: &str) -> StoreResult<i64> {
+        let conn = self.conn();
+        let task = c.task.as_ref().map(|t| t.as_str().to_owned());
+        if let Some(t) = &task {
+            let done: Option<String> = conn
+                .query_row("SELECT at FROM completions WHERE task_id = ?1", [t], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            if let Some(at) = done {
+                return Err(StoreError::Refused(crate::domain::FieldError::new(
+                    "taskId",
+                    format!("{t} was done already, at {at}"),
+                )));
+            }
+        }
+        conn.execute(
+            "INSERT INTO completions
+             (task_id, kind, device_id, site_id, engineer_id, at, source, json, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                task,
+                c.kind.as_str(),
+                c.device.as_ref().map(|d| d.as_str()),
+                c.site.as_str(),
+                c.engineer.as_str(),
+                c.at.to_string(),
+                source,
+                to_json(c)?,
+                self.now().to_string()
+            ],
+        )
+        .map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Rejected(format!(
+                    "completion of {}: unknown site or device, or a task done twice",
+                    c.site
+                ))
+            }
+            e => e.into(),
+        })?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    fn completions(&self) -> StoreResult<Vec<Completion>> {
+        all_json(&self.conn(), "completions")
     }
 
     fn append_event(

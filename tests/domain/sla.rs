@@ -33,7 +33,7 @@ const WARRANTY: SlaContext = SlaContext {
 };
 
 fn ev(kind: FaultEventKind, at: Instant) -> FaultEvent {
-    FaultEvent { kind, at }
+    FaultEvent::new(kind, at)
 }
 
 #[test]

@@ -55,14 +55,8 @@ fn fault_needing_part(id: &str) -> FaultInput {
         level: 3u8.try_into().unwrap(),
         reported_at: reported,
         events: vec![
-            FaultEvent {
-                kind: FaultEventKind::Arrived,
-                at: at(2026, 11, 29, 11, 0),
-            },
-            FaultEvent {
-                kind: FaultEventKind::PartRequested,
-                at: at(2026, 11, 29, 12, 0),
-            },
+            FaultEvent::new(FaultEventKind::OnSite, at(2026, 11, 29, 11, 0)),
+            FaultEvent::new(FaultEventKind::PartRequested, at(2026, 11, 29, 12, 0)),
         ],
     }
 }

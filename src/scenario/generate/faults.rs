@@ -70,7 +70,7 @@ pub fn generate(
 
 /// A plausible history: a response, then either a visit or a remote fix.
 fn events(rng: &mut Rng, level: FaultLevel, reported: Instant) -> Vec<FaultEvent> {
-    let ev = |kind, at| FaultEvent { kind, at };
+    let ev = |kind, at| FaultEvent::new(kind, at);
     let responded = reported + minutes(rng, 5, 100);
     let mut out = vec![ev(FaultEventKind::Responded, responded)];
     let urgent = matches!(level, FaultLevel::L1 | FaultLevel::L2);
@@ -90,7 +90,7 @@ fn events(rng: &mut Rng, level: FaultLevel, reported: Instant) -> Vec<FaultEvent
         };
         let resolved = arrived + repair;
         out.push(ev(FaultEventKind::Dispatched, dispatched));
-        out.push(ev(FaultEventKind::Arrived, arrived));
+        out.push(ev(FaultEventKind::OnSite, arrived));
         out.push(ev(FaultEventKind::Resolved, resolved));
     } else {
         let solved = responded + minutes(rng, 30, 2880);

@@ -40,14 +40,38 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
                     413 => ApiError::TooLarge,
                     _ => ApiError::Malformed(vec![FieldIssue::new("", "syntax", r.body_text())]),
                 })?;
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            ApiError::Malformed(vec![FieldIssue::new(
-                "",
-                "syntax",
-                format!("line {} column {}: {e}", e.line(), e.column()),
-            )])
-        })
+        parse(&bytes).map(JsonBody)
     }
+}
+
+/// Parses a JSON body. A number beyond a 64-bit float (`1e400`) is valid JSON that the
+/// service cannot hold: 422 naming the field where it stands (tracked while parsing); any
+/// other error is 400 with line and column.
+fn parse(bytes: &[u8]) -> Result<Value, ApiError> {
+    let syntax = |e: serde_json::Error| {
+        let at = format!("line {} column {}", e.line(), e.column());
+        ApiError::Malformed(vec![FieldIssue::new("", "syntax", format!("{at}: {e}"))])
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize::<_, Value>(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let e = e.into_inner();
+        if !e.to_string().starts_with("number out of range") {
+            return syntax(e);
+        }
+        let field = if path == "." { String::new() } else { path };
+        ApiError::Invalid(vec![FieldIssue::new(
+            field,
+            "out_of_range",
+            format!(
+                "line {} column {}: the number is out of range (beyond a 64-bit float)",
+                e.line(),
+                e.column()
+            ),
+        )])
+    })?;
+    de.end().map_err(syntax)?;
+    Ok(value)
 }
 
 /// Reads the fields of a JSON object one by one, keeping every problem.

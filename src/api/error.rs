@@ -41,6 +41,9 @@ pub struct Problem {
     pub errors: Vec<FieldIssue>,
 }
 
+/// What a client reads of an internal error outside a problem document.
+pub const INTERNAL_FOR_CLIENT: &str = "internal error; see the server log";
+
 /// Every way a request can fail.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -71,6 +74,19 @@ pub enum ApiError {
 impl ApiError {
     pub fn internal(e: impl std::fmt::Display) -> Self {
         ApiError::Internal(e.to_string())
+    }
+
+    /// What a client may read of this error where no problem document carries it (a job's
+    /// `error`): an internal error's detail (a panic message, a path, SQL) goes to the log
+    /// under `context`, the client reads only that there was one.
+    pub fn for_client(&self, context: &str) -> String {
+        match self {
+            ApiError::Internal(detail) => {
+                tracing::error!("{context}: {detail}");
+                INTERNAL_FOR_CLIENT.to_owned()
+            }
+            other => other.to_string(),
+        }
     }
 
     pub fn status(&self) -> StatusCode {

@@ -33,6 +33,7 @@ use crate::domain::clock::SharedClock;
 use crate::domain::instant::Instant;
 use crate::scenario::{Scenario, load_config};
 use crate::store::{PlanVersion, Role, Store};
+use auth::may;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -422,10 +423,21 @@ pub fn seed_store(store: &dyn Store, data_dir: &Path, config: &DomainConfig) -> 
     Ok(())
 }
 
+/// The route layer of [`auth::only`]`(roles)`: 403 for other roles before the body is read.
+macro_rules! only {
+    ($roles:expr) => {
+        axum::middleware::from_fn(
+            |req: axum::extract::Request, next: axum::middleware::Next| {
+                auth::only($roles, req, next)
+            },
+        )
+    };
+}
+
 /// The whole service as a router.
 pub fn app(state: AppState) -> Router {
     let v1 = Router::new()
-        .route("/plans", post(plans::create))
+        .route("/plans", post(plans::create).route_layer(only!(may::PLAN)))
         .route("/plans/{date}", get(plans::latest))
         .route("/plans/{date}/versions/{version}", get(plans::version))
         .route(
@@ -433,19 +445,33 @@ pub fn app(state: AppState) -> Router {
             get(plans::engineer_route),
         )
         .route("/jobs/{id}", get(jobs::get).delete(jobs::cancel))
-        .route("/faults", post(faults::create))
+        .route(
+            "/faults",
+            post(faults::create).route_layer(only!(may::REPORT)),
+        )
         .route("/faults/{id}", get(faults::get))
         .route("/faults/{id}/recommendations", get(faults::recommendations))
         .route(
             "/engineers/{id}/events",
-            post(progress::create).get(progress::list),
+            post(progress::create)
+                .route_layer(only!(may::REPORT))
+                .get(progress::list),
         )
         .route("/events", get(stream::events))
         .route("/engineers/{id}/calendar.ics", get(rosters::calendar))
-        .route("/rosters", post(rosters::create))
+        .route(
+            "/rosters",
+            post(rosters::create).route_layer(only!(may::ROSTER)),
+        )
         .route("/rosters/{id}", get(rosters::get))
-        .route("/rosters/{id}/publish", post(rosters::publish))
-        .route("/simulations", post(simulations::simulate))
+        .route(
+            "/rosters/{id}/publish",
+            post(rosters::publish).route_layer(only!(may::ROSTER)),
+        )
+        .route(
+            "/simulations",
+            post(simulations::simulate).route_layer(only!(may::SIMULATE)),
+        )
         .route(
             "/simulations/{id}",
             get(simulations::get).delete(simulations::cancel),

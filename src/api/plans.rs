@@ -6,7 +6,7 @@ use super::body::{Fields, JsonBody};
 use super::error::{ApiError, ApiResult, FieldIssue};
 use super::jobs::{JobView, run_plan_job};
 use super::{AppState, CachedPlan, blocking, envelope};
-use crate::store::Role;
+
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -94,7 +94,7 @@ pub async fn create(
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    caller.require(&[Role::Planner, Role::Dispatcher])?;
+    caller.require(super::auth::may::PLAN)?;
     let settings = state.settings().clone();
     let mut f = Fields::new(&body);
     let date = f.coming_date("date", state.now().date(), settings.max_days_ahead);

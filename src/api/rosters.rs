@@ -35,7 +35,7 @@ use crate::domain::dates::DateRange;
 use crate::domain::ids::EngineerId;
 use crate::plan::RosterAssignment;
 use crate::solve::roster::{EngineerDay, Roster, RosterConfig, RosterData, RosterRequest};
-use crate::store::{JobStatus, Role, RosterPublication};
+use crate::store::{JobStatus, RosterPublication};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -276,7 +276,7 @@ pub async fn create(
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    caller.require(&[Role::Planner])?;
+    caller.require(super::auth::may::ROSTER)?;
     let settings = state.settings().clone();
     let mut f = Fields::new(&body);
     let from = f.coming_date("from", state.now().date(), settings.max_days_ahead);
@@ -351,10 +351,11 @@ pub async fn create(
         } else {
             match store_roster(&st, built).await {
                 Ok(v) => (JobStatus::Succeeded, Some(v), None),
-                Err(e) => {
-                    tracing::error!("roster job {id}: {e}");
-                    (JobStatus::Failed, None, Some(e.to_string()))
-                }
+                Err(e) => (
+                    JobStatus::Failed,
+                    None,
+                    Some(e.for_client(&format!("roster job {id}"))),
+                ),
             }
         };
         let _ = super::jobs::set_status(&st, &id, status, result, error).await;
@@ -442,7 +443,7 @@ pub async fn publish(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    caller.require(&[Role::Planner])?;
+    caller.require(super::auth::may::ROSTER)?;
     check_id(&id)?;
     let roster = state
         .roster(&id)

@@ -55,6 +55,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("payload too large")]
     TooLarge,
+    #[error("the body did not arrive in time")]
+    BodyTimeout,
     #[error("unauthorized: {0}")]
     Unauthorized(&'static str),
     #[error("forbidden: needs {0}")]
@@ -95,6 +97,7 @@ impl ApiError {
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -131,6 +134,12 @@ impl ApiError {
                 "The body exceeds the size limit.".to_owned(),
                 vec![],
             ),
+            ApiError::BodyTimeout => (
+                "request-timeout",
+                "Request timeout",
+                "The body did not arrive in time.".to_owned(),
+                vec![],
+            ),
             ApiError::Unauthorized(why) => {
                 ("unauthorized", "Unauthorized", (*why).to_owned(), vec![])
             }
@@ -147,8 +156,11 @@ impl ApiError {
             }
             ApiError::Busy { retry_after_s } => (
                 "busy",
-                "Too many solves",
-                format!("All solver slots are busy; retry in {retry_after_s} s."),
+                "Busy",
+                format!(
+                    "All solver slots (or places for fault re-plans) are busy; retry in \
+                     {retry_after_s} s."
+                ),
                 vec![],
             ),
             ApiError::Internal(_) => (

@@ -90,7 +90,7 @@ pub async fn run_plan_job(
     let jid = id.clone();
     let record = blocking(move || Ok(store.create_job(&jid, "optimise", &request)?)).await?;
     let cancel = Arc::new(AtomicBool::new(false));
-    state.jobs().insert(id.clone(), cancel.clone());
+    state.register_job(&id, cancel.clone());
     let st = state.clone();
     let handle = tokio::spawn(async move {
         let _permit = permit;

@@ -25,6 +25,7 @@ pub mod planning;
 mod plans;
 mod progress;
 mod rosters;
+mod server;
 mod simulations;
 mod stream;
 
@@ -70,6 +71,16 @@ pub struct Settings {
     pub max_days_ahead: u32,
     /// How late a fault or a progress report may be reported, in days.
     pub max_report_age_days: u32,
+    /// Open connections at once; the server accepts no more until one closes.
+    pub max_connections: usize,
+    /// Time for a client to send a request's head (line and headers); then the connection
+    /// is closed. Also ends idle keep-alive connections.
+    pub header_read_timeout: std::time::Duration,
+    /// Time for a client to send a request's body once its head is in; then 408.
+    pub body_read_timeout: std::time::Duration,
+    /// Fault re-plans waiting for their turn at once ([`AppState::try_replan_slot`]); one more
+    /// is refused with 503 and `Retry-After`.
+    pub max_queued_replans: usize,
 }
 
 impl Default for Settings {
@@ -84,6 +95,10 @@ impl Default for Settings {
             max_roster_days: 84,
             max_days_ahead: 366,
             max_report_age_days: 7,
+            max_connections: 512,
+            header_read_timeout: std::time::Duration::from_secs(10),
+            body_read_timeout: std::time::Duration::from_secs(10),
+            max_queued_replans: 8,
         }
     }
 }
@@ -119,6 +134,8 @@ struct Inner {
     planner: Arc<dyn Planner>,
     settings: Settings,
     solves: Arc<Semaphore>,
+    /// Places in the queue of fault re-plans (see [`AppState::try_replan_slot`]).
+    replans: Arc<Semaphore>,
     plans: RwLock<HashMap<NaiveDate, Arc<CachedPlan>>>,
     tokens: RwLock<HashMap<String, Role>>,
     jobs: std::sync::Mutex<HashMap<String, Arc<AtomicBool>>>,
@@ -186,6 +203,7 @@ impl AppState {
             world: RwLock::new(Arc::new(world)),
             planner,
             solves: Arc::new(Semaphore::new(settings.max_concurrent_solves)),
+            replans: Arc::new(Semaphore::new(settings.max_queued_replans)),
             settings,
             plans: RwLock::new(HashMap::new()),
             tokens: RwLock::new(HashMap::new()),
@@ -374,12 +392,30 @@ impl AppState {
             .map_err(|_| ApiError::Busy { retry_after_s: 5 })
     }
 
+    /// A place among the fault re-plans waiting for the publishing lock, or 503 with
+    /// `Retry-After` when [`Settings::max_queued_replans`] already wait: under a burst of
+    /// faults, a client learns at once to come back rather than waiting behind an unbounded
+    /// queue. Hold the permit until the re-plan has published (or failed).
+    pub fn try_replan_slot(&self) -> ApiResult<tokio::sync::OwnedSemaphorePermit> {
+        self.0
+            .replans
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| ApiError::Busy { retry_after_s: 2 })
+    }
+
     pub async fn publishing(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.0.publishing.lock().await
     }
 
+    /// Registers a running job's cancel flag; a job registered once the server is stopping is
+    /// cancelled at once (the check runs under the lock that [`AppState::stop`] also takes).
     fn register_job(&self, id: &str, cancel: Arc<AtomicBool>) {
-        self.jobs().insert(id.to_owned(), cancel);
+        let mut jobs = self.jobs();
+        if *self.0.stopping.borrow() {
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        jobs.insert(id.to_owned(), cancel);
     }
 
     fn unregister_job(&self, id: &str) {
@@ -510,17 +546,14 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then drains open requests.
+/// Serves `app` on `listener` until `shutdown` resolves; then cancels every running job (its
+/// cancel flag: solves, rosters and sweeps stop at their next check), ends the event streams
+/// and drains open requests for at most [`server::DRAIN`]. Connections are limited as
+/// [`server`] says.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let router = app(state.clone());
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            state.stop();
-        })
-        .await
+    server::run(listener, app(state.clone()), state, shutdown).await
 }

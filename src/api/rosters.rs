@@ -4,9 +4,9 @@
 //!   `from..=to` ([`crate::plan::roster::build_roster`]; at most [`Settings::max_roster_days`]
 //!   days) as a job (202, `GET /v1/jobs/{id}`); the job's result names the new roster
 //!   (`{id, location, kpis}`). `timeLimitMs` caps the routing of each engineer-day (the
-//!   routes' deterministic budgets normally end them sooner). The builder has no cancel flag:
-//!   `DELETE /v1/jobs/{id}` marks the job cancelled at once and the roster, when it comes, is
-//!   thrown away (its solver slot stays busy until then).
+//!   routes' deterministic budgets normally end them sooner). `DELETE /v1/jobs/{id}` sets the
+//!   builder's cancel flag: it stops at its next assignment round or engineer-day, and the job
+//!   gives its solver slot back then.
 //! - `GET /v1/rosters/{id}`: `{id, from, to, publications, kpis, roster}`;
 //!   `GET /v1/rosters/{id}.csv`: every visit as CSV ([`crate::export::csv::roster_csv`]).
 //! - `POST /v1/rosters/{id}/publish` (planner) appends a publication (numbered 1, 2, ...
@@ -322,6 +322,7 @@ pub async fn create(
         let _ = super::jobs::set_status(&st, &id, JobStatus::Running, None, None).await;
         let world = st.world();
         let started = std::time::Instant::now();
+        let flag = cancel.clone();
         let built = blocking(move || {
             let scenario = world.scenario();
             let tasks = scenario.due_tasks(world.config(), horizon);
@@ -341,6 +342,7 @@ pub async fn create(
                 travel: &travel,
                 seed,
                 version: 1,
+                cancel: Some(&*flag),
             };
             crate::plan::roster::build_roster(&req).map_err(ApiError::internal)
         })

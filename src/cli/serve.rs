@@ -72,7 +72,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let clock: SharedClock = match args.now {
             Some(t) => Arc::new(StartedClock::new(t)),
             None => Arc::new(SystemClock),
@@ -96,10 +96,17 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("the service's clock reads {}", state.now());
         tracing::info!("fieldplan listening on http://{}", listener.local_addr()?);
         crate::api::serve(listener, state, shutdown_signal()).await?;
-        tracing::info!("fieldplan stopped");
-        Ok(())
-    })
+        anyhow::Ok(())
+    });
+    // Dropping the runtime would wait for every blocking thread (a solve, a roster, a sweep)
+    // to return; their cancel flags are set, so they end soon, but never wait past this.
+    runtime.shutdown_timeout(BLOCKING_GRACE);
+    tracing::info!("fieldplan stopped");
+    served
 }
+
+/// How long blocking work (cancelled by then) may take to return once the server stopped.
+const BLOCKING_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Resolves on Ctrl-C or SIGTERM.
 async fn shutdown_signal() {

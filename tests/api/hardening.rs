@@ -278,3 +278,194 @@ async fn a_position_must_be_an_object_not_an_array() {
         .await;
     assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.bytes));
 }
+
+/// A service with `settings` on a real socket; its address and the sender that stops it.
+async fn serve_with(
+    settings: Settings,
+) -> (
+    crate::support::TestApp,
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let app = spawn_app_with(Arc::new(DayPlanner), settings);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(fieldplan::api::serve(listener, app.state.clone(), async {
+        let _ = stopped.await;
+    }));
+    (app, addr, stop, server)
+}
+
+/// Sends `bytes` on a new connection and reads until the server closes it or `wait` passes;
+/// what was read, and whether the server closed the connection.
+fn send_and_read(addr: &str, bytes: &[u8], wait: Duration) -> (String, bool) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(wait)).unwrap();
+    s.write_all(bytes).unwrap();
+    let mut raw = Vec::new();
+    let closed = s.read_to_end(&mut raw).is_ok();
+    (String::from_utf8_lossy(&raw).into_owned(), closed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_too_slow_with_its_head_or_body_is_cut_off() {
+    let (app, addr, stop, server) = serve_with(Settings {
+        header_read_timeout: Duration::from_millis(300),
+        body_read_timeout: Duration::from_millis(300),
+        ..Settings::default()
+    })
+    .await;
+    let token = app.tokens[&Role::Planner].clone();
+    let a = addr.clone();
+    let (head, body) = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let head = send_and_read(&a, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow", WAIT);
+        let head_took = started.elapsed();
+        let partial = format!(
+            "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"date\""
+        );
+        let body = send_and_read(&a, partial.as_bytes(), WAIT);
+        (head, (head_took, body))
+    })
+    .await
+    .unwrap();
+    let (head_took, body) = body;
+    // The head never completed: the server closed the connection well before WAIT.
+    assert!(
+        head.1 && head_took < WAIT / 2,
+        "a half-sent head was kept open: {head:?}"
+    );
+    // The body never completed: 408, as a problem document.
+    assert!(body.0.starts_with("HTTP/1.1 408"), "{body:?}");
+    assert!(body.0.contains("application/problem+json"), "{body:?}");
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_beyond_the_limit_wait_until_one_closes() {
+    let (_app, addr, stop, server) = serve_with(Settings {
+        max_connections: 2,
+        ..Settings::default()
+    })
+    .await;
+    let a = addr.clone();
+    let (while_full, after) = tokio::task::spawn_blocking(move || {
+        let idle: Vec<std::net::TcpStream> = (0..2)
+            .map(|_| std::net::TcpStream::connect(&a).unwrap())
+            .collect();
+        std::thread::sleep(Duration::from_millis(200));
+        let health = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        let while_full = send_and_read(&a, health, Duration::from_millis(500));
+        drop(idle);
+        let after = send_and_read(&a, health, WAIT);
+        (while_full, after)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        while_full.0, "",
+        "a third connection was served: {while_full:?}"
+    );
+    assert!(after.0.starts_with("HTTP/1.1 200"), "{after:?}");
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn fault_replans_beyond_the_queue_are_refused_with_503_and_retry_after() {
+    use axum::response::IntoResponse;
+    let app = spawn_app_with(
+        Arc::new(DayPlanner),
+        Settings {
+            max_queued_replans: 2,
+            ..Settings::default()
+        },
+    );
+    let held: Vec<_> = (0..2)
+        .map(|_| app.state.try_replan_slot().unwrap())
+        .collect();
+    let refused = app.state.try_replan_slot().unwrap_err().into_response();
+    assert_eq!(refused.status(), 503);
+    assert!(refused.headers().contains_key(header::RETRY_AFTER));
+    drop(held);
+    assert!(app.state.try_replan_slot().is_ok());
+}
+
+/// How long the slow-client tests wait for the server before calling it stuck.
+const WAIT: Duration = Duration::from_secs(5);
+
+/// A token of `role` for the database `db`, made by `fieldplan token create`.
+fn cli_token(db: &std::path::Path, role: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_fieldplan"))
+        .args(["token", "create", "--role", role, "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+#[test]
+fn sigterm_cancels_running_jobs_and_the_process_ends_within_seconds() {
+    use crate::socket::{http, temp_dir};
+    let dir = temp_dir("sigterm");
+    let db = dir.join("fieldplan.db");
+    let planner = cli_token(&db, "planner");
+    let manager = cli_token(&db, "manager");
+    let mut server = crate::restart::start_server(&db);
+    // Both solver slots busy: the longest roster the API takes, and a long sweep.
+    let roster = r#"{"from": "2026-11-30", "to": "2027-02-21", "timeLimitMs": 120000}"#;
+    let (status, reply) = http(
+        &server.addr,
+        "POST",
+        "/v1/rosters",
+        Some(&planner),
+        Some(roster),
+    );
+    assert_eq!(status, 202, "{reply}");
+    let sweep = r#"{"staff": [2, 30, 60], "reps": 20, "seed": 1, "sim": {"days": 365}}"#;
+    let (status, reply) = http(
+        &server.addr,
+        "POST",
+        "/v1/simulations",
+        Some(&manager),
+        Some(sweep),
+    );
+    assert_eq!(status, 202, "{reply}");
+    std::thread::sleep(Duration::from_millis(1500));
+    let term = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    let sent = std::time::Instant::now();
+    let exited = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if sent.elapsed() > Duration::from_secs(15) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let took = sent.elapsed();
+    if exited.is_none() {
+        server.child.kill().unwrap();
+        server.child.wait().unwrap();
+    }
+    assert!(exited.is_some_and(|s| s.success()), "{exited:?}");
+    assert!(
+        took < Duration::from_secs(6),
+        "the process ran on for {took:?}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -88,12 +88,12 @@ fn raw_update(db: &std::path::Path, sql: &str) -> String {
         .map_or_else(|e| e.to_string(), |_| "ok".to_owned())
 }
 
-struct Server {
-    child: Child,
-    addr: String,
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
 }
 
-fn start_server(db: &std::path::Path) -> Server {
+pub fn start_server(db: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
         .args(["serve", "--listen", "127.0.0.1:0", "--now", START, "--db"])
         .arg(db)

@@ -73,9 +73,19 @@ pub fn new_token() -> String {
 
 /// Creates a token with `role` in the store; returns the token (shown once, never stored).
 pub fn create_token(store: &dyn Store, role: Role, label: &str) -> StoreResult<String> {
+    create_token_until(store, role, label, None).map(|(token, _)| token)
+}
+
+/// [`create_token`] valid before `expires_at` (if any); returns the token and its public id.
+pub fn create_token_until(
+    store: &dyn Store,
+    role: Role,
+    label: &str,
+    expires_at: Option<crate::domain::instant::Instant>,
+) -> StoreResult<(String, String)> {
     let token = new_token();
-    store.add_token(&token_hash(&token), role, label)?;
-    Ok(token)
+    let id = store.add_token_until(&token_hash(&token), role, label, expires_at)?;
+    Ok((token, id))
 }
 
 /// Middleware: resolves the bearer token to a [`Caller`] or answers 401.
@@ -99,7 +109,7 @@ pub async fn authenticate(
     let role = state
         .role_of(token)
         .await?
-        .ok_or(ApiError::Unauthorized("Unknown token."))?;
+        .ok_or(ApiError::Unauthorized("Unknown, revoked or expired token."))?;
     req.extensions_mut().insert(Caller(role));
     Ok(next.run(req).await)
 }

@@ -49,6 +49,10 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock};
 use tokio::sync::{Semaphore, broadcast};
 
+/// How long a token's grant read from the store is trusted before it is read again: the
+/// longest a revoked token keeps working.
+pub const TOKEN_RECHECK: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
+
 /// Limits and defaults of the service.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -137,7 +141,8 @@ struct Inner {
     /// Places in the queue of fault re-plans (see [`AppState::try_replan_slot`]).
     replans: Arc<Semaphore>,
     plans: RwLock<HashMap<NaiveDate, Arc<CachedPlan>>>,
-    tokens: RwLock<HashMap<String, Role>>,
+    /// Token hash -> what the store granted and when it was read (see [`AppState::role_of`]).
+    tokens: RwLock<HashMap<String, (crate::store::TokenGrant, Instant)>>,
     jobs: std::sync::Mutex<HashMap<String, Arc<AtomicBool>>>,
     published: broadcast::Sender<Published>,
     metrics: Metrics,
@@ -300,19 +305,31 @@ impl AppState {
         self.0.published.subscribe()
     }
 
-    /// The role of a token: from memory, else from the store (then remembered).
+    /// The role of a token now: `None` if it is unknown, revoked or expired. What the store
+    /// grants is remembered for [`TOKEN_RECHECK`] of the service's clock (`fieldplan token
+    /// revoke` writes to the store from another process: it takes effect within that time);
+    /// the expiry is checked on every request.
     pub async fn role_of(&self, token: &str) -> ApiResult<Option<Role>> {
         let hash = auth::token_hash(token);
-        if let Some(role) = read(&self.0.tokens).get(&hash) {
-            return Ok(Some(*role));
+        let now = self.now();
+        if let Some((grant, checked)) = read(&self.0.tokens).get(&hash).copied() {
+            if checked <= now && now < checked.plus(TOKEN_RECHECK) {
+                return Ok(grant.role_at(now));
+            }
         }
         let store = self.store();
         let key = hash.clone();
-        let role = blocking(move || Ok(store.token_role(&key)?)).await?;
-        if let Some(r) = role {
-            write(&self.0.tokens).insert(hash, r);
+        let grant = blocking(move || Ok(store.token_grant(&key)?)).await?;
+        let mut cache = write(&self.0.tokens);
+        match grant {
+            Some(g) => {
+                cache.insert(hash, (g, now));
+            }
+            None => {
+                cache.remove(&hash);
+            }
         }
-        Ok(role)
+        Ok(grant.and_then(|g| g.role_at(now)))
     }
 
     /// The stored progress reports of a local date, oldest first.

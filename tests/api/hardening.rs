@@ -469,3 +469,108 @@ fn sigterm_cancels_running_jobs_and_the_process_ends_within_seconds() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn a_revoked_or_expired_token_stops_working_without_a_restart() {
+    let app = spawn_app();
+    let store = app.state.store();
+    let (token, id) =
+        fieldplan::api::auth::create_token_until(store.as_ref(), Role::Viewer, "ops", None)
+            .unwrap();
+    let get = |token: String| {
+        let req = Request::get("/v1/sites")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        app.send(req)
+    };
+    assert_eq!(get(token.clone()).await.status, 200);
+    assert!(store.revoke_token(&id).unwrap());
+    assert!(!store.revoke_token(&id).unwrap(), "revoked twice");
+    // The grant read before the revocation is trusted for TOKEN_RECHECK at most.
+    app.set_now("2026-11-30T09:20:06+08:00");
+    assert_problem(&get(token).await, 401);
+
+    let expires = Instant::parse("2026-12-01T09:20:00+08:00").unwrap();
+    let (token, _) =
+        fieldplan::api::auth::create_token_until(store.as_ref(), Role::Viewer, "", Some(expires))
+            .unwrap();
+    assert_eq!(get(token.clone()).await.status, 200);
+    app.set_now("2026-12-01T09:20:00+08:00");
+    assert_problem(&get(token).await, 401);
+    let listed = store.tokens().unwrap();
+    let revoked: Vec<&str> = listed
+        .iter()
+        .filter(|t| t.revoked_at.is_some())
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(revoked, vec![id.as_str()]);
+}
+
+#[test]
+fn tokens_are_listed_and_revoked_from_the_command_line_and_the_database_is_private() {
+    let dir = crate::socket::temp_dir("token-cli");
+    let db = dir.join("fieldplan.db");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_fieldplan"))
+            .args(["token"])
+            .args(args)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.success(), text(&out.stdout), text(&out.stderr))
+    };
+    let (ok, token, log) = run(&[
+        "create",
+        "--role",
+        "planner",
+        "--label",
+        "night shift",
+        "--expires-in-days",
+        "30",
+    ]);
+    assert!(ok, "{log}");
+    let token = token.trim().to_owned();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{mode:o}");
+    }
+    let (ok, _, log) = run(&["create", "--role", "viewer"]);
+    assert!(ok, "{log}");
+    let (ok, list, log) = run(&["list"]);
+    assert!(ok, "{log}");
+    assert!(
+        !list.contains(&token) && !list.contains(&token[3..]),
+        "{list}"
+    );
+    let row = list
+        .lines()
+        .find(|l| l.contains("night shift"))
+        .expect("listed");
+    let cells: Vec<&str> = row.split('\t').collect();
+    assert_eq!(cells.len(), 6, "{row}");
+    assert_eq!(cells[1], "planner");
+    assert_ne!(cells[4], "-", "an expiry: {row}");
+    assert_eq!(cells[5], "-", "not revoked: {row}");
+    let id = cells[0].to_owned();
+    let (ok, _, log) = run(&["revoke", &id[2..7]]);
+    assert!(ok, "{log}");
+    let (ok, _, _) = run(&["revoke", &id]);
+    assert!(!ok, "revoked twice");
+    let (ok, _, _) = run(&["revoke", "T-"]);
+    assert!(!ok, "an ambiguous prefix");
+    let (_, list, _) = run(&["list"]);
+    let row = list.lines().find(|l| l.starts_with(&id)).expect("listed");
+    assert_ne!(row.split('\t').nth(5), Some("-"), "revoked: {row}");
+    let store = fieldplan::store::SqliteStore::open(&db).unwrap();
+    let hash = fieldplan::api::auth::token_hash(&token);
+    assert_eq!(
+        fieldplan::store::Store::token_grant(&store, &hash).unwrap(),
+        None
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -48,7 +48,7 @@ fn what_the_store_wrote_is_there_after_reopening() {
     assert_eq!(store.fault(fault.fault().id.as_str()).unwrap(), Some(fault));
     assert_eq!(store.latest_plan(date).unwrap(), Some(plan));
     assert_eq!(
-        store.token_role(&"ab".repeat(32)).unwrap(),
+        store.token_grant(&"ab".repeat(32)).unwrap().map(|g| g.role),
         Some(Role::Planner)
     );
     assert_eq!(store.events(Some("E-01")).unwrap().len(), 1);
@@ -60,7 +60,7 @@ fn what_the_store_wrote_is_there_after_reopening() {
             .is_empty()
     );
     assert!(store.get(RecordKind::Sites, "S-0001").unwrap().is_some());
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 4);
     // The next version continues the numbering; old versions refuse changes.
     assert_eq!(store.publish_plan(date, "again", "{}").unwrap().version, 2);
     let _ = std::fs::remove_dir_all(dir);

@@ -25,7 +25,9 @@ pub struct PlanRequest {
     /// The local date to plan (`2026-11-30`).
     #[schema(value_type = String, format = Date)]
     pub date: NaiveDate,
-    /// Solver time limit in milliseconds (default 2,000; at most the server's ceiling).
+    /// Solver time limit in milliseconds (default 2,000; at most the server's ceiling, 120,000
+    /// by default).
+    #[schema(minimum = 1, maximum = 120_000)]
     pub time_limit_ms: Option<u64>,
     /// Random seed (default 1): same input, seed and budget give the same plan.
     pub seed: Option<u64>,
@@ -35,6 +37,7 @@ pub struct PlanRequest {
 #[derive(ToSchema)]
 #[schema(as = PlanVersion)]
 #[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
 pub struct PlanVersionDoc {
     #[schema(format = Date)]
     date: String,

@@ -70,7 +70,9 @@ pub struct RosterRequestBody {
     /// Last day, inclusive (at most 84 days after `from` by default).
     #[schema(value_type = String, format = Date)]
     pub to: NaiveDate,
-    /// Wall-clock cap of each engineer-day's routing, in milliseconds.
+    /// Wall-clock cap of each engineer-day's routing, in milliseconds (at most the server's
+    /// ceiling, 120,000 by default).
+    #[schema(minimum = 1, maximum = 120_000)]
     pub time_limit_ms: Option<u64>,
     /// Random seed (default 1).
     pub seed: Option<u64>,
@@ -388,8 +390,8 @@ async fn store_roster(state: &AppState, built: ApiResult<Roster>) -> ApiResult<V
 #[utoipa::path(get, path = "/v1/rosters/{id}", tag = "rosters", security(("bearer" = [])),
     params(("id" = String, Path, description = "The roster's id; with `.csv` appended, the CSV export")),
     responses(
-        (status = 200, description = "The roster", body = RosterView),
-        (status = 200, description = "The visits (for `{id}.csv`)", content_type = "text/csv"),
+        (status = 200, description = "The roster as JSON; for `{id}.csv`, its visits as CSV",
+            content((RosterView = "application/json"), (String = "text/csv"))),
         (status = 404, body = super::error::Problem)))]
 pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let (id, csv) = match id.strip_suffix(".csv") {

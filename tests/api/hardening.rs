@@ -574,3 +574,65 @@ fn tokens_are_listed_and_revoked_from_the_command_line_and_the_database_is_priva
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn the_openapi_document_says_what_the_service_answers() {
+    let app = spawn_app();
+    let doc = app
+        .call(Method::GET, "/openapi.json", None, None)
+        .await
+        .json();
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            for (status, r) in op["responses"].as_object().unwrap() {
+                let json = &r["content"]["application/json"]["schema"]["$ref"];
+                assert!(
+                    !json.as_str().is_some_and(|s| s.ends_with("/Problem")),
+                    "{method} {path} {status}: a problem as application/json"
+                );
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert!(
+                        r["content"]["application/problem+json"].is_object(),
+                        "{method} {path} {status}: {r}"
+                    );
+                }
+            }
+            let has = |s: &str| op["responses"][s].is_object();
+            assert_eq!(has("401"), path.starts_with("/v1/"), "{method} {path}");
+            if op["requestBody"].is_object() {
+                for s in ["400", "413", "415"] {
+                    assert!(has(s), "{method} {path} lacks {s}");
+                }
+            }
+        }
+    }
+    let events = &doc["paths"]["/v1/events"]["get"]["responses"]["200"]["content"];
+    assert!(events["text/event-stream"].is_object(), "{events}");
+    let roster = &doc["paths"]["/v1/rosters/{id}"]["get"]["responses"]["200"]["content"];
+    assert!(
+        roster["application/json"].is_object() && roster["text/csv"].is_object(),
+        "{roster}"
+    );
+    let schemas = &doc["components"]["schemas"];
+    let plan = &schemas["PlanVersion"]["properties"];
+    assert!(
+        plan["createdAt"].is_object() && plan["created_at"].is_null(),
+        "{plan}"
+    );
+    assert_eq!(
+        schemas["PlanRequest"]["properties"]["timeLimitMs"]["minimum"],
+        1
+    );
+    assert_eq!(
+        schemas["SweepRequest"]["properties"]["reps"]["maximum"],
+        100
+    );
+    let params = doc["paths"]["/v1/sites"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let param = |name: &str| params.iter().find(|p| p["name"] == name).unwrap()["schema"].clone();
+    assert_eq!(param("limit")["minimum"], 1);
+    assert_eq!(param("limit")["maximum"], 500);
+    assert!(param("offset")["maximum"].is_number());
+}

@@ -7,7 +7,8 @@
 //!   client that sends its headers a byte at a time, or an idle keep-alive connection, is
 //!   closed); bodies have their own limit when they are read ([`super::body`]);
 //! - on shutdown: no new connection, every job cancelled ([`AppState::stop`]), each open
-//!   connection finishes its request and closes, all within [`DRAIN`].
+//!   connection finishes its request and closes, all within [`DRAIN`]; then cancelled jobs
+//!   get [`JOBS_SETTLE`] to record their end.
 //!
 //! [`Settings::max_connections`]: super::Settings::max_connections
 //! [`Settings::header_read_timeout`]: super::Settings::header_read_timeout
@@ -23,7 +24,10 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 /// How long open requests may take to finish once the server is told to stop.
-pub const DRAIN: Duration = Duration::from_secs(3);
+pub const DRAIN: Duration = Duration::from_secs(2);
+
+/// How long cancelled jobs may take to record their end once the connections are closed.
+const JOBS_SETTLE: Duration = Duration::from_secs(1);
 
 /// Serves `router` on `listener` until `shutdown` resolves, then stops `state` and drains.
 pub async fn run(
@@ -71,6 +75,16 @@ pub async fn run(
     drop(open_rx);
     if tokio::time::timeout(DRAIN, open_tx.closed()).await.is_err() {
         tracing::warn!("open requests did not finish within {DRAIN:?}; closing them");
+    }
+    // A cancelled job records itself as cancelled once its solver returns; one still running
+    // after this is marked failed ("interrupted by a restart") on the next start.
+    let settled = async {
+        while !state.jobs().is_empty() {
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    };
+    if tokio::time::timeout(JOBS_SETTLE, settled).await.is_err() {
+        tracing::warn!("{} job(s) still running at shutdown", state.jobs().len());
     }
     Ok(())
 }

@@ -122,7 +122,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// How long blocking work (cancelled by then) may take to return once the server stopped.
-const BLOCKING_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+const BLOCKING_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Resolves on Ctrl-C or SIGTERM.
 async fn shutdown_signal() {

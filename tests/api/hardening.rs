@@ -432,6 +432,11 @@ fn sigterm_cancels_running_jobs_and_the_process_ends_within_seconds() {
         Some(roster),
     );
     assert_eq!(status, 202, "{reply}");
+    let job_of = |reply: &str| {
+        let v: Value = serde_json::from_str(reply).unwrap();
+        v["id"].as_str().unwrap().to_owned()
+    };
+    let mut jobs = vec![job_of(&reply)];
     let sweep = r#"{"staff": [2, 30, 60], "reps": 20, "seed": 1, "sim": {"days": 365}}"#;
     let (status, reply) = http(
         &server.addr,
@@ -441,6 +446,7 @@ fn sigterm_cancels_running_jobs_and_the_process_ends_within_seconds() {
         Some(sweep),
     );
     assert_eq!(status, 202, "{reply}");
+    jobs.push(job_of(&reply));
     std::thread::sleep(Duration::from_millis(1500));
     let term = std::process::Command::new("kill")
         .args(["-TERM", &server.child.id().to_string()])
@@ -464,9 +470,15 @@ fn sigterm_cancels_running_jobs_and_the_process_ends_within_seconds() {
     }
     assert!(exited.is_some_and(|s| s.success()), "{exited:?}");
     assert!(
-        took < Duration::from_secs(6),
+        took < Duration::from_secs(5),
         "the process ran on for {took:?}"
     );
+    // Both jobs stopped and said so before the process ended.
+    let store = fieldplan::store::SqliteStore::open(&db).unwrap();
+    for id in jobs {
+        let job = fieldplan::store::Store::job(&store, &id).unwrap().unwrap();
+        assert_eq!(job.status, fieldplan::store::JobStatus::Cancelled, "{id}");
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 

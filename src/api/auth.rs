@@ -27,6 +27,34 @@ impl Caller {
     }
 }
 
+/// Who may make each change: the one table of the API's write roles. [`only`] checks them
+/// on the routes before any body is read (a viewer's bad body is 403, not 400/413/415).
+pub mod may {
+    use crate::store::Role;
+    /// Day plans (`POST /v1/plans`, their jobs).
+    pub const PLAN: &[Role] = &[Role::Planner, Role::Dispatcher];
+    /// Rosters: built, published (and their jobs).
+    pub const ROSTER: &[Role] = &[Role::Planner];
+    /// Staffing simulations (and their jobs).
+    pub const SIMULATE: &[Role] = &[Role::Manager];
+    /// Faults and engineers' progress reports.
+    pub const REPORT: &[Role] = &[Role::Dispatcher];
+}
+
+/// Route middleware: 403 unless the caller (from [`authenticate`], which runs first) has one
+/// of `roles`. Runs before the handler's extractors, so before the body is read or parsed.
+pub async fn only(roles: &'static [Role], req: Request, next: Next) -> Result<Response, ApiError> {
+    let caller = req
+        .extensions()
+        .get::<Caller>()
+        .copied()
+        .ok_or(ApiError::Unauthorized(
+            "Send 'Authorization: Bearer <token>'.",
+        ))?;
+    caller.require(roles)?;
+    Ok(next.run(req).await)
+}
+
 /// Hex SHA-256 of a token.
 pub fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
@@ -45,9 +73,19 @@ pub fn new_token() -> String {
 
 /// Creates a token with `role` in the store; returns the token (shown once, never stored).
 pub fn create_token(store: &dyn Store, role: Role, label: &str) -> StoreResult<String> {
+    create_token_until(store, role, label, None).map(|(token, _)| token)
+}
+
+/// [`create_token`] valid before `expires_at` (if any); returns the token and its public id.
+pub fn create_token_until(
+    store: &dyn Store,
+    role: Role,
+    label: &str,
+    expires_at: Option<crate::domain::instant::Instant>,
+) -> StoreResult<(String, String)> {
     let token = new_token();
-    store.add_token(&token_hash(&token), role, label)?;
-    Ok(token)
+    let id = store.add_token_until(&token_hash(&token), role, label, expires_at)?;
+    Ok((token, id))
 }
 
 /// Middleware: resolves the bearer token to a [`Caller`] or answers 401.
@@ -71,7 +109,7 @@ pub async fn authenticate(
     let role = state
         .role_of(token)
         .await?
-        .ok_or(ApiError::Unauthorized("Unknown token."))?;
+        .ok_or(ApiError::Unauthorized("Unknown, revoked or expired token."))?;
     req.extensions_mut().insert(Caller(role));
     Ok(next.run(req).await)
 }

@@ -1,8 +1,9 @@
 //! Reading JSON bodies so that every invalid field is reported at once.
 //!
 //! [`JsonBody`] is the JSON extractor whose rejections are ours: a wrong content type (415),
-//! a body over the limit (413), malformed JSON (400, with line and column) come out as problem
-//! documents. [`Fields`] then reads a body object field by field, collecting every missing,
+//! a body over the limit (413), a body slower than `Settings::body_read_timeout` (408),
+//! malformed JSON (400, with line and column), a number beyond a float (422 naming its field)
+//! come out as problem documents. [`Fields`] then reads a body object field by field, collecting every missing,
 //! mistyped, out-of-range or unknown field before answering 422 with all of them.
 
 use super::error::{ApiError, FieldIssue};
@@ -17,10 +18,10 @@ use serde_json::{Map, Value};
 /// A JSON body, parsed but not yet interpreted.
 pub struct JsonBody(pub Value);
 
-impl<S: Send + Sync> FromRequest<S> for JsonBody {
+impl FromRequest<super::AppState> for JsonBody {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &super::AppState) -> Result<Self, ApiError> {
         let json_type = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -33,21 +34,47 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         if !json_type {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let bytes =
-            Bytes::from_request(req, state)
-                .await
-                .map_err(|r| match r.status().as_u16() {
-                    413 => ApiError::TooLarge,
-                    _ => ApiError::Malformed(vec![FieldIssue::new("", "syntax", r.body_text())]),
-                })?;
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            ApiError::Malformed(vec![FieldIssue::new(
-                "",
-                "syntax",
-                format!("line {} column {}: {e}", e.line(), e.column()),
-            )])
-        })
+        // A client trickling its body holds a connection and a task: it gets a deadline.
+        let limit = state.settings().body_read_timeout;
+        let bytes = tokio::time::timeout(limit, Bytes::from_request(req, state))
+            .await
+            .map_err(|_| ApiError::BodyTimeout)?
+            .map_err(|r| match r.status().as_u16() {
+                413 => ApiError::TooLarge,
+                _ => ApiError::Malformed(vec![FieldIssue::new("", "syntax", r.body_text())]),
+            })?;
+        parse(&bytes).map(JsonBody)
     }
+}
+
+/// Parses a JSON body. A number beyond a 64-bit float (`1e400`) is valid JSON that the
+/// service cannot hold: 422 naming the field where it stands (tracked while parsing); any
+/// other error is 400 with line and column.
+fn parse(bytes: &[u8]) -> Result<Value, ApiError> {
+    let syntax = |e: serde_json::Error| {
+        let at = format!("line {} column {}", e.line(), e.column());
+        ApiError::Malformed(vec![FieldIssue::new("", "syntax", format!("{at}: {e}"))])
+    };
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize::<_, Value>(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let e = e.into_inner();
+        if !e.to_string().starts_with("number out of range") {
+            return syntax(e);
+        }
+        let field = if path == "." { String::new() } else { path };
+        ApiError::Invalid(vec![FieldIssue::new(
+            field,
+            "out_of_range",
+            format!(
+                "line {} column {}: the number is out of range (beyond a 64-bit float)",
+                e.line(),
+                e.column()
+            ),
+        )])
+    })?;
+    de.end().map_err(syntax)?;
+    Ok(value)
 }
 
 /// Reads the fields of a JSON object one by one, keeping every problem.

@@ -41,6 +41,9 @@ pub struct Problem {
     pub errors: Vec<FieldIssue>,
 }
 
+/// What a client reads of an internal error outside a problem document.
+pub const INTERNAL_FOR_CLIENT: &str = "internal error; see the server log";
+
 /// Every way a request can fail.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -52,6 +55,8 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("payload too large")]
     TooLarge,
+    #[error("the body did not arrive in time")]
+    BodyTimeout,
     #[error("unauthorized: {0}")]
     Unauthorized(&'static str),
     #[error("forbidden: needs {0}")]
@@ -73,12 +78,26 @@ impl ApiError {
         ApiError::Internal(e.to_string())
     }
 
+    /// What a client may read of this error where no problem document carries it (a job's
+    /// `error`): an internal error's detail (a panic message, a path, SQL) goes to the log
+    /// under `context`, the client reads only that there was one.
+    pub fn for_client(&self, context: &str) -> String {
+        match self {
+            ApiError::Internal(detail) => {
+                tracing::error!("{context}: {detail}");
+                INTERNAL_FOR_CLIENT.to_owned()
+            }
+            other => other.to_string(),
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -115,6 +134,12 @@ impl ApiError {
                 "The body exceeds the size limit.".to_owned(),
                 vec![],
             ),
+            ApiError::BodyTimeout => (
+                "request-timeout",
+                "Request timeout",
+                "The body did not arrive in time.".to_owned(),
+                vec![],
+            ),
             ApiError::Unauthorized(why) => {
                 ("unauthorized", "Unauthorized", (*why).to_owned(), vec![])
             }
@@ -131,8 +156,11 @@ impl ApiError {
             }
             ApiError::Busy { retry_after_s } => (
                 "busy",
-                "Too many solves",
-                format!("All solver slots are busy; retry in {retry_after_s} s."),
+                "Busy",
+                format!(
+                    "All solver slots (or places for fault re-plans) are busy; retry in \
+                     {retry_after_s} s."
+                ),
                 vec![],
             ),
             ApiError::Internal(_) => (

@@ -1,7 +1,7 @@
 //! Background optimisations: `GET /v1/jobs/{id}` and `DELETE /v1/jobs/{id}` (cancel: sets the
 //! solver's cancel flag; a cancelled job publishes nothing).
 
-use super::auth::Caller;
+use super::auth::{Caller, may};
 use super::error::{ApiError, ApiResult};
 use super::planning::SolveSettings;
 use super::{AppState, CachedPlan, blocking};
@@ -90,7 +90,7 @@ pub async fn run_plan_job(
     let jid = id.clone();
     let record = blocking(move || Ok(store.create_job(&jid, "optimise", &request)?)).await?;
     let cancel = Arc::new(AtomicBool::new(false));
-    state.jobs().insert(id.clone(), cancel.clone());
+    state.register_job(&id, cancel.clone());
     let st = state.clone();
     let handle = tokio::spawn(async move {
         let _permit = permit;
@@ -107,7 +107,11 @@ pub async fn run_plan_job(
                 None,
             ),
             Ok(None) => (JobStatus::Cancelled, None, None),
-            Err(e) => (JobStatus::Failed, None, Some(e.to_string())),
+            Err(e) => (
+                JobStatus::Failed,
+                None,
+                Some(e.for_client(&format!("plan job {id}"))),
+            ),
         };
         let saved = set_status(&st, &id, status, result, error).await;
         st.jobs().remove(&id);
@@ -174,16 +178,30 @@ pub async fn get(
 /// Cancels a running job; answers its final state.
 #[utoipa::path(delete, path = "/v1/jobs/{id}", tag = "jobs", security(("bearer" = [])),
     params(("id" = String, Path)),
-    responses((status = 200, body = JobView), (status = 404, body = super::error::Problem),
+    responses((status = 200, body = JobView),
+        (status = 403, description = "The caller's role may not start this kind of job (plans: planner or dispatcher; rosters: planner; simulations: manager)", body = super::error::Problem),
+        (status = 404, body = super::error::Problem),
         (status = 409, description = "Already finished", body = super::error::Problem)))]
 pub async fn cancel(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<JobView>> {
-    caller.require(&[Role::Planner, Role::Dispatcher])?;
+    let job = load(&state, id.clone()).await?;
+    caller.require(starters(&job.kind))?;
     cancel_running(&state, id.clone()).await?;
     Ok(Json(load(&state, id).await?.into()))
+}
+
+/// The roles that may start a job of `kind`: the only ones that may cancel it.
+pub(super) fn starters(kind: &str) -> &'static [Role] {
+    match kind {
+        "optimise" => may::PLAN,
+        "roster" => may::ROSTER,
+        "simulate" => may::SIMULATE,
+        // A kind this version does not start: nobody cancels it through the API.
+        _ => &[],
+    }
 }
 
 /// Sets a running job's cancel flag and waits (bounded) for it to settle; 409 if it is not

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 
 const DEFAULT_LIMIT: u32 = 50;
 const MAX_LIMIT: u32 = 500;
+/// Beyond any table's size: keeps the offset well inside SQLite's 64-bit integers.
+const MAX_OFFSET: u64 = 1_000_000_000;
 
 /// Reads `limit` and `offset`, reporting both if both are bad.
 fn paging(q: &HashMap<String, String>) -> ApiResult<(u32, u64)> {
@@ -29,11 +31,11 @@ fn paging(q: &HashMap<String, String>) -> ApiResult<(u32, u64)> {
     }
     if let Some(o) = q.get("offset") {
         match o.parse::<u64>() {
-            Ok(n) => offset = n,
+            Ok(n) if n <= MAX_OFFSET => offset = n,
             _ => issues.push(FieldIssue::new(
                 "offset",
-                "invalid",
-                format!("'{o}' is not a non-negative integer"),
+                "out_of_range",
+                format!("'{o}' is not an integer in 0..={MAX_OFFSET}"),
             )),
         }
     }
@@ -80,8 +82,10 @@ macro_rules! master_routes {
     ($list:ident, $get:ident, $kind:expr, $what:literal, $path:literal) => {
         #[utoipa::path(get, path = concat!("/v1/", $path), tag = "master data",
                     security(("bearer" = [])),
-                    params(("limit" = Option<u32>, Query, description = "1..=500, default 50"),
-                           ("offset" = Option<u64>, Query)),
+                    params(("limit" = Option<u32>, Query, minimum = 1, maximum = 500,
+                                description = "1..=500, default 50"),
+                           ("offset" = Option<u64>, Query, minimum = 0, maximum = 1_000_000_000,
+                                description = "0..=1000000000, default 0")),
                     responses((status = 200, description = "{items, total, limit, offset}"),
                         (status = 422, body = super::error::Problem)))]
         pub async fn $list(

@@ -25,6 +25,7 @@ pub mod planning;
 mod plans;
 mod progress;
 mod rosters;
+mod server;
 mod simulations;
 mod stream;
 
@@ -33,6 +34,7 @@ use crate::domain::clock::SharedClock;
 use crate::domain::instant::Instant;
 use crate::scenario::{Scenario, load_config};
 use crate::store::{PlanVersion, Role, Store};
+use auth::may;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -46,6 +48,10 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock};
 use tokio::sync::{Semaphore, broadcast};
+
+/// How long a token's grant read from the store is trusted before it is read again: the
+/// longest a revoked token keeps working.
+pub const TOKEN_RECHECK: chrono::TimeDelta = chrono::TimeDelta::seconds(5);
 
 /// Limits and defaults of the service.
 #[derive(Clone, Debug)]
@@ -69,6 +75,16 @@ pub struct Settings {
     pub max_days_ahead: u32,
     /// How late a fault or a progress report may be reported, in days.
     pub max_report_age_days: u32,
+    /// Open connections at once; the server accepts no more until one closes.
+    pub max_connections: usize,
+    /// Time for a client to send a request's head (line and headers); then the connection
+    /// is closed. Also ends idle keep-alive connections.
+    pub header_read_timeout: std::time::Duration,
+    /// Time for a client to send a request's body once its head is in; then 408.
+    pub body_read_timeout: std::time::Duration,
+    /// Fault re-plans waiting for their turn at once ([`AppState::try_replan_slot`]); one more
+    /// is refused with 503 and `Retry-After`.
+    pub max_queued_replans: usize,
 }
 
 impl Default for Settings {
@@ -83,6 +99,10 @@ impl Default for Settings {
             max_roster_days: 84,
             max_days_ahead: 366,
             max_report_age_days: 7,
+            max_connections: 512,
+            header_read_timeout: std::time::Duration::from_secs(10),
+            body_read_timeout: std::time::Duration::from_secs(10),
+            max_queued_replans: 8,
         }
     }
 }
@@ -118,8 +138,11 @@ struct Inner {
     planner: Arc<dyn Planner>,
     settings: Settings,
     solves: Arc<Semaphore>,
+    /// Places in the queue of fault re-plans (see [`AppState::try_replan_slot`]).
+    replans: Arc<Semaphore>,
     plans: RwLock<HashMap<NaiveDate, Arc<CachedPlan>>>,
-    tokens: RwLock<HashMap<String, Role>>,
+    /// Token hash -> what the store granted and when it was read (see [`AppState::role_of`]).
+    tokens: RwLock<HashMap<String, (crate::store::TokenGrant, Instant)>>,
     jobs: std::sync::Mutex<HashMap<String, Arc<AtomicBool>>>,
     published: broadcast::Sender<Published>,
     metrics: Metrics,
@@ -185,6 +208,7 @@ impl AppState {
             world: RwLock::new(Arc::new(world)),
             planner,
             solves: Arc::new(Semaphore::new(settings.max_concurrent_solves)),
+            replans: Arc::new(Semaphore::new(settings.max_queued_replans)),
             settings,
             plans: RwLock::new(HashMap::new()),
             tokens: RwLock::new(HashMap::new()),
@@ -281,19 +305,31 @@ impl AppState {
         self.0.published.subscribe()
     }
 
-    /// The role of a token: from memory, else from the store (then remembered).
+    /// The role of a token now: `None` if it is unknown, revoked or expired. What the store
+    /// grants is remembered for [`TOKEN_RECHECK`] of the service's clock (`fieldplan token
+    /// revoke` writes to the store from another process: it takes effect within that time);
+    /// the expiry is checked on every request.
     pub async fn role_of(&self, token: &str) -> ApiResult<Option<Role>> {
         let hash = auth::token_hash(token);
-        if let Some(role) = read(&self.0.tokens).get(&hash) {
-            return Ok(Some(*role));
+        let now = self.now();
+        if let Some((grant, checked)) = read(&self.0.tokens).get(&hash).copied() {
+            if checked <= now && now < checked.plus(TOKEN_RECHECK) {
+                return Ok(grant.role_at(now));
+            }
         }
         let store = self.store();
         let key = hash.clone();
-        let role = blocking(move || Ok(store.token_role(&key)?)).await?;
-        if let Some(r) = role {
-            write(&self.0.tokens).insert(hash, r);
+        let grant = blocking(move || Ok(store.token_grant(&key)?)).await?;
+        let mut cache = write(&self.0.tokens);
+        match grant {
+            Some(g) => {
+                cache.insert(hash, (g, now));
+            }
+            None => {
+                cache.remove(&hash);
+            }
         }
-        Ok(role)
+        Ok(grant.and_then(|g| g.role_at(now)))
     }
 
     /// The stored progress reports of a local date, oldest first.
@@ -373,12 +409,30 @@ impl AppState {
             .map_err(|_| ApiError::Busy { retry_after_s: 5 })
     }
 
+    /// A place among the fault re-plans waiting for the publishing lock, or 503 with
+    /// `Retry-After` when [`Settings::max_queued_replans`] already wait: under a burst of
+    /// faults, a client learns at once to come back rather than waiting behind an unbounded
+    /// queue. Hold the permit until the re-plan has published (or failed).
+    pub fn try_replan_slot(&self) -> ApiResult<tokio::sync::OwnedSemaphorePermit> {
+        self.0
+            .replans
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| ApiError::Busy { retry_after_s: 2 })
+    }
+
     pub async fn publishing(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.0.publishing.lock().await
     }
 
+    /// Registers a running job's cancel flag; a job registered once the server is stopping is
+    /// cancelled at once (the check runs under the lock that [`AppState::stop`] also takes).
     fn register_job(&self, id: &str, cancel: Arc<AtomicBool>) {
-        self.jobs().insert(id.to_owned(), cancel);
+        let mut jobs = self.jobs();
+        if *self.0.stopping.borrow() {
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        jobs.insert(id.to_owned(), cancel);
     }
 
     fn unregister_job(&self, id: &str) {
@@ -422,10 +476,21 @@ pub fn seed_store(store: &dyn Store, data_dir: &Path, config: &DomainConfig) -> 
     Ok(())
 }
 
+/// The route layer of [`auth::only`]`(roles)`: 403 for other roles before the body is read.
+macro_rules! only {
+    ($roles:expr) => {
+        axum::middleware::from_fn(
+            |req: axum::extract::Request, next: axum::middleware::Next| {
+                auth::only($roles, req, next)
+            },
+        )
+    };
+}
+
 /// The whole service as a router.
 pub fn app(state: AppState) -> Router {
     let v1 = Router::new()
-        .route("/plans", post(plans::create))
+        .route("/plans", post(plans::create).route_layer(only!(may::PLAN)))
         .route("/plans/{date}", get(plans::latest))
         .route("/plans/{date}/versions/{version}", get(plans::version))
         .route(
@@ -433,19 +498,33 @@ pub fn app(state: AppState) -> Router {
             get(plans::engineer_route),
         )
         .route("/jobs/{id}", get(jobs::get).delete(jobs::cancel))
-        .route("/faults", post(faults::create))
+        .route(
+            "/faults",
+            post(faults::create).route_layer(only!(may::REPORT)),
+        )
         .route("/faults/{id}", get(faults::get))
         .route("/faults/{id}/recommendations", get(faults::recommendations))
         .route(
             "/engineers/{id}/events",
-            post(progress::create).get(progress::list),
+            post(progress::create)
+                .route_layer(only!(may::REPORT))
+                .get(progress::list),
         )
         .route("/events", get(stream::events))
         .route("/engineers/{id}/calendar.ics", get(rosters::calendar))
-        .route("/rosters", post(rosters::create))
+        .route(
+            "/rosters",
+            post(rosters::create).route_layer(only!(may::ROSTER)),
+        )
         .route("/rosters/{id}", get(rosters::get))
-        .route("/rosters/{id}/publish", post(rosters::publish))
-        .route("/simulations", post(simulations::simulate))
+        .route(
+            "/rosters/{id}/publish",
+            post(rosters::publish).route_layer(only!(may::ROSTER)),
+        )
+        .route(
+            "/simulations",
+            post(simulations::simulate).route_layer(only!(may::SIMULATE)),
+        )
         .route(
             "/simulations/{id}",
             get(simulations::get).delete(simulations::cancel),
@@ -484,17 +563,14 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then drains open requests.
+/// Serves `app` on `listener` until `shutdown` resolves; then cancels every running job (its
+/// cancel flag: solves, rosters and sweeps stop at their next check), ends the event streams
+/// and drains open requests for at most [`server::DRAIN`]. Connections are limited as
+/// [`server`] says.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let router = app(state.clone());
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            state.stop();
-        })
-        .await
+    server::run(listener, app(state.clone()), state, shutdown).await
 }

@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response as DocResponse, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 struct BearerAuth;
@@ -23,11 +24,85 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Problem documents as the service sends them, and the failures every operation of a kind
+/// can meet, added here once rather than on each handler:
+/// - every `Problem` body is `application/problem+json`;
+/// - every `/v1` operation can answer 401 (no, unknown, revoked or expired token);
+/// - every operation with a body can answer 400 (malformed JSON), 408 (body too slow),
+///   413 (body over the limit) and 415 (not JSON).
+struct ProblemResponses;
+
+const PROBLEM_TYPE: &str = "application/problem+json";
+
+impl Modify for ProblemResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for op in operations.into_iter().flatten() {
+                for response in op.responses.responses.values_mut() {
+                    if let RefOr::T(r) = response {
+                        as_problem_json(r);
+                    }
+                }
+                let mut common = Vec::new();
+                if path.starts_with("/v1/") {
+                    common.push(("401", "No valid bearer token (see WWW-Authenticate)"));
+                }
+                if op.request_body.is_some() {
+                    common.extend([
+                        ("400", "Malformed JSON"),
+                        ("408", "The body did not arrive in time"),
+                        ("413", "The body exceeds the size limit"),
+                        ("415", "The body is not application/json"),
+                    ]);
+                }
+                for (status, description) in common {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| RefOr::T(problem_response(description)));
+                }
+            }
+        }
+    }
+}
+
+/// Moves a `Problem` body from `application/json` to `application/problem+json`.
+fn as_problem_json(r: &mut DocResponse) {
+    let is_problem = r.content.get("application/json").is_some_and(
+        |c| matches!(&c.schema, Some(RefOr::Ref(x)) if x.ref_location.ends_with("/Problem")),
+    );
+    if !is_problem {
+        return;
+    }
+    if let Some(c) = r.content.shift_remove("application/json") {
+        r.content.insert(PROBLEM_TYPE.to_owned(), c);
+    }
+}
+
+fn problem_response(description: &str) -> DocResponse {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_TYPE,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "fieldplan", description = "Field-service planning for medical devices in Nanchang. \
         Bearer tokens with roles dispatcher, planner, manager, viewer; errors are RFC 9457 problem documents."),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemResponses),
     paths(
         plans::create, plans::latest, plans::version, plans::engineer_route,
         jobs::get, jobs::cancel,
@@ -46,7 +121,7 @@ impl Modify for BearerAuth {
     components(schemas(
         plans::PlanRequest, faults::FaultRequest, progress::ProgressRequest,
         rosters::RosterRequestBody, rosters::RosterView, rosters::PublicationView,
-        simulations::SimulationView,
+        simulations::SimulationView, simulations::SweepRequest,
         super::error::Problem, super::error::FieldIssue,
     ))
 )]

@@ -6,7 +6,7 @@ use super::body::{Fields, JsonBody};
 use super::error::{ApiError, ApiResult, FieldIssue};
 use super::jobs::{JobView, run_plan_job};
 use super::{AppState, CachedPlan, blocking, envelope};
-use crate::store::Role;
+
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -25,7 +25,9 @@ pub struct PlanRequest {
     /// The local date to plan (`2026-11-30`).
     #[schema(value_type = String, format = Date)]
     pub date: NaiveDate,
-    /// Solver time limit in milliseconds (default 2,000; at most the server's ceiling).
+    /// Solver time limit in milliseconds (default 2,000; at most the server's ceiling, 120,000
+    /// by default).
+    #[schema(minimum = 1, maximum = 120_000)]
     pub time_limit_ms: Option<u64>,
     /// Random seed (default 1): same input, seed and budget give the same plan.
     pub seed: Option<u64>,
@@ -35,6 +37,7 @@ pub struct PlanRequest {
 #[derive(ToSchema)]
 #[schema(as = PlanVersion)]
 #[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
 pub struct PlanVersionDoc {
     #[schema(format = Date)]
     date: String,
@@ -94,7 +97,7 @@ pub async fn create(
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    caller.require(&[Role::Planner, Role::Dispatcher])?;
+    caller.require(super::auth::may::PLAN)?;
     let settings = state.settings().clone();
     let mut f = Fields::new(&body);
     let date = f.coming_date("date", state.now().date(), settings.max_days_ahead);

@@ -4,9 +4,9 @@
 //!   `from..=to` ([`crate::plan::roster::build_roster`]; at most [`Settings::max_roster_days`]
 //!   days) as a job (202, `GET /v1/jobs/{id}`); the job's result names the new roster
 //!   (`{id, location, kpis}`). `timeLimitMs` caps the routing of each engineer-day (the
-//!   routes' deterministic budgets normally end them sooner). The builder has no cancel flag:
-//!   `DELETE /v1/jobs/{id}` marks the job cancelled at once and the roster, when it comes, is
-//!   thrown away (its solver slot stays busy until then).
+//!   routes' deterministic budgets normally end them sooner). `DELETE /v1/jobs/{id}` sets the
+//!   builder's cancel flag: it stops at its next assignment round or engineer-day, and the job
+//!   gives its solver slot back then.
 //! - `GET /v1/rosters/{id}`: `{id, from, to, publications, kpis, roster}`;
 //!   `GET /v1/rosters/{id}.csv`: every visit as CSV ([`crate::export::csv::roster_csv`]).
 //! - `POST /v1/rosters/{id}/publish` (planner) appends a publication (numbered 1, 2, ...
@@ -35,7 +35,7 @@ use crate::domain::dates::DateRange;
 use crate::domain::ids::EngineerId;
 use crate::plan::RosterAssignment;
 use crate::solve::roster::{EngineerDay, Roster, RosterConfig, RosterData, RosterRequest};
-use crate::store::{JobStatus, Role, RosterPublication};
+use crate::store::{JobStatus, RosterPublication};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -70,7 +70,9 @@ pub struct RosterRequestBody {
     /// Last day, inclusive (at most 84 days after `from` by default).
     #[schema(value_type = String, format = Date)]
     pub to: NaiveDate,
-    /// Wall-clock cap of each engineer-day's routing, in milliseconds.
+    /// Wall-clock cap of each engineer-day's routing, in milliseconds (at most the server's
+    /// ceiling, 120,000 by default).
+    #[schema(minimum = 1, maximum = 120_000)]
     pub time_limit_ms: Option<u64>,
     /// Random seed (default 1).
     pub seed: Option<u64>,
@@ -276,7 +278,7 @@ pub async fn create(
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    caller.require(&[Role::Planner])?;
+    caller.require(super::auth::may::ROSTER)?;
     let settings = state.settings().clone();
     let mut f = Fields::new(&body);
     let from = f.coming_date("from", state.now().date(), settings.max_days_ahead);
@@ -322,6 +324,7 @@ pub async fn create(
         let _ = super::jobs::set_status(&st, &id, JobStatus::Running, None, None).await;
         let world = st.world();
         let started = std::time::Instant::now();
+        let flag = cancel.clone();
         let built = blocking(move || {
             let scenario = world.scenario();
             let tasks = scenario.due_tasks(world.config(), horizon);
@@ -341,6 +344,7 @@ pub async fn create(
                 travel: &travel,
                 seed,
                 version: 1,
+                cancel: Some(&*flag),
             };
             crate::plan::roster::build_roster(&req).map_err(ApiError::internal)
         })
@@ -351,10 +355,11 @@ pub async fn create(
         } else {
             match store_roster(&st, built).await {
                 Ok(v) => (JobStatus::Succeeded, Some(v), None),
-                Err(e) => {
-                    tracing::error!("roster job {id}: {e}");
-                    (JobStatus::Failed, None, Some(e.to_string()))
-                }
+                Err(e) => (
+                    JobStatus::Failed,
+                    None,
+                    Some(e.for_client(&format!("roster job {id}"))),
+                ),
             }
         };
         let _ = super::jobs::set_status(&st, &id, status, result, error).await;
@@ -385,8 +390,8 @@ async fn store_roster(state: &AppState, built: ApiResult<Roster>) -> ApiResult<V
 #[utoipa::path(get, path = "/v1/rosters/{id}", tag = "rosters", security(("bearer" = [])),
     params(("id" = String, Path, description = "The roster's id; with `.csv` appended, the CSV export")),
     responses(
-        (status = 200, description = "The roster", body = RosterView),
-        (status = 200, description = "The visits (for `{id}.csv`)", content_type = "text/csv"),
+        (status = 200, description = "The roster as JSON; for `{id}.csv`, its visits as CSV",
+            content((RosterView = "application/json"), (String = "text/csv"))),
         (status = 404, body = super::error::Problem)))]
 pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let (id, csv) = match id.strip_suffix(".csv") {
@@ -442,7 +447,7 @@ pub async fn publish(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    caller.require(&[Role::Planner])?;
+    caller.require(super::auth::may::ROSTER)?;
     check_id(&id)?;
     let roster = state
         .roster(&id)

@@ -14,7 +14,7 @@ use super::body::JsonBody;
 use super::error::{ApiError, ApiResult, FieldIssue};
 use super::{AppState, blocking};
 use crate::sim::{LevelResult, SweepConfig, SweepParams, SweepResult, chart_svg};
-use crate::store::{JobRecord, JobStatus, Role};
+use crate::store::{JobRecord, JobStatus};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -41,6 +41,182 @@ fn progress_map(state: &AppState) -> MutexGuard<'_, HashMap<String, Arc<Share>>>
         .simulations
         .lock()
         .unwrap_or_else(|e| e.into_inner())
+}
+
+/// Caps on the size of a sweep sent to the API (the command line has its own, looser ones):
+/// together they bound the work of one job, so no request can hold a solver slot for hours.
+pub mod limits {
+    /// `sim.days`: simulated days per replication.
+    pub const DAYS: u32 = 365;
+    /// `reps`: replications per headcount.
+    pub const REPS: u32 = 100;
+    /// Each headcount of `staff`.
+    pub const HEADCOUNT: usize = 500;
+    /// Entries of `staff`.
+    pub const HEADCOUNTS: usize = 50;
+    /// `planWork`: work units of each simulated day plan (100 x the default, ~0.2 s): a day
+    /// plan is the longest step between two looks at the cancel flag.
+    pub const PLAN_WORK: u64 = 20_000_000;
+    /// The whole sweep, in engineer-days: sum of `staff` x `sim.days` x `reps`.
+    pub const ENGINEER_DAYS: u64 = 10_000_000;
+    /// `sim.faults.rateFactor`.
+    pub const RATE_FACTOR: f64 = 10.0;
+    /// Faults per device-year (mid-life and wear-out) of a custom `sim.faults.model`.
+    pub const DEVICE_YEAR_RATE: f64 = 100.0;
+    /// `earlyFactor` of a custom fault model, and its weekday/weekend factors.
+    pub const FACTOR: f64 = 100.0;
+    /// `earlyWeeks` and `wearOutAfterMonths` of a custom fault model.
+    pub const MODEL_PERIOD: u32 = 1200;
+}
+
+/// Every size parameter of `p` beyond [`limits`], each naming its field.
+fn over_limits(p: &SweepParams) -> Vec<FieldIssue> {
+    let mut issues = Vec::new();
+    let mut out = |field: &str, message: String| {
+        issues.push(FieldIssue::new(field, "out_of_range", message));
+    };
+    if p.staff.len() > limits::HEADCOUNTS {
+        out(
+            "staff",
+            format!(
+                "{} headcounts; at most {}",
+                p.staff.len(),
+                limits::HEADCOUNTS
+            ),
+        );
+    }
+    if let Some(i) = p.staff.iter().position(|&h| h > limits::HEADCOUNT) {
+        out(
+            &format!("staff[{i}]"),
+            format!("{} engineers; at most {}", p.staff[i], limits::HEADCOUNT),
+        );
+    }
+    if p.reps > limits::REPS {
+        out("reps", format!("{} is not in 1..={}", p.reps, limits::REPS));
+    }
+    if p.sim.days > limits::DAYS {
+        out(
+            "sim.days",
+            format!("{} is not in 1..={}", p.sim.days, limits::DAYS),
+        );
+    }
+    if p.plan_work > limits::PLAN_WORK {
+        out(
+            "planWork",
+            format!("{} is not in 0..={}", p.plan_work, limits::PLAN_WORK),
+        );
+    }
+    if let Some(start) = p.sim.start {
+        use crate::domain::instant::Instant;
+        // Room for a year of simulation inside the years the service's clock knows.
+        let years = Instant::FIRST_YEAR..=Instant::LAST_YEAR - 2;
+        if !years.contains(&chrono::Datelike::year(&start)) {
+            out(
+                "sim.start",
+                format!("{start} is not in the years {years:?}"),
+            );
+        }
+    }
+    let f = &p.sim.faults;
+    if f.rate_factor > limits::RATE_FACTOR {
+        out(
+            "sim.faults.rateFactor",
+            format!("{} is more than {}", f.rate_factor, limits::RATE_FACTOR),
+        );
+    }
+    if let Some(m) = &f.model {
+        model_over_limits(m, &mut out);
+    }
+    let engineer_days = p
+        .staff
+        .iter()
+        .map(|&h| h as u64)
+        .sum::<u64>()
+        .saturating_mul(u64::from(p.sim.days).saturating_mul(u64::from(p.reps)));
+    if engineer_days > limits::ENGINEER_DAYS {
+        out(
+            "reps",
+            format!(
+                "the sweep simulates {engineer_days} engineer-days (sum of staff x sim.days x \
+                 reps); at most {}",
+                limits::ENGINEER_DAYS
+            ),
+        );
+    }
+    issues
+}
+
+/// The rates and periods of a custom fault model beyond [`limits`].
+fn model_over_limits(
+    m: &crate::domain::fault_model::FaultModel,
+    out: &mut impl FnMut(&str, String),
+) {
+    let root = "sim.faults.model";
+    for (family, r) in m.families.iter() {
+        let at = format!("{root}.families.{}", family.key());
+        for (name, x, max) in [
+            ("perDeviceYear", r.per_device_year, limits::DEVICE_YEAR_RATE),
+            (
+                "wearOutPerYear",
+                r.wear_out_per_year,
+                limits::DEVICE_YEAR_RATE,
+            ),
+            ("earlyFactor", r.early_factor, limits::FACTOR),
+        ] {
+            if x > max {
+                out(&format!("{at}.{name}"), format!("{x} is more than {max}"));
+            }
+        }
+        for (name, x) in [
+            ("earlyWeeks", r.early_weeks),
+            ("wearOutAfterMonths", r.wear_out_after_months),
+        ] {
+            if x > limits::MODEL_PERIOD {
+                out(
+                    &format!("{at}.{name}"),
+                    format!("{x} is more than {}", limits::MODEL_PERIOD),
+                );
+            }
+        }
+    }
+    for (name, x) in [
+        ("weekdayFactor", m.weekday_factor),
+        ("weekendFactor", m.weekend_factor),
+    ] {
+        if x > limits::FACTOR {
+            out(
+                &format!("{root}.{name}"),
+                format!("{x} is more than {}", limits::FACTOR),
+            );
+        }
+    }
+}
+
+/// The body of `POST /v1/simulations` (`sim::SweepParams`), for the OpenAPI document: the
+/// caps are [`limits`].
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "camelCase")]
+pub struct SweepRequest {
+    /// Headcounts, strictly increasing, each in 1..=500; at most 50 of them.
+    #[schema(min_items = 1, max_items = 50)]
+    staff: Vec<u32>,
+    /// Replications per headcount.
+    #[schema(minimum = 1, maximum = 100)]
+    reps: u32,
+    seed: u64,
+    /// `SimConfig`: `days` (1..=365), `start`, `noise`, `faults` (`rateFactor` at most 10),
+    /// `cost`.
+    #[schema(value_type = Option<Object>)]
+    sim: Option<serde_json::Value>,
+    /// `{level, onSiteWithin, faultShare, inspectionShare}`.
+    #[schema(value_type = Option<Object>)]
+    target: Option<serde_json::Value>,
+    /// `planner` (default) or `baseline`.
+    policy: Option<String>,
+    /// Work units of each simulated day plan (default 200000).
+    #[schema(minimum = 0, maximum = 20_000_000)]
+    plan_work: Option<u64>,
 }
 
 /// A simulation as `GET /v1/simulations/{id}` shows it.
@@ -101,7 +277,7 @@ pub async fn cancel(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<SimulationView>> {
-    caller.require(&[Role::Manager])?;
+    caller.require(super::auth::may::SIMULATE)?;
     load(&state, id.clone()).await?;
     super::jobs::cancel_running(&state, id.clone()).await?;
     Ok(Json(view(&state, id).await?))
@@ -173,7 +349,7 @@ pub async fn chart(State(state): State<AppState>, Path(id): Path<String>) -> Api
 
 /// Start a staffing sweep (a job).
 #[utoipa::path(post, path = "/v1/simulations", tag = "simulations", security(("bearer" = [])),
-    request_body(content = Object, description = "SweepParams: staff, reps, seed, sim, target, policy, planWork"),
+    request_body(content = SweepRequest, description = "SweepParams. Caps: at most 50 headcounts of at most 500 engineers, reps <= 100, sim.days <= 365, planWork <= 20000000, sim.faults.rateFactor <= 10, sum of staff x sim.days x reps <= 10000000 engineer-days"),
     responses((status = 202, body = super::jobs::JobView),
         (status = 403, body = super::error::Problem),
         (status = 422, body = super::error::Problem),
@@ -183,7 +359,7 @@ pub async fn simulate(
     Extension(caller): Extension<Caller>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<axum::response::Response> {
-    caller.require(&[Role::Manager])?;
+    caller.require(super::auth::may::SIMULATE)?;
     let params: SweepParams = serde_path_to_error::deserialize(body.clone()).map_err(|e| {
         let path = e.path().to_string();
         let message = e.into_inner().to_string();
@@ -200,6 +376,10 @@ pub async fn simulate(
         };
         ApiError::Invalid(vec![FieldIssue::new(field, code, message)])
     })?;
+    let issues = over_limits(&params);
+    if !issues.is_empty() {
+        return Err(ApiError::Invalid(issues));
+    }
     let world = state.world();
     let cfg = SweepConfig::new(
         Arc::new(world.scenario().clone()),
@@ -245,7 +425,11 @@ pub async fn simulate(
         let (status, result, error) = match outcome {
             Ok(v) if cancelled => (JobStatus::Cancelled, Some(v), None),
             Ok(v) => (JobStatus::Succeeded, Some(v), None),
-            Err(e) => (JobStatus::Failed, None, Some(e.to_string())),
+            Err(e) => (
+                JobStatus::Failed,
+                None,
+                Some(e.for_client(&format!("simulation {job}"))),
+            ),
         };
         let _ = super::jobs::set_status(&st, &job, status, result, error).await;
         st.unregister_job(&job);

@@ -11,7 +11,8 @@ use tokio::sync::broadcast::error::RecvError;
 
 /// Announcements of published plan versions.
 #[utoipa::path(get, path = "/v1/events", tag = "plans", security(("bearer" = [])),
-    responses((status = 200, description = "text/event-stream of planPublished events", body = super::Published)))]
+    responses((status = 200, description = "Server-sent events: `planPublished`, each with a Published as its data; the stream ends when the server stops",
+        content_type = "text/event-stream", body = super::Published)))]
 pub async fn events(
     State(state): State<AppState>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {

@@ -95,6 +95,7 @@ pub fn run(args: RosterArgs) -> anyhow::Result<()> {
         travel: &travel,
         seed: args.seed,
         version: args.version,
+        cancel: None,
     };
     let mut roster = build_roster(&req)?;
     roster.published_at = Some(

@@ -1,9 +1,9 @@
-//! `fieldplan serve`: the HTTP API on a SQLite store; `fieldplan token create`: a new API
-//! token.
+//! `fieldplan serve`: the HTTP API on a SQLite store; `fieldplan token create | list |
+//! revoke`: API tokens.
 
 use crate::api::planning::DayPlanner;
 use crate::api::{AppState, Settings};
-use crate::domain::clock::{SharedClock, StartedClock, SystemClock};
+use crate::domain::clock::{Clock, SharedClock, StartedClock, SystemClock};
 use crate::domain::instant::Instant;
 use crate::store::{Role, SqliteStore, Store};
 use anyhow::Context;
@@ -49,6 +49,22 @@ pub enum TokenCommand {
         /// A note on who holds the token.
         #[arg(long, default_value = "")]
         label: String,
+        /// The token stops working this many days from now (default: never).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3660))]
+        expires_in_days: Option<u32>,
+    },
+    /// List the tokens: id, role, label, created, expires, revoked (never the token).
+    List {
+        #[arg(long, default_value = "fieldplan.db")]
+        db: PathBuf,
+    },
+    /// Revoke a token by its id (`T-...`, as `token list` shows) or a unique prefix of it; a
+    /// running service refuses it within seconds.
+    Revoke {
+        /// The token's id or a unique prefix (with or without `T-`).
+        id: String,
+        #[arg(long, default_value = "fieldplan.db")]
+        db: PathBuf,
     },
 }
 
@@ -72,7 +88,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let clock: SharedClock = match args.now {
             Some(t) => Arc::new(StartedClock::new(t)),
             None => Arc::new(SystemClock),
@@ -96,10 +112,17 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("the service's clock reads {}", state.now());
         tracing::info!("fieldplan listening on http://{}", listener.local_addr()?);
         crate::api::serve(listener, state, shutdown_signal()).await?;
-        tracing::info!("fieldplan stopped");
-        Ok(())
-    })
+        anyhow::Ok(())
+    });
+    // Dropping the runtime would wait for every blocking thread (a solve, a roster, a sweep)
+    // to return; their cancel flags are set, so they end soon, but never wait past this.
+    runtime.shutdown_timeout(BLOCKING_GRACE);
+    tracing::info!("fieldplan stopped");
+    served
 }
+
+/// How long blocking work (cancelled by then) may take to return once the server stopped.
+const BLOCKING_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Resolves on Ctrl-C or SIGTERM.
 async fn shutdown_signal() {
@@ -125,13 +148,79 @@ async fn shutdown_signal() {
 }
 
 pub fn token(cmd: TokenCommand) -> anyhow::Result<()> {
+    let open =
+        |db: &PathBuf| SqliteStore::open(db).with_context(|| format!("opening {}", db.display()));
     match cmd {
-        TokenCommand::Create { role, db, label } => {
-            let store =
-                SqliteStore::open(&db).with_context(|| format!("opening {}", db.display()))?;
-            let token = crate::api::auth::create_token(&store, role, &label)?;
+        TokenCommand::Create {
+            role,
+            db,
+            label,
+            expires_in_days,
+        } => {
+            let store = open(&db)?;
+            let expires_at = expires_in_days.map(|d| {
+                SystemClock
+                    .now()
+                    .plus(chrono::TimeDelta::days(i64::from(d)))
+            });
+            let (token, id) =
+                crate::api::auth::create_token_until(&store, role, &label, expires_at)?;
+            eprintln!("created token {id}");
             println!("{token}");
             Ok(())
         }
+        TokenCommand::List { db } => {
+            let tokens = open(&db)?.tokens()?;
+            println!("id\trole\tlabel\tcreated\texpires\trevoked");
+            let or_dash = |t: Option<Instant>| t.map_or_else(|| "-".to_owned(), |t| t.to_string());
+            for t in tokens {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.role.as_str(),
+                    t.label,
+                    t.created_at,
+                    or_dash(t.expires_at),
+                    or_dash(t.revoked_at)
+                );
+            }
+            Ok(())
+        }
+        TokenCommand::Revoke { id, db } => {
+            let store = open(&db)?;
+            let id = resolve_token_id(&store.tokens()?, &id)?;
+            if !store.revoke_token(&id)? {
+                anyhow::bail!("token {id} was already revoked");
+            }
+            println!("revoked {id}");
+            Ok(())
+        }
+    }
+}
+
+/// The one token id that `text` names: the id itself or a prefix of it (`T-` optional).
+fn resolve_token_id(tokens: &[crate::store::TokenInfo], text: &str) -> anyhow::Result<String> {
+    let text = text.trim();
+    if let Some(t) = tokens.iter().find(|t| t.id == text) {
+        return Ok(t.id.clone());
+    }
+    let prefix = if text.starts_with("T-") {
+        text.to_owned()
+    } else {
+        format!("T-{text}")
+    };
+    let found: Vec<&str> = tokens
+        .iter()
+        .map(|t| t.id.as_str())
+        .filter(|id| !text.is_empty() && id.starts_with(&prefix))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok((*one).to_owned()),
+        [] => anyhow::bail!("no token with id {text:?}; see `fieldplan token list`"),
+        many => anyhow::bail!(
+            "{text:?} matches {} tokens: {}",
+            many.len(),
+            many.join(", ")
+        ),
     }
 }

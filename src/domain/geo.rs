@@ -11,11 +11,42 @@ pub struct LatLon {
     lon: f64,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Serialize)]
 struct RawLatLon {
     lat: f64,
     lon: f64,
+}
+
+/// Only an object `{lat, lon}`: a derived `Deserialize` would also take the array
+/// `[lat, lon]`, and arrays of coordinates are `[lon, lat]` elsewhere (GeoJSON), so a swapped
+/// position would pass unnoticed.
+impl<'de> Deserialize<'de> for RawLatLon {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Object {
+            lat: f64,
+            lon: f64,
+        }
+        struct OnlyObject;
+        impl<'de> serde::de::Visitor<'de> for OnlyObject {
+            type Value = RawLatLon;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object {\"lat\": .., \"lon\": ..}")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawLatLon, A::Error> {
+                let o = Object::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawLatLon {
+                    lat: o.lat,
+                    lon: o.lon,
+                })
+            }
+        }
+        d.deserialize_map(OnlyObject)
+    }
 }
 
 impl TryFrom<RawLatLon> for LatLon {
@@ -80,6 +111,16 @@ pub enum AreaType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_position_is_an_object_never_an_array() {
+        let p: LatLon = serde_json::from_str(r#"{"lat": 28.6, "lon": 115.9}"#).unwrap();
+        assert_eq!((p.lat(), p.lon()), (28.6, 115.9));
+        let e = serde_json::from_str::<LatLon>("[28.6, 115.9]").unwrap_err();
+        assert!(e.to_string().contains("expected an object"), "{e}");
+        assert!(serde_json::from_str::<LatLon>(r#"{"lat": 1, "lon": 2, "x": 3}"#).is_err());
+        assert!(serde_json::from_str::<LatLon>(r#"{"lat": 95, "lon": 2}"#).is_err());
+    }
 
     #[test]
     fn coordinates_are_checked_and_name_the_field() {

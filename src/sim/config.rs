@@ -276,7 +276,10 @@ impl SweepParams {
         if self.reps == 0 || self.reps > 10_000 {
             return Err(bad("reps", format!("{} is not in 1..=10000", self.reps)));
         }
-        self.sim.check()?;
+        // `SimConfig` names its fields from its own root; the sweep nests it under `sim`.
+        self.sim
+            .check()
+            .map_err(|e| bad(&format!("sim.{}", e.field), e.message))?;
         self.target.check()
     }
 }

@@ -7,6 +7,7 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "initial", V1),
     (2, "roster_publications", V2),
     (3, "fault_events_and_completions", V3),
+    (4, "tokens_expiry_revocation", V4),
 ];
 
 /// Master data as JSON with indexed id columns; append-only faults, progress events and plan
@@ -167,4 +168,15 @@ CREATE TRIGGER completions_no_update BEFORE UPDATE ON completions
 BEGIN SELECT RAISE(ABORT, 'completions are append-only'); END;
 CREATE TRIGGER completions_no_delete BEFORE DELETE ON completions
 BEGIN SELECT RAISE(ABORT, 'completions are append-only'); END;
+"#;
+
+/// Tokens get a public id (`T-` and the first 12 hex digits of their hash: names a token in
+/// `fieldplan token list` and `revoke` without revealing it), an optional expiry and a
+/// revocation instant. A revoked or expired token authenticates nothing.
+const V4: &str = r#"
+ALTER TABLE api_tokens ADD COLUMN id TEXT;
+ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
+ALTER TABLE api_tokens ADD COLUMN revoked_at TEXT;
+UPDATE api_tokens SET id = 'T-' || substr(sha256, 1, 12) WHERE id IS NULL;
+CREATE UNIQUE INDEX api_tokens_id ON api_tokens(id);
 "#;

@@ -46,6 +46,9 @@ pub enum StoreError {
     /// A write a domain rule refuses, naming the field and the rule.
     #[error("{}: {}", .0.field, .0.message)]
     Refused(crate::domain::FieldError),
+    /// The database file itself (creating it).
+    #[error("database file: {0}")]
+    Io(#[from] std::io::Error),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -299,7 +302,58 @@ pub trait Store: Send + Sync + 'static {
     /// Every roster publication, oldest (version 1) first.
     fn roster_publications(&self) -> StoreResult<Vec<RosterPublication>>;
 
-    /// Keeps a token's SHA-256 (hex) with its role.
-    fn add_token(&self, sha256_hex: &str, role: Role, label: &str) -> StoreResult<()>;
-    fn token_role(&self, sha256_hex: &str) -> StoreResult<Option<Role>>;
+    /// Keeps a token's SHA-256 (hex) with its role, valid until revoked.
+    fn add_token(&self, sha256_hex: &str, role: Role, label: &str) -> StoreResult<()> {
+        self.add_token_until(sha256_hex, role, label, None)
+            .map(|_| ())
+    }
+    /// Keeps a token's SHA-256 (hex) with its role, valid before `expires_at` (if any) and
+    /// until revoked; answers its public id ([`token_id`]).
+    fn add_token_until(
+        &self,
+        sha256_hex: &str,
+        role: Role,
+        label: &str,
+        expires_at: Option<Instant>,
+    ) -> StoreResult<String>;
+    /// What a token grants; `None` for an unknown or revoked token (the caller checks the
+    /// expiry against its clock: [`TokenGrant::role_at`]).
+    fn token_grant(&self, sha256_hex: &str) -> StoreResult<Option<TokenGrant>>;
+    /// Every token, oldest first (never the token nor its hash).
+    fn tokens(&self) -> StoreResult<Vec<TokenInfo>>;
+    /// Revokes the token of public id `id`; false if there is none or it was revoked already.
+    fn revoke_token(&self, id: &str) -> StoreResult<bool>;
+}
+
+/// The public id of the token whose SHA-256 (hex) is `sha256_hex`.
+pub fn token_id(sha256_hex: &str) -> String {
+    format!("T-{}", &sha256_hex[..sha256_hex.len().min(12)])
+}
+
+/// What an unrevoked token grants.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct TokenGrant {
+    pub role: Role,
+    pub expires_at: Option<Instant>,
+}
+
+impl TokenGrant {
+    /// The role at `now`: `None` from `expires_at` on.
+    pub fn role_at(self, now: Instant) -> Option<Role> {
+        match self.expires_at {
+            Some(end) if now >= end => None,
+            _ => Some(self.role),
+        }
+    }
+}
+
+/// A token as `fieldplan token list` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub id: String,
+    pub role: Role,
+    pub label: String,
+    pub created_at: Instant,
+    pub expires_at: Option<Instant>,
+    pub revoked_at: Option<Instant>,
 }

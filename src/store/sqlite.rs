@@ -4,7 +4,7 @@
 use super::migrations::MIGRATIONS;
 use super::{
     FaultDraft, JobRecord, JobStatus, Page, PlanVersion, RecordKind, Role, RosterPublication,
-    Store, StoreError, StoreResult, StoredEvent,
+    Store, StoreError, StoreResult, StoredEvent, TokenGrant, TokenInfo,
 };
 use crate::domain::clock::{SharedClock, SystemClock};
 use crate::domain::fault::{Fault, FaultEvent, FaultRecord};
@@ -40,6 +40,7 @@ impl SqliteStore {
 
     /// [`SqliteStore::open`] with the service's clock for its timestamps.
     pub fn open_with_clock(path: impl AsRef<Path>, clock: SharedClock) -> StoreResult<Self> {
+        create_private(path.as_ref())?;
         Self::with_connection(Connection::open(path)?, clock)
     }
 
@@ -85,6 +86,21 @@ impl SqliteStore {
     }
 }
 
+/// Creates a missing database file readable and writable by its owner only (0600 on unix: it
+/// holds token hashes and every plan); SQLite gives its WAL and shared-memory files the same
+/// mode. An existing file keeps its mode.
+fn create_private(path: &Path) -> StoreResult<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Io(e)),
+    }
+}
+
 fn migrate(conn: &mut Connection, now: Instant) -> StoreResult<()> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_version (
@@ -93,12 +109,13 @@ fn migrate(conn: &mut Connection, now: Instant) -> StoreResult<()> {
             applied_at TEXT NOT NULL
         )",
     )?;
-    let current: i64 = conn.query_row(
-        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
-        [],
-        |r| r.get(0),
-    )?;
-    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+    // Every migration not yet recorded, not only those above the highest: numbers may be
+    // released out of order (4 before 3), and a database must still get each one once.
+    let applied: Vec<i64> = conn
+        .prepare("SELECT version FROM schema_version")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| !applied.contains(&m.0)) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(sql)?;
         tx.execute(
@@ -874,24 +891,93 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    fn add_token(&self, sha256_hex: &str, role: Role, label: &str) -> StoreResult<()> {
+    fn add_token_until(
+        &self,
+        sha256_hex: &str,
+        role: Role,
+        label: &str,
+        expires_at: Option<Instant>,
+    ) -> StoreResult<String> {
+        let id = super::token_id(sha256_hex);
         self.conn().execute(
-            "INSERT INTO api_tokens (sha256, role, label, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![sha256_hex, role.as_str(), label, self.now().to_string()],
+            "INSERT INTO api_tokens (sha256, id, role, label, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                sha256_hex,
+                id,
+                role.as_str(),
+                label,
+                self.now().to_string(),
+                expires_at.map(|t| t.to_string())
+            ],
         )?;
-        Ok(())
+        Ok(id)
     }
 
-    fn token_role(&self, sha256_hex: &str) -> StoreResult<Option<Role>> {
-        let role: Option<String> = self
+    fn token_grant(&self, sha256_hex: &str) -> StoreResult<Option<TokenGrant>> {
+        let row: Option<(String, Option<String>)> = self
             .conn()
             .query_row(
-                "SELECT role FROM api_tokens WHERE sha256 = ?1",
+                "SELECT role, expires_at FROM api_tokens
+                 WHERE sha256 = ?1 AND revoked_at IS NULL",
                 [sha256_hex],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        role.map(|r| r.parse().map_err(StoreError::Corrupt))
-            .transpose()
+        row.map(|(role, expires_at)| {
+            Ok(TokenGrant {
+                role: role.parse().map_err(StoreError::Corrupt)?,
+                expires_at: expires_at.as_deref().map(instant).transpose()?,
+            })
+        })
+        .transpose()
+    }
+
+    fn tokens(&self) -> StoreResult<Vec<TokenInfo>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id, role, label, created_at, expires_at, revoked_at FROM api_tokens
+             ORDER BY created_at, id",
+        )?;
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<Result<_, _>>()?;
+        rows.into_iter()
+            .map(|(id, role, label, created, expires, revoked)| {
+                Ok(TokenInfo {
+                    id,
+                    role: role.parse().map_err(StoreError::Corrupt)?,
+                    label,
+                    created_at: instant(&created)?,
+                    expires_at: expires.as_deref().map(instant).transpose()?,
+                    revoked_at: revoked.as_deref().map(instant).transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    fn revoke_token(&self, id: &str) -> StoreResult<bool> {
+        let changed = self.conn().execute(
+            "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+            params![id, self.now().to_string()],
+        )?;
+        Ok(changed == 1)
     }
 }

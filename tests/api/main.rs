@@ -4,6 +4,7 @@
 mod auth;
 mod bad_input;
 mod faults;
+mod hardening;
 mod import;
 mod master;
 mod ops;

@@ -48,7 +48,7 @@ fn what_the_store_wrote_is_there_after_reopening() {
     assert_eq!(store.fault(fault.fault().id.as_str()).unwrap(), Some(fault));
     assert_eq!(store.latest_plan(date).unwrap(), Some(plan));
     assert_eq!(
-        store.token_role(&"ab".repeat(32)).unwrap(),
+        store.token_grant(&"ab".repeat(32)).unwrap().map(|g| g.role),
         Some(Role::Planner)
     );
     assert_eq!(store.events(Some("E-01")).unwrap().len(), 1);
@@ -60,7 +60,7 @@ fn what_the_store_wrote_is_there_after_reopening() {
             .is_empty()
     );
     assert!(store.get(RecordKind::Sites, "S-0001").unwrap().is_some());
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
     // The next version continues the numbering; old versions refuse changes.
     assert_eq!(store.publish_plan(date, "again", "{}").unwrap().version, 2);
     let _ = std::fs::remove_dir_all(dir);
@@ -88,12 +88,12 @@ fn raw_update(db: &std::path::Path, sql: &str) -> String {
         .map_or_else(|e| e.to_string(), |_| "ok".to_owned())
 }
 
-struct Server {
-    child: Child,
-    addr: String,
+pub struct Server {
+    pub child: Child,
+    pub addr: String,
 }
 
-fn start_server(db: &std::path::Path) -> Server {
+pub fn start_server(db: &std::path::Path) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
         .args(["serve", "--listen", "127.0.0.1:0", "--now", START, "--db"])
         .arg(db)

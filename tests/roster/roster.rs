@@ -182,6 +182,7 @@ fn the_lp_roster_travels_less_than_the_greedy_baseline_and_places_as_many_on_tim
         travel: &travel,
         seed: 1,
         version: 1,
+        cancel: None,
     };
     let greedy = fieldplan::solve::roster::build_roster_run(&req).unwrap();
     assert_valid(&greedy, w.scenario.engineers(), tasks);

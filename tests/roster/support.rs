@@ -118,6 +118,7 @@ pub fn run(engineers: &[Engineer], tasks: &[Task], horizon: DateRange, seed: u64
         travel: &travel,
         seed,
         version: 1,
+        cancel: None,
     };
     build_roster_run(&req).unwrap()
 }

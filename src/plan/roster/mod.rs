@@ -38,6 +38,9 @@ pub struct RosterRequest<'a> {
     pub seed: u64,
     /// The publication number (1 for the first roster of a horizon).
     pub version: u32,
+    /// Once set, the build stops at its next assignment round or engineer-day
+    /// ([`RosterError::Cancelled`]).
+    pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
 }
 
 /// One routed engineer-day: the routing problem and the engine's answer (for checks).
@@ -65,6 +68,8 @@ pub enum RosterError {
     },
     #[error("the horizon has no day")]
     EmptyHorizon,
+    #[error("cancelled")]
+    Cancelled,
 }
 
 /// A routed bin: its problem and the engine's answer (`None`: nothing on site).
@@ -133,7 +138,14 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
     } else {
         cfg.model.seed_rounds.max(1)
     };
+    let cancelled = || {
+        req.cancel
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    };
     for round in 0..lp_rounds {
+        if cancelled() {
+            return Err(RosterError::Cancelled);
+        }
         let t0 = Instant::now();
         let base = seeds::seed_base(p, &seed_places);
         let cands = seeds::candidates(p, &cfg.model, &index, &pools, &seed_places, &base);
@@ -218,7 +230,12 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         let todo: Vec<usize> = dirty.iter().copied().collect();
         let results: Vec<Result<(usize, Routed), RosterError>> = todo
             .par_iter()
-            .map(|&b| route_bin(&built, cfg, &a, b, req.seed, req.travel).map(|r| (b, r)))
+            .map(|&b| {
+                if cancelled() {
+                    return Err(RosterError::Cancelled);
+                }
+                route_bin(&built, cfg, &a, b, req.seed, req.travel).map(|r| (b, r))
+            })
             .collect();
         stats.route_solves += todo.len();
         let mut dropped = Vec::new();

@@ -3,9 +3,11 @@
 
 mod auth;
 mod bad_input;
+mod board;
 mod faults;
 mod import;
 mod master;
+mod moves;
 mod ops;
 mod plans;
 mod restart;

@@ -212,7 +212,7 @@ function routeItems(r) {
 function markNow() {
   if (!items || !plan) return;
   const n = now();
-  const item = { id: "now", start: n, end: new Date(n.getTime() + 60000), type: "background", className: "deadline now" };
+  const item = { id: "now", start: n, end: new Date(n.getTime() + 60000), type: "background", className: "now", title: "now" };
   if (date === ctx.today) items.update(item);
 }
 

@@ -43,7 +43,7 @@ async function start(ev) {
 
 function levels(list) {
   $("sweep-levels").tBodies[0].replaceChildren(
-    el("tr", {}, el("th", {}, t("staff")), el("th", {}, "L1 on site"), el("th", {}, "SLA L1"), el("th", {}, "inspections"), el("th", {}, "utilisation"), el("th", {}, "target")),
+    el("tr", {}, el("th", {}, t("headcount")), el("th", {}, "L1 on site"), el("th", {}, "SLA L1"), el("th", {}, "inspections"), el("th", {}, "utilisation"), el("th", {}, "target")),
     ...list.map((l) => el("tr", { dataset: { headcount: l.headcount } },
       el("td", {}, l.headcount), el("td", {}, pct(l.onSite?.[0])), el("td", {}, pct(l.sla?.[0])),
       el("td", {}, pct(l.inspections)), el("td", {}, pct(l.utilisation)), el("td", {}, l.meetsTarget ? t("yes") : t("no")))),

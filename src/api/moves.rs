@@ -1,11 +1,12 @@
 //! `POST /v1/plans/{date}/moves {taskId, engineerId, timeLimitMs?}`: the dispatcher moves a
 //! visit to another engineer (the board's drag and drop).
 //!
-//! The move re-plans the day through the planner seam with pins: every visit of the latest
-//! version stays with its engineer (so earlier moves and the rest of the day hold), the
-//! moved task goes to the named engineer, the published roster's other assignments of the
-//! date stay pinned; the solver then re-sequences the routes (a visit that a full day no
-//! longer holds is left out, with its reason in `unassigned`). The new plan is published only
+//! The move re-plans the day through the planner seam with pins: the moved task goes to the
+//! named engineer; every visit of the latest version on the other engineers' routes stays
+//! with its engineer (so earlier moves and the rest of the day hold); the named engineer's
+//! own visits are free, so the moved one may displace them (to someone else, or left out with
+//! its reason in `unassigned`); the published roster's other assignments of the date stay
+//! pinned. The solver then re-sequences the routes. The new plan is published only
 //! if the task is on that engineer's route; otherwise the answer is 422 with the planner's
 //! reason (the code of `plan.unassigned`, e.g. `SKILL_MISSING`) and nothing is published.
 
@@ -116,8 +117,8 @@ pub async fn create(
     Ok(plan_response(StatusCode::CREATED, &published))
 }
 
-/// The pins of the re-plan: the latest version's visits on their engineers, the roster's
-/// other assignments, and the moved task on its new engineer. Checks the move first.
+/// The pins of the re-plan: the moved task on its new engineer, the latest version's visits
+/// of the other engineers on theirs, the roster's other assignments. Checks the move first.
 async fn pins(
     state: &AppState,
     current: &Plan,
@@ -167,7 +168,11 @@ async fn pins(
         engineer: wanted.engineer.clone(),
         date,
     }];
-    for route in &current.routes {
+    for route in current
+        .routes
+        .iter()
+        .filter(|r| r.engineer != wanted.engineer)
+    {
         for stop in route.stops.iter().filter(|s| !s.is_pickup()) {
             if seen.insert(stop.task.task.clone()) {
                 pins.push(RosterAssignment {

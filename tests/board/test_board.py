@@ -88,19 +88,17 @@ def drag_a_visit(server, page):
     plan = server.api("GET", f"/v1/plans/{DAY}")["plan"]
     skills = {e["id"]: e["skills"] for e in server.api("GET", "/v1/engineers?limit=500")["items"]}
     routes = plan["routes"][:6]  # rows on screen without scrolling
-    task, target = None, None
+    # The least busy engineer on screen who has the skill (a full day takes no more visits).
+    task, target, least = None, None, None
     for r in routes:
         for s in r["stops"]:
             if s["kind"] != "inspection" or s["status"] != "planned" or "stopKind" in s:
                 continue
             for o in routes:
-                if o["engineer"] != r["engineer"] and s["family"] in skills[o["engineer"]]:
-                    task, target = s["task"], o["engineer"]
-                    break
-            if task:
-                break
-        if task:
-            break
+                busy = o["kpis"]["serviceSeconds"]
+                if o["engineer"] != r["engineer"] and s["family"] in skills[o["engineer"]] \
+                        and (least is None or busy < least):
+                    task, target, least = s["task"], o["engineer"], busy
     assert task, "a visit another engineer on screen could do"
     before = version_of(page)
     item = page.locator(f'.vis-item:has([data-task-id="{task}"])')

@@ -9,6 +9,7 @@ import * as manager from "./manager.js";
 
 const $ = (id) => document.getElementById(id);
 let stream = null;
+let connected = null;
 
 function show(page) {
   for (const p of document.querySelectorAll(".page")) p.hidden = p.id !== page;
@@ -32,6 +33,7 @@ async function loadMaster() {
 }
 
 function setLive(on) {
+  connected = on;
   const live = $("live");
   live.hidden = false;
   live.textContent = on ? t("live") : t("offline");
@@ -97,6 +99,7 @@ function boot() {
     setLanguage(e.target.value);
     if (ctx.role) {
       $("who").textContent = `${t("role")}: ${ctx.role}`;
+      if (connected !== null) setLive(connected);
       day.relabel();
     }
   });

@@ -113,3 +113,20 @@ pub async fn authenticate(
     req.extensions_mut().insert(Caller(role));
     Ok(next.run(req).await)
 }
+
+/// The caller's role, so a client (the board) offers only what the token may do, and the
+/// service's clock (`now`, `today`), which a client must use instead of its own.
+#[utoipa::path(get, path = "/v1/me", tag = "operations", security(("bearer" = [])),
+    responses((status = 200, description = "{role, now, today}: role dispatcher, planner, manager or viewer; now by the service's clock"),
+        (status = 401, body = super::error::Problem)))]
+pub async fn me(
+    State(state): State<AppState>,
+    axum::Extension(caller): axum::Extension<Caller>,
+) -> axum::Json<serde_json::Value> {
+    let now = state.now();
+    axum::Json(serde_json::json!({
+        "role": caller.0.as_str(),
+        "now": now.to_string(),
+        "today": now.date().to_string(),
+    }))
+}

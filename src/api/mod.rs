@@ -1,7 +1,8 @@
 //! The HTTP API (axum 0.8 on tokio): plans, faults, progress events, master data, jobs,
 //! rosters (built as jobs, published, exported as CSV and as engineers' calendar feeds:
-//! `rosters.rs`), staffing simulations (`simulations.rs`), server-sent events, OpenAPI, health
-//! and metrics.
+//! `rosters.rs`), staffing simulations (`simulations.rs`), moves of visits between engineers
+//! (`moves.rs`), server-sent events, OpenAPI, health and metrics, and the dispatcher's board
+//! (a web page at `/`, `board.rs`).
 //!
 //! [`app`] builds the router from an [`AppState`], so tests drive it without a socket
 //! (`tower::ServiceExt::oneshot`); [`serve`] binds it. Handlers are thin: they parse and
@@ -14,12 +15,14 @@
 //! replaced on publish, so `GET /v1/plans/{date}` touches neither the database nor serde.
 
 pub mod auth;
+mod board;
 pub mod body;
 pub mod error;
 mod faults;
 mod jobs;
 mod master;
 pub mod metrics;
+mod moves;
 mod ops;
 pub mod planning;
 mod plans;
@@ -493,6 +496,7 @@ pub fn app(state: AppState) -> Router {
         .route("/plans", post(plans::create).route_layer(only!(may::PLAN)))
         .route("/plans/{date}", get(plans::latest))
         .route("/plans/{date}/versions/{version}", get(plans::version))
+        .route("/plans/{date}/moves", post(moves::create))
         .route(
             "/plans/{date}/engineers/{engineer}",
             get(plans::engineer_route),
@@ -511,6 +515,7 @@ pub fn app(state: AppState) -> Router {
                 .get(progress::list),
         )
         .route("/events", get(stream::events))
+        .route("/me", get(auth::me))
         .route("/engineers/{id}/calendar.ics", get(rosters::calendar))
         .route(
             "/rosters",
@@ -548,7 +553,8 @@ pub fn app(state: AppState) -> Router {
         .nest("/v1", v1)
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
-        .route("/openapi.json", get(ops::openapi));
+        .route("/openapi.json", get(ops::openapi))
+        .merge(board::router());
     #[cfg(feature = "swagger-ui")]
     let router = router.merge(
         utoipa_swagger_ui::SwaggerUi::new("/swagger-ui").url("/openapi.json", ops::api_doc()),

@@ -2,7 +2,9 @@
 //! (generated from the handlers' annotations), and the 404 fallback.
 
 use super::error::ApiError;
-use super::{AppState, faults, jobs, master, plans, progress, rosters, simulations, stream};
+use super::{
+    AppState, auth, faults, jobs, master, moves, plans, progress, rosters, simulations, stream,
+};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -104,7 +106,7 @@ fn problem_response(description: &str) -> DocResponse {
         Bearer tokens with roles dispatcher, planner, manager, viewer; errors are RFC 9457 problem documents."),
     modifiers(&BearerAuth, &ProblemResponses),
     paths(
-        plans::create, plans::latest, plans::version, plans::engineer_route,
+        plans::create, plans::latest, plans::version, plans::engineer_route, moves::create,
         jobs::get, jobs::cancel,
         faults::create, faults::get, faults::recommendations,
         progress::create, progress::list,
@@ -116,10 +118,10 @@ fn problem_response(description: &str) -> DocResponse {
         master::list_devices, master::get_device,
         master::list_engineers, master::get_engineer,
         master::list_tasks, master::get_task,
-        healthz, metrics, openapi,
+        auth::me, healthz, metrics, openapi,
     ),
     components(schemas(
-        plans::PlanRequest, faults::FaultRequest, progress::ProgressRequest,
+        plans::PlanRequest, moves::MoveRequest, faults::FaultRequest, progress::ProgressRequest,
         rosters::RosterRequestBody, rosters::RosterView, rosters::PublicationView,
         simulations::SimulationView, simulations::SweepRequest,
         super::error::Problem, super::error::FieldIssue,

@@ -64,7 +64,7 @@ pub fn parse_date(text: &str, field: &str) -> ApiResult<NaiveDate> {
     })
 }
 
-fn plan_response(status: StatusCode, p: &CachedPlan) -> Response {
+pub(super) fn plan_response(status: StatusCode, p: &CachedPlan) -> Response {
     let mut res = (status, p.body.clone()).into_response();
     let h = res.headers_mut();
     h.insert(

@@ -3,10 +3,12 @@
 
 mod auth;
 mod bad_input;
+mod board;
 mod faults;
 mod hardening;
 mod import;
 mod master;
+mod moves;
 mod ops;
 mod plans;
 mod restart;

@@ -58,6 +58,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/plans/{date}/versions/{version}", &["get"]),
     ("/v1/plans/{date}/engineers/{engineer}", &["get"]),
     ("/v1/jobs/{id}", &["get", "delete"]),
+    ("/v1/plans/{date}/moves", &["post"]),
+    ("/v1/me", &["get"]),
     ("/v1/faults", &["post"]),
     ("/v1/faults/{id}", &["get"]),
     ("/v1/faults/{id}/recommendations", &["get"]),

@@ -4,7 +4,7 @@ use super::check::check_roster;
 use super::support::*;
 use fieldplan::domain::dates::DateRange;
 use fieldplan::domain::family::DeviceFamily::{BiochemistryAnalyser, Dr};
-use fieldplan::solve::roster::{LeftOutReason, RosterRun};
+use fieldplan::plan::roster::{LeftOutReason, RosterRun};
 use fieldplan::solve::routing::check::check;
 
 fn assert_valid(
@@ -139,7 +139,7 @@ fn same_input_and_seed_give_the_same_roster() {
     let (tasks, first) = nanchang();
     let w = world();
     let again = run(w.scenario.engineers(), tasks, w.scenario.meta().horizon, 1);
-    let strip = |r: &fieldplan::solve::roster::Roster| {
+    let strip = |r: &fieldplan::plan::roster::Roster| {
         let mut r = r.clone();
         r.timings = Default::default();
         serde_json::to_string(&r).unwrap()
@@ -151,7 +151,7 @@ fn same_input_and_seed_give_the_same_roster() {
 fn roster_json_round_trips() {
     let (_, run) = nanchang();
     let json = serde_json::to_string(&run.roster).unwrap();
-    let back: fieldplan::solve::roster::Roster = serde_json::from_str(&json).unwrap();
+    let back: fieldplan::plan::roster::Roster = serde_json::from_str(&json).unwrap();
     // Floats (KPIs) may differ in the last bit: serde_json's default float parsing is not
     // exact. Everything else is compared whole.
     assert_eq!(back.days, run.roster.days);
@@ -168,8 +168,8 @@ fn the_lp_roster_travels_less_than_the_greedy_baseline_and_places_as_many_on_tim
     config.model.method = fieldplan::solve::roster::config::AssignMethod::Greedy;
     let travel =
         fieldplan::travel::Geodesic::new(fieldplan::travel::GeodesicConfig::default()).unwrap();
-    let req = fieldplan::solve::roster::RosterRequest {
-        data: fieldplan::solve::roster::RosterData {
+    let req = fieldplan::plan::roster::RosterRequest {
+        data: fieldplan::plan::roster::RosterData {
             engineers: w.scenario.engineers(),
             sites: w.scenario.sites(),
             service_points: w.scenario.service_points(),
@@ -183,7 +183,7 @@ fn the_lp_roster_travels_less_than_the_greedy_baseline_and_places_as_many_on_tim
         seed: 1,
         version: 1,
     };
-    let greedy = fieldplan::solve::roster::build_roster_run(&req).unwrap();
+    let greedy = fieldplan::plan::roster::build_roster_run(&req).unwrap();
     assert_valid(&greedy, w.scenario.engineers(), tasks);
     assert_eq!(greedy.roster.model.backend, "greedy");
     let (l, g) = (&lp.roster.kpis, &greedy.roster.kpis);

@@ -88,20 +88,6 @@ fn triangle_inequality_holds_within_one_area_type() {
 }
 
 #[test]
-fn solver_matrices_carry_metres_and_seconds() {
-    let points = random_points(5, 3, NANCHANG, 0.1);
-    let m = model().matrix(&points).unwrap();
-    let (dist, time) = m.to_solver();
-    assert_eq!(dist.size(), 5);
-    for i in 0..5 {
-        for j in 0..5 {
-            assert_eq!(dist.get(i, j).get(), i64::from(m.distance(i, j)));
-            assert_eq!(time.get(i, j).get(), i64::from(m.duration(i, j)));
-        }
-    }
-}
-
-#[test]
 fn empty_point_list_gives_an_empty_matrix() {
     let m = model().matrix(&[]).unwrap();
     assert!(m.is_empty());

@@ -2,11 +2,11 @@
 //! per-engineer work and the KPIs.
 
 use super::build::Built;
+use super::output::*;
 use super::{RosterRequest, RosterRun, RoutedDay, on_site_tasks};
 use crate::domain::task::{Task, TaskDetail, TaskKind};
 use crate::solve::roster::assign::{Assigner, LeftOutReason};
 use crate::solve::roster::config::RosterConfig;
-use crate::solve::roster::output::*;
 use crate::solve::roster::routing::{has_lunch, usable_minutes};
 use crate::solve::routing::{Problem, Solution, Time};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};

@@ -1,5 +1,5 @@
 //! The domain side of the roster: scenario data and tasks in, the index-based
-//! [`AssignProblem`] out, and the answer back as a [`Roster`](crate::solve::roster::Roster) with ids, names and times.
+//! [`AssignProblem`] out, and the answer back as a [`Roster`](super::Roster) with ids, names and times.
 
 use crate::domain::calendar::HolidayCalendar;
 use crate::domain::dates::DateRange;
@@ -12,10 +12,9 @@ use crate::domain::ids::{DeviceId, ServicePointId, SiteId};
 use crate::domain::service_point::ServicePoint;
 use crate::domain::site::{CustomerTier, Site};
 use crate::domain::task::{Task, TaskDetail};
-use crate::solve::roster::assign::LeftOutReason;
 use crate::solve::roster::config::RosterConfig;
 use crate::solve::roster::problem::{AEngineer, ATask, AssignProblem, Bin, Day, Estimate};
-use crate::solve::roster::routing::{DayRequest, DayVisit, has_lunch, usable_minutes};
+use crate::solve::roster::routing::{has_lunch, usable_minutes};
 use crate::travel::{AreaType, Geodesic, GeodesicConfig, TravelPoint};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -225,10 +224,11 @@ impl<'a> Built<'a> {
                     .collect(),
             );
         }
-        let estimate = Estimate::new(
-            Geodesic::new(GeodesicConfig::default()).expect("default geodesic config is valid"),
-            points,
-        );
+        let geodesic =
+            Geodesic::new(GeodesicConfig::default()).expect("default geodesic config is valid");
+        let estimate = Estimate::new(points.len(), move |a, b| {
+            geodesic.trip(&points[a], &points[b]).ok()
+        });
         Self {
             problem: AssignProblem {
                 tasks: atasks,
@@ -270,38 +270,6 @@ impl<'a> Built<'a> {
         &self.data.sites[self.site_of_place[place].expect("tasks are at sites")]
     }
 
-    /// The routing request of bin `b` holding `tasks` (model indices).
-    pub fn day_request(
-        &self,
-        cfg: &RosterConfig,
-        b: usize,
-        on_site: &[usize],
-        desk_minutes: u32,
-    ) -> DayRequest {
-        let bin = &self.problem.bins[b];
-        let date = self.date(bin.day);
-        let (shift, share) = self.shifts[b];
-        let home = &self.data.service_points[self.problem.engineers[bin.engineer].home];
-        DayRequest {
-            home: travel_point(home.location, home.area_type),
-            shift,
-            desk_minutes,
-            reserve_share: share,
-            lunch: cfg.lunch.clone(),
-            visits: on_site
-                .iter()
-                .map(|&t| {
-                    let site = self.site(t);
-                    DayVisit {
-                        point: travel_point(site.location, site.area_type),
-                        service_minutes: self.problem.tasks[t].work,
-                        open: site.open_windows(date, self.data.calendar).to_vec(),
-                    }
-                })
-                .collect(),
-        }
-    }
-
     /// Is some engineer with the skill working on a day of the task's window in the horizon?
     pub fn doable_on_time(&self, t: usize) -> bool {
         let p = &self.problem;
@@ -311,9 +279,5 @@ impl<'a> Built<'a> {
                 p.bins_of_day(d)
                     .any(|b| p.engineers[p.bins[b].engineer].can_do(task))
             })
-    }
-
-    pub fn unsupported_reason(&self) -> LeftOutReason {
-        LeftOutReason::UnsupportedKind
     }
 }

@@ -2,18 +2,22 @@
 //! index-level assignment of [`crate::solve::roster`] (seeds, LPs, rounding, repair), every
 //! engineer-day routed through the day planner's own problem builder ([`routing`], so a
 //! published roster and the day plan of that date see the same windows, lunch, durations and
-//! travel), and the answer back in domain terms (`assemble.rs`). The algorithm and its figures
-//! are documented on [`crate::solve::roster`]; the old paths there re-export this module.
+//! travel), and the answer back in domain terms (`assemble.rs`) as the published [`Roster`]
+//! ([`output`]). The algorithm and its figures are documented on [`crate::solve::roster`].
 
 mod assemble;
 pub mod build;
+pub mod output;
 pub mod routing;
 
+pub use crate::solve::roster::{LeftOutReason, RosterConfig};
 pub use build::RosterData;
+pub use output::{
+    EngineerDay, EngineerSummary, Kpis, LeftOut, ModelStats, Roster, Spread, Timings, Visit,
+};
 
 use crate::solve::roster::assign::Assigner;
-use crate::solve::roster::output::{ModelStats, Roster, Timings};
-use crate::solve::roster::{LeftOutReason, RosterConfig, config, lp, problem, seeds};
+use crate::solve::roster::{config, lp, problem, seeds};
 use build::Built;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,8 +2,6 @@
 //! out with their reason, KPIs, timings and the model's size. Serialize/Deserialize, so it is
 //! the `roster.json` file and the body of `GET /v1/rosters/{id}`.
 
-use super::assign::LeftOutReason;
-use super::lp::LpSize;
 use crate::domain::dates::DateRange;
 use crate::domain::day_time::LocalWindow;
 use crate::domain::family::DeviceFamily;
@@ -11,6 +9,8 @@ use crate::domain::geo::LatLon;
 use crate::domain::ids::{DeviceId, EngineerId, ServicePointId, SiteId, TaskId};
 use crate::domain::name::Name;
 use crate::domain::task::TaskKind;
+use crate::solve::roster::assign::LeftOutReason;
+use crate::solve::roster::lp::LpSize;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -7,7 +7,6 @@ use crate::domain::day_time::LocalWindow;
 use crate::domain::device::Device;
 use crate::domain::engineer::{Availability, Engineer};
 use crate::domain::family::DeviceFamily;
-use crate::domain::geo::{AreaType as DomainArea, LatLon};
 use crate::domain::ids::{DeviceId, ServicePointId, SiteId};
 use crate::domain::service_point::ServicePoint;
 use crate::domain::site::{CustomerTier, Site};
@@ -15,7 +14,7 @@ use crate::domain::task::{Task, TaskDetail};
 use crate::solve::roster::config::RosterConfig;
 use crate::solve::roster::problem::{AEngineer, ATask, AssignProblem, Bin, Day, Estimate};
 use crate::solve::roster::routing::{has_lunch, usable_minutes};
-use crate::travel::{AreaType, Geodesic, GeodesicConfig, TravelPoint};
+use crate::travel::{Geodesic, GeodesicConfig, TravelPoint};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,15 +26,6 @@ pub struct RosterData<'a> {
     pub service_points: &'a [ServicePoint],
     pub devices: &'a [Device],
     pub calendar: &'a HolidayCalendar,
-}
-
-/// The one conversion from a domain place to a travel point.
-pub fn travel_point(location: LatLon, area: DomainArea) -> TravelPoint {
-    let area = match area {
-        DomainArea::Urban => AreaType::Urban,
-        DomainArea::County => AreaType::County,
-    };
-    TravelPoint::new(location.lat(), location.lon(), area).expect("checked coordinates")
 }
 
 /// What the model's indices stand for.
@@ -52,13 +42,6 @@ pub struct Built<'a> {
     /// Per bin: the engineer's shift that day and the district's reserve share.
     pub shifts: Vec<(LocalWindow, f64)>,
     pub pool_codes: Vec<String>,
-}
-
-fn family_index(f: DeviceFamily) -> usize {
-    DeviceFamily::ALL
-        .iter()
-        .position(|&g| g == f)
-        .expect("ALL lists every family")
 }
 
 impl<'a> Built<'a> {
@@ -92,12 +75,12 @@ impl<'a> Built<'a> {
         let mut points: Vec<TravelPoint> = data
             .service_points
             .iter()
-            .map(|s| travel_point(s.location, s.area_type))
+            .map(|s| TravelPoint::from_place(s.location, s.area_type))
             .collect();
         points.extend(
             data.sites
                 .iter()
-                .map(|s| travel_point(s.location, s.area_type)),
+                .map(|s| TravelPoint::from_place(s.location, s.area_type)),
         );
         let mut site_of_place = vec![None; ns];
         site_of_place.extend((0..data.sites.len()).map(Some));
@@ -133,7 +116,7 @@ impl<'a> Built<'a> {
                 AEngineer {
                     home,
                     pool: pool_of(data.service_points[home].district.as_str()),
-                    skills: e.skills.iter().fold(0, |m, f| m | 1 << family_index(f)),
+                    skills: e.skills.iter().fold(0, |m, f| m | 1 << f.index()),
                 }
             })
             .collect();
@@ -199,7 +182,7 @@ impl<'a> Built<'a> {
                 place: ns + s,
                 work: task.duration.get(),
                 on_site,
-                skill: task.required_skill().map(family_index),
+                skill: task.required_skill().map(DeviceFamily::index),
                 window: (
                     Self::day_of(horizon, due.slot.window.first()),
                     Self::day_of(horizon, due.slot.window.last()),
@@ -256,11 +239,11 @@ impl<'a> Built<'a> {
         match self.site_of_place[place] {
             Some(s) => {
                 let site = &self.data.sites[s];
-                travel_point(site.location, site.area_type)
+                TravelPoint::from_place(site.location, site.area_type)
             }
             None => {
                 let sp = &self.data.service_points[place];
-                travel_point(sp.location, sp.area_type)
+                TravelPoint::from_place(sp.location, sp.area_type)
             }
         }
     }

@@ -7,7 +7,7 @@
 //! 2. [`travel`]: travel times and distances between coordinates (geodesic, road network,
 //!    user matrix), as index matrices; uses `domain` (a place's coordinates and area);
 //! 3. [`solve`]: solvers on index-based problems (routing, roster assignment, diagnosis,
-//!    urgent re-planning); uses `domain` only for plain values (local times, minutes), never
+//!    urgent re-planning); uses `domain` only for plain values (local times, minutes, reason codes), never
 //!    for places, and nothing of `travel` or `plan`;
 //! 4. [`scenario`] (the Nanchang scenario: files, loading, the seeded generator; uses
 //!    `domain`) and [`io`] (file formats: Solomon instances; uses `solve`);

@@ -4,7 +4,7 @@ use super::check::check_roster;
 use super::support::*;
 use fieldplan::domain::dates::DateRange;
 use fieldplan::domain::family::DeviceFamily::{BiochemistryAnalyser, Dr};
-use fieldplan::plan::roster::{LeftOutReason, RosterRun};
+use fieldplan::plan::roster::{ReasonCode, RosterRun};
 use fieldplan::solve::routing::check::check;
 
 fn assert_valid(
@@ -87,7 +87,7 @@ fn leaves_out_a_task_no_engineer_is_skilled_for_with_its_reason() {
     assert_eq!(run.roster.left_out.len(), 1);
     let l = &run.roster.left_out[0];
     assert_eq!(l.task.as_str(), "T-INSP-D-9003-20261203");
-    assert_eq!(l.reason, LeftOutReason::NoSkilledEngineer);
+    assert_eq!(l.reason, ReasonCode::NoSkilledEngineer);
     let json = serde_json::to_value(&run.roster.left_out[0]).unwrap();
     assert_eq!(json["reason"], "NO_SKILLED_ENGINEER");
     assert!(placed_on(&run, "T-INSP-D-9001-20261203").is_some());
@@ -114,7 +114,7 @@ fn keeps_a_day_within_the_shift_less_lunch_and_fault_reserve() {
         assert!(
             matches!(
                 l.reason,
-                LeftOutReason::NoCapacity | LeftOutReason::RouteInfeasible
+                ReasonCode::NoCapacity | ReasonCode::RouteInfeasible
             ),
             "{l:?}"
         );

@@ -4,8 +4,9 @@
 use super::build::Built;
 use super::output::*;
 use super::{RosterRequest, RosterRun, RoutedDay, on_site_tasks};
+use crate::domain::reason::ReasonCode;
 use crate::domain::task::{Task, TaskDetail, TaskKind};
-use crate::solve::roster::assign::{Assigner, LeftOutReason};
+use crate::solve::roster::assign::Assigner;
 use crate::solve::roster::config::RosterConfig;
 use crate::solve::roster::routing::{has_lunch, usable_minutes};
 use crate::solve::routing::{Problem, Solution, Time};
@@ -57,7 +58,7 @@ pub fn assemble(
     built: &Built,
     cfg: &RosterConfig,
     a: &Assigner,
-    left: &[(usize, LeftOutReason)],
+    left: &[(usize, ReasonCode)],
     routes: &[Option<(Problem, Solution)>],
     req: &RosterRequest,
 ) -> RosterRun {
@@ -200,7 +201,7 @@ pub fn assemble(
         kind: task.kind(),
         site: task.site.clone(),
         window: None,
-        reason: LeftOutReason::UnsupportedKind,
+        reason: ReasonCode::UnsupportedKind,
         deferrable: false,
     }));
     left_out.sort_by(|x, y| x.task.cmp(&y.task));

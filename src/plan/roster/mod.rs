@@ -10,7 +10,8 @@ pub mod build;
 pub mod output;
 pub mod routing;
 
-pub use crate::solve::roster::{LeftOutReason, RosterConfig};
+pub use crate::domain::reason::ReasonCode;
+pub use crate::solve::roster::RosterConfig;
 pub use build::RosterData;
 pub use output::{
     EngineerDay, EngineerSummary, Kpis, LeftOut, ModelStats, Roster, Spread, Timings, Visit,
@@ -76,7 +77,7 @@ type Routed = Option<(Problem, Solution)>;
 
 /// The best assignment round: its score, the assignment, the tasks left out, and how many
 /// tasks the repair took.
-type Round<'a> = (f64, Assigner<'a>, Vec<(usize, LeftOutReason)>, usize);
+type Round<'a> = (f64, Assigner<'a>, Vec<(usize, ReasonCode)>, usize);
 
 /// Builds the roster.
 pub fn build_roster(req: &RosterRequest) -> Result<Roster, RosterError> {
@@ -263,7 +264,7 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         if round < cfg.routing.repair_rounds.min(last_round - 1) {
             left.extend(a.repair(&tasks, &dropped_ever));
         } else {
-            left.extend(tasks.iter().map(|&t| (t, LeftOutReason::RouteInfeasible)));
+            left.extend(tasks.iter().map(|&t| (t, ReasonCode::RouteInfeasible)));
         }
         for (t, was) in before.iter().enumerate() {
             if *was != a.bin_of[t] {
@@ -288,7 +289,7 @@ fn score(
     p: &problem::AssignProblem,
     cfg: &config::ModelConfig,
     a: &Assigner,
-    left: &[(usize, LeftOutReason)],
+    left: &[(usize, ReasonCode)],
 ) -> f64 {
     let travel: f64 = a.bins.iter().map(|s| f64::from(s.tour.0)).sum();
     let penalties: f64 = left

@@ -101,7 +101,6 @@ pub mod problem;
 pub mod routing;
 pub mod seeds;
 
-pub use assign::LeftOutReason;
 pub use config::RosterConfig;
 
 /// Old paths, kept only while `src/api` still names them (`api/mod.rs`, `api/rosters.rs`):

@@ -114,7 +114,27 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
     };
     timings.build = started.elapsed().as_secs_f64();
 
-    // Assignment: seeds, candidates, LP per pool, rounding, repair; rounds move the seeds.
+    let (mut a, mut left) = assign(p, cfg, &mut timings, &mut stats);
+    let t0 = Instant::now();
+    let routes = route_all(&built, req, &mut a, &mut left, &mut stats)?;
+    timings.routing = t0.elapsed().as_secs_f64();
+
+    let mut run = assemble::assemble(&built, cfg, &a, &left, &routes, req);
+    timings.total = started.elapsed().as_secs_f64();
+    run.roster.timings = timings;
+    run.roster.model = stats;
+    Ok(run)
+}
+
+/// The assignment: seeds, candidates, one LP per pool, rounding and repair, in rounds that
+/// move the seeds (or the greedy baseline); the best round is kept, then consolidated and
+/// relocated (LP method). Returns the assignment and the tasks left out.
+fn assign<'a>(
+    p: &'a problem::AssignProblem,
+    cfg: &'a RosterConfig,
+    timings: &mut Timings,
+    stats: &mut ModelStats,
+) -> (Assigner<'a>, Vec<(usize, ReasonCode)>) {
     let index = seeds::BinIndex::new(p);
     let t0 = Instant::now();
     let block_days = cfg.model.block_days.max(1) as problem::Day;
@@ -143,66 +163,21 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         let base = seeds::seed_base(p, &seed_places);
         let cands = seeds::candidates(p, &cfg.model, &index, &pools, &seed_places, &base);
         timings.seeds_and_candidates += t0.elapsed().as_secs_f64();
-        let t0 = Instant::now();
-        let mut by_pool: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
-        for (t, pool) in pools.iter().enumerate() {
-            if let Some(pool) = pool {
-                by_pool.entry(*pool).or_default().push(t);
-            }
-        }
-        let groups: Vec<Vec<usize>> = by_pool.into_values().collect();
-        let answers: Vec<lp::LpAnswer> = groups
-            .par_iter()
-            .map(|tasks| lp::solve_pool(p, &cfg.model, tasks, &cands, &base))
-            .collect();
-        timings.lp += t0.elapsed().as_secs_f64();
-        let t0 = Instant::now();
-        let mut a = Assigner::new(p, &cfg.model);
-        let mut missed = Vec::new();
-        let mut total = lp::LpSize::default();
-        let mut largest = lp::LpSize::default();
-        let (mut solved, mut failed) = (0, 0);
-        for (tasks, ans) in groups.iter().zip(&answers) {
-            total += ans.size;
-            if ans.size.variables > largest.variables {
-                largest = ans.size;
-            }
-            let fractions: Vec<(usize, Vec<f64>)> = if ans.solved {
-                solved += 1;
-                ans.values.clone()
-            } else {
-                failed += 1;
-                tasks
-                    .iter()
-                    .map(|&t| (t, vec![0.0; cands[t].len()]))
-                    .collect()
-            };
-            missed.extend(a.round(&fractions, &cands));
-        }
-        missed.extend(
-            pools
-                .iter()
-                .enumerate()
-                .filter(|(_, q)| q.is_none())
-                .map(|(t, _)| t),
-        );
-        let repaired = missed.len();
-        let left = a.repair(&missed, &BTreeSet::new());
-        let score = score(p, &cfg.model, &a, &left);
-        timings.rounding_and_repair += t0.elapsed().as_secs_f64();
+        let (a, left, repaired, tally) = lp_round(p, cfg, &pools, &cands, &base, timings);
         if round == 0 {
-            stats.lp_total = total;
-            stats.lp_largest = largest;
+            stats.lp_total = tally.total;
+            stats.lp_largest = tally.largest;
         }
-        stats.lp_solved += solved;
-        stats.lp_failed += failed;
+        stats.lp_solved += tally.solved;
+        stats.lp_failed += tally.failed;
         stats.seed_rounds = round + 1;
         seeds::medoid_seeds(p, &mut seed_places, &a.places_of_bins());
+        let score = score(p, &cfg.model, &a, &left);
         if best.as_ref().is_none_or(|b| score < b.0) {
             best = Some((score, a, left, repaired));
         }
     }
-    let (_, mut a, mut left, repaired) = best.expect("at least one round");
+    let (_, mut a, left, repaired) = best.expect("at least one round");
     stats.repaired = repaired;
     if cfg.model.method == config::AssignMethod::Lp {
         let t0 = Instant::now();
@@ -210,9 +185,86 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         stats.relocated = a.relocate(3);
         timings.rounding_and_repair += t0.elapsed().as_secs_f64();
     }
+    (a, left)
+}
 
-    // Routing of every engineer-day; dropped tasks go elsewhere and their days are re-routed.
+/// The LPs of one round: their sizes, and how many were solved or failed.
+#[derive(Default)]
+struct LpTally {
+    total: lp::LpSize,
+    largest: lp::LpSize,
+    solved: usize,
+    failed: usize,
+}
+
+/// One LP round on the given seeds: the LPs of every pool in parallel, then rounding and
+/// repair. Returns the assignment, the tasks left out, how many tasks the repair took, and
+/// the LPs' tally.
+fn lp_round<'a>(
+    p: &'a problem::AssignProblem,
+    cfg: &'a RosterConfig,
+    pools: &[Option<(usize, usize)>],
+    cands: &[Vec<seeds::Candidate>],
+    base: &[(u32, u32)],
+    timings: &mut Timings,
+) -> (Assigner<'a>, Vec<(usize, ReasonCode)>, usize, LpTally) {
     let t0 = Instant::now();
+    let mut by_pool: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for (t, pool) in pools.iter().enumerate() {
+        if let Some(pool) = pool {
+            by_pool.entry(*pool).or_default().push(t);
+        }
+    }
+    let groups: Vec<Vec<usize>> = by_pool.into_values().collect();
+    let answers: Vec<lp::LpAnswer> = groups
+        .par_iter()
+        .map(|tasks| lp::solve_pool(p, &cfg.model, tasks, cands, base))
+        .collect();
+    timings.lp += t0.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    let mut a = Assigner::new(p, &cfg.model);
+    let mut missed = Vec::new();
+    let mut tally = LpTally::default();
+    for (tasks, ans) in groups.iter().zip(&answers) {
+        tally.total += ans.size;
+        if ans.size.variables > tally.largest.variables {
+            tally.largest = ans.size;
+        }
+        let fractions: Vec<(usize, Vec<f64>)> = if ans.solved {
+            tally.solved += 1;
+            ans.values.clone()
+        } else {
+            tally.failed += 1;
+            tasks
+                .iter()
+                .map(|&t| (t, vec![0.0; cands[t].len()]))
+                .collect()
+        };
+        missed.extend(a.round(&fractions, cands));
+    }
+    missed.extend(
+        pools
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.is_none())
+            .map(|(t, _)| t),
+    );
+    let repaired = missed.len();
+    let left = a.repair(&missed, &BTreeSet::new());
+    timings.rounding_and_repair += t0.elapsed().as_secs_f64();
+    (a, left, repaired, tally)
+}
+
+/// Routing of every engineer-day; dropped tasks go elsewhere and their days are re-routed
+/// (at most `repair_rounds` repairs, then what drops is left out as `ROUTE_INFEASIBLE`).
+fn route_all(
+    built: &Built,
+    req: &RosterRequest,
+    a: &mut Assigner,
+    left: &mut Vec<(usize, ReasonCode)>,
+    stats: &mut ModelStats,
+) -> Result<Vec<Routed>, RosterError> {
+    let (p, cfg) = (&built.problem, req.config);
     let mut routes: Vec<Routed> = (0..p.bins.len()).map(|_| None).collect();
     let mut dirty: BTreeSet<usize> = (0..p.bins.len())
         .filter(|&b| !a.bins[b].tasks.is_empty())
@@ -223,28 +275,21 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         let todo: Vec<usize> = dirty.iter().copied().collect();
         let results: Vec<Result<(usize, Routed), RosterError>> = todo
             .par_iter()
-            .map(|&b| route_bin(&built, cfg, &a, b, req.seed, req.travel).map(|r| (b, r)))
+            .map(|&b| route_bin(built, cfg, a, b, req.seed, req.travel).map(|r| (b, r)))
             .collect();
         stats.route_solves += todo.len();
         let mut dropped = Vec::new();
         for r in results {
             let (b, r) = r?;
             if let Some((problem, solution)) = &r {
-                let on_site = on_site_tasks(p, &a, b);
-                for &j in &solution.unassigned {
-                    dropped.push((on_site[j], b));
-                }
-                // The route's real driving may exceed the estimate: keep the day's work and
-                // travel within the capacity by dropping the visit that costs most driving.
-                if round < last_round {
-                    let committed =
-                        desk_minutes(p, &a, b) as i64 * 60 + route_seconds(problem, solution);
-                    if committed > i64::from(p.bins[b].capacity) * 60 {
-                        if let Some(j) = costliest_visit(problem, solution) {
-                            dropped.push((on_site[j], b));
-                        }
-                    }
-                }
+                dropped.extend(dropped_visits(
+                    p,
+                    a,
+                    b,
+                    problem,
+                    solution,
+                    round < last_round,
+                ));
             }
             routes[b] = r;
         }
@@ -274,13 +319,35 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         }
     }
     stats.routed_days = routes.iter().filter(|r| r.is_some()).count();
-    timings.routing = t0.elapsed().as_secs_f64();
+    Ok(routes)
+}
 
-    let mut run = assemble::assemble(&built, cfg, &a, &left, &routes, req);
-    timings.total = started.elapsed().as_secs_f64();
-    run.roster.timings = timings;
-    run.roster.model = stats;
-    Ok(run)
+/// The (task, bin) pairs a routed bin `b` gives back: the visits the route dropped and, when
+/// `trim`, the visit that costs most driving if the route's real driving pushes the day's
+/// work and travel past the bin's capacity.
+fn dropped_visits(
+    p: &problem::AssignProblem,
+    a: &Assigner,
+    b: usize,
+    problem: &Problem,
+    solution: &Solution,
+    trim: bool,
+) -> Vec<(usize, usize)> {
+    let on_site = on_site_tasks(p, a, b);
+    let mut dropped: Vec<(usize, usize)> = solution
+        .unassigned
+        .iter()
+        .map(|&j| (on_site[j], b))
+        .collect();
+    if trim {
+        let committed = desk_minutes(p, a, b) as i64 * 60 + route_seconds(problem, solution);
+        if committed > i64::from(p.bins[b].capacity) * 60 {
+            if let Some(j) = costliest_visit(problem, solution) {
+                dropped.push((on_site[j], b));
+            }
+        }
+    }
+    dropped
 }
 
 /// The objective of an assignment on the model's terms (lower is better): tour metres,

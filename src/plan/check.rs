@@ -32,11 +32,13 @@
 
 use super::context::PlanningContext;
 use super::inputs::ProgressEvent;
-use super::model::{Flag, Plan, Stop, TaskRef};
+use super::model::{EngineerRoute, Flag, PartPickup, Plan, Stop, TaskRef};
 use crate::domain::engineer::Availability;
+use crate::domain::engineer::Engineer;
 use crate::domain::ids::{EngineerId, TaskId};
 use crate::domain::instant::Instant;
 use crate::domain::task::TaskKind;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -114,11 +116,17 @@ fn plus(t: Instant, seconds: i64) -> i64 {
 /// Checks a plan; empty when it keeps every rule.
 pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
     let mut out = Out(Vec::new());
-    let scenario = ctx.scenario();
-    let calendar = &ctx.config().calendar;
-    let settings = ctx.settings();
-    let date = plan.date;
+    check_repeated(&mut out, plan);
+    for r in &plan.routes {
+        check_route(&mut out, ctx, plan, r);
+    }
+    check_unassigned(&mut out, plan);
+    check_desk(&mut out, ctx, plan);
+    out.0
+}
 
+/// Every task once across routes, desk and unassigned; every part picked up once.
+fn check_repeated(out: &mut Out, plan: &Plan) {
     let mut seen: BTreeMap<&TaskId, usize> = BTreeMap::new();
     let mut pickups: BTreeMap<&TaskId, usize> = BTreeMap::new();
     for s in plan.routes.iter().flat_map(|r| &r.stops) {
@@ -155,230 +163,290 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
             );
         }
     }
+}
 
-    let lunch_window = settings.lunch_window.on(date);
-    for r in &plan.routes {
-        let e_id = Some(&r.engineer);
-        let Some(engineer) = scenario.engineer(&r.engineer) else {
-            out.add(ViolationCode::UnknownEngineer, e_id, None, String::new());
+/// One route: its engineer and shift, then its stops and the way home, then the lunch.
+fn check_route(out: &mut Out, ctx: &PlanningContext, plan: &Plan, r: &EngineerRoute) {
+    let e_id = Some(&r.engineer);
+    let Some(engineer) = ctx.scenario().engineer(&r.engineer) else {
+        out.add(ViolationCode::UnknownEngineer, e_id, None, String::new());
+        return;
+    };
+    check_shift(out, ctx, plan.date, r, engineer);
+    let Some(home) = ctx.service_point_point(&r.home) else {
+        out.add(
+            ViolationCode::UnknownSite,
+            e_id,
+            None,
+            format!("home {}", r.home),
+        );
+        return;
+    };
+    if r.home != engineer.home {
+        out.add(
+            ViolationCode::ShiftMismatch,
+            e_id,
+            None,
+            format!("home {}", r.home),
+        );
+    }
+    check_stops(out, ctx, plan, r, engineer, home);
+    check_lunch(out, ctx, plan.date, r);
+}
+
+/// The route's engineer works that day on this shift, within the overtime allowed, and
+/// neither leaves before the shift nor comes back after shift end plus overtime.
+fn check_shift(
+    out: &mut Out,
+    ctx: &PlanningContext,
+    date: NaiveDate,
+    r: &EngineerRoute,
+    engineer: &Engineer,
+) {
+    let (calendar, settings) = (&ctx.config().calendar, ctx.settings());
+    let e_id = Some(&r.engineer);
+    match engineer.availability(date, calendar) {
+        Availability::Shift(w) => {
+            let (start, end) = w.on(date);
+            if start != r.shift_start || end != r.shift_end {
+                out.add(
+                    ViolationCode::ShiftMismatch,
+                    e_id,
+                    None,
+                    format!("shift {w}, route says {}..{}", r.shift_start, r.shift_end),
+                );
+            }
+        }
+        other => out.add(
+            ViolationCode::NotOnShift,
+            e_id,
+            None,
+            format!("{other:?} on {date}"),
+        ),
+    }
+    if r.max_overtime_minutes > settings.overtime_per_day_minutes
+        || r.max_overtime_minutes > engineer.overtime_per_week.get()
+    {
+        out.add(
+            ViolationCode::OvertimeExceeded,
+            e_id,
+            None,
+            format!("{} min allowed", r.max_overtime_minutes),
+        );
+    }
+    if r.departure < r.shift_start {
+        out.add(
+            ViolationCode::EarlyDeparture,
+            e_id,
+            None,
+            format!("{}", r.departure),
+        );
+    }
+    let latest = plus(r.shift_end, i64::from(r.max_overtime_minutes) * 60);
+    if r.return_at.timestamp() > latest {
+        out.add(
+            ViolationCode::OvertimeExceeded,
+            e_id,
+            None,
+            format!(
+                "back at {}, later than shift end plus overtime",
+                r.return_at
+            ),
+        );
+    }
+}
+
+/// Each stop in turn from home (or a restart position): skills and pins, travel from the
+/// previous place, times, opening hours and deadline flags; then the drive home.
+fn check_stops(
+    out: &mut Out,
+    ctx: &PlanningContext,
+    plan: &Plan,
+    r: &EngineerRoute,
+    engineer: &Engineer,
+    home: usize,
+) {
+    let e_id = Some(&r.engineer);
+    // The previous place: a context point, or the restart position.
+    let mut prev_point = Ok(home);
+    let mut prev_end = r.departure;
+    let travel = |from: Result<usize, crate::domain::geo::LatLon>, to: usize| match from {
+        Ok(p) => ctx.travel(p, to),
+        Err(at) => ctx
+            .travel_from(at, &[to])
+            .ok()
+            .and_then(|v| v.first().copied())
+            .unwrap_or((u32::MAX, u32::MAX)),
+    };
+    let restart_at = |i: usize| r.restart.filter(|x| x.after_stops == i);
+    check_pickups(out, &r.engineer, &r.stops);
+    for (i, s) in r.stops.iter().enumerate() {
+        let t = Some(&s.task.task);
+        if let Some(x) = restart_at(i) {
+            if i > 0 && x.at < r.stops[i - 1].end {
+                out.add(
+                    ViolationCode::RestartBeforeStopEnd,
+                    e_id,
+                    t,
+                    format!("restart at {} before the previous stop ends", x.at),
+                );
+            }
+            prev_point = Err(x.location);
+            prev_end = x.at;
+        }
+        check_task_for(out, &r.engineer, engineer, &s.task);
+        let pickup = s.task.part_pickup.as_ref().filter(|_| s.is_pickup());
+        let point = match pickup {
+            Some(p) => ctx.service_point_point(&p.service_point),
+            None => ctx.site_point(&s.task.site),
+        };
+        let Some(point) = point else {
+            out.add(ViolationCode::UnknownSite, e_id, t, s.task.site.to_string());
             continue;
         };
-        match engineer.availability(date, calendar) {
-            Availability::Shift(w) => {
-                let (start, end) = w.on(date);
-                if start != r.shift_start || end != r.shift_end {
-                    out.add(
-                        ViolationCode::ShiftMismatch,
-                        e_id,
-                        None,
-                        format!("shift {w}, route says {}..{}", r.shift_start, r.shift_end),
-                    );
-                }
-            }
-            other => out.add(
-                ViolationCode::NotOnShift,
-                e_id,
-                None,
-                format!("{other:?} on {date}"),
-            ),
-        }
-        if r.max_overtime_minutes > settings.overtime_per_day_minutes
-            || r.max_overtime_minutes > engineer.overtime_per_week.get()
-        {
+        let (m, sec) = travel(prev_point, point);
+        if (m, sec) != (s.travel_metres, s.travel_seconds) {
             out.add(
-                ViolationCode::OvertimeExceeded,
+                ViolationCode::TravelMismatch,
                 e_id,
-                None,
-                format!("{} min allowed", r.max_overtime_minutes),
-            );
-        }
-        if r.departure < r.shift_start {
-            out.add(
-                ViolationCode::EarlyDeparture,
-                e_id,
-                None,
-                format!("{}", r.departure),
-            );
-        }
-        let latest = plus(r.shift_end, i64::from(r.max_overtime_minutes) * 60);
-        if r.return_at.timestamp() > latest {
-            out.add(
-                ViolationCode::OvertimeExceeded,
-                e_id,
-                None,
+                t,
                 format!(
-                    "back at {}, later than shift end plus overtime",
-                    r.return_at
+                    "matrix {m} m {sec} s, stop says {} m {} s",
+                    s.travel_metres, s.travel_seconds
                 ),
             );
         }
-        let Some(home) = ctx.service_point_point(&r.home) else {
+        let lunch_here = r.lunch.filter(|l| l.after_stops == i);
+        let lunch_len = lunch_here.map_or(0, |l| secs(l.start, l.end));
+        if !s.frozen {
+            let gap = (prev_end, i64::from(sec), lunch_len);
+            check_stop_times(out, ctx, plan, &r.engineer, s, pickup, gap);
+        }
+        if !s.is_pickup() {
+            check_deadline_flag(out, e_id, s);
+        }
+        prev_point = Ok(point);
+        prev_end = s.end;
+    }
+    if let Some(last) = r.stops.last() {
+        let (prev_point, last_end) = match restart_at(r.stops.len()) {
+            Some(x) => (Err(x.location), x.at.max(last.end)),
+            None => (prev_point, last.end),
+        };
+        let back = i64::from(travel(prev_point, home).1);
+        let lunch_after = r
+            .lunch
+            .filter(|l| l.after_stops == r.stops.len())
+            .map_or(0, |l| secs(l.start, l.end));
+        if r.return_at.timestamp() < plus(last_end, back + lunch_after) {
             out.add(
-                ViolationCode::UnknownSite,
+                ViolationCode::ReturnTooEarly,
                 e_id,
                 None,
-                format!("home {}", r.home),
-            );
-            continue;
-        };
-        if r.home != engineer.home {
-            out.add(
-                ViolationCode::ShiftMismatch,
-                e_id,
-                None,
-                format!("home {}", r.home),
+                format!(
+                    "back at {} but the last stop ends {}",
+                    r.return_at, last.end
+                ),
             );
         }
-        // The previous place: a context point, or the restart position.
-        let mut prev_point = Ok(home);
-        let mut prev_end = r.departure;
-        let travel = |from: Result<usize, crate::domain::geo::LatLon>, to: usize| match from {
-            Ok(p) => ctx.travel(p, to),
-            Err(at) => ctx
-                .travel_from(at, &[to])
-                .ok()
-                .and_then(|v| v.first().copied())
-                .unwrap_or((u32::MAX, u32::MAX)),
-        };
-        let restart_at = |i: usize| r.restart.filter(|x| x.after_stops == i);
-        check_pickups(&mut out, &r.engineer, &r.stops);
-        for (i, s) in r.stops.iter().enumerate() {
-            let t = Some(&s.task.task);
-            if let Some(x) = restart_at(i) {
-                if i > 0 && x.at < r.stops[i - 1].end {
-                    out.add(
-                        ViolationCode::RestartBeforeStopEnd,
-                        e_id,
-                        t,
-                        format!("restart at {} before the previous stop ends", x.at),
-                    );
-                }
-                prev_point = Err(x.location);
-                prev_end = x.at;
-            }
-            check_task_for(&mut out, &r.engineer, engineer, &s.task);
-            let pickup = s.task.part_pickup.as_ref().filter(|_| s.is_pickup());
-            let point = match pickup {
-                Some(p) => ctx.service_point_point(&p.service_point),
-                None => ctx.site_point(&s.task.site),
-            };
-            let Some(point) = point else {
-                out.add(ViolationCode::UnknownSite, e_id, t, s.task.site.to_string());
-                continue;
-            };
-            let (m, sec) = travel(prev_point, point);
-            if (m, sec) != (s.travel_metres, s.travel_seconds) {
+    }
+}
+
+/// A stop's own times (not frozen): arrival after the previous end plus the drive (`gap`:
+/// previous end, drive seconds, lunch seconds taken before it), start after arrival, its
+/// duration, and inside its site's opening hours (faults at any hour).
+fn check_stop_times(
+    out: &mut Out,
+    ctx: &PlanningContext,
+    plan: &Plan,
+    id: &EngineerId,
+    s: &Stop,
+    pickup: Option<&PartPickup>,
+    (prev_end, sec, lunch_len): (Instant, i64, i64),
+) {
+    let (e_id, t) = (Some(id), Some(&s.task.task));
+    if s.arrival.timestamp() < plus(prev_end, sec) {
+        out.add(
+            ViolationCode::ArrivalTooEarly,
+            e_id,
+            t,
+            format!(
+                "arrives {} but the previous stop ends {prev_end} and the drive is {sec} s",
+                s.arrival
+            ),
+        );
+    }
+    if s.start.timestamp() < plus(prev_end, sec + lunch_len) {
+        out.add(
+            ViolationCode::ArrivalTooEarly,
+            e_id,
+            t,
+            "no room for the drive and the lunch before the start".into(),
+        );
+    }
+    if s.start < s.arrival {
+        out.add(ViolationCode::StartBeforeArrival, e_id, t, String::new());
+    }
+    let minutes = pickup.map_or(s.task.duration_minutes, |p| p.minutes);
+    if secs(s.start, s.end) != i64::from(minutes) * 60 {
+        out.add(
+            ViolationCode::WrongDuration,
+            e_id,
+            t,
+            format!("{} s for {minutes} min", secs(s.start, s.end)),
+        );
+    }
+    if !s.is_pickup() && s.task.kind != TaskKind::FaultRepair {
+        check_opening(out, ctx, plan, id, s);
+    }
+}
+
+/// The lunch starts inside its window and lasts its length, overlaps no visit, and is there
+/// when a route with nothing frozen works past the window's start.
+fn check_lunch(out: &mut Out, ctx: &PlanningContext, date: NaiveDate, r: &EngineerRoute) {
+    let settings = ctx.settings();
+    let lunch_window = settings.lunch_window.on(date);
+    let e_id = Some(&r.engineer);
+    match r.lunch {
+        Some(l) => {
+            if l.start < lunch_window.0 || l.start > lunch_window.1 {
                 out.add(
-                    ViolationCode::TravelMismatch,
-                    e_id,
-                    t,
-                    format!(
-                        "matrix {m} m {sec} s, stop says {} m {} s",
-                        s.travel_metres, s.travel_seconds
-                    ),
-                );
-            }
-            let lunch_here = r.lunch.filter(|l| l.after_stops == i);
-            let lunch_len = lunch_here.map_or(0, |l| secs(l.start, l.end));
-            if !s.frozen {
-                if s.arrival.timestamp() < plus(prev_end, i64::from(sec)) {
-                    out.add(
-                        ViolationCode::ArrivalTooEarly,
-                        e_id,
-                        t,
-                        format!("arrives {} but the previous stop ends {prev_end} and the drive is {sec} s", s.arrival),
-                    );
-                }
-                if s.start.timestamp() < plus(prev_end, i64::from(sec) + lunch_len) {
-                    out.add(
-                        ViolationCode::ArrivalTooEarly,
-                        e_id,
-                        t,
-                        "no room for the drive and the lunch before the start".into(),
-                    );
-                }
-                if s.start < s.arrival {
-                    out.add(ViolationCode::StartBeforeArrival, e_id, t, String::new());
-                }
-                let minutes = pickup.map_or(s.task.duration_minutes, |p| p.minutes);
-                if secs(s.start, s.end) != i64::from(minutes) * 60 {
-                    out.add(
-                        ViolationCode::WrongDuration,
-                        e_id,
-                        t,
-                        format!("{} s for {minutes} min", secs(s.start, s.end)),
-                    );
-                }
-                if !s.is_pickup() && s.task.kind != TaskKind::FaultRepair {
-                    check_opening(&mut out, ctx, plan, &r.engineer, s);
-                }
-            }
-            if !s.is_pickup() {
-                check_deadline_flag(&mut out, e_id, s);
-            }
-            prev_point = Ok(point);
-            prev_end = s.end;
-        }
-        if let Some(last) = r.stops.last() {
-            let (prev_point, last_end) = match restart_at(r.stops.len()) {
-                Some(x) => (Err(x.location), x.at.max(last.end)),
-                None => (prev_point, last.end),
-            };
-            let back = i64::from(travel(prev_point, home).1);
-            let lunch_after = r
-                .lunch
-                .filter(|l| l.after_stops == r.stops.len())
-                .map_or(0, |l| secs(l.start, l.end));
-            if r.return_at.timestamp() < plus(last_end, back + lunch_after) {
-                out.add(
-                    ViolationCode::ReturnTooEarly,
+                    ViolationCode::LunchOutsideWindow,
                     e_id,
                     None,
-                    format!(
-                        "back at {} but the last stop ends {}",
-                        r.return_at, last.end
-                    ),
+                    format!("lunch at {}", l.start),
                 );
             }
-        }
-        match r.lunch {
-            Some(l) => {
-                if l.start < lunch_window.0 || l.start > lunch_window.1 {
+            if secs(l.start, l.end) != i64::from(settings.lunch_minutes) * 60 {
+                out.add(
+                    ViolationCode::LunchOutsideWindow,
+                    e_id,
+                    None,
+                    "wrong length".into(),
+                );
+            }
+            for s in &r.stops {
+                if l.start < s.end && s.start < l.end {
                     out.add(
-                        ViolationCode::LunchOutsideWindow,
+                        ViolationCode::LunchOverlap,
                         e_id,
-                        None,
-                        format!("lunch at {}", l.start),
+                        Some(&s.task.task),
+                        String::new(),
                     );
-                }
-                if secs(l.start, l.end) != i64::from(settings.lunch_minutes) * 60 {
-                    out.add(
-                        ViolationCode::LunchOutsideWindow,
-                        e_id,
-                        None,
-                        "wrong length".into(),
-                    );
-                }
-                for s in &r.stops {
-                    if l.start < s.end && s.start < l.end {
-                        out.add(
-                            ViolationCode::LunchOverlap,
-                            e_id,
-                            Some(&s.task.task),
-                            String::new(),
-                        );
-                    }
                 }
             }
-            None => {
-                let frozen = r.stops.iter().any(|s| s.frozen);
-                if !frozen && !r.stops.is_empty() && r.return_at > lunch_window.0 {
-                    out.add(ViolationCode::LunchMissing, e_id, None, String::new());
-                }
+        }
+        None => {
+            let frozen = r.stops.iter().any(|s| s.frozen);
+            if !frozen && !r.stops.is_empty() && r.return_at > lunch_window.0 {
+                out.add(ViolationCode::LunchMissing, e_id, None, String::new());
             }
         }
     }
+}
 
+/// A fault due today and left out carries `DEADLINE_MISSED`.
+fn check_unassigned(out: &mut Out, plan: &Plan) {
     for u in &plan.unassigned {
         let t = &u.task;
         let due_today = t.fault.is_some() && t.drop_penalty.is_none() && t.deadline.is_some();
@@ -391,8 +459,11 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
             );
         }
     }
+}
 
-    let desk = settings.desk_hours.on(date);
+/// Desk calls inside the desk hours, one call at a time per agent.
+fn check_desk(out: &mut Out, ctx: &PlanningContext, plan: &Plan) {
+    let desk = ctx.settings().desk_hours.on(plan.date);
     let mut by_agent: BTreeMap<usize, Vec<(Instant, Instant, &TaskId)>> = BTreeMap::new();
     for d in &plan.desk {
         if d.start < desk.0 || d.end > desk.1 {
@@ -421,7 +492,6 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
             }
         }
     }
-    out.0
 }
 
 /// Pickup before visit, same route: each visit needing a part has its pickup earlier, each

@@ -121,92 +121,16 @@ impl<'a> Built<'a> {
             })
             .collect();
         let days = horizon.len_days() as Day;
-        let mut bins = Vec::new();
-        let mut shifts = Vec::new();
-        for (day, date) in horizon.iter().enumerate() {
-            for (i, e) in data.engineers.iter().enumerate() {
-                if let Availability::Shift(w) = e.availability(date, data.calendar) {
-                    let share = cfg
-                        .reserve
-                        .share(data.service_points[engineers[i].home].district.as_str());
-                    let lunch = if has_lunch(w, &cfg.lunch) {
-                        cfg.lunch.duration.get()
-                    } else {
-                        0
-                    };
-                    bins.push(Bin {
-                        engineer: i,
-                        day: day as Day,
-                        capacity: usable_minutes(w, share).saturating_sub(lunch),
-                    });
-                    shifts.push((w, share));
-                }
-            }
-        }
-
+        let (bins, shifts) = bins(data, cfg, horizon, &engineers);
         let devices: BTreeMap<&DeviceId, &Device> =
             data.devices.iter().map(|d| (d.id(), d)).collect();
-        let mut model_tasks = Vec::new();
-        let mut unsupported = Vec::new();
-        let mut atasks = Vec::new();
-        let mut site_work = vec![0u32; data.sites.len()];
-        for task in tasks {
-            let due = match &task.detail {
-                TaskDetail::Inspection { due, .. }
-                | TaskDetail::PhoneCallback { due }
-                | TaskDetail::OnSiteCallback { due } => due,
-                _ => {
-                    unsupported.push(task);
-                    continue;
-                }
-            };
-            let Some(&s) = site_index.get(&task.site) else {
-                unsupported.push(task);
-                continue;
-            };
-            let site = &data.sites[s];
-            let on_site = task.needs_travel();
-            if on_site {
-                site_work[s] = site_work[s].max(task.duration.get());
-            }
-            let weight = if due.overdue {
-                2.0
-            } else if matches!(task.detail, TaskDetail::OnSiteCallback { .. })
-                && site.tier == CustomerTier::VeryLarge
-            {
-                1.5
-            } else {
-                1.0
-            };
-            atasks.push(ATask {
-                place: ns + s,
-                work: task.duration.get(),
-                on_site,
-                skill: task.required_skill().map(DeviceFamily::index),
-                window: (
-                    Self::day_of(horizon, due.slot.window.first()),
-                    Self::day_of(horizon, due.slot.window.last()),
-                ),
-                due: Self::day_of(horizon, due.slot.due),
-                overdue: due.overdue,
-                pool: pool_of(site.district.as_str()),
-                weight,
-            });
-            model_tasks.push(task);
-        }
-        let mut open = vec![vec![true; days as usize]; ns];
-        for (s, site) in data.sites.iter().enumerate() {
-            open.push(
-                horizon
-                    .iter()
-                    .map(|date| {
-                        site.open_windows(date, data.calendar)
-                            .iter()
-                            .any(|w| w.length_minutes() >= site_work[s])
-                    })
-                    .collect(),
-            );
-        }
+        let TaskModel {
+            model_tasks,
+            unsupported,
+            atasks,
+            site_work,
+        } = task_model(data, horizon, tasks, &site_index, &pool_of);
+        let open = open_days(data, horizon, &site_work);
         let geodesic =
             Geodesic::new(GeodesicConfig::default()).expect("default geodesic config is valid");
         let estimate = Estimate::new(points.len(), move |a, b| {
@@ -263,4 +187,131 @@ impl<'a> Built<'a> {
                     .any(|b| p.engineers[p.bins[b].engineer].can_do(task))
             })
     }
+}
+
+/// The model's engineer-days: every working day of every engineer in the horizon, with its
+/// capacity (the shift less the fault reserve and lunch), and per bin the shift and the
+/// district's reserve share.
+fn bins(
+    data: RosterData,
+    cfg: &RosterConfig,
+    horizon: DateRange,
+    engineers: &[AEngineer],
+) -> (Vec<Bin>, Vec<(LocalWindow, f64)>) {
+    let mut bins = Vec::new();
+    let mut shifts = Vec::new();
+    for (day, date) in horizon.iter().enumerate() {
+        for (i, e) in data.engineers.iter().enumerate() {
+            if let Availability::Shift(w) = e.availability(date, data.calendar) {
+                let share = cfg
+                    .reserve
+                    .share(data.service_points[engineers[i].home].district.as_str());
+                let lunch = if has_lunch(w, &cfg.lunch) {
+                    cfg.lunch.duration.get()
+                } else {
+                    0
+                };
+                bins.push(Bin {
+                    engineer: i,
+                    day: day as Day,
+                    capacity: usable_minutes(w, share).saturating_sub(lunch),
+                });
+                shifts.push((w, share));
+            }
+        }
+    }
+    (bins, shifts)
+}
+
+/// The tasks the model plans, those it does not support, their model form, and per site the
+/// longest on-site work (for the opening test).
+struct TaskModel<'a> {
+    model_tasks: Vec<&'a Task>,
+    unsupported: Vec<&'a Task>,
+    atasks: Vec<ATask>,
+    site_work: Vec<u32>,
+}
+
+fn task_model<'a>(
+    data: RosterData,
+    horizon: DateRange,
+    tasks: &'a [Task],
+    site_index: &BTreeMap<&SiteId, usize>,
+    pool_of: &dyn Fn(&str) -> usize,
+) -> TaskModel<'a> {
+    let ns = data.service_points.len();
+    let mut model_tasks = Vec::new();
+    let mut unsupported = Vec::new();
+    let mut atasks = Vec::new();
+    let mut site_work = vec![0u32; data.sites.len()];
+    for task in tasks {
+        let due = match &task.detail {
+            TaskDetail::Inspection { due, .. }
+            | TaskDetail::PhoneCallback { due }
+            | TaskDetail::OnSiteCallback { due } => due,
+            _ => {
+                unsupported.push(task);
+                continue;
+            }
+        };
+        let Some(&s) = site_index.get(&task.site) else {
+            unsupported.push(task);
+            continue;
+        };
+        let site = &data.sites[s];
+        let on_site = task.needs_travel();
+        if on_site {
+            site_work[s] = site_work[s].max(task.duration.get());
+        }
+        let weight = if due.overdue {
+            2.0
+        } else if matches!(task.detail, TaskDetail::OnSiteCallback { .. })
+            && site.tier == CustomerTier::VeryLarge
+        {
+            1.5
+        } else {
+            1.0
+        };
+        atasks.push(ATask {
+            place: ns + s,
+            work: task.duration.get(),
+            on_site,
+            skill: task.required_skill().map(DeviceFamily::index),
+            window: (
+                Built::day_of(horizon, due.slot.window.first()),
+                Built::day_of(horizon, due.slot.window.last()),
+            ),
+            due: Built::day_of(horizon, due.slot.due),
+            overdue: due.overdue,
+            pool: pool_of(site.district.as_str()),
+            weight,
+        });
+        model_tasks.push(task);
+    }
+    TaskModel {
+        model_tasks,
+        unsupported,
+        atasks,
+        site_work,
+    }
+}
+
+/// Per place and day: can a visit happen (service points always; a site when one opening
+/// window that day is as long as its longest on-site work)?
+fn open_days(data: RosterData, horizon: DateRange, site_work: &[u32]) -> Vec<Vec<bool>> {
+    let (ns, days) = (data.service_points.len(), horizon.len_days() as usize);
+    let mut open = vec![vec![true; days]; ns];
+    for (s, site) in data.sites.iter().enumerate() {
+        open.push(
+            horizon
+                .iter()
+                .map(|date| {
+                    site.open_windows(date, data.calendar)
+                        .iter()
+                        .any(|w| w.length_minutes() >= site_work[s])
+                })
+                .collect(),
+        );
+    }
+    open
 }

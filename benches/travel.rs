@@ -11,8 +11,8 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use fieldplan::travel::road::Direction;
 use fieldplan::travel::{
-    AreaType, Geodesic, GeodesicConfig, RoadGraphBuilder, RoadModel, RoadModelConfig, RoadNetwork,
-    TravelModel, TravelPoint,
+    Geodesic, GeodesicConfig, RoadGraphBuilder, RoadModel, RoadModelConfig, RoadNetwork,
+    SpeedClass, TravelModel, TravelPoint,
 };
 use petgraph::graph::NodeIndex;
 use rand::rngs::SmallRng;
@@ -41,11 +41,11 @@ fn scenario(n: usize) -> Vec<TravelPoint> {
             let a = rng.random_range(0.0..std::f64::consts::TAU);
             let (lat, lon) = (CENTRE.0 + r * a.sin(), CENTRE.1 + r * a.cos());
             let area = if r < 0.08 {
-                AreaType::Urban
+                SpeedClass::Urban
             } else if r < 0.2 {
-                AreaType::Suburban
+                SpeedClass::Suburban
             } else {
-                AreaType::County
+                SpeedClass::County
             };
             TravelPoint::new(lat, lon, area).expect("valid")
         })

@@ -1,19 +1,22 @@
 //! fieldplan: scheduling and optimisation for after-sales field service.
 //!
-//! Modules are rings; outer rings may use inner ones, never the reverse:
-//! - [`travel`]: travel times and distances between coordinates (geodesic, road network,
-//!   user matrix), as index matrices;
-//! - [`domain`]: sites, devices, engineers, tasks, cadence and SLA rules (no I/O);
-//! - [`solve`]: solvers on index-based problems (routing, diagnosis, urgent re-planning);
-//! - [`plan`]: day plans and urgent re-plans from the scenario: problems built, plans, KPIs,
-//!   an independent checker;
-//! - [`io`]: file formats (Solomon instances);
-//! - [`export`]: iCalendar and CSV feeds of a roster;
-//! - [`scenario`]: the Nanchang scenario: files, loading, and the seeded generator;
-//! - [`store`]: storage (SQLite) of master data, faults, progress events, plan versions;
-//! - [`api`]: the HTTP API (axum);
-//! - [`sim`]: discrete-event simulation of the service and staffing sweeps;
-//! - [`cli`]: the command line.
+//! Modules are rings; outer rings may use inner ones, never the reverse. From the innermost
+//! (this is the one statement of the order; it follows the real `use crate::` graph):
+//! 1. [`domain`]: sites, devices, engineers, tasks, cadence and SLA rules (no I/O, uses no
+//!    other module);
+//! 2. [`travel`]: travel times and distances between coordinates (geodesic, road network,
+//!    user matrix), as index matrices; uses `domain` (a place's coordinates and area);
+//! 3. [`solve`]: solvers on index-based problems (routing, roster assignment, diagnosis,
+//!    urgent re-planning); uses `domain` only for plain values (local times, minutes, reason codes), never
+//!    for places, and nothing of `travel` or `plan`;
+//! 4. [`scenario`] (the Nanchang scenario: files, loading, the seeded generator; uses
+//!    `domain`) and [`io`] (file formats: Solomon instances; uses `solve`);
+//! 5. [`plan`]: day plans, urgent re-plans and rosters from the scenario: problems built,
+//!    plans, KPIs, an independent checker; uses the rings above;
+//! 6. the edges, which nothing inside uses: [`export`] (iCalendar and CSV feeds of a
+//!    roster), [`store`] (SQLite storage of master data, faults, progress events, plan
+//!    versions), [`sim`] (discrete-event simulation of the service and staffing sweeps),
+//!    [`api`] (the HTTP API, axum) and [`cli`] (the command line).
 #![forbid(unsafe_code)]
 
 pub mod api;

@@ -156,7 +156,7 @@ struct Inner {
     /// Running simulations' progress, by job id.
     simulations: std::sync::Mutex<HashMap<String, Arc<simulations::Share>>>,
     /// Stored rosters already read, by id (a stored roster never changes).
-    rosters: RwLock<HashMap<String, Arc<crate::solve::roster::Roster>>>,
+    rosters: RwLock<HashMap<String, Arc<crate::plan::roster::Roster>>>,
     /// Turns true when the server stops: long-lived responses (event streams) end then.
     stopping: tokio::sync::watch::Sender<bool>,
 }

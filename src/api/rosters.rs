@@ -34,7 +34,7 @@ use super::{AppState, blocking, read, write};
 use crate::domain::dates::DateRange;
 use crate::domain::ids::EngineerId;
 use crate::plan::RosterAssignment;
-use crate::solve::roster::{EngineerDay, Roster, RosterConfig, RosterData, RosterRequest};
+use crate::plan::roster::{EngineerDay, Roster, RosterConfig, RosterData, RosterRequest};
 use crate::store::{JobStatus, RosterPublication};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};

@@ -3,7 +3,7 @@
 
 use crate::domain::ids::EngineerId;
 use crate::export::{csv::roster_csv, ics::engineer_calendar};
-use crate::solve::roster::Roster;
+use crate::plan::roster::Roster;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};

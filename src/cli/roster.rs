@@ -1,8 +1,8 @@
 //! `fieldplan roster`: the multi-day roster of a scenario, with KPIs and timings.
 
 use crate::domain::dates::DateRange;
+use crate::plan::roster::{RosterConfig, RosterData, RosterRequest, build_roster};
 use crate::scenario::{Scenario, load_config};
-use crate::solve::roster::{RosterConfig, RosterData, RosterRequest, build_roster};
 use crate::travel::{Geodesic, GeodesicConfig};
 use anyhow::Context;
 use chrono::NaiveDate;

@@ -19,6 +19,15 @@ pub enum DeviceFamily {
 impl DeviceFamily {
     pub const ALL: [DeviceFamily; 2] = [DeviceFamily::Dr, DeviceFamily::BiochemistryAnalyser];
 
+    /// Its position in [`Self::ALL`]: the skill bit the solvers use and the index of
+    /// per-family arrays.
+    pub fn index(self) -> usize {
+        Self::ALL
+            .iter()
+            .position(|&g| g == self)
+            .expect("ALL lists every family")
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             DeviceFamily::Dr => "dr",

@@ -11,7 +11,8 @@
 //! - work: [`task`]s with [`durations`], [`fault`]s, [`history`] of completed visits;
 //! - rules: [`cadence`] (inspections and callbacks due, compliance), [`sla`] (fault
 //!   deadlines and milestones), [`fault_model`] (fault rates for the simulation),
-//!   [`due_tasks`] (the cadence tasks of a whole customer base in a horizon).
+//!   [`due_tasks`] (the cadence tasks of a whole customer base in a horizon);
+//! - outcomes: [`reason`] (why a task is left out of a plan or a roster).
 
 pub mod cadence;
 pub mod calendar;
@@ -34,6 +35,7 @@ pub mod history;
 pub mod ids;
 pub mod instant;
 pub mod name;
+pub mod reason;
 pub mod service_point;
 pub mod site;
 pub mod sla;

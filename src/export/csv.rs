@@ -1,7 +1,7 @@
 //! CSV of every visit of a roster, UTF-8 with a byte-order mark so that Excel shows Chinese
 //! names intact.
 
-use crate::solve::roster::Roster;
+use crate::plan::roster::Roster;
 
 /// The UTF-8 byte-order mark Excel looks for.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";

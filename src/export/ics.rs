@@ -14,7 +14,7 @@
 
 use crate::domain::ids::EngineerId;
 use crate::domain::task::TaskKind;
-use crate::solve::roster::{Roster, Visit};
+use crate::plan::roster::{Roster, Visit};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 use std::collections::BTreeSet;

@@ -94,13 +94,6 @@ pub struct Built {
     pub points: Vec<usize>,
 }
 
-fn family_bit(f: DeviceFamily) -> usize {
-    DeviceFamily::ALL
-        .iter()
-        .position(|&x| x == f)
-        .expect("every family is in ALL")
-}
-
 /// The start windows of a visit of `duration` seconds at `site` on the clock's date (empty
 /// when the site is closed or no window is long enough).
 pub fn site_windows(
@@ -300,7 +293,7 @@ pub fn build_with(
             let bits = c
                 .families
                 .iter()
-                .map(|&f| family_bit(f))
+                .map(|&f| f.index())
                 .chain(pin_bits.get(&c.engineer).copied());
             Vehicle {
                 start,
@@ -321,7 +314,7 @@ pub fn build_with(
         .collect();
     let mut problem_jobs = Vec::with_capacity(jobs.len());
     for (j, &l) in jobs.iter().zip(&job_locs) {
-        let mut bits: Vec<usize> = j.task.family.map(family_bit).into_iter().collect();
+        let mut bits: Vec<usize> = j.task.family.map(DeviceFamily::index).into_iter().collect();
         if let Some(p) = &j.task.pinned {
             match pin_bits.get(p) {
                 Some(&b) => bits.push(b),

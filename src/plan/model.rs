@@ -15,25 +15,7 @@ use crate::domain::task::TaskKind;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// Why a task is not on any route.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ReasonCode {
-    /// No engineer on shift has the device family's skill (or the pinned one lacks it).
-    SkillMissing,
-    /// The task could be served alone, but not by its deadline.
-    DeadlineUnreachable,
-    /// It fits alone; the day is full.
-    NoCapacity,
-    /// The site is closed that day, or no opening window is long enough for the work.
-    SiteClosed,
-    /// Nobody who could do it works that day (or the pinned engineer is off).
-    NoEngineerOnShift,
-    /// No engineer reaches the site inside its opening hours within the shift.
-    WindowUnreachable,
-    /// Taken off a route to make room for an urgent fault.
-    DisplacedByFault,
-}
+pub use crate::domain::reason::ReasonCode;
 
 /// Something to know about a planned or unplanned task.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -4,22 +4,22 @@
 //! replication's seed alone, so each headcount of a sweep meets the same faults.
 
 use super::rng::{lognormal_minutes, stream};
-use super::world::{Base, DAY, Time};
+use super::world::{Base, DAY, SimMinute};
 use crate::domain::fault::FaultLevel;
 use chrono::{Datelike, Weekday};
 
 /// A fault reported on a device, and what the service centre does before any visit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Arrival {
-    pub at: Time,
+    pub at: SimMinute,
     pub device: usize,
     pub level: FaultLevel,
     /// Solved by phone or remote login: no visit.
     pub remote: bool,
     /// Minutes until the centre answers.
-    pub respond_after: Time,
+    pub respond_after: SimMinute,
     /// Minutes until a remote resolution (when `remote`).
-    pub remote_after: Time,
+    pub remote_after: SimMinute,
 }
 
 /// Draws `k` from a Poisson law of mean `lambda` (Knuth's product of uniforms; the rates
@@ -57,8 +57,8 @@ pub fn arrivals(base: &Base, seed: u64) -> Vec<Arrival> {
             let age = (date - d.installed).num_days() as u32;
             let rate = base.fault_model.rate_per_day(d.family, age, weekday) * f.rate_factor;
             for _ in 0..poisson(&mut rng, rate) {
-                let hour = rng.weighted(&f.hourly_profile) as Time;
-                let minute = rng.below(60) as Time;
+                let hour = rng.weighted(&f.hourly_profile) as SimMinute;
+                let minute = rng.below(60) as SimMinute;
                 let level = base.fault_model.level_for(d.family, rng.unit());
                 let li = usize::from(level.number() - 1);
                 let remote = rng.chance(f.remote_share[li]);

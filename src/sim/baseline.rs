@@ -12,14 +12,14 @@
 //!   for the next day plan.
 
 use super::policy::{EngineerState, Policy, RosterDay, RouteChanges, SimTask, View};
-use super::world::{DAY, Loc, Time, World};
+use super::world::{DAY, Loc, SimMinute, World};
 use crate::domain::engineer::Availability;
 
 /// Settings of the greedy dispatcher.
 #[derive(Clone, Debug)]
 pub struct Baseline {
     /// Minutes of each shift the day plan leaves free for faults.
-    pub slack: Time,
+    pub slack: SimMinute,
 }
 
 impl Default for Baseline {
@@ -35,9 +35,9 @@ fn eval_route(
     tasks: &[SimTask],
     e: usize,
     loc: Loc,
-    t: Time,
+    t: SimMinute,
     route: &[usize],
-) -> Option<(Time, Time)> {
+) -> Option<(SimMinute, SimMinute)> {
     let base = &world.base;
     let (mut loc, mut t, mut drive) = (loc, t, 0);
     for &k in route {
@@ -60,13 +60,13 @@ fn earliest_departure(
     view: &View,
     e: usize,
     urgent: bool,
-    call_out_delay: Time,
-) -> Option<(Time, bool)> {
+    call_out_delay: SimMinute,
+) -> Option<(SimMinute, bool)> {
     let st: &EngineerState = &view.engineers[e];
     let r = view.roster[e];
     let now = view.now;
-    let on_shift = |t: Time| r.shift.is_some_and(|(s, end)| s <= t && t < end);
-    let mut best: Option<(Time, bool)> = None;
+    let on_shift = |t: SimMinute| r.shift.is_some_and(|(s, end)| s <= t && t < end);
+    let mut best: Option<(SimMinute, bool)> = None;
     if let Some((s, end)) = r.shift {
         let t0 = now.max(st.free_at).max(s);
         if t0 < end {
@@ -97,13 +97,13 @@ impl Baseline {
         tasks: &[SimTask],
         e: usize,
         loc: Loc,
-        t0: Time,
+        t0: SimMinute,
         route: &[usize],
         k: usize,
-        limit: Time,
-        old_drive: Time,
-    ) -> Option<(Time, usize)> {
-        let mut best: Option<(Time, usize)> = None;
+        limit: SimMinute,
+        old_drive: SimMinute,
+    ) -> Option<(SimMinute, usize)> {
+        let mut best: Option<(SimMinute, usize)> = None;
         let mut trial = Vec::with_capacity(route.len() + 1);
         for pos in 0..=route.len() {
             trial.clear();
@@ -177,7 +177,7 @@ impl Policy for Baseline {
         let tasks = view.tasks;
         let n = view.engineers.len();
         let mut routes: Vec<Vec<usize>> = view.engineers.iter().map(|s| s.route.clone()).collect();
-        let starts: Vec<Option<(Loc, Time, Time)>> = (0..n)
+        let starts: Vec<Option<(Loc, SimMinute, SimMinute)>> = (0..n)
             .map(|e| {
                 let st = &view.engineers[e];
                 view.roster[e]
@@ -185,7 +185,7 @@ impl Policy for Baseline {
                     .map(|(s, end)| (st.at, s.max(st.free_at).max(view.now), end - self.slack))
             })
             .collect();
-        let mut drive: Vec<Time> = (0..n)
+        let mut drive: Vec<SimMinute> = (0..n)
             .map(|e| match starts[e] {
                 Some((loc, t0, _)) => {
                     eval_route(world, tasks, e, loc, t0, &routes[e]).map_or(0, |(_, d)| d)
@@ -204,7 +204,7 @@ impl Policy for Baseline {
         let mut changed = vec![false; n];
         for k in order {
             let task = &tasks[k];
-            let mut best: Option<((Time, Time), usize, usize)> = None;
+            let mut best: Option<((SimMinute, SimMinute), usize, usize)> = None;
             for e in 0..n {
                 let Some((loc, t0, limit)) = starts[e] else {
                     continue;
@@ -227,7 +227,7 @@ impl Policy for Baseline {
                         continue;
                     }
                     let arrival = eval_route(world, tasks, e, loc, t0, &trial[..=pos])
-                        .map_or(Time::MAX, |(end, _)| end);
+                        .map_or(SimMinute::MAX, |(end, _)| end);
                     let score = (arrival, d - drive[e]);
                     if best.is_none_or(|(b, _, _)| score < b) {
                         best = Some((score, e, pos));
@@ -263,7 +263,7 @@ impl Policy for Baseline {
         let faults_cfg = &world.base.sim.faults;
         let urgent = faults_cfg.call_out_levels.contains(&fault.level);
         let delay = i64::from(faults_cfg.call_out_delay.get());
-        let mut best: Option<((Time, Time), usize, usize)> = None;
+        let mut best: Option<((SimMinute, SimMinute), usize, usize)> = None;
         for e in 0..view.engineers.len() {
             if !skilled(task, world, e) {
                 continue;
@@ -279,7 +279,7 @@ impl Policy for Baseline {
             };
             if urgent {
                 let arrival = t0 + world.base.travel(loc, task.place);
-                let score = (arrival, st.route.len() as Time);
+                let score = (arrival, st.route.len() as SimMinute);
                 if best.is_none_or(|(b, _, _)| score < b) {
                     best = Some((score, e, 0));
                 }

@@ -26,7 +26,7 @@ use super::policy::{
     EngineerState, FaultInfo, Policy, Progress, ProgressKind, RosterDay, SimTask, View,
 };
 use super::rng::{Rng, lognormal_minutes, stream};
-use super::world::{DAY, Time, World};
+use super::world::{DAY, SimMinute, World};
 use crate::domain::fault::{Fault, FaultEvent, FaultEventKind};
 use crate::domain::ids::{FaultId, TaskId};
 use crate::domain::sla::Milestone;
@@ -64,11 +64,11 @@ enum Activity {
 struct Eng {
     busy: Option<Activity>,
     epoch: u64,
-    call_out_ready: Option<Time>,
+    call_out_ready: Option<SimMinute>,
     travel_rng: Rng,
-    shift_minutes: Time,
-    busy_in_shift: Time,
-    overtime: Time,
+    shift_minutes: SimMinute,
+    busy_in_shift: SimMinute,
+    overtime: SimMinute,
     metres: u64,
     tasks_done: u32,
 }
@@ -76,20 +76,20 @@ struct Eng {
 #[derive(Clone, Debug)]
 struct FaultLog {
     task: Option<usize>,
-    responded: Time,
+    responded: SimMinute,
     /// First assigned to an engineer (the SLA's dispatch: 派工).
-    assigned: Option<Time>,
+    assigned: Option<SimMinute>,
     /// First set off towards the site.
-    dispatched: Option<Time>,
-    arrived: Option<Time>,
-    resolved: Option<Time>,
+    dispatched: Option<SimMinute>,
+    arrived: Option<SimMinute>,
+    resolved: Option<SimMinute>,
 }
 
 struct Sim<'a> {
     world: &'a World,
     seed: u64,
     arrivals: &'a [Arrival],
-    end: Time,
+    end: SimMinute,
     tasks: Vec<SimTask>,
     state: Vec<State>,
     open: BTreeSet<usize>,
@@ -105,9 +105,9 @@ struct Sim<'a> {
     /// Cadence task indices per device (inspections) and per site (on-site callbacks).
     by_device: Vec<Vec<usize>>,
     by_site: Vec<Vec<usize>>,
-    heap: BinaryHeap<Reverse<(Time, u64, Ev)>>,
+    heap: BinaryHeap<Reverse<(SimMinute, u64, Ev)>>,
     seq: u64,
-    call_out_delay: Time,
+    call_out_delay: SimMinute,
 }
 
 /// Runs one replication; `None` if `cancel` was set. `on_day` is called after each
@@ -232,7 +232,7 @@ pub fn run_replication(
 }
 
 impl Sim<'_> {
-    fn push(&mut self, t: Time, ev: Ev) {
+    fn push(&mut self, t: SimMinute, ev: Ev) {
         self.seq += 1;
         self.heap.push(Reverse((t, self.seq, ev)));
     }
@@ -244,7 +244,7 @@ impl Sim<'_> {
             .map_or(RosterDay::default(), |r| r[e])
     }
 
-    fn view_and<R>(&self, now: Time, f: impl FnOnce(&View) -> R) -> R {
+    fn view_and<R>(&self, now: SimMinute, f: impl FnOnce(&View) -> R) -> R {
         let open: Vec<usize> = self.open.iter().copied().collect();
         let day = now.div_euclid(DAY);
         let today: Vec<RosterDay> = (0..self.states.len())
@@ -293,7 +293,7 @@ impl Sim<'_> {
         self.apply(changes, now);
     }
 
-    fn fault_arrives(&mut self, i: usize, t: Time, policy: &mut dyn Policy) {
+    fn fault_arrives(&mut self, i: usize, t: SimMinute, policy: &mut dyn Policy) {
         let a = &self.arrivals[i];
         let base = &self.world.base;
         let mut log = FaultLog {
@@ -358,7 +358,7 @@ impl Sim<'_> {
     }
 
     /// Replaces routes; tasks taken out go back to open, tasks put in must be open.
-    fn apply(&mut self, changes: Vec<(usize, Vec<usize>)>, now: Time) {
+    fn apply(&mut self, changes: Vec<(usize, Vec<usize>)>, now: SimMinute) {
         for (e, _) in &changes {
             for k in std::mem::take(&mut self.states[*e].route) {
                 if self.state[k] == State::Assigned(*e) {
@@ -384,7 +384,7 @@ impl Sim<'_> {
         }
     }
 
-    fn wake(&mut self, e: usize, now: Time) {
+    fn wake(&mut self, e: usize, now: SimMinute) {
         if self.engs[e].busy.is_some() {
             return;
         }
@@ -392,7 +392,7 @@ impl Sim<'_> {
         self.schedule(e, t);
     }
 
-    fn schedule(&mut self, e: usize, t: Time) {
+    fn schedule(&mut self, e: usize, t: SimMinute) {
         self.engs[e].epoch += 1;
         let epoch = self.engs[e].epoch;
         self.push(t, Ev::Free(e, epoch));
@@ -406,7 +406,7 @@ impl Sim<'_> {
         }
     }
 
-    fn engineer_free(&mut self, e: usize, t: Time, policy: &mut dyn Policy) {
+    fn engineer_free(&mut self, e: usize, t: SimMinute, policy: &mut dyn Policy) {
         if let Some(Activity::Visit { task, ok }) = self.engs[e].busy.take() {
             self.complete(e, task, ok, t);
             if ok {
@@ -493,7 +493,7 @@ impl Sim<'_> {
         }
     }
 
-    fn depart(&mut self, e: usize, k: usize, t: Time) {
+    fn depart(&mut self, e: usize, k: usize, t: SimMinute) {
         let base = &self.world.base;
         let sigma = &base.sim.noise;
         let at = self.states[e].at;
@@ -538,7 +538,7 @@ impl Sim<'_> {
         self.push(finish, Ev::Free(e, epoch));
     }
 
-    fn go_home(&mut self, e: usize, t: Time) {
+    fn go_home(&mut self, e: usize, t: SimMinute) {
         let base = &self.world.base;
         let (at, home) = (self.states[e].at, self.world.home[e]);
         let planned = base.travel(at, home);
@@ -557,7 +557,7 @@ impl Sim<'_> {
     }
 
     /// Books the busy interval `[a, b)`: inside the shifts of its days, or overtime.
-    fn account(&mut self, e: usize, a: Time, b: Time) {
+    fn account(&mut self, e: usize, a: SimMinute, b: SimMinute) {
         if b <= a {
             return;
         }
@@ -573,7 +573,7 @@ impl Sim<'_> {
         self.states[e].overtime_left = (self.states[e].overtime_left - over).max(0);
     }
 
-    fn complete(&mut self, e: usize, k: usize, ok: bool, t: Time) {
+    fn complete(&mut self, e: usize, k: usize, ok: bool, t: SimMinute) {
         if !ok {
             self.state[k] = State::Open;
             self.open.insert(k);
@@ -635,7 +635,7 @@ impl Sim<'_> {
                     FaultEventKind::Responded,
                     base.instant(log.responded),
                 )];
-                let mut add = |kind, t: Option<Time>| {
+                let mut add = |kind, t: Option<SimMinute>| {
                     if let Some(t) = t.filter(|&t| t <= end) {
                         events.push(FaultEvent::new(kind, base.instant(t)));
                     }
@@ -649,7 +649,7 @@ impl Sim<'_> {
                 events.retain(|ev| ev.at <= as_of);
                 events.sort_by_key(|ev| ev.at);
                 let milestones = base.cfg.sla.assess(&fault, ctx, &events, as_of);
-                let known = |t: Option<Time>| t.filter(|&t| t <= end);
+                let known = |t: Option<SimMinute>| t.filter(|&t| t <= end);
                 FaultOutcome {
                     level: a.level,
                     device: a.device,

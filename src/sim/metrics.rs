@@ -7,7 +7,7 @@
 //! time, busy time in shift (utilisation), overtime, distance.
 
 use super::config::Target;
-use super::world::{Time, World};
+use super::world::{SimMinute, World};
 use crate::domain::cadence::{SlotOutcome, compliance, inspection_slots, on_site_callback_slots};
 use crate::domain::dates::add_days;
 use crate::domain::fault::FaultLevel;
@@ -23,14 +23,14 @@ use serde::{Deserialize, Serialize};
 pub struct FaultOutcome {
     pub level: FaultLevel,
     pub device: usize,
-    pub reported: Time,
-    pub responded: Time,
+    pub reported: SimMinute,
+    pub responded: SimMinute,
     /// First assigned to an engineer: the SLA's dispatch (派工).
-    pub assigned: Option<Time>,
+    pub assigned: Option<SimMinute>,
     /// First set off towards the site.
-    pub departed: Option<Time>,
-    pub arrived: Option<Time>,
-    pub resolved: Option<Time>,
+    pub departed: Option<SimMinute>,
+    pub arrived: Option<SimMinute>,
+    pub resolved: Option<SimMinute>,
     /// Solved by phone or remote login.
     pub remote: bool,
     pub milestones: Vec<MilestoneStatus>,
@@ -52,13 +52,13 @@ impl FaultOutcome {
     }
 
     /// Minutes from report to arrival on site.
-    pub fn on_site_after(&self) -> Option<Time> {
+    pub fn on_site_after(&self) -> Option<SimMinute> {
         self.arrived.map(|a| a - self.reported)
     }
 
     /// An engineer on site (or the fault solved remotely) within `limit` of the report:
     /// `None` when neither happened and the limit had not passed by `end`.
-    pub fn on_site_within(&self, limit: Time, end: Time) -> Option<bool> {
+    pub fn on_site_within(&self, limit: SimMinute, end: SimMinute) -> Option<bool> {
         if self.remote {
             return self
                 .resolved
@@ -111,11 +111,11 @@ impl SlotCounts {
 #[serde(rename_all = "camelCase")]
 pub struct EngineerOutcome {
     pub id: String,
-    pub shift_minutes: Time,
+    pub shift_minutes: SimMinute,
     /// Driving, waiting on site and working inside the shift.
-    pub busy_in_shift: Time,
+    pub busy_in_shift: SimMinute,
     /// Busy time outside the shift (late returns, call-outs).
-    pub overtime: Time,
+    pub overtime: SimMinute,
     pub metres: u64,
     pub tasks_done: u32,
 }
@@ -137,7 +137,7 @@ pub struct RepOutcome {
     pub headcount: usize,
     pub days: u32,
     /// Minutes from the epoch to the end of the horizon.
-    pub end: Time,
+    pub end: SimMinute,
     pub faults: Vec<FaultOutcome>,
     pub inspections: SlotCounts,
     pub on_site_callbacks: SlotCounts,
@@ -257,9 +257,9 @@ impl RepOutcome {
                 os_n[l] += 1;
             }
         }
-        let shift: Time = self.engineers.iter().map(|e| e.shift_minutes).sum();
-        let busy: Time = self.engineers.iter().map(|e| e.busy_in_shift).sum();
-        let overtime: Time = self.engineers.iter().map(|e| e.overtime).sum();
+        let shift: SimMinute = self.engineers.iter().map(|e| e.shift_minutes).sum();
+        let busy: SimMinute = self.engineers.iter().map(|e| e.busy_in_shift).sum();
+        let overtime: SimMinute = self.engineers.iter().map(|e| e.overtime).sum();
         let metres: u64 = self.engineers.iter().map(|e| e.metres).sum();
         let overtime_hours = overtime as f64 / 60.0;
         let km = metres as f64 / 1000.0;

@@ -17,7 +17,7 @@
 //! meeting a [`Target`]; [`chart_svg`] draws it. Everything is deterministic per seed.
 //!
 //! Time inside the simulation is whole minutes from local midnight of the first day
-//! ([`world::Time`]); China keeps UTC+8 all year, so minutes map to instants one to one.
+//! ([`world::SimMinute`]); China keeps UTC+8 all year, so minutes map to instants one to one.
 
 pub mod arrivals;
 pub mod baseline;

@@ -16,7 +16,7 @@
 use super::baseline::Baseline;
 use super::config::PolicyKind;
 use super::planner::PlannerMaker;
-use super::world::{Loc, Time, World};
+use super::world::{Loc, SimMinute, World};
 use crate::domain::family::DeviceFamily;
 use crate::domain::fault::FaultLevel;
 use crate::domain::ids::TaskId;
@@ -26,7 +26,7 @@ use crate::domain::task::TaskKind;
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct RosterDay {
     /// `[start, end)` of the shift, if she works one.
-    pub shift: Option<(Time, Time)>,
+    pub shift: Option<(SimMinute, SimMinute)>,
     /// Reachable outside the shift (nights, weekends, holidays) for urgent faults.
     pub on_call: bool,
 }
@@ -38,9 +38,9 @@ pub struct FaultInfo {
     pub index: usize,
     pub level: FaultLevel,
     pub device: usize,
-    pub reported: Time,
+    pub reported: SimMinute,
     /// The earliest deadline among on site, solution and resolution, if any.
-    pub deadline: Option<Time>,
+    pub deadline: Option<SimMinute>,
 }
 
 /// A task the simulation knows: a cadence task or a fault repair.
@@ -54,7 +54,7 @@ pub struct SimTask {
     pub place: Loc,
     pub skill: Option<DeviceFamily>,
     /// Planned time on site.
-    pub service: Time,
+    pub service: SimMinute,
     /// Cadence tasks: the on-time window in day numbers (faults: the report day and
     /// `i64::MAX`).
     pub opens_day: i64,
@@ -77,18 +77,18 @@ pub struct EngineerState {
     /// Where she is when her current activity ends.
     pub at: Loc,
     /// When her current (frozen) activity ends; at or before `now` when idle.
-    pub free_at: Time,
+    pub free_at: SimMinute,
     /// Planned tasks not yet started, in order.
     pub route: Vec<usize>,
     /// Overtime she may still plan this week (Monday to Sunday).
-    pub overtime_left: Time,
+    pub overtime_left: SimMinute,
 }
 
 /// What a policy sees when it decides.
 #[derive(Clone, Copy, Debug)]
 pub struct View<'a> {
     pub world: &'a World,
-    pub now: Time,
+    pub now: SimMinute,
     /// Today's day number (`now / 1440`).
     pub day: i64,
     pub tasks: &'a [SimTask],
@@ -121,7 +121,7 @@ pub struct Progress {
     pub engineer: usize,
     pub task: usize,
     pub kind: ProgressKind,
-    pub at: Time,
+    pub at: SimMinute,
 }
 
 /// A planner the simulation runs, one instance per replication (it may keep the day's plan

@@ -26,7 +26,7 @@ pub fn select_engineers(scenario: &Scenario, headcount: usize) -> Vec<Engineer> 
     for d in scenario.devices() {
         let site = scenario.site_of(d);
         if let Some(&i) = district_of_sp.get(&site.district) {
-            devices[i][family_index(d.family())] += 1;
+            devices[i][d.family().index()] += 1;
         }
     }
     let mut staff: Vec<Vec<&Engineer>> = vec![Vec::new(); points.len()];
@@ -68,13 +68,6 @@ pub fn select_engineers(scenario: &Scenario, headcount: usize) -> Vec<Engineer> 
     out
 }
 
-fn family_index(f: DeviceFamily) -> usize {
-    match f {
-        DeviceFamily::Dr => 0,
-        DeviceFamily::BiochemistryAnalyser => 1,
-    }
-}
-
 /// Engineers ordered so that each next one adds the most devices of families not yet
 /// covered (ties: id order), then the rest in id order.
 fn coverage_order<'a>(staff: &[&'a Engineer], devices: [usize; 2]) -> Vec<&'a Engineer> {
@@ -85,8 +78,8 @@ fn coverage_order<'a>(staff: &[&'a Engineer], devices: [usize; 2]) -> Vec<&'a En
         let gain = |e: &Engineer| -> usize {
             DeviceFamily::ALL
                 .into_iter()
-                .filter(|f| e.skills.has(*f) && !covered[family_index(*f)])
-                .map(|f| devices[family_index(f)])
+                .filter(|f| e.skills.has(*f) && !covered[f.index()])
+                .map(|f| devices[f.index()])
                 .sum()
         };
         let best = (0..left.len())
@@ -94,7 +87,7 @@ fn coverage_order<'a>(staff: &[&'a Engineer], devices: [usize; 2]) -> Vec<&'a En
             .expect("not empty");
         let e = left.remove(best);
         for f in e.skills.iter() {
-            covered[family_index(f)] = true;
+            covered[f.index()] = true;
         }
         order.push(e);
     }

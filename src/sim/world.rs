@@ -23,11 +23,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Minutes since local midnight of the first simulated date.
-pub type Time = i64;
+pub type SimMinute = i64;
 /// Index of a place in the travel matrix.
 pub type Loc = usize;
 
-pub const DAY: Time = 1440;
+pub const DAY: SimMinute = 1440;
 
 /// A cadence task (inspection or on-site callback) due in the horizon.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,7 +40,7 @@ pub struct CadenceTask {
     /// The device for inspections.
     pub device: Option<usize>,
     pub skill: Option<DeviceFamily>,
-    pub service: Time,
+    pub service: SimMinute,
     /// The on-time window, in simulated day numbers (may start before day 0).
     pub opens_day: i64,
     pub closes_day: i64,
@@ -78,7 +78,7 @@ pub struct Base {
     pub devices: Vec<SimDevice>,
     pub cadence: Vec<CadenceTask>,
     /// Open windows of each site on each simulated day, minutes from the epoch.
-    pub site_windows: Vec<Vec<Vec<(Time, Time)>>>,
+    pub site_windows: Vec<Vec<Vec<(SimMinute, SimMinute)>>>,
 }
 
 impl Base {
@@ -200,7 +200,7 @@ impl Base {
 
     /// Planned driving minutes between places.
     #[inline]
-    pub fn travel(&self, a: Loc, b: Loc) -> Time {
+    pub fn travel(&self, a: Loc, b: Loc) -> SimMinute {
         i64::from(self.minutes[a * self.n_places + b])
     }
 
@@ -214,7 +214,7 @@ impl Base {
         add_days(self.start, day)
     }
 
-    pub fn instant(&self, t: Time) -> Instant {
+    pub fn instant(&self, t: SimMinute) -> Instant {
         let t = u32::try_from(t.max(0)).expect("horizons are far below 8000 years");
         self.epoch + crate::domain::duration::Minutes::new(t)
     }
@@ -231,7 +231,13 @@ impl Base {
 
     /// The earliest start `>= t` at `site` on day `day` such that `service` fits inside one
     /// open window; `None` if no window of that day fits.
-    pub fn window_start(&self, site: usize, day: i64, t: Time, service: Time) -> Option<Time> {
+    pub fn window_start(
+        &self,
+        site: usize,
+        day: i64,
+        t: SimMinute,
+        service: SimMinute,
+    ) -> Option<SimMinute> {
         let windows = self.site_windows[site].get(usize::try_from(day).ok()?)?;
         windows.iter().find_map(|&(a, b)| {
             let s = t.max(a);

@@ -13,7 +13,7 @@ use super::TravelModel;
 use super::error::TravelError;
 use super::hash::Fnv64;
 use super::matrix::TravelMatrix;
-use super::point::{AreaType, TravelPoint};
+use super::point::{SpeedClass, TravelPoint};
 use std::fs::{self, File};
 use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -224,7 +224,7 @@ fn read_matrix(
         let (lat, lon) = (read_u64(r)?, read_u64(r)?);
         let mut area = [0u8; 1];
         r.read_exact(&mut area)?;
-        let area_ok = AreaType::ALL
+        let area_ok = SpeedClass::ALL
             .iter()
             .any(|a| a.code() == area[0] && *a == p.area());
         if lat != p.lat().to_bits() || lon != p.lon().to_bits() || !area_ok {

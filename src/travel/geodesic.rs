@@ -16,7 +16,7 @@ use super::TravelModel;
 use super::error::TravelError;
 use super::hash::Fnv64;
 use super::matrix::TravelMatrix;
-use super::point::{AreaType, PerArea, TravelPoint, haversine_metres};
+use super::point::{PerArea, SpeedClass, TravelPoint, haversine_metres};
 use serde::{Deserialize, Serialize};
 
 /// Parameters of the [`Geodesic`] model.
@@ -54,7 +54,7 @@ impl Default for GeodesicConfig {
 #[derive(Clone, Debug)]
 pub struct Geodesic {
     config: GeodesicConfig,
-    /// Metres per second per area, indexed by `AreaType::code`.
+    /// Metres per second per area, indexed by `SpeedClass::code`.
     speed_mps: [f64; 3],
     fingerprint: u64,
 }
@@ -64,7 +64,7 @@ impl Geodesic {
     pub fn new(config: GeodesicConfig) -> Result<Self, TravelError> {
         let mut h = Fnv64::new();
         h.write(b"geodesic-v1");
-        for area in AreaType::ALL {
+        for area in SpeedClass::ALL {
             let speed = config.speed_kmh.get(area);
             if !(speed.is_finite() && speed > 0.0) {
                 return Err(TravelError::InvalidConfig {
@@ -85,7 +85,7 @@ impl Geodesic {
             h.write_f64(detour);
         }
         h.write_u32(config.access_seconds);
-        let speed_mps = AreaType::ALL.map(|a| config.speed_kmh.get(a) / 3.6);
+        let speed_mps = SpeedClass::ALL.map(|a| config.speed_kmh.get(a) / 3.6);
         Ok(Self {
             config,
             speed_mps,
@@ -129,7 +129,7 @@ impl Geodesic {
     }
 
     /// The area with the lower configured speed (ties: the first in `Urban, Suburban, County`).
-    fn slower(&self, a: AreaType, b: AreaType) -> AreaType {
+    fn slower(&self, a: SpeedClass, b: SpeedClass) -> SpeedClass {
         let (sa, sb) = (
             self.speed_mps[usize::from(a.code())],
             self.speed_mps[usize::from(b.code())],
@@ -142,19 +142,19 @@ impl Geodesic {
     }
 }
 
-fn speed_field(area: AreaType) -> &'static str {
+fn speed_field(area: SpeedClass) -> &'static str {
     match area {
-        AreaType::Urban => "speed_kmh.urban",
-        AreaType::Suburban => "speed_kmh.suburban",
-        AreaType::County => "speed_kmh.county",
+        SpeedClass::Urban => "speed_kmh.urban",
+        SpeedClass::Suburban => "speed_kmh.suburban",
+        SpeedClass::County => "speed_kmh.county",
     }
 }
 
-fn detour_field(area: AreaType) -> &'static str {
+fn detour_field(area: SpeedClass) -> &'static str {
     match area {
-        AreaType::Urban => "detour.urban",
-        AreaType::Suburban => "detour.suburban",
-        AreaType::County => "detour.county",
+        SpeedClass::Urban => "detour.urban",
+        SpeedClass::Suburban => "detour.suburban",
+        SpeedClass::County => "detour.county",
     }
 }
 

@@ -1,8 +1,6 @@
-//! [`TravelMatrix`]: the answer of every travel model, and its conversion to the solver's
-//! index matrices.
+//! [`TravelMatrix`]: the answer of every travel model.
 
 use super::error::TravelError;
-use crate::solve::routing::{Distance, Matrix, Time};
 use rayon::prelude::*;
 
 /// Distances (metres) and durations (seconds) between `n` points, row-major: entry `(i, j)`
@@ -85,23 +83,6 @@ impl TravelMatrix {
                     && self.seconds[i * n + j] == self.seconds[j * n + i]
             })
         })
-    }
-
-    /// The solver's distance matrix, in metres.
-    pub fn to_solver_distance(&self) -> Matrix<Distance> {
-        Matrix::from_fn(self.n, |i, j| {
-            Distance(i64::from(self.metres[i * self.n + j]))
-        })
-    }
-
-    /// The solver's time matrix, in seconds.
-    pub fn to_solver_time(&self) -> Matrix<Time> {
-        Matrix::from_fn(self.n, |i, j| Time(i64::from(self.seconds[i * self.n + j])))
-    }
-
-    /// Both solver matrices: `(metres, seconds)`.
-    pub fn to_solver(&self) -> (Matrix<Distance>, Matrix<Time>) {
-        (self.to_solver_distance(), self.to_solver_time())
     }
 
     /// Builds an `n x n` matrix row by row in parallel: `row(i, metres_row, seconds_row)`

@@ -1,11 +1,11 @@
 //! Travel times and distances between locations: the ring that knows coordinates.
 //!
 //! Every model implements [`TravelModel`]: given validated [`TravelPoint`]s (WGS84 latitude and
-//! longitude plus an [`AreaType`]) it returns a [`TravelMatrix`] of whole **metres** and
+//! longitude plus a [`SpeedClass`]) it returns a [`TravelMatrix`] of whole **metres** and
 //! **seconds** (`u32`, row `i` column `j` is the trip from point `i` to point `j`, zero on the
-//! diagonal). Rows are computed in parallel with rayon. The planner converts the matrix into the
-//! solver's index matrices with [`TravelMatrix::to_solver`] (`Distance` in metres, `Time` in
-//! seconds); the solver never sees a coordinate.
+//! diagonal). Rows are computed in parallel with rayon. The planner turns the matrix into the
+//! solver's index matrices (`Distance` in metres, `Time` in seconds); the solver never sees a
+//! coordinate, and this ring never sees the solver.
 //!
 //! Models:
 //! - [`Geodesic`] (the default): haversine metres times a detour factor, at a speed set by the
@@ -42,7 +42,7 @@ pub use cache::{CacheStats, CachedModel};
 pub use error::{PointError, TravelError};
 pub use geodesic::{Geodesic, GeodesicConfig};
 pub use matrix::TravelMatrix;
-pub use point::{AreaType, PerArea, TravelPoint};
+pub use point::{PerArea, SpeedClass, TravelPoint};
 pub use road::{OsmOptions, RoadGraphBuilder, RoadModel, RoadModelConfig, RoadNetwork};
 pub use user::UserMatrix;
 

@@ -4,10 +4,12 @@
 use super::error::PointError;
 use serde::{Deserialize, Serialize};
 
-/// The kind of area a site lies in; it sets the speed and detour of the geodesic model.
+/// The speed class of a point's surroundings: a place's [`AreaType`](crate::domain::geo::AreaType)
+/// (urban, county), or suburban, which only travel knows; it sets the speed and detour of the
+/// geodesic model.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum AreaType {
+pub enum SpeedClass {
     /// Nanchang's urban districts: congested, slow.
     Urban,
     /// The ring of new towns and development zones.
@@ -16,19 +18,19 @@ pub enum AreaType {
     County,
 }
 
-impl AreaType {
-    pub const ALL: [AreaType; 3] = [AreaType::Urban, AreaType::Suburban, AreaType::County];
+impl SpeedClass {
+    pub const ALL: [SpeedClass; 3] = [SpeedClass::Urban, SpeedClass::Suburban, SpeedClass::County];
 
     pub(crate) fn code(self) -> u8 {
         match self {
-            AreaType::Urban => 0,
-            AreaType::Suburban => 1,
-            AreaType::County => 2,
+            SpeedClass::Urban => 0,
+            SpeedClass::Suburban => 1,
+            SpeedClass::County => 2,
         }
     }
 }
 
-/// One value per [`AreaType`].
+/// One value per [`SpeedClass`].
 #[derive(Copy, Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PerArea<T> {
     pub urban: T,
@@ -37,11 +39,11 @@ pub struct PerArea<T> {
 }
 
 impl<T: Copy> PerArea<T> {
-    pub fn get(&self, area: AreaType) -> T {
+    pub fn get(&self, area: SpeedClass) -> T {
         match area {
-            AreaType::Urban => self.urban,
-            AreaType::Suburban => self.suburban,
-            AreaType::County => self.county,
+            SpeedClass::Urban => self.urban,
+            SpeedClass::Suburban => self.suburban,
+            SpeedClass::County => self.county,
         }
     }
 }
@@ -52,12 +54,12 @@ impl<T: Copy> PerArea<T> {
 pub struct TravelPoint {
     lat: f64,
     lon: f64,
-    area: AreaType,
+    area: SpeedClass,
 }
 
 impl TravelPoint {
     /// A point at latitude `lat` and longitude `lon` (WGS84 degrees).
-    pub fn new(lat: f64, lon: f64, area: AreaType) -> Result<Self, PointError> {
+    pub fn new(lat: f64, lon: f64, area: SpeedClass) -> Result<Self, PointError> {
         check_coordinate("lat", lat, 90.0)?;
         check_coordinate("lon", lon, 180.0)?;
         Ok(Self { lat, lon, area })
@@ -67,8 +69,8 @@ impl TravelPoint {
     /// city and county; the suburban speed class is chosen by callers through [`Self::with_area`].
     pub fn from_place(at: crate::domain::geo::LatLon, area: crate::domain::geo::AreaType) -> Self {
         let area = match area {
-            crate::domain::geo::AreaType::Urban => AreaType::Urban,
-            crate::domain::geo::AreaType::County => AreaType::County,
+            crate::domain::geo::AreaType::Urban => SpeedClass::Urban,
+            crate::domain::geo::AreaType::County => SpeedClass::County,
         };
         Self {
             lat: at.lat(),
@@ -85,12 +87,12 @@ impl TravelPoint {
         self.lon
     }
 
-    pub fn area(&self) -> AreaType {
+    pub fn area(&self) -> SpeedClass {
         self.area
     }
 
     /// The same place in another area type.
-    pub fn with_area(self, area: AreaType) -> Self {
+    pub fn with_area(self, area: SpeedClass) -> Self {
         Self { area, ..self }
     }
 

@@ -6,7 +6,7 @@ use super::support::world;
 use chrono::{NaiveDate, NaiveTime};
 use fieldplan::domain::engineer::{Availability, Engineer};
 use fieldplan::domain::task::{Task, TaskDetail};
-use fieldplan::solve::roster::Roster;
+use fieldplan::plan::roster::Roster;
 use std::collections::BTreeMap;
 
 fn window_of(task: &Task) -> (NaiveDate, NaiveDate, bool) {

@@ -5,7 +5,7 @@ use super::support::nanchang;
 use fieldplan::domain::ids::EngineerId;
 use fieldplan::export::csv::{BOM, roster_csv};
 use fieldplan::export::ics::engineer_calendar;
-use fieldplan::solve::roster::Roster;
+use fieldplan::plan::roster::Roster;
 use ical::parser::ical::component::{IcalCalendar, IcalEvent};
 use std::collections::BTreeMap;
 

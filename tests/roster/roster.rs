@@ -4,7 +4,7 @@ use super::check::check_roster;
 use super::support::*;
 use fieldplan::domain::dates::DateRange;
 use fieldplan::domain::family::DeviceFamily::{BiochemistryAnalyser, Dr};
-use fieldplan::solve::roster::{LeftOutReason, RosterRun};
+use fieldplan::plan::roster::{ReasonCode, RosterRun};
 use fieldplan::solve::routing::check::check;
 
 fn assert_valid(
@@ -87,7 +87,7 @@ fn leaves_out_a_task_no_engineer_is_skilled_for_with_its_reason() {
     assert_eq!(run.roster.left_out.len(), 1);
     let l = &run.roster.left_out[0];
     assert_eq!(l.task.as_str(), "T-INSP-D-9003-20261203");
-    assert_eq!(l.reason, LeftOutReason::NoSkilledEngineer);
+    assert_eq!(l.reason, ReasonCode::NoSkilledEngineer);
     let json = serde_json::to_value(&run.roster.left_out[0]).unwrap();
     assert_eq!(json["reason"], "NO_SKILLED_ENGINEER");
     assert!(placed_on(&run, "T-INSP-D-9001-20261203").is_some());
@@ -114,7 +114,7 @@ fn keeps_a_day_within_the_shift_less_lunch_and_fault_reserve() {
         assert!(
             matches!(
                 l.reason,
-                LeftOutReason::NoCapacity | LeftOutReason::RouteInfeasible
+                ReasonCode::NoCapacity | ReasonCode::RouteInfeasible
             ),
             "{l:?}"
         );
@@ -139,7 +139,7 @@ fn same_input_and_seed_give_the_same_roster() {
     let (tasks, first) = nanchang();
     let w = world();
     let again = run(w.scenario.engineers(), tasks, w.scenario.meta().horizon, 1);
-    let strip = |r: &fieldplan::solve::roster::Roster| {
+    let strip = |r: &fieldplan::plan::roster::Roster| {
         let mut r = r.clone();
         r.timings = Default::default();
         serde_json::to_string(&r).unwrap()
@@ -151,7 +151,7 @@ fn same_input_and_seed_give_the_same_roster() {
 fn roster_json_round_trips() {
     let (_, run) = nanchang();
     let json = serde_json::to_string(&run.roster).unwrap();
-    let back: fieldplan::solve::roster::Roster = serde_json::from_str(&json).unwrap();
+    let back: fieldplan::plan::roster::Roster = serde_json::from_str(&json).unwrap();
     // Floats (KPIs) may differ in the last bit: serde_json's default float parsing is not
     // exact. Everything else is compared whole.
     assert_eq!(back.days, run.roster.days);
@@ -168,8 +168,8 @@ fn the_lp_roster_travels_less_than_the_greedy_baseline_and_places_as_many_on_tim
     config.model.method = fieldplan::solve::roster::config::AssignMethod::Greedy;
     let travel =
         fieldplan::travel::Geodesic::new(fieldplan::travel::GeodesicConfig::default()).unwrap();
-    let req = fieldplan::solve::roster::RosterRequest {
-        data: fieldplan::solve::roster::RosterData {
+    let req = fieldplan::plan::roster::RosterRequest {
+        data: fieldplan::plan::roster::RosterData {
             engineers: w.scenario.engineers(),
             sites: w.scenario.sites(),
             service_points: w.scenario.service_points(),
@@ -184,7 +184,7 @@ fn the_lp_roster_travels_less_than_the_greedy_baseline_and_places_as_many_on_tim
         version: 1,
         cancel: None,
     };
-    let greedy = fieldplan::solve::roster::build_roster_run(&req).unwrap();
+    let greedy = fieldplan::plan::roster::build_roster_run(&req).unwrap();
     assert_valid(&greedy, w.scenario.engineers(), tasks);
     assert_eq!(greedy.roster.model.backend, "greedy");
     let (l, g) = (&lp.roster.kpis, &greedy.roster.kpis);

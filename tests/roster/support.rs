@@ -8,10 +8,10 @@ use fieldplan::domain::engineer::Engineer;
 use fieldplan::domain::family::DeviceFamily;
 use fieldplan::domain::ids::{DeviceId, SiteId, TaskId};
 use fieldplan::domain::task::{Task, TaskDetail};
-use fieldplan::scenario::{Scenario, load_config};
-use fieldplan::solve::roster::{
+use fieldplan::plan::roster::{
     RosterConfig, RosterData, RosterRequest, RosterRun, build_roster_run,
 };
+use fieldplan::scenario::{Scenario, load_config};
 use fieldplan::travel::{Geodesic, GeodesicConfig};
 use std::path::Path;
 use std::sync::OnceLock;

@@ -8,7 +8,7 @@ use fieldplan::domain::fault::FaultLevel;
 use fieldplan::domain::week::Week;
 use fieldplan::scenario::{Scenario, load_config};
 use fieldplan::sim::arrivals::Arrival;
-use fieldplan::sim::world::{Base, Time, World};
+use fieldplan::sim::world::{Base, SimMinute, World};
 use fieldplan::sim::{NoiseConfig, SimConfig};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -67,7 +67,7 @@ pub fn donghu_dr_device(world: &World) -> usize {
         .expect("Donghu has DR devices")
 }
 
-pub fn arrival(at: Time, device: usize, level: FaultLevel) -> Arrival {
+pub fn arrival(at: SimMinute, device: usize, level: FaultLevel) -> Arrival {
     Arrival {
         at,
         device,

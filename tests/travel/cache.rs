@@ -24,7 +24,7 @@ fn second_request_for_the_same_points_is_a_memory_hit() {
 fn other_points_or_other_parameters_change_the_key() {
     let points = random_points(10, 1, NANCHANG, 0.2);
     let mut moved = points.clone();
-    moved[3] = moved[3].with_area(fieldplan::travel::AreaType::County);
+    moved[3] = moved[3].with_area(fieldplan::travel::SpeedClass::County);
     let cache = CachedModel::new(geodesic(), 4);
     assert_ne!(cache.key(&points), cache.key(&moved));
     let slower = GeodesicConfig {

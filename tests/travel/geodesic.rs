@@ -1,13 +1,13 @@
 use crate::support::{NANCHANG, random_points, triangle_violation};
 use fieldplan::travel::{
-    AreaType, Geodesic, GeodesicConfig, TravelError, TravelModel, TravelPoint,
+    Geodesic, GeodesicConfig, SpeedClass, TravelError, TravelModel, TravelPoint,
 };
 
 fn model() -> Geodesic {
     Geodesic::new(GeodesicConfig::default()).unwrap()
 }
 
-fn at(lat: f64, lon: f64, area: AreaType) -> TravelPoint {
+fn at(lat: f64, lon: f64, area: SpeedClass) -> TravelPoint {
     TravelPoint::new(lat, lon, area).unwrap()
 }
 
@@ -25,8 +25,8 @@ fn geodesic_matrix_is_symmetric_with_zero_diagonal() {
 #[test]
 fn geodesic_distance_is_haversine_times_detour_rounded_up() {
     // 0.01 degree of latitude is 1111.95 m on the mean radius.
-    let a = at(28.68, 115.89, AreaType::County);
-    let b = at(28.69, 115.89, AreaType::County);
+    let a = at(28.68, 115.89, SpeedClass::County);
+    let b = at(28.69, 115.89, SpeedClass::County);
     let (metres, seconds) = model().trip(&a, &b).unwrap();
     assert_eq!(metres, (1111.95 * 1.25_f64).ceil() as u32);
     assert_eq!(seconds, (f64::from(metres) / (50.0 / 3.6)).ceil() as u32);
@@ -41,9 +41,9 @@ fn urban_trips_are_slower_than_county_trips() {
             .unwrap()
     };
     let (urban, suburban, county) = (
-        trip(AreaType::Urban),
-        trip(AreaType::Suburban),
-        trip(AreaType::County),
+        trip(SpeedClass::Urban),
+        trip(SpeedClass::Suburban),
+        trip(SpeedClass::County),
     );
     assert!(urban.1 > suburban.1 && suburban.1 > county.1);
     assert!(urban.0 >= county.0, "the urban detour is larger");
@@ -52,9 +52,11 @@ fn urban_trips_are_slower_than_county_trips() {
 #[test]
 fn mixed_pair_travels_at_the_slower_endpoint_speed() {
     let m = model();
-    let urban = at(28.68, 115.89, AreaType::Urban);
-    let county = at(28.75, 115.95, AreaType::County);
-    let both_urban = m.trip(&urban, &county.with_area(AreaType::Urban)).unwrap();
+    let urban = at(28.68, 115.89, SpeedClass::Urban);
+    let county = at(28.75, 115.95, SpeedClass::County);
+    let both_urban = m
+        .trip(&urban, &county.with_area(SpeedClass::Urban))
+        .unwrap();
     assert_eq!(m.trip(&urban, &county).unwrap(), both_urban);
     assert_eq!(m.trip(&county, &urban).unwrap(), both_urban);
 }
@@ -66,8 +68,8 @@ fn access_time_is_added_between_distinct_places_only() {
         ..GeodesicConfig::default()
     };
     let with = Geodesic::new(config).unwrap();
-    let a = at(28.68, 115.89, AreaType::Urban);
-    let b = at(28.69, 115.90, AreaType::Urban);
+    let a = at(28.68, 115.89, SpeedClass::Urban);
+    let b = at(28.69, 115.90, SpeedClass::Urban);
     assert_eq!(
         with.trip(&a, &b).unwrap().1,
         model().trip(&a, &b).unwrap().1 + 120
@@ -77,27 +79,13 @@ fn access_time_is_added_between_distinct_places_only() {
 
 #[test]
 fn triangle_inequality_holds_within_one_area_type() {
-    for area in AreaType::ALL {
+    for area in SpeedClass::ALL {
         let points: Vec<_> = random_points(40, 7, NANCHANG, 0.3)
             .into_iter()
             .map(|p| p.with_area(area))
             .collect();
         let m = model().matrix(&points).unwrap();
         assert_eq!(triangle_violation(&m), None, "{area:?}");
-    }
-}
-
-#[test]
-fn solver_matrices_carry_metres_and_seconds() {
-    let points = random_points(5, 3, NANCHANG, 0.1);
-    let m = model().matrix(&points).unwrap();
-    let (dist, time) = m.to_solver();
-    assert_eq!(dist.size(), 5);
-    for i in 0..5 {
-        for j in 0..5 {
-            assert_eq!(dist.get(i, j).get(), i64::from(m.distance(i, j)));
-            assert_eq!(time.get(i, j).get(), i64::from(m.duration(i, j)));
-        }
     }
 }
 
@@ -115,7 +103,7 @@ fn bad_coordinates_are_rejected_naming_the_field() {
         (28.0, -180.5, "lon"),
         (28.0, f64::INFINITY, "lon"),
     ] {
-        let e = TravelPoint::new(lat, lon, AreaType::Urban).unwrap_err();
+        let e = TravelPoint::new(lat, lon, SpeedClass::Urban).unwrap_err();
         assert_eq!(e.field, field);
         assert!(e.to_string().starts_with(field), "{e}");
     }
@@ -157,6 +145,6 @@ fn domain_places_become_travel_points_with_their_area() {
     let city = TravelPoint::from_place(at, PlaceArea::Urban);
     let county = TravelPoint::from_place(at, PlaceArea::County);
     assert_eq!((city.lat(), city.lon()), (28.68, 115.89));
-    assert_eq!(city.area(), AreaType::Urban);
-    assert_eq!(county.area(), AreaType::County);
+    assert_eq!(city.area(), SpeedClass::Urban);
+    assert_eq!(county.area(), SpeedClass::County);
 }

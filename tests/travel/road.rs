@@ -3,8 +3,8 @@
 use crate::support::{NANCHANG, brute_force_paths, point_at, random_points, triangle_violation};
 use fieldplan::travel::road::Direction;
 use fieldplan::travel::{
-    AreaType, RoadGraphBuilder, RoadModel, RoadModelConfig, RoadNetwork, TravelError, TravelModel,
-    TravelPoint,
+    RoadGraphBuilder, RoadModel, RoadModelConfig, RoadNetwork, SpeedClass, TravelError,
+    TravelModel, TravelPoint,
 };
 use petgraph::graph::NodeIndex;
 use rand::rngs::SmallRng;
@@ -178,8 +178,8 @@ fn snapping_picks_the_nearest_node() {
 fn points_on_one_node_pay_only_the_access_legs() {
     let m = model(grid(5));
     // Both near the south-west corner node; access legs at 15 km/h.
-    let a = TravelPoint::new(NANCHANG.0 - 0.0005, NANCHANG.1, AreaType::Urban).unwrap();
-    let b = TravelPoint::new(NANCHANG.0, NANCHANG.1 - 0.0005, AreaType::Urban).unwrap();
+    let a = TravelPoint::new(NANCHANG.0 - 0.0005, NANCHANG.1, SpeedClass::Urban).unwrap();
+    let b = TravelPoint::new(NANCHANG.0, NANCHANG.1 - 0.0005, SpeedClass::Urban).unwrap();
     let matrix = m.matrix(&[a, b]).unwrap();
     // 55.6 m + 48.8 m (0.0005 degree of longitude at 28.68 N) of access, no road.
     assert!(
@@ -199,7 +199,7 @@ fn points_on_one_node_pay_only_the_access_legs() {
 fn point_far_from_the_roads_is_a_snap_error_naming_it() {
     let m = model(grid(4));
     let mut points = random_points(3, 1, NANCHANG, 0.003);
-    points.push(TravelPoint::new(29.5, 116.5, AreaType::County).unwrap());
+    points.push(TravelPoint::new(29.5, 116.5, SpeedClass::County).unwrap());
     match m.matrix(&points) {
         Err(TravelError::SnapTooFar { index: 3, .. }) => {}
         other => panic!("expected a snap error for point 3, got {other:?}"),

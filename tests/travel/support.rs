@@ -1,7 +1,7 @@
 //! Shared helpers: random points around Nanchang, brute-force shortest paths, temp dirs.
 
 use fieldplan::travel::road::RoadGraph;
-use fieldplan::travel::{AreaType, TravelMatrix, TravelPoint};
+use fieldplan::travel::{SpeedClass, TravelMatrix, TravelPoint};
 use petgraph::visit::EdgeRef;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -16,7 +16,7 @@ pub fn random_points(n: usize, seed: u64, centre: (f64, f64), radius_deg: f64) -
         .map(|i| {
             let lat = centre.0 + rng.random_range(-radius_deg..radius_deg);
             let lon = centre.1 + rng.random_range(-radius_deg..radius_deg);
-            TravelPoint::new(lat, lon, AreaType::ALL[i % 3]).unwrap()
+            TravelPoint::new(lat, lon, SpeedClass::ALL[i % 3]).unwrap()
         })
         .collect()
 }
@@ -24,7 +24,7 @@ pub fn random_points(n: usize, seed: u64, centre: (f64, f64), radius_deg: f64) -
 /// A point at a node of `graph`.
 pub fn point_at(graph: &RoadGraph, v: petgraph::graph::NodeIndex) -> TravelPoint {
     let n = graph[v];
-    TravelPoint::new(n.lat, n.lon, AreaType::Urban).unwrap()
+    TravelPoint::new(n.lat, n.lon, SpeedClass::Urban).unwrap()
 }
 
 /// Floyd–Warshall on `(millis, decimetres)`, lexicographic: the fastest path, then the shortest.

@@ -1,5 +1,5 @@
 //! The domain side of the roster: scenario data and tasks in, the index-based
-//! [`AssignProblem`] out, and the answer back as a [`Roster`](crate::solve::roster::Roster) with ids, names and times.
+//! [`AssignProblem`] out, and the answer back as a [`Roster`](super::Roster) with ids, names and times.
 
 use crate::domain::calendar::HolidayCalendar;
 use crate::domain::dates::DateRange;
@@ -7,16 +7,14 @@ use crate::domain::day_time::LocalWindow;
 use crate::domain::device::Device;
 use crate::domain::engineer::{Availability, Engineer};
 use crate::domain::family::DeviceFamily;
-use crate::domain::geo::{AreaType as DomainArea, LatLon};
 use crate::domain::ids::{DeviceId, ServicePointId, SiteId};
 use crate::domain::service_point::ServicePoint;
 use crate::domain::site::{CustomerTier, Site};
 use crate::domain::task::{Task, TaskDetail};
-use crate::solve::roster::assign::LeftOutReason;
 use crate::solve::roster::config::RosterConfig;
 use crate::solve::roster::problem::{AEngineer, ATask, AssignProblem, Bin, Day, Estimate};
-use crate::solve::roster::routing::{DayRequest, DayVisit, has_lunch, usable_minutes};
-use crate::travel::{AreaType, Geodesic, GeodesicConfig, TravelPoint};
+use crate::solve::roster::routing::{has_lunch, usable_minutes};
+use crate::travel::{Geodesic, GeodesicConfig, TravelPoint};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,15 +26,6 @@ pub struct RosterData<'a> {
     pub service_points: &'a [ServicePoint],
     pub devices: &'a [Device],
     pub calendar: &'a HolidayCalendar,
-}
-
-/// The one conversion from a domain place to a travel point.
-pub fn travel_point(location: LatLon, area: DomainArea) -> TravelPoint {
-    let area = match area {
-        DomainArea::Urban => AreaType::Urban,
-        DomainArea::County => AreaType::County,
-    };
-    TravelPoint::new(location.lat(), location.lon(), area).expect("checked coordinates")
 }
 
 /// What the model's indices stand for.
@@ -53,13 +42,6 @@ pub struct Built<'a> {
     /// Per bin: the engineer's shift that day and the district's reserve share.
     pub shifts: Vec<(LocalWindow, f64)>,
     pub pool_codes: Vec<String>,
-}
-
-fn family_index(f: DeviceFamily) -> usize {
-    DeviceFamily::ALL
-        .iter()
-        .position(|&g| g == f)
-        .expect("ALL lists every family")
 }
 
 impl<'a> Built<'a> {
@@ -93,12 +75,12 @@ impl<'a> Built<'a> {
         let mut points: Vec<TravelPoint> = data
             .service_points
             .iter()
-            .map(|s| travel_point(s.location, s.area_type))
+            .map(|s| TravelPoint::from_place(s.location, s.area_type))
             .collect();
         points.extend(
             data.sites
                 .iter()
-                .map(|s| travel_point(s.location, s.area_type)),
+                .map(|s| TravelPoint::from_place(s.location, s.area_type)),
         );
         let mut site_of_place = vec![None; ns];
         site_of_place.extend((0..data.sites.len()).map(Some));
@@ -134,101 +116,26 @@ impl<'a> Built<'a> {
                 AEngineer {
                     home,
                     pool: pool_of(data.service_points[home].district.as_str()),
-                    skills: e.skills.iter().fold(0, |m, f| m | 1 << family_index(f)),
+                    skills: e.skills.iter().fold(0, |m, f| m | 1 << f.index()),
                 }
             })
             .collect();
         let days = horizon.len_days() as Day;
-        let mut bins = Vec::new();
-        let mut shifts = Vec::new();
-        for (day, date) in horizon.iter().enumerate() {
-            for (i, e) in data.engineers.iter().enumerate() {
-                if let Availability::Shift(w) = e.availability(date, data.calendar) {
-                    let share = cfg
-                        .reserve
-                        .share(data.service_points[engineers[i].home].district.as_str());
-                    let lunch = if has_lunch(w, &cfg.lunch) {
-                        cfg.lunch.duration.get()
-                    } else {
-                        0
-                    };
-                    bins.push(Bin {
-                        engineer: i,
-                        day: day as Day,
-                        capacity: usable_minutes(w, share).saturating_sub(lunch),
-                    });
-                    shifts.push((w, share));
-                }
-            }
-        }
-
+        let (bins, shifts) = bins(data, cfg, horizon, &engineers);
         let devices: BTreeMap<&DeviceId, &Device> =
             data.devices.iter().map(|d| (d.id(), d)).collect();
-        let mut model_tasks = Vec::new();
-        let mut unsupported = Vec::new();
-        let mut atasks = Vec::new();
-        let mut site_work = vec![0u32; data.sites.len()];
-        for task in tasks {
-            let due = match &task.detail {
-                TaskDetail::Inspection { due, .. }
-                | TaskDetail::PhoneCallback { due }
-                | TaskDetail::OnSiteCallback { due } => due,
-                _ => {
-                    unsupported.push(task);
-                    continue;
-                }
-            };
-            let Some(&s) = site_index.get(&task.site) else {
-                unsupported.push(task);
-                continue;
-            };
-            let site = &data.sites[s];
-            let on_site = task.needs_travel();
-            if on_site {
-                site_work[s] = site_work[s].max(task.duration.get());
-            }
-            let weight = if due.overdue {
-                2.0
-            } else if matches!(task.detail, TaskDetail::OnSiteCallback { .. })
-                && site.tier == CustomerTier::VeryLarge
-            {
-                1.5
-            } else {
-                1.0
-            };
-            atasks.push(ATask {
-                place: ns + s,
-                work: task.duration.get(),
-                on_site,
-                skill: task.required_skill().map(family_index),
-                window: (
-                    Self::day_of(horizon, due.slot.window.first()),
-                    Self::day_of(horizon, due.slot.window.last()),
-                ),
-                due: Self::day_of(horizon, due.slot.due),
-                overdue: due.overdue,
-                pool: pool_of(site.district.as_str()),
-                weight,
-            });
-            model_tasks.push(task);
-        }
-        let mut open = vec![vec![true; days as usize]; ns];
-        for (s, site) in data.sites.iter().enumerate() {
-            open.push(
-                horizon
-                    .iter()
-                    .map(|date| {
-                        site.open_windows(date, data.calendar)
-                            .iter()
-                            .any(|w| w.length_minutes() >= site_work[s])
-                    })
-                    .collect(),
-            );
-        }
-        let estimate = Estimate::new(
-            Geodesic::new(GeodesicConfig::default()).expect("default geodesic config is valid"),
-            points,
-        );
+        let TaskModel {
+            model_tasks,
+            unsupported,
+            atasks,
+            site_work,
+        } = task_model(data, horizon, tasks, &site_index, &pool_of);
+        let open = open_days(data, horizon, &site_work);
+        let geodesic =
+            Geodesic::new(GeodesicConfig::default()).expect("default geodesic config is valid");
+        let estimate = Estimate::new(points.len(), move |a, b| {
+            geodesic.trip(&points[a], &points[b]).ok()
+        });
         Self {
             problem: AssignProblem {
                 tasks: atasks,
@@ -256,11 +163,11 @@ impl<'a> Built<'a> {
         match self.site_of_place[place] {
             Some(s) => {
                 let site = &self.data.sites[s];
-                travel_point(site.location, site.area_type)
+                TravelPoint::from_place(site.location, site.area_type)
             }
             None => {
                 let sp = &self.data.service_points[place];
-                travel_point(sp.location, sp.area_type)
+                TravelPoint::from_place(sp.location, sp.area_type)
             }
         }
     }
@@ -268,38 +175,6 @@ impl<'a> Built<'a> {
     pub fn site(&self, t: usize) -> &'a Site {
         let place = self.problem.tasks[t].place;
         &self.data.sites[self.site_of_place[place].expect("tasks are at sites")]
-    }
-
-    /// The routing request of bin `b` holding `tasks` (model indices).
-    pub fn day_request(
-        &self,
-        cfg: &RosterConfig,
-        b: usize,
-        on_site: &[usize],
-        desk_minutes: u32,
-    ) -> DayRequest {
-        let bin = &self.problem.bins[b];
-        let date = self.date(bin.day);
-        let (shift, share) = self.shifts[b];
-        let home = &self.data.service_points[self.problem.engineers[bin.engineer].home];
-        DayRequest {
-            home: travel_point(home.location, home.area_type),
-            shift,
-            desk_minutes,
-            reserve_share: share,
-            lunch: cfg.lunch.clone(),
-            visits: on_site
-                .iter()
-                .map(|&t| {
-                    let site = self.site(t);
-                    DayVisit {
-                        point: travel_point(site.location, site.area_type),
-                        service_minutes: self.problem.tasks[t].work,
-                        open: site.open_windows(date, self.data.calendar).to_vec(),
-                    }
-                })
-                .collect(),
-        }
     }
 
     /// Is some engineer with the skill working on a day of the task's window in the horizon?
@@ -312,8 +187,131 @@ impl<'a> Built<'a> {
                     .any(|b| p.engineers[p.bins[b].engineer].can_do(task))
             })
     }
+}
 
-    pub fn unsupported_reason(&self) -> LeftOutReason {
-        LeftOutReason::UnsupportedKind
+/// The model's engineer-days: every working day of every engineer in the horizon, with its
+/// capacity (the shift less the fault reserve and lunch), and per bin the shift and the
+/// district's reserve share.
+fn bins(
+    data: RosterData,
+    cfg: &RosterConfig,
+    horizon: DateRange,
+    engineers: &[AEngineer],
+) -> (Vec<Bin>, Vec<(LocalWindow, f64)>) {
+    let mut bins = Vec::new();
+    let mut shifts = Vec::new();
+    for (day, date) in horizon.iter().enumerate() {
+        for (i, e) in data.engineers.iter().enumerate() {
+            if let Availability::Shift(w) = e.availability(date, data.calendar) {
+                let share = cfg
+                    .reserve
+                    .share(data.service_points[engineers[i].home].district.as_str());
+                let lunch = if has_lunch(w, &cfg.lunch) {
+                    cfg.lunch.duration.get()
+                } else {
+                    0
+                };
+                bins.push(Bin {
+                    engineer: i,
+                    day: day as Day,
+                    capacity: usable_minutes(w, share).saturating_sub(lunch),
+                });
+                shifts.push((w, share));
+            }
+        }
     }
+    (bins, shifts)
+}
+
+/// The tasks the model plans, those it does not support, their model form, and per site the
+/// longest on-site work (for the opening test).
+struct TaskModel<'a> {
+    model_tasks: Vec<&'a Task>,
+    unsupported: Vec<&'a Task>,
+    atasks: Vec<ATask>,
+    site_work: Vec<u32>,
+}
+
+fn task_model<'a>(
+    data: RosterData,
+    horizon: DateRange,
+    tasks: &'a [Task],
+    site_index: &BTreeMap<&SiteId, usize>,
+    pool_of: &dyn Fn(&str) -> usize,
+) -> TaskModel<'a> {
+    let ns = data.service_points.len();
+    let mut model_tasks = Vec::new();
+    let mut unsupported = Vec::new();
+    let mut atasks = Vec::new();
+    let mut site_work = vec![0u32; data.sites.len()];
+    for task in tasks {
+        let due = match &task.detail {
+            TaskDetail::Inspection { due, .. }
+            | TaskDetail::PhoneCallback { due }
+            | TaskDetail::OnSiteCallback { due } => due,
+            _ => {
+                unsupported.push(task);
+                continue;
+            }
+        };
+        let Some(&s) = site_index.get(&task.site) else {
+            unsupported.push(task);
+            continue;
+        };
+        let site = &data.sites[s];
+        let on_site = task.needs_travel();
+        if on_site {
+            site_work[s] = site_work[s].max(task.duration.get());
+        }
+        let weight = if due.overdue {
+            2.0
+        } else if matches!(task.detail, TaskDetail::OnSiteCallback { .. })
+            && site.tier == CustomerTier::VeryLarge
+        {
+            1.5
+        } else {
+            1.0
+        };
+        atasks.push(ATask {
+            place: ns + s,
+            work: task.duration.get(),
+            on_site,
+            skill: task.required_skill().map(DeviceFamily::index),
+            window: (
+                Built::day_of(horizon, due.slot.window.first()),
+                Built::day_of(horizon, due.slot.window.last()),
+            ),
+            due: Built::day_of(horizon, due.slot.due),
+            overdue: due.overdue,
+            pool: pool_of(site.district.as_str()),
+            weight,
+        });
+        model_tasks.push(task);
+    }
+    TaskModel {
+        model_tasks,
+        unsupported,
+        atasks,
+        site_work,
+    }
+}
+
+/// Per place and day: can a visit happen (service points always; a site when one opening
+/// window that day is as long as its longest on-site work)?
+fn open_days(data: RosterData, horizon: DateRange, site_work: &[u32]) -> Vec<Vec<bool>> {
+    let (ns, days) = (data.service_points.len(), horizon.len_days() as usize);
+    let mut open = vec![vec![true; days]; ns];
+    for (s, site) in data.sites.iter().enumerate() {
+        open.push(
+            horizon
+                .iter()
+                .map(|date| {
+                    site.open_windows(date, data.calendar)
+                        .iter()
+                        .any(|w| w.length_minutes() >= site_work[s])
+                })
+                .collect(),
+        );
+    }
+    open
 }

@@ -2,21 +2,27 @@
 //! index-level assignment of [`crate::solve::roster`] (seeds, LPs, rounding, repair), every
 //! engineer-day routed through the day planner's own problem builder ([`routing`], so a
 //! published roster and the day plan of that date see the same windows, lunch, durations and
-//! travel), and the answer back in domain terms (`assemble.rs`). The algorithm and its figures
-//! are documented on [`crate::solve::roster`]; the old paths there re-export this module.
+//! travel), and the answer back in domain terms (`assemble.rs`) as the published [`Roster`]
+//! ([`output`]). The algorithm and its figures are documented on [`crate::solve::roster`].
 
 mod assemble;
 pub mod build;
+pub mod output;
 pub mod routing;
 
+pub use crate::domain::reason::ReasonCode;
+pub use crate::solve::roster::RosterConfig;
 pub use build::RosterData;
+pub use output::{
+    EngineerDay, EngineerSummary, Kpis, LeftOut, ModelStats, Roster, Spread, Timings, Visit,
+};
 
 use crate::solve::roster::assign::Assigner;
-use crate::solve::roster::output::{ModelStats, Roster, Timings};
-use crate::solve::roster::{LeftOutReason, RosterConfig, config, lp, problem, seeds};
+use crate::solve::roster::{config, lp, problem, seeds};
 use build::Built;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use crate::domain::dates::DateRange;
@@ -40,7 +46,7 @@ pub struct RosterRequest<'a> {
     pub version: u32,
     /// Once set, the build stops at its next assignment round or engineer-day
     /// ([`RosterError::Cancelled`]).
-    pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
+    pub cancel: Option<&'a AtomicBool>,
 }
 
 /// One routed engineer-day: the routing problem and the engine's answer (for checks).
@@ -77,7 +83,7 @@ type Routed = Option<(Problem, Solution)>;
 
 /// The best assignment round: its score, the assignment, the tasks left out, and how many
 /// tasks the repair took.
-type Round<'a> = (f64, Assigner<'a>, Vec<(usize, LeftOutReason)>, usize);
+type Round<'a> = (f64, Assigner<'a>, Vec<(usize, ReasonCode)>, usize);
 
 /// Builds the roster.
 pub fn build_roster(req: &RosterRequest) -> Result<Roster, RosterError> {
@@ -114,7 +120,29 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
     };
     timings.build = started.elapsed().as_secs_f64();
 
-    // Assignment: seeds, candidates, LP per pool, rounding, repair; rounds move the seeds.
+    let (mut a, mut left) = assign(p, cfg, req.cancel, &mut timings, &mut stats)?;
+    let t0 = Instant::now();
+    let routes = route_all(&built, req, &mut a, &mut left, &mut stats)?;
+    timings.routing = t0.elapsed().as_secs_f64();
+
+    let mut run = assemble::assemble(&built, cfg, &a, &left, &routes, req);
+    timings.total = started.elapsed().as_secs_f64();
+    run.roster.timings = timings;
+    run.roster.model = stats;
+    Ok(run)
+}
+
+/// The assignment: seeds, candidates, one LP per pool, rounding and repair, in rounds that
+/// move the seeds (or the greedy baseline); the best round is kept, then consolidated and
+/// relocated (LP method). Returns the assignment and the tasks left out; a raised `cancel`
+/// stops it between rounds.
+fn assign<'a>(
+    p: &'a problem::AssignProblem,
+    cfg: &'a RosterConfig,
+    cancel: Option<&AtomicBool>,
+    timings: &mut Timings,
+    stats: &mut ModelStats,
+) -> Result<(Assigner<'a>, Vec<(usize, ReasonCode)>), RosterError> {
     let index = seeds::BinIndex::new(p);
     let t0 = Instant::now();
     let block_days = cfg.model.block_days.max(1) as problem::Day;
@@ -138,78 +166,29 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
     } else {
         cfg.model.seed_rounds.max(1)
     };
-    let cancelled = || {
-        req.cancel
-            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
-    };
     for round in 0..lp_rounds {
-        if cancelled() {
+        if is_cancelled(cancel) {
             return Err(RosterError::Cancelled);
         }
         let t0 = Instant::now();
         let base = seeds::seed_base(p, &seed_places);
         let cands = seeds::candidates(p, &cfg.model, &index, &pools, &seed_places, &base);
         timings.seeds_and_candidates += t0.elapsed().as_secs_f64();
-        let t0 = Instant::now();
-        let mut by_pool: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
-        for (t, pool) in pools.iter().enumerate() {
-            if let Some(pool) = pool {
-                by_pool.entry(*pool).or_default().push(t);
-            }
-        }
-        let groups: Vec<Vec<usize>> = by_pool.into_values().collect();
-        let answers: Vec<lp::LpAnswer> = groups
-            .par_iter()
-            .map(|tasks| lp::solve_pool(p, &cfg.model, tasks, &cands, &base))
-            .collect();
-        timings.lp += t0.elapsed().as_secs_f64();
-        let t0 = Instant::now();
-        let mut a = Assigner::new(p, &cfg.model);
-        let mut missed = Vec::new();
-        let mut total = lp::LpSize::default();
-        let mut largest = lp::LpSize::default();
-        let (mut solved, mut failed) = (0, 0);
-        for (tasks, ans) in groups.iter().zip(&answers) {
-            total += ans.size;
-            if ans.size.variables > largest.variables {
-                largest = ans.size;
-            }
-            let fractions: Vec<(usize, Vec<f64>)> = if ans.solved {
-                solved += 1;
-                ans.values.clone()
-            } else {
-                failed += 1;
-                tasks
-                    .iter()
-                    .map(|&t| (t, vec![0.0; cands[t].len()]))
-                    .collect()
-            };
-            missed.extend(a.round(&fractions, &cands));
-        }
-        missed.extend(
-            pools
-                .iter()
-                .enumerate()
-                .filter(|(_, q)| q.is_none())
-                .map(|(t, _)| t),
-        );
-        let repaired = missed.len();
-        let left = a.repair(&missed, &BTreeSet::new());
-        let score = score(p, &cfg.model, &a, &left);
-        timings.rounding_and_repair += t0.elapsed().as_secs_f64();
+        let (a, left, repaired, tally) = lp_round(p, cfg, &pools, &cands, &base, timings);
         if round == 0 {
-            stats.lp_total = total;
-            stats.lp_largest = largest;
+            stats.lp_total = tally.total;
+            stats.lp_largest = tally.largest;
         }
-        stats.lp_solved += solved;
-        stats.lp_failed += failed;
+        stats.lp_solved += tally.solved;
+        stats.lp_failed += tally.failed;
         stats.seed_rounds = round + 1;
         seeds::medoid_seeds(p, &mut seed_places, &a.places_of_bins());
+        let score = score(p, &cfg.model, &a, &left);
         if best.as_ref().is_none_or(|b| score < b.0) {
             best = Some((score, a, left, repaired));
         }
     }
-    let (_, mut a, mut left, repaired) = best.expect("at least one round");
+    let (_, mut a, left, repaired) = best.expect("at least one round");
     stats.repaired = repaired;
     if cfg.model.method == config::AssignMethod::Lp {
         let t0 = Instant::now();
@@ -217,9 +196,91 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         stats.relocated = a.relocate(3);
         timings.rounding_and_repair += t0.elapsed().as_secs_f64();
     }
+    Ok((a, left))
+}
 
-    // Routing of every engineer-day; dropped tasks go elsewhere and their days are re-routed.
+/// Whether the caller has asked the run to stop.
+fn is_cancelled(cancel: Option<&AtomicBool>) -> bool {
+    cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+}
+
+/// The LPs of one round: their sizes, and how many were solved or failed.
+#[derive(Default)]
+struct LpTally {
+    total: lp::LpSize,
+    largest: lp::LpSize,
+    solved: usize,
+    failed: usize,
+}
+
+/// One LP round on the given seeds: the LPs of every pool in parallel, then rounding and
+/// repair. Returns the assignment, the tasks left out, how many tasks the repair took, and
+/// the LPs' tally.
+fn lp_round<'a>(
+    p: &'a problem::AssignProblem,
+    cfg: &'a RosterConfig,
+    pools: &[Option<(usize, usize)>],
+    cands: &[Vec<seeds::Candidate>],
+    base: &[(u32, u32)],
+    timings: &mut Timings,
+) -> (Assigner<'a>, Vec<(usize, ReasonCode)>, usize, LpTally) {
     let t0 = Instant::now();
+    let mut by_pool: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for (t, pool) in pools.iter().enumerate() {
+        if let Some(pool) = pool {
+            by_pool.entry(*pool).or_default().push(t);
+        }
+    }
+    let groups: Vec<Vec<usize>> = by_pool.into_values().collect();
+    let answers: Vec<lp::LpAnswer> = groups
+        .par_iter()
+        .map(|tasks| lp::solve_pool(p, &cfg.model, tasks, cands, base))
+        .collect();
+    timings.lp += t0.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    let mut a = Assigner::new(p, &cfg.model);
+    let mut missed = Vec::new();
+    let mut tally = LpTally::default();
+    for (tasks, ans) in groups.iter().zip(&answers) {
+        tally.total += ans.size;
+        if ans.size.variables > tally.largest.variables {
+            tally.largest = ans.size;
+        }
+        let fractions: Vec<(usize, Vec<f64>)> = if ans.solved {
+            tally.solved += 1;
+            ans.values.clone()
+        } else {
+            tally.failed += 1;
+            tasks
+                .iter()
+                .map(|&t| (t, vec![0.0; cands[t].len()]))
+                .collect()
+        };
+        missed.extend(a.round(&fractions, cands));
+    }
+    missed.extend(
+        pools
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.is_none())
+            .map(|(t, _)| t),
+    );
+    let repaired = missed.len();
+    let left = a.repair(&missed, &BTreeSet::new());
+    timings.rounding_and_repair += t0.elapsed().as_secs_f64();
+    (a, left, repaired, tally)
+}
+
+/// Routing of every engineer-day; dropped tasks go elsewhere and their days are re-routed
+/// (at most `repair_rounds` repairs, then what drops is left out as `ROUTE_INFEASIBLE`).
+fn route_all(
+    built: &Built,
+    req: &RosterRequest,
+    a: &mut Assigner,
+    left: &mut Vec<(usize, ReasonCode)>,
+    stats: &mut ModelStats,
+) -> Result<Vec<Routed>, RosterError> {
+    let (p, cfg) = (&built.problem, req.config);
     let mut routes: Vec<Routed> = (0..p.bins.len()).map(|_| None).collect();
     let mut dirty: BTreeSet<usize> = (0..p.bins.len())
         .filter(|&b| !a.bins[b].tasks.is_empty())
@@ -231,10 +292,10 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         let results: Vec<Result<(usize, Routed), RosterError>> = todo
             .par_iter()
             .map(|&b| {
-                if cancelled() {
+                if is_cancelled(req.cancel) {
                     return Err(RosterError::Cancelled);
                 }
-                route_bin(&built, cfg, &a, b, req.seed, req.travel).map(|r| (b, r))
+                route_bin(built, cfg, a, b, req.seed, req.travel).map(|r| (b, r))
             })
             .collect();
         stats.route_solves += todo.len();
@@ -242,21 +303,14 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         for r in results {
             let (b, r) = r?;
             if let Some((problem, solution)) = &r {
-                let on_site = on_site_tasks(p, &a, b);
-                for &j in &solution.unassigned {
-                    dropped.push((on_site[j], b));
-                }
-                // The route's real driving may exceed the estimate: keep the day's work and
-                // travel within the capacity by dropping the visit that costs most driving.
-                if round < last_round {
-                    let committed =
-                        desk_minutes(p, &a, b) as i64 * 60 + route_seconds(problem, solution);
-                    if committed > i64::from(p.bins[b].capacity) * 60 {
-                        if let Some(j) = costliest_visit(problem, solution) {
-                            dropped.push((on_site[j], b));
-                        }
-                    }
-                }
+                dropped.extend(dropped_visits(
+                    p,
+                    a,
+                    b,
+                    problem,
+                    solution,
+                    round < last_round,
+                ));
             }
             routes[b] = r;
         }
@@ -276,7 +330,7 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         if round < cfg.routing.repair_rounds.min(last_round - 1) {
             left.extend(a.repair(&tasks, &dropped_ever));
         } else {
-            left.extend(tasks.iter().map(|&t| (t, LeftOutReason::RouteInfeasible)));
+            left.extend(tasks.iter().map(|&t| (t, ReasonCode::RouteInfeasible)));
         }
         for (t, was) in before.iter().enumerate() {
             if *was != a.bin_of[t] {
@@ -286,13 +340,35 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
         }
     }
     stats.routed_days = routes.iter().filter(|r| r.is_some()).count();
-    timings.routing = t0.elapsed().as_secs_f64();
+    Ok(routes)
+}
 
-    let mut run = assemble::assemble(&built, cfg, &a, &left, &routes, req);
-    timings.total = started.elapsed().as_secs_f64();
-    run.roster.timings = timings;
-    run.roster.model = stats;
-    Ok(run)
+/// The (task, bin) pairs a routed bin `b` gives back: the visits the route dropped and, when
+/// `trim`, the visit that costs most driving if the route's real driving pushes the day's
+/// work and travel past the bin's capacity.
+fn dropped_visits(
+    p: &problem::AssignProblem,
+    a: &Assigner,
+    b: usize,
+    problem: &Problem,
+    solution: &Solution,
+    trim: bool,
+) -> Vec<(usize, usize)> {
+    let on_site = on_site_tasks(p, a, b);
+    let mut dropped: Vec<(usize, usize)> = solution
+        .unassigned
+        .iter()
+        .map(|&j| (on_site[j], b))
+        .collect();
+    if trim {
+        let committed = desk_minutes(p, a, b) as i64 * 60 + route_seconds(problem, solution);
+        if committed > i64::from(p.bins[b].capacity) * 60 {
+            if let Some(j) = costliest_visit(problem, solution) {
+                dropped.push((on_site[j], b));
+            }
+        }
+    }
+    dropped
 }
 
 /// The objective of an assignment on the model's terms (lower is better): tour metres,
@@ -301,7 +377,7 @@ fn score(
     p: &problem::AssignProblem,
     cfg: &config::ModelConfig,
     a: &Assigner,
-    left: &[(usize, LeftOutReason)],
+    left: &[(usize, ReasonCode)],
 ) -> f64 {
     let travel: f64 = a.bins.iter().map(|s| f64::from(s.tour.0)).sum();
     let penalties: f64 = left

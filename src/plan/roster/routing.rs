@@ -22,13 +22,23 @@ use crate::plan::clock::{DayClock, minutes};
 use crate::plan::model::TaskRef;
 use crate::plan::settings::PlanSettings;
 use crate::solve::roster::config::RosterConfig;
-use crate::solve::routing::{Break, Problem, Time, TimeWindow};
-use crate::travel::TravelModel;
+use crate::solve::routing::{Break, Cost, Problem, ProblemError, Time, TimeWindow};
+use crate::travel::{TravelError, TravelModel};
 use std::collections::BTreeMap;
 
-pub use crate::solve::roster::routing::{
-    DROP_PENALTY, DayError, DayRequest, DayVisit, has_lunch, route_day, usable_minutes,
-};
+pub use crate::solve::roster::routing::{has_lunch, route_day, usable_minutes};
+
+/// Penalty for dropping a visit from a day route (above any travel saving).
+pub const DROP_PENALTY: Cost = Cost(100_000_000);
+
+/// Why a day could not be routed at all.
+#[derive(Debug, thiserror::Error)]
+pub enum DayError {
+    #[error("travel: {0}")]
+    Travel(#[from] TravelError),
+    #[error("routing problem: {0}")]
+    Problem(#[from] ProblemError),
+}
 
 /// The day's task as the planner sees it: optional at [`DROP_PENALTY`], no deadline or pin
 /// (the roster routes one engineer at a time).

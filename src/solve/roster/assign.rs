@@ -9,26 +9,8 @@
 use super::config::ModelConfig;
 use super::problem::{AssignProblem, Day};
 use super::seeds::Candidate;
-use serde::{Deserialize, Serialize};
+use crate::domain::reason::ReasonCode;
 use std::collections::BTreeSet;
-
-/// Why a task is not on the roster. Codes reach the user (`NO_SKILLED_ENGINEER`, ...).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum LeftOutReason {
-    /// No engineer has the skill the task needs.
-    NoSkilledEngineer,
-    /// No engineer with the skill works on any day of the window inside the horizon.
-    NoEngineerAvailable,
-    /// Engineers are available, but the site is closed on each of those days.
-    SiteClosed,
-    /// Every engineer-day that could take it is full (shift less the fault reserve).
-    NoCapacity,
-    /// Its routes could not fit it (opening hours, the shift) and no other day could.
-    RouteInfeasible,
-    /// The roster does not plan this kind of task.
-    UnsupportedKind,
-}
 
 /// The tasks of one engineer-day and their load.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -406,7 +388,7 @@ impl<'a> Assigner<'a> {
         &mut self,
         tasks: &[usize],
         routing_dropped: &BTreeSet<usize>,
-    ) -> Vec<(usize, LeftOutReason)> {
+    ) -> Vec<(usize, ReasonCode)> {
         let p = self.p;
         let mut order: Vec<usize> = tasks.to_vec();
         order.sort_by(|&a, &b| {
@@ -431,7 +413,7 @@ impl<'a> Assigner<'a> {
                 Some((b, tour, places)) => self.place(t, b, tour, places),
                 None => {
                     let reason = if routing_dropped.contains(&t) {
-                        LeftOutReason::RouteInfeasible
+                        ReasonCode::RouteInfeasible
                     } else {
                         self.reason(t)
                     };
@@ -443,11 +425,11 @@ impl<'a> Assigner<'a> {
     }
 
     /// Why task `t` has no bin.
-    pub fn reason(&self, t: usize) -> LeftOutReason {
+    pub fn reason(&self, t: usize) -> ReasonCode {
         let p = self.p;
         let task = &p.tasks[t];
         if !p.engineers.iter().any(|e| e.can_do(task)) {
-            return LeftOutReason::NoSkilledEngineer;
+            return ReasonCode::NoSkilledEngineer;
         }
         // The window's days and the late days after it, inside the horizon.
         let days = *task.horizon_days(p.days).start()..=p.days - 1;
@@ -457,12 +439,12 @@ impl<'a> Assigner<'a> {
             .filter(|&b| p.engineers[p.bins[b].engineer].can_do(task))
             .collect();
         if skilled.is_empty() {
-            return LeftOutReason::NoEngineerAvailable;
+            return ReasonCode::NoEngineerAvailable;
         }
         if !skilled.iter().any(|&b| p.compatible(t, b)) {
-            return LeftOutReason::SiteClosed;
+            return ReasonCode::SiteClosed;
         }
-        LeftOutReason::NoCapacity
+        ReasonCode::NoCapacity
     }
 
     /// On-site places of each bin (for the seed update).

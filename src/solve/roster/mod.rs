@@ -49,7 +49,7 @@
 //!    add fewer metres than they save; no move makes a task's window status worse.
 //! 5. **Route** every engineer-day with the routing engine (in parallel, a deterministic work
 //!    budget growing with visits squared), on the problem the day planner's own builder makes
-//!    ([`crate::plan::roster::routing`]: same windows, durations, costs and travel as
+//!    (`plan::roster::routing`: same windows, durations, costs and travel as
 //!    `plan_day`; `tests/roster/agree.rs` plans roster dates with the roster as pins). Visits the route drops (opening
 //!    hours: many sites close at midday) and days whose real driving pushes work past capacity
 //!    feed back: the task is banned from that bin, repaired elsewhere, and the touched days are
@@ -91,28 +91,14 @@
 //! LPs.
 //!
 //! This module is the index-level part; the domain side (building the model from the
-//! scenario, routing every engineer-day through `plan`'s problem builder, assembling the
-//! [`Roster`]) lives in [`crate::plan::roster`] and is re-exported here under its old paths.
+//! scenario, routing every engineer-day through the day planner's problem builder, assembling
+//! the published `Roster`) lives in `plan::roster`.
 
 pub mod assign;
 pub mod config;
 pub mod lp;
-pub mod output;
 pub mod problem;
 pub mod routing;
 pub mod seeds;
 
-/// The domain side of the model, now [`crate::plan::roster::build`] (re-exported).
-pub mod build {
-    pub use crate::plan::roster::build::*;
-}
-
-pub use crate::plan::roster::{
-    RosterError, RosterRequest, RosterRun, RoutedDay, build_roster, build_roster_run,
-};
-pub use assign::LeftOutReason;
-pub use build::RosterData;
 pub use config::RosterConfig;
-pub use output::{
-    EngineerDay, EngineerSummary, Kpis, LeftOut, ModelStats, Roster, Spread, Timings, Visit,
-};

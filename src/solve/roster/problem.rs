@@ -1,7 +1,7 @@
 //! The index-based assignment problem: tasks, engineers and engineer-days ("bins") as
 //! indices, days counted from the first day of the horizon. Nothing here knows sites or ids.
 
-use crate::travel::{Geodesic, TravelPoint};
+use std::sync::Arc;
 
 /// A day index: 0 is the first day of the horizon.
 pub type Day = i32;
@@ -115,17 +115,37 @@ impl AssignProblem {
     }
 }
 
-/// Travel estimates between places for the model (straight-line geodesic: the routing
-/// engine later uses the configured travel model).
-#[derive(Clone, Debug)]
+/// A trip between two places: `(metres, seconds)`, `None` when it cannot be measured.
+pub type TripFn = dyn Fn(usize, usize) -> Option<(u32, u32)> + Send + Sync;
+
+/// Travel estimates between places for the model, from a trip function over place indices
+/// (the domain side gives straight-line geodesic estimates; the routing engine later uses the
+/// configured travel model). A place to itself is no trip; a trip that cannot be measured
+/// counts as a quarter of `u32::MAX`, far enough never to be chosen and safe to add.
+#[derive(Clone)]
 pub struct Estimate {
-    geodesic: Geodesic,
-    points: Vec<TravelPoint>,
+    trip: Arc<TripFn>,
+    places: usize,
+}
+
+impl std::fmt::Debug for Estimate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Estimate")
+            .field("places", &self.places)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Estimate {
-    pub fn new(geodesic: Geodesic, points: Vec<TravelPoint>) -> Self {
-        Self { geodesic, points }
+    /// Estimates between `places` places, `trip(a, b)` measuring the trip from `a` to `b`.
+    pub fn new(
+        places: usize,
+        trip: impl Fn(usize, usize) -> Option<(u32, u32)> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            trip: Arc::new(trip),
+            places,
+        }
     }
 
     /// (metres, minutes) from place `a` to place `b`.
@@ -133,10 +153,7 @@ impl Estimate {
         if a == b {
             return (0, 0);
         }
-        let (m, s) = self
-            .geodesic
-            .trip(&self.points[a], &self.points[b])
-            .unwrap_or((u32::MAX / 4, u32::MAX / 4));
+        let (m, s) = (self.trip)(a, b).unwrap_or((u32::MAX / 4, u32::MAX / 4));
         (m, s.div_ceil(60))
     }
 
@@ -145,10 +162,10 @@ impl Estimate {
     }
 
     pub fn len(&self) -> usize {
-        self.points.len()
+        self.places
     }
 
     pub fn is_empty(&self) -> bool {
-        self.points.is_empty()
+        self.places == 0
     }
 }

@@ -611,6 +611,96 @@ fn check_times(
     violations: &mut Vec<Violation>,
 ) -> RouteReport {
     let veh = &problem.vehicles[vehicle];
+    let mut report = route_totals(problem, vehicle, jobs, s, violations);
+    if s.visits.len() != jobs.len() {
+        violations.push(Violation::ScheduleLength {
+            vehicle,
+            visits: s.visits.len(),
+            jobs: jobs.len(),
+        });
+        return report;
+    }
+    if s.departure < veh.shift.start {
+        violations.push(Violation::EarlyDeparture {
+            vehicle,
+            departure: s.departure,
+            shift_start: veh.shift.start,
+        });
+    }
+    let rest_break = check_break_rule(problem, vehicle, jobs.len(), s, violations);
+    // Invariant of the loop: `prev_end` is when the vehicle may leave the previous stop (the
+    // departure, then each reported service end).
+    let mut prev_end = s.departure;
+    let mut prev_loc = veh.start;
+    let mut returns = s.arrival;
+    for gap in 0..=jobs.len() {
+        let job = jobs.get(gap).copied();
+        let loc = job.map_or(veh.end, |j| problem.jobs[j].location);
+        let drive = problem.duration(prev_loc, loc);
+        let reported = match job {
+            Some(_) => s.visits[gap].arrival,
+            None => s.arrival,
+        };
+        let direct = add(prev_end, drive);
+        let wrong_arrival = |expected: Time| Violation::WrongArrival {
+            vehicle,
+            job,
+            reported,
+            expected,
+        };
+        // `ready`: the earliest the service may start, or when the route's work ends.
+        let ready = match rest_break.filter(|b| b.after_visits == gap) {
+            None => {
+                if reported != direct {
+                    violations.push(wrong_arrival(direct));
+                }
+                reported
+            }
+            Some(b) => {
+                let previous = gap.checked_sub(1).map(|p| jobs[p]);
+                let timing = GapTiming {
+                    prev_end,
+                    direct,
+                    drive,
+                    reported,
+                    at_end: job.is_none(),
+                    previous,
+                };
+                ready_after_break(vehicle, job, b, timing, violations)
+            }
+        };
+        match job {
+            Some(j) => {
+                let v: VisitTimes = s.visits[gap];
+                check_visit(problem, vehicle, j, v, ready, violations);
+                prev_end = v.end;
+                prev_loc = loc;
+            }
+            None => returns = ready,
+        }
+    }
+    check_return(
+        problem,
+        vehicle,
+        s,
+        rest_break.is_some(),
+        returns,
+        &mut report,
+        violations,
+    );
+    report
+}
+
+/// Distance, travel time and travel cost of the route, which do not depend on the
+/// timetable, compared with the reported totals.
+fn route_totals(
+    problem: &Problem,
+    vehicle: VehicleId,
+    jobs: &[JobId],
+    s: &Schedule,
+    violations: &mut Vec<Violation>,
+) -> RouteReport {
+    let veh = &problem.vehicles[vehicle];
     let mut report = RouteReport::default();
     // Totals do not depend on the timetable.
     let mut prev_loc = veh.start;
@@ -648,33 +738,30 @@ fn check_times(
     };
     total("distance", s.distance.0, report.distance.0);
     total("travel time", s.travel_time.0, report.travel_time.0);
+    report
+}
 
-    if s.visits.len() != jobs.len() {
-        violations.push(Violation::ScheduleLength {
-            vehicle,
-            visits: s.visits.len(),
-            jobs: jobs.len(),
-        });
-        return report;
-    }
-    if s.departure < veh.shift.start {
-        violations.push(Violation::EarlyDeparture {
-            vehicle,
-            departure: s.departure,
-            shift_start: veh.shift.start,
-        });
-    }
-    let rest_break = match (s.rest_break, veh.rest_break) {
+/// The reported break against the vehicle's rule: allowed at all, at a real position, inside
+/// its window, of its duration. Returns the break to time the gaps with.
+fn check_break_rule(
+    problem: &Problem,
+    vehicle: VehicleId,
+    visits: usize,
+    s: &Schedule,
+    violations: &mut Vec<Violation>,
+) -> Option<BreakTimes> {
+    let veh = &problem.vehicles[vehicle];
+    match (s.rest_break, veh.rest_break) {
         (Some(_), None) => {
             violations.push(Violation::UnexpectedBreak { vehicle });
             None
         }
         (Some(b), Some(rule)) => {
-            if b.after_visits > jobs.len() {
+            if b.after_visits > visits {
                 violations.push(Violation::BreakPosition {
                     vehicle,
                     after_visits: b.after_visits,
-                    visits: jobs.len(),
+                    visits,
                 });
             }
             if !rule.window.contains(b.start) {
@@ -695,118 +782,141 @@ fn check_times(
             Some(b)
         }
         (None, _) => None,
-    };
-
-    // Invariant of the loop: `prev_end` is when the vehicle may leave the previous stop (the
-    // departure, then each reported service end).
-    let mut prev_end = s.departure;
-    let mut prev_loc = veh.start;
-    let mut returns = s.arrival;
-    for gap in 0..=jobs.len() {
-        let job = jobs.get(gap).copied();
-        let loc = job.map_or(veh.end, |j| problem.jobs[j].location);
-        let drive = problem.duration(prev_loc, loc);
-        let reported = match job {
-            Some(_) => s.visits[gap].arrival,
-            None => s.arrival,
-        };
-        let direct = add(prev_end, drive);
-        let wrong_arrival = |expected: Time| Violation::WrongArrival {
-            vehicle,
-            job,
-            reported,
-            expected,
-        };
-        // `ready`: the earliest the service may start, or when the route's work ends.
-        let ready = match rest_break.filter(|b| b.after_visits == gap) {
-            None => {
-                if reported != direct {
-                    violations.push(wrong_arrival(direct));
-                }
-                reported
-            }
-            Some(b) => {
-                let before_driving = reported == add(b.end, drive) && b.start >= prev_end;
-                let on_arrival = reported == direct && b.start >= direct;
-                // At the end location the arrival may be reported as the end of the break.
-                let at_end = job.is_none() && reported == b.end && b.start >= direct;
-                if before_driving {
-                    reported
-                } else if on_arrival {
-                    reported.max(b.end)
-                } else if at_end {
-                    b.end
-                } else {
-                    if reported == add(b.end, drive) {
-                        let previous = gap.checked_sub(1).map(|p| jobs[p]);
-                        violations.push(Violation::BreakOverlapsService {
-                            vehicle,
-                            job: previous,
-                        });
-                    } else if reported == direct {
-                        violations.push(Violation::BreakWhileDriving {
-                            vehicle,
-                            start: b.start,
-                            arrival: direct,
-                        });
-                    } else {
-                        violations.push(wrong_arrival(direct));
-                    }
-                    reported.max(b.end)
-                }
-            }
-        };
-        match job {
-            Some(j) => {
-                let v: VisitTimes = s.visits[gap];
-                let spec = &problem.jobs[j];
-                if v.start < v.arrival {
-                    violations.push(Violation::StartBeforeArrival {
-                        vehicle,
-                        job: j,
-                        start: v.start,
-                        arrival: v.arrival,
-                    });
-                } else if v.start < ready {
-                    violations.push(Violation::BreakOverlapsService {
-                        vehicle,
-                        job: Some(j),
-                    });
-                }
-                if !in_windows(&spec.windows, v.start) {
-                    violations.push(Violation::OutsideWindows {
-                        vehicle,
-                        job: j,
-                        start: v.start,
-                    });
-                }
-                if let Some(deadline) = spec.deadline
-                    && v.start > deadline
-                {
-                    violations.push(Violation::AfterDeadline {
-                        vehicle,
-                        job: j,
-                        start: v.start,
-                        deadline,
-                    });
-                }
-                let end = add(v.start, spec.service);
-                if v.end != end {
-                    violations.push(Violation::WrongServiceEnd {
-                        vehicle,
-                        job: j,
-                        reported: v.end,
-                        expected: end,
-                    });
-                }
-                prev_end = v.end;
-                prev_loc = loc;
-            }
-            None => returns = ready,
-        }
     }
+}
+
+/// One gap of the route around the break taken in it: when the vehicle may leave
+/// (`prev_end`), the direct arrival (`prev_end + drive`), the reported arrival, whether the
+/// gap ends at the route's end, and the job before it.
+#[derive(Copy, Clone)]
+struct GapTiming {
+    prev_end: Time,
+    direct: Time,
+    drive: Time,
+    reported: Time,
+    at_end: bool,
+    previous: Option<JobId>,
+}
+
+/// The earliest the service may start (or the route's work ends) after a gap holding break
+/// `b`: taken before driving on, on arrival, or (at the end location) reported as the
+/// arrival; anything else overlaps a service or a drive, or misreports the arrival.
+fn ready_after_break(
+    vehicle: VehicleId,
+    job: Option<JobId>,
+    b: BreakTimes,
+    g: GapTiming,
+    violations: &mut Vec<Violation>,
+) -> Time {
+    let GapTiming {
+        prev_end,
+        direct,
+        drive,
+        reported,
+        at_end,
+        previous,
+    } = g;
+    let wrong_arrival = |expected: Time| Violation::WrongArrival {
+        vehicle,
+        job,
+        reported,
+        expected,
+    };
+    let before_driving = reported == add(b.end, drive) && b.start >= prev_end;
+    let on_arrival = reported == direct && b.start >= direct;
+    // At the end location the arrival may be reported as the end of the break.
+    let at_end = at_end && reported == b.end && b.start >= direct;
+    if before_driving {
+        reported
+    } else if on_arrival {
+        reported.max(b.end)
+    } else if at_end {
+        b.end
+    } else {
+        if reported == add(b.end, drive) {
+            violations.push(Violation::BreakOverlapsService {
+                vehicle,
+                job: previous,
+            });
+        } else if reported == direct {
+            violations.push(Violation::BreakWhileDriving {
+                vehicle,
+                start: b.start,
+                arrival: direct,
+            });
+        } else {
+            violations.push(wrong_arrival(direct));
+        }
+        reported.max(b.end)
+    }
+}
+
+/// One visit's own times: start after arrival and after `ready`, inside a window, not after
+/// the deadline, lasting the service time.
+fn check_visit(
+    problem: &Problem,
+    vehicle: VehicleId,
+    j: JobId,
+    v: VisitTimes,
+    ready: Time,
+    violations: &mut Vec<Violation>,
+) {
+    let spec = &problem.jobs[j];
+    if v.start < v.arrival {
+        violations.push(Violation::StartBeforeArrival {
+            vehicle,
+            job: j,
+            start: v.start,
+            arrival: v.arrival,
+        });
+    } else if v.start < ready {
+        violations.push(Violation::BreakOverlapsService {
+            vehicle,
+            job: Some(j),
+        });
+    }
+    if !in_windows(&spec.windows, v.start) {
+        violations.push(Violation::OutsideWindows {
+            vehicle,
+            job: j,
+            start: v.start,
+        });
+    }
+    if let Some(deadline) = spec.deadline
+        && v.start > deadline
+    {
+        violations.push(Violation::AfterDeadline {
+            vehicle,
+            job: j,
+            start: v.start,
+            deadline,
+        });
+    }
+    let end = add(v.start, spec.service);
+    if v.end != end {
+        violations.push(Violation::WrongServiceEnd {
+            vehicle,
+            job: j,
+            reported: v.end,
+            expected: end,
+        });
+    }
+}
+
+/// The route's return: the break is there if the route works past its window's start, the
+/// return is no later than allowed, and the reported overtime is right.
+fn check_return(
+    problem: &Problem,
+    vehicle: VehicleId,
+    s: &Schedule,
+    took_break: bool,
+    returns: Time,
+    report: &mut RouteReport,
+    violations: &mut Vec<Violation>,
+) {
+    let veh = &problem.vehicles[vehicle];
     if let Some(rule) = veh.rest_break
-        && rest_break.is_none()
+        && !took_break
         && returns > rule.window.start
     {
         violations.push(Violation::MissingBreak {
@@ -836,7 +946,6 @@ fn check_times(
             expected: report.overtime.0,
         });
     }
-    report
 }
 
 /// The latest time a route of `vehicle` may end.

@@ -3,7 +3,7 @@
 //! Every quantity the solver compares is an integer newtype (in the manner of PyVRP's
 //! `Measure`): comparisons are exact and results do not depend on floating-point rounding.
 //! What one unit means is the caller's choice: the day planner uses seconds and metres, the
-//! Solomon reader scales the instance's real numbers by [`crate::io::solomon::SCALE`].
+//! Solomon reader scales the instance's real numbers by `io::solomon::SCALE` (an outer ring).
 
 use serde::{Deserialize, Serialize};
 use std::iter::Sum;

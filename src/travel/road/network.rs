@@ -58,7 +58,7 @@ impl RoadGraphBuilder {
 
     /// Adds a node at a checked position.
     pub fn add_node(&mut self, lat: f64, lon: f64, osm_id: i64) -> Result<NodeIndex, PointError> {
-        let p = TravelPoint::new(lat, lon, crate::travel::AreaType::County)?;
+        let p = TravelPoint::new(lat, lon, crate::travel::SpeedClass::County)?;
         Ok(self.graph.add_node(RoadNode {
             lat: p.lat(),
             lon: p.lon(),

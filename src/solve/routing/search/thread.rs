@@ -19,24 +19,25 @@ const MEAN_REMOVED: usize = 10;
 /// a job from its nearest neighbour.
 const T_START: f64 = 5.0;
 const T_END: f64 = 0.05;
-/// Share of ruins that remove a whole route. Off: on the Solomon subset it did not pay at a
-/// one-second budget (measured 2026-11-24); kept for the longer runs still to be measured.
+// Operator shares of a ruin-and-recreate step: a uniform roll picks the ruin (route
+// removal below `ROUTE_REMOVAL_SHARE`, string removal below `STRING_REMOVAL_BELOW`, related
+// removal below `RELATED_REMOVAL_BELOW`, random removal above). Measurements behind them:
+// `benches/README.md`, "Routing: search settings".
+/// Ruins that remove a whole route: off, it did not pay at a one-second budget.
 const ROUTE_REMOVAL_SHARE: f64 = 0.0;
-/// Share of the budget route elimination may use. Measured on all 56 Solomon instances,
-/// hierarchical objective, one thread, 575M units (about 5 s): 0.5 left 24 within 1% of the
-/// best-known distance at the best-known vehicle count, 0.2 left 35 (the same 54 reached the
-/// vehicle count): distance on the fewest routes needs the time more. With the fixed-fleet
-/// settings below, seeds 2 and 3: 0.08 left 83 of 112 runs within target (104 at the vehicle
-/// count), 0.12 left 83 (107), 0.15 left 77 (107), 0.2 left 78 (108).
+/// Up to here string removal, SISR's own ruin (Christiaens & Vanden Berghe 2020): most steps.
+const STRING_REMOVAL_BELOW: f64 = 0.85;
+/// Up to here related removal (8%): jobs close in place and time, from different routes.
+const RELATED_REMOVAL_BELOW: f64 = 0.93;
+/// Recreates by regret-2 insertion (5%) instead of SISR's greedy insertion with blinks.
+const REGRET_SHARE: f64 = 0.05;
+/// SISR's blink rate: a greedy insertion skips a position with this probability.
+const BLINK_RATE: f64 = 0.01;
+/// Share of the budget route elimination may use: distance on the fewest routes needs more.
 const FLEET_SHARE: f64 = 0.12;
-/// Under the hierarchical objective the annealing starts this much hotter: on the fewest
-/// routes most ruins cannot be recreated, and the search needs larger steps to leave its
-/// basin. This is one of three fixed-fleet settings; the others are in `ruin_recreate_step`
-/// (a recreate stops once it opens a route too many; local search also polishes candidates
-/// that beat the current solution). Measured on all 56 Solomon instances, hierarchical
-/// objective, one thread, 575M units, seeds 2 and 3, counting runs within 1% of the
-/// best-known distance at the best-known vehicle count: none of them 69 of 112 (mean gap
-/// 1.52%); each alone 69-70; all three 78 (0.82%), with 6× heat instead of 3× 74.
+/// Annealing this much hotter under the hierarchical objective: on the fewest routes most
+/// ruins cannot be recreated, and the search needs larger steps to leave its basin (one of
+/// three fixed-fleet settings; the others are in `ruin_recreate_step`).
 const FIXED_FLEET_HEAT: f64 = 3.0;
 
 pub struct SearchThread<'c> {
@@ -155,9 +156,9 @@ impl<'c> SearchThread<'c> {
         let roll = env.uniform();
         let mut removed = if roll < ROUTE_REMOVAL_SHARE {
             route_removal(&candidate, env)
-        } else if roll < 0.85 {
+        } else if roll < STRING_REMOVAL_BELOW {
             string_removal(ctx, &candidate, env, mean)
-        } else if roll < 0.93 {
+        } else if roll < RELATED_REMOVAL_BELOW {
             related_removal(ctx, &candidate, env, mean)
         } else {
             // Sizes up to twice the mean: on small instances this sometimes ruins everything,
@@ -172,11 +173,11 @@ impl<'c> SearchThread<'c> {
         // rejected, so its recreate stops there: 12% more iterations on R111.
         let fixed_fleet = ctx.problem.minimize_vehicles;
         let opts = InsertOptions {
-            blink: 0.01,
+            blink: BLINK_RATE,
             empty_routes: EmptyRoutes::Any,
             route_limit: fixed_fleet.then(|| self.current.used_routes()),
         };
-        if env.chance(0.05) {
+        if env.chance(REGRET_SHARE) {
             regret_insertion(ctx, &mut candidate, env, &order, 2, &opts);
         } else {
             sisr_order(ctx, env, &mut order);

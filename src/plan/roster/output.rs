@@ -2,15 +2,15 @@
 //! out with their reason, KPIs, timings and the model's size. Serialize/Deserialize, so it is
 //! the `roster.json` file and the body of `GET /v1/rosters/{id}`.
 
-use super::assign::LeftOutReason;
-use super::lp::LpSize;
 use crate::domain::dates::DateRange;
 use crate::domain::day_time::LocalWindow;
 use crate::domain::family::DeviceFamily;
 use crate::domain::geo::LatLon;
 use crate::domain::ids::{DeviceId, EngineerId, ServicePointId, SiteId, TaskId};
 use crate::domain::name::Name;
+use crate::domain::reason::ReasonCode;
 use crate::domain::task::TaskKind;
+use crate::solve::roster::lp::LpSize;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -105,7 +105,7 @@ pub struct LeftOut {
     pub kind: TaskKind,
     pub site: SiteId,
     pub window: Option<DateRange>,
-    pub reason: LeftOutReason,
+    pub reason: ReasonCode,
     /// Its window continues after the horizon: the next roster can still do it on time.
     pub deferrable: bool,
 }
@@ -163,7 +163,7 @@ pub struct Kpis {
     pub late_days_total: u64,
     pub left_out: usize,
     pub left_out_deferrable: usize,
-    pub left_out_by_reason: BTreeMap<LeftOutReason, usize>,
+    pub left_out_by_reason: BTreeMap<ReasonCode, usize>,
     pub inspections: usize,
     /// Inspections with a skilled engineer available on a day of their window in the horizon.
     pub inspections_doable_on_time: usize,

@@ -1,0 +1,225 @@
+//! An independent checker of plans (in the manner of vrp-pragmatic's `checker/`).
+//!
+//! [`check`] re-verifies a [`Plan`] from the scenario, the configuration and the travel
+//! matrix alone: it never calls the solver, the problem builder or the assembler, so a bug
+//! there cannot hide itself here. Rules checked:
+//! - every task appears once across routes, desk and unassigned;
+//! - a route's engineer exists, works that day (availability, leave, holidays), its shift is
+//!   the engineer's, and it comes back by shift end plus the allowed overtime (which is at
+//!   most the daily cap of the settings);
+//! - a stop's engineer has the device family's skill, and is the pinned one if any;
+//! - a planned (not frozen) stop lies inside one opening window of its site that day (a fault
+//!   repair at any hour), lasts its duration, and starts at or after its arrival;
+//! - travel: each stop's travel time and distance equal the matrix from the previous stop (or
+//!   the service point), the arrival is not before the previous end plus the travel (plus the
+//!   lunch if it is taken in that gap), and the return is not before the last end plus the
+//!   drive home;
+//! - a route restarted from a reported position ([`super::Restart`]) takes the travel from
+//!   that position to the next stop (or home) as measured by the context's travel model, and
+//!   restarts no earlier than the end of the stop before;
+//! - the lunch starts inside its window, lasts its length, overlaps no visit, and is there
+//!   when a route with nothing frozen works past the window's start;
+//! - a fault stop is flagged `DEADLINE_MISSED` exactly when it arrives after its deadline; a
+//!   fault due that day and not planned carries the flag;
+//! - desk calls lie inside the desk hours and one agent makes one call at a time;
+//! - spare parts: a visit whose task needs a part has its pickup stop earlier on the same
+//!   route (`PICKUP_MISSING`), and every pickup stop is followed by its task's visit on the
+//!   same route (`PICKUP_WITHOUT_VISIT`); a pickup stop is at its service point (travel from
+//!   and to it is checked as for visits) and lasts its pickup minutes.
+//!
+//! [`check_replan`] adds what a re-plan must keep: every stop frozen before, and every stop
+//! that progress reports arrived, started or done, is unchanged and frozen.
+//!
+//! One file per concern, as vrp-pragmatic's checker: `shift` (shifts and overtime), `time`
+//! (travel, stop times, opening hours, deadline flags), `skills` (skills and pins), `breaks`
+//! (the lunch), `pickups` (spare parts), `desk` (desk calls), `frozen` (what a re-plan keeps).
+
+mod breaks;
+mod desk;
+mod frozen;
+mod pickups;
+mod shift;
+mod skills;
+mod time;
+
+pub use frozen::check_replan;
+
+use super::context::PlanningContext;
+use super::inputs::ProgressEvent;
+use super::model::{EngineerRoute, Flag, PartPickup, Plan, Stop, TaskRef};
+use crate::domain::engineer::Availability;
+use crate::domain::engineer::Engineer;
+use crate::domain::ids::{EngineerId, TaskId};
+use crate::domain::instant::Instant;
+use crate::domain::task::TaskKind;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What is wrong.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ViolationCode {
+    TaskRepeated,
+    UnknownEngineer,
+    NotOnShift,
+    ShiftMismatch,
+    OvertimeExceeded,
+    SkillMissing,
+    PinBroken,
+    UnknownSite,
+    SiteClosed,
+    WrongDuration,
+    StartBeforeArrival,
+    TravelMismatch,
+    ArrivalTooEarly,
+    ReturnTooEarly,
+    EarlyDeparture,
+    LunchOutsideWindow,
+    LunchOverlap,
+    LunchMissing,
+    DeadlineFlag,
+    DeskOutsideHours,
+    DeskOverlap,
+    FrozenChanged,
+    ProgressNotFrozen,
+    PickupMissing,
+    PickupWithoutVisit,
+    RestartBeforeStopEnd,
+}
+
+/// One broken rule, with where it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Violation {
+    pub code: ViolationCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engineer: Option<EngineerId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<TaskId>,
+    pub detail: String,
+}
+
+struct Out(Vec<Violation>);
+
+impl Out {
+    fn add(
+        &mut self,
+        code: ViolationCode,
+        engineer: Option<&EngineerId>,
+        task: Option<&TaskId>,
+        detail: String,
+    ) {
+        self.0.push(Violation {
+            code,
+            engineer: engineer.cloned(),
+            task: task.cloned(),
+            detail,
+        });
+    }
+}
+
+fn secs(a: Instant, b: Instant) -> i64 {
+    b.timestamp() - a.timestamp()
+}
+
+fn plus(t: Instant, seconds: i64) -> i64 {
+    t.timestamp() + seconds
+}
+
+/// Checks a plan; empty when it keeps every rule.
+pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
+    let mut out = Out(Vec::new());
+    check_repeated(&mut out, plan);
+    for r in &plan.routes {
+        check_route(&mut out, ctx, plan, r);
+    }
+    check_unassigned(&mut out, plan);
+    desk::check_desk(&mut out, ctx, plan);
+    out.0
+}
+
+/// Every task once across routes, desk and unassigned; every part picked up once.
+fn check_repeated(out: &mut Out, plan: &Plan) {
+    let mut seen: BTreeMap<&TaskId, usize> = BTreeMap::new();
+    let mut pickups: BTreeMap<&TaskId, usize> = BTreeMap::new();
+    for s in plan.routes.iter().flat_map(|r| &r.stops) {
+        if s.is_pickup() {
+            *pickups.entry(&s.task.task).or_default() += 1;
+        }
+    }
+    for (t, n) in pickups {
+        if n > 1 {
+            out.add(
+                ViolationCode::TaskRepeated,
+                None,
+                Some(t),
+                format!("its part is picked up {n} times"),
+            );
+        }
+    }
+    let all_tasks = plan
+        .routes
+        .iter()
+        .flat_map(|r| r.stops.iter().filter(|s| !s.is_pickup()).map(|s| &s.task))
+        .chain(plan.desk.iter().map(|d| &d.task))
+        .chain(plan.unassigned.iter().map(|u| &u.task));
+    for t in all_tasks {
+        *seen.entry(&t.task).or_default() += 1;
+    }
+    for (t, n) in seen {
+        if n > 1 {
+            out.add(
+                ViolationCode::TaskRepeated,
+                None,
+                Some(t),
+                format!("appears {n} times"),
+            );
+        }
+    }
+}
+
+/// One route: its engineer and shift, then its stops and the way home, then the lunch.
+fn check_route(out: &mut Out, ctx: &PlanningContext, plan: &Plan, r: &EngineerRoute) {
+    let e_id = Some(&r.engineer);
+    let Some(engineer) = ctx.scenario().engineer(&r.engineer) else {
+        out.add(ViolationCode::UnknownEngineer, e_id, None, String::new());
+        return;
+    };
+    shift::check_shift(out, ctx, plan.date, r, engineer);
+    let Some(home) = ctx.service_point_point(&r.home) else {
+        out.add(
+            ViolationCode::UnknownSite,
+            e_id,
+            None,
+            format!("home {}", r.home),
+        );
+        return;
+    };
+    if r.home != engineer.home {
+        out.add(
+            ViolationCode::ShiftMismatch,
+            e_id,
+            None,
+            format!("home {}", r.home),
+        );
+    }
+    time::check_stops(out, ctx, plan, r, engineer, home);
+    breaks::check_lunch(out, ctx, plan.date, r);
+}
+
+/// A fault due today and left out carries `DEADLINE_MISSED`.
+fn check_unassigned(out: &mut Out, plan: &Plan) {
+    for u in &plan.unassigned {
+        let t = &u.task;
+        let due_today = t.fault.is_some() && t.drop_penalty.is_none() && t.deadline.is_some();
+        if due_today && !u.flags.contains(&Flag::DeadlineMissed) {
+            out.add(
+                ViolationCode::DeadlineFlag,
+                None,
+                Some(&t.task),
+                "a fault due today is left out without DEADLINE_MISSED".into(),
+            );
+        }
+    }
+}

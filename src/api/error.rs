@@ -206,8 +206,15 @@ impl IntoResponse for ApiError {
 }
 
 impl From<crate::store::StoreError> for ApiError {
+    /// A domain rule's refusal is the client's (422 naming the field and the rule); any
+    /// other store failure is ours.
     fn from(e: crate::store::StoreError) -> Self {
-        ApiError::internal(e)
+        match e {
+            crate::store::StoreError::Refused(f) => {
+                ApiError::Invalid(vec![FieldIssue::new(f.field, "rule", f.message)])
+            }
+            e => ApiError::internal(e),
+        }
     }
 }
 

@@ -10,8 +10,7 @@ use super::{AppState, blocking};
 use crate::domain::fault::{FaultLevel, FaultRecord};
 use crate::domain::ids::{DeviceId, EngineerId, SiteId};
 use crate::domain::instant::Instant;
-use crate::domain::sla::{Milestone, SlaContext};
-use crate::scenario::Scenario;
+use crate::domain::sla::Milestone;
 use crate::store::{FaultDraft, Role};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -103,13 +102,8 @@ pub fn planning_error(e: super::planning::PlanningError) -> ApiError {
 
 /// The SLA deadlines of a fault, from the rules.
 pub fn deadlines(world: &World, fault: &FaultRecord) -> Vec<DeadlineView> {
-    let s = world.scenario();
-    let Some(device) = s.device(&fault.fault().device) else {
+    let Some(ctx) = world.scenario().sla_context(fault.fault()) else {
         return vec![];
-    };
-    let ctx = SlaContext {
-        under_warranty: device.under_warranty(fault.fault().reported.date()),
-        area: s.site_of(device).area_type,
     };
     world
         .config()
@@ -139,6 +133,8 @@ pub async fn create(
     let started = std::time::Instant::now();
     let now = state.now();
     let (draft, site) = read_fault(&state, &body, now)?;
+    // A place in the queue of re-plans, or 503 at once (held until published or failed).
+    let _queued = state.try_replan_slot()?;
 
     // Durable before anything else: the append returns once SQLite has synced it.
     let store = state.store();
@@ -152,7 +148,8 @@ pub async fn create(
 
     // One re-plan at a time: each starts from the latest version and the latest world.
     let _guard = state.publishing().await;
-    let world = add_fault(&state, record.clone()).await?;
+    let rec = record.clone();
+    let world = state.change_world(move |s| s.put_fault(rec))?;
     // The fault is served from today's plan, whenever it was reported.
     let date = now.date();
     let replanned = replan(&state, &world, &record, date, now).await;
@@ -288,41 +285,12 @@ async fn replan(
     Ok((replan, published))
 }
 
-/// Adds a recorded fault to the world the planner sees.
-async fn add_fault(state: &AppState, record: FaultRecord) -> ApiResult<Arc<World>> {
-    let world = state.world();
-    let world = blocking(move || {
-        let mut parts = world.scenario().parts().clone();
-        parts.faults.push(record);
-        let scenario = Scenario::new(parts).map_err(|p| {
-            ApiError::internal(format!("{} problem(s) after adding the fault", p.len()))
-        })?;
-        World::new(scenario, world.config().clone()).map_err(ApiError::internal)
-    })
-    .await?;
-    state.set_world(world);
-    Ok(state.world())
-}
-
 async fn load_fault(state: &AppState, id: String) -> ApiResult<FaultRecord> {
     let store = state.store();
     let what = format!("no fault {id}");
     blocking(move || Ok(store.fault(&id)?))
         .await?
         .ok_or(ApiError::NotFound(what))
-}
-
-/// A fault with its history and SLA deadlines.
-#[utoipa::path(get, path = "/v1/faults/{id}", tag = "faults", security(("bearer" = [])),
-    params(("id" = String, Path)),
-    responses((status = 200, description = "{fault, events, deadlines}"),
-        (status = 404, body = super::error::Problem)))]
-pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
-    let record = load_fault(&state, id).await?;
-    let deadlines = deadlines(&state.world(), &record);
-    let mut v = serde_json::to_value(&record).map_err(ApiError::internal)?;
-    v["deadlines"] = serde_json::to_value(deadlines).map_err(ApiError::internal)?;
-    Ok(Json(v))
 }
 
 /// Engineers to send to a fault, best first.

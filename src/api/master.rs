@@ -1,7 +1,8 @@
 //! Master data: list (`?limit&offset`, id order) and get service points, sites, devices,
 //! engineers and tasks.
 
-use super::error::{ApiError, ApiResult, FieldIssue};
+use super::error::{ApiError, ApiResult};
+use super::query::QueryFields;
 use super::{AppState, blocking};
 use crate::store::RecordKind;
 use axum::Json;
@@ -9,48 +10,12 @@ use axum::extract::{Path, Query, State};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-const DEFAULT_LIMIT: u32 = 50;
-const MAX_LIMIT: u32 = 500;
-/// Beyond any table's size: keeps the offset well inside SQLite's 64-bit integers.
-const MAX_OFFSET: u64 = 1_000_000_000;
-
 /// Reads `limit` and `offset`, reporting both if both are bad.
 fn paging(q: &HashMap<String, String>) -> ApiResult<(u32, u64)> {
-    let mut issues = Vec::new();
-    let mut limit = DEFAULT_LIMIT;
-    let mut offset = 0;
-    if let Some(l) = q.get("limit") {
-        match l.parse::<u32>() {
-            Ok(n) if (1..=MAX_LIMIT).contains(&n) => limit = n,
-            _ => issues.push(FieldIssue::new(
-                "limit",
-                "out_of_range",
-                format!("'{l}' is not an integer in 1..={MAX_LIMIT}"),
-            )),
-        }
-    }
-    if let Some(o) = q.get("offset") {
-        match o.parse::<u64>() {
-            Ok(n) if n <= MAX_OFFSET => offset = n,
-            _ => issues.push(FieldIssue::new(
-                "offset",
-                "out_of_range",
-                format!("'{o}' is not an integer in 0..={MAX_OFFSET}"),
-            )),
-        }
-    }
-    for k in q.keys().filter(|k| *k != "limit" && *k != "offset") {
-        issues.push(FieldIssue::new(
-            k.clone(),
-            "unknown_field",
-            format!("unknown query parameter '{k}'; expected limit, offset"),
-        ));
-    }
-    if issues.is_empty() {
-        Ok((limit, offset))
-    } else {
-        Err(ApiError::Invalid(issues))
-    }
+    let mut f = QueryFields::new(q);
+    let page = f.paging();
+    f.finish()?;
+    Ok((page.limit, page.offset))
 }
 
 async fn list(
@@ -95,6 +60,9 @@ macro_rules! master_routes {
             list(state, $kind, q).await
         }
 
+        master_routes!($get, $kind, $what, $path);
+    };
+    ($get:ident, $kind:expr, $what:literal, $path:literal) => {
         #[utoipa::path(get, path = concat!("/v1/", $path, "/{id}"), tag = "master data",
                     security(("bearer" = [])), params(("id" = String, Path)),
                     responses((status = 200, description = "The record"),
@@ -130,4 +98,4 @@ master_routes!(
     "engineer",
     "engineers"
 );
-master_routes!(list_tasks, get_task, RecordKind::Tasks, "task", "tasks");
+master_routes!(get_task, RecordKind::Tasks, "task", "tasks");

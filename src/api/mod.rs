@@ -18,6 +18,7 @@ pub mod auth;
 mod board;
 pub mod body;
 pub mod error;
+mod fault_handling;
 mod faults;
 mod jobs;
 mod master;
@@ -27,10 +28,13 @@ mod ops;
 pub mod planning;
 mod plans;
 mod progress;
+mod query;
+mod reports;
 mod rosters;
 mod server;
 mod simulations;
 mod stream;
+mod tasks;
 
 use crate::domain::DomainConfig;
 use crate::domain::clock::SharedClock;
@@ -138,6 +142,8 @@ struct Inner {
     clock: SharedClock,
     store: Arc<dyn Store>,
     world: RwLock<Arc<World>>,
+    /// One change of the world at a time, so that none is lost (see [`AppState::change_world`]).
+    world_change: std::sync::Mutex<()>,
     planner: Arc<dyn Planner>,
     settings: Settings,
     solves: Arc<Semaphore>,
@@ -209,6 +215,7 @@ impl AppState {
             clock,
             store,
             world: RwLock::new(Arc::new(world)),
+            world_change: std::sync::Mutex::new(()),
             planner,
             solves: Arc::new(Semaphore::new(settings.max_concurrent_solves)),
             replans: Arc::new(Semaphore::new(settings.max_queued_replans)),
@@ -279,6 +286,28 @@ impl AppState {
         *write(&self.0.world) = Arc::new(world);
     }
 
+    /// Applies `change` (something the store has already recorded: a fault, a fault's
+    /// events, completed work) to the world the planner sees, and returns the new world.
+    /// Changes apply one at a time on the latest world, so none is lost; the travel matrix is
+    /// shared, not recomputed ([`World::with_change`]).
+    pub fn change_world(
+        &self,
+        change: impl FnOnce(&mut Scenario) -> Result<(), String>,
+    ) -> ApiResult<Arc<World>> {
+        let _one = self
+            .0
+            .world_change
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let next = Arc::new(
+            self.world()
+                .with_change(change)
+                .map_err(ApiError::internal)?,
+        );
+        *write(&self.0.world) = next.clone();
+        Ok(next)
+    }
+
     pub fn planner(&self) -> Arc<dyn Planner> {
         self.0.planner.clone()
     }
@@ -335,11 +364,19 @@ impl AppState {
         Ok(grant.and_then(|g| g.role_at(now)))
     }
 
-    /// The stored progress reports of a local date, oldest first.
-    pub async fn progress_of(&self, date: NaiveDate) -> ApiResult<Vec<serde_json::Value>> {
+    /// The stored progress reports of a local date, oldest first, read back as the type
+    /// they were written as: a report that does not read is an error, never dropped.
+    pub async fn progress_of(&self, date: NaiveDate) -> ApiResult<Vec<crate::plan::ProgressEvent>> {
         let store = self.store();
         let events = blocking(move || Ok(store.events_on(date)?)).await?;
-        Ok(events.into_iter().map(|e| e.json).collect())
+        events
+            .into_iter()
+            .map(|e| {
+                serde_json::from_value(e.json).map_err(|err| {
+                    ApiError::internal(format!("stored progress report {}: {err}", e.seq))
+                })
+            })
+            .collect()
     }
 
     /// The plan inside the latest version of a day plan, if any.
@@ -504,9 +541,15 @@ pub fn app(state: AppState) -> Router {
         .route("/jobs/{id}", get(jobs::get).delete(jobs::cancel))
         .route(
             "/faults",
-            post(faults::create).route_layer(only!(may::REPORT)),
+            post(faults::create)
+                .route_layer(only!(may::REPORT))
+                .get(fault_handling::list),
         )
-        .route("/faults/{id}", get(faults::get))
+        .route("/faults/{id}", get(fault_handling::get))
+        .route(
+            "/faults/{id}/events",
+            post(fault_handling::create_event).route_layer(only!(may::REPORT)),
+        )
         .route("/faults/{id}/recommendations", get(faults::recommendations))
         .route(
             "/engineers/{id}/events",
@@ -539,11 +582,15 @@ pub fn app(state: AppState) -> Router {
         .route("/service-points/{id}", get(master::get_service_point))
         .route("/sites", get(master::list_sites))
         .route("/sites/{id}", get(master::get_site))
-        .route("/devices", get(master::list_devices))
+        .route("/devices", get(tasks::list_devices))
         .route("/devices/{id}", get(master::get_device))
+        .route("/devices/{id}/history", get(tasks::device_history))
         .route("/engineers", get(master::list_engineers))
         .route("/engineers/{id}", get(master::get_engineer))
-        .route("/tasks", get(master::list_tasks))
+        .route("/tasks", get(tasks::list))
+        .route("/reports/sla", get(reports::sla))
+        .route("/reports/inspections", get(reports::inspections))
+        .route("/reports/engineers", get(reports::engineers))
         .route("/tasks/{id}", get(master::get_task))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -3,7 +3,8 @@
 
 use super::error::ApiError;
 use super::{
-    AppState, auth, faults, jobs, master, moves, plans, progress, rosters, simulations, stream,
+    AppState, auth, fault_handling, faults, jobs, master, moves, plans, progress, reports, rosters,
+    simulations, stream, tasks,
 };
 use axum::Json;
 use axum::extract::State;
@@ -108,20 +109,23 @@ fn problem_response(description: &str) -> DocResponse {
     paths(
         plans::create, plans::latest, plans::version, plans::engineer_route, moves::create,
         jobs::get, jobs::cancel,
-        faults::create, faults::get, faults::recommendations,
+        faults::create, faults::recommendations,
+        fault_handling::list, fault_handling::get, fault_handling::create_event,
         progress::create, progress::list,
         stream::events,
         rosters::create, rosters::get, rosters::publish, rosters::calendar,
         simulations::simulate, simulations::get, simulations::cancel, simulations::chart,
         master::list_service_points, master::get_service_point,
         master::list_sites, master::get_site,
-        master::list_devices, master::get_device,
+        master::list_devices, master::get_device, tasks::device_history,
         master::list_engineers, master::get_engineer,
-        master::list_tasks, master::get_task,
+        tasks::list, master::get_task,
+        reports::sla, reports::inspections, reports::engineers,
         auth::me, healthz, metrics, openapi,
     ),
     components(schemas(
         plans::PlanRequest, moves::MoveRequest, faults::FaultRequest, progress::ProgressRequest,
+        fault_handling::FaultEventRequest, fault_handling::FaultView,
         rosters::RosterRequestBody, rosters::RosterView, rosters::PublicationView,
         simulations::SimulationView, simulations::SweepRequest,
         super::error::Problem, super::error::FieldIssue,

@@ -49,6 +49,17 @@ impl World {
     pub fn context(&self) -> &PlanningContext {
         &self.context
     }
+
+    /// The world after `change` to its scenario (a fault, a fault's events, completed work):
+    /// no place is added, so the travel matrix is shared, not recomputed.
+    pub fn with_change<E>(
+        &self,
+        change: impl FnOnce(&mut Scenario) -> Result<(), E>,
+    ) -> Result<Self, E> {
+        Ok(Self {
+            context: self.context.with_change(change)?,
+        })
+    }
 }
 
 /// How to run one optimisation.
@@ -99,12 +110,12 @@ fn internal(e: impl std::fmt::Display) -> PlanningError {
 }
 
 /// Plans days and re-plans them around faults. Blocking and CPU-heavy: call it on a blocking
-/// thread. `progress` holds the stored progress reports (JSON) of the plan's day.
+/// thread. `progress` holds the stored progress reports of the plan's day.
 pub trait Planner: Send + Sync + 'static {
     fn plan_day(
         &self,
         world: &World,
-        progress: &[Value],
+        progress: &[ProgressEvent],
         settings: &SolveSettings,
     ) -> Result<Value, PlanningError>;
 
@@ -112,7 +123,7 @@ pub trait Planner: Send + Sync + 'static {
         &self,
         world: &World,
         current: Option<&Value>,
-        progress: &[Value],
+        progress: &[ProgressEvent],
         fault: &FaultRecord,
         now: Instant,
         settings: &SolveSettings,
@@ -122,7 +133,7 @@ pub trait Planner: Send + Sync + 'static {
         &self,
         world: &World,
         current: Option<&Value>,
-        progress: &[Value],
+        progress: &[ProgressEvent],
         fault: &FaultRecord,
         now: Instant,
     ) -> Result<Vec<Value>, PlanningError>;
@@ -142,23 +153,17 @@ fn request(settings: &SolveSettings) -> PlanRequest {
     }
 }
 
-fn events(progress: &[Value]) -> Vec<ProgressEvent> {
+/// The reports that fit `plan`: each task report on a stop of the reporting engineer.
+fn fitting(plan: &Plan, progress: &[ProgressEvent]) -> Vec<ProgressEvent> {
     progress
         .iter()
-        .filter_map(|v| serde_json::from_value(v.clone()).ok())
-        .collect()
-}
-
-/// The reports that fit `plan`: each task report on a stop of the reporting engineer.
-fn fitting(plan: &Plan, progress: &[Value]) -> Vec<ProgressEvent> {
-    events(progress)
-        .into_iter()
         .filter(|e| match e.task() {
             None => true,
             Some(t) => plan
                 .find_stop(t)
                 .is_some_and(|(route, _)| &route.engineer == e.engineer()),
         })
+        .cloned()
         .collect()
 }
 
@@ -186,13 +191,13 @@ impl DayPlanner {
     fn day(
         &self,
         world: &World,
-        progress: &[Value],
+        progress: &[ProgressEvent],
         settings: &SolveSettings,
     ) -> Result<Plan, PlanningError> {
         let inputs = DayInputs {
             roster: settings.pins.clone(),
             include_scenario_faults: true,
-            progress: events(progress),
+            progress: progress.to_vec(),
             ..DayInputs::default()
         };
         Ok(plan_day_cancellable(
@@ -208,7 +213,7 @@ impl Planner for DayPlanner {
     fn plan_day(
         &self,
         world: &World,
-        progress: &[Value],
+        progress: &[ProgressEvent],
         settings: &SolveSettings,
     ) -> Result<Value, PlanningError> {
         serde_json::to_value(self.day(world, progress, settings)?).map_err(internal)
@@ -218,7 +223,7 @@ impl Planner for DayPlanner {
         &self,
         world: &World,
         current: Option<&Value>,
-        progress: &[Value],
+        progress: &[ProgressEvent],
         fault: &FaultRecord,
         now: Instant,
         settings: &SolveSettings,
@@ -261,7 +266,7 @@ impl Planner for DayPlanner {
         &self,
         world: &World,
         current: Option<&Value>,
-        progress: &[Value],
+        progress: &[ProgressEvent],
         fault: &FaultRecord,
         now: Instant,
     ) -> Result<Vec<Value>, PlanningError> {

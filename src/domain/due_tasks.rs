@@ -2,7 +2,8 @@
 //! phone and on-site callbacks of every customer, each with its duration.
 
 use super::cadence::{
-    due_in_horizon, inspection_slots, on_site_callback_slots, phone_callback_slots,
+    due_in_horizon, inspection_slots, inspection_slots_after, on_site_callback_slots,
+    on_site_callback_slots_after, phone_callback_slots,
 };
 use super::config::DomainConfig;
 use super::dates::DateRange;
@@ -39,8 +40,13 @@ pub fn due_tasks(
             continue;
         };
         for dev in devs {
-            let slots = inspection_slots(&cfg.cadence, dev.accepted(), until);
-            for due in due_in_horizon(&slots, history.last_inspection(dev.id()), horizon) {
+            // The schedule follows the last actual visit once there is one.
+            let last = history.last_inspection(dev.id());
+            let slots = match last {
+                Some(done) => inspection_slots_after(&cfg.cadence, dev.accepted(), done, until),
+                None => inspection_slots(&cfg.cadence, dev.accepted(), until),
+            };
+            for due in due_in_horizon(&slots, last, horizon) {
                 let detail = TaskDetail::Inspection {
                     device: dev.id().clone(),
                     family: dev.family(),
@@ -53,7 +59,10 @@ pub fn due_tasks(
         let sales: Vec<NaiveDate> = devs.iter().map(|d| d.installed()).collect();
         let anchor = *sales.iter().min().expect("a site in the map has a device");
         let phone = phone_callback_slots(&cfg.cadence, &sales, until);
-        let on_site = on_site_callback_slots(&cfg.cadence, site.tier, anchor, until);
+        let on_site = match history.last_callback(&site.id, CallbackKind::OnSite) {
+            Some(done) => on_site_callback_slots_after(&cfg.cadence, site.tier, done, until),
+            None => on_site_callback_slots(&cfg.cadence, site.tier, anchor, until),
+        };
         for (kind, slots) in [
             (CallbackKind::Phone, phone),
             (CallbackKind::OnSite, on_site),

@@ -15,6 +15,9 @@ use super::ids::{DeviceId, FaultId, ServicePointId, SiteId, TaskId};
 use super::instant::Instant;
 use serde::{Deserialize, Serialize};
 
+/// What every repair task's id starts with, before its fault's id.
+const REPAIR_PREFIX: &str = "T-REP-";
+
 /// The kinds of task.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -155,6 +158,16 @@ impl Task {
         self.detail.family()
     }
 
+    /// The id of a fault's repair task: `T-REP-<fault>` (the one home of that rule).
+    pub fn repair_id(fault: &FaultId) -> TaskId {
+        TaskId::new(format!("{REPAIR_PREFIX}{fault}")).expect("fault ids are valid id text")
+    }
+
+    /// The fault a repair task's id names, if it is one.
+    pub fn repaired_fault(task: &TaskId) -> Option<FaultId> {
+        FaultId::new(task.as_str().strip_prefix(REPAIR_PREFIX)?).ok()
+    }
+
     /// A repair task for an open fault.
     pub fn fault_repair(
         record: &FaultRecord,
@@ -164,7 +177,7 @@ impl Task {
         table: &DurationTable,
     ) -> Self {
         let f = record.fault();
-        let id = TaskId::new(format!("T-REP-{}", f.id)).expect("fault ids are valid id text");
+        let id = Self::repair_id(&f.id);
         Self::new(
             id,
             site,

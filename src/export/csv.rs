@@ -71,3 +71,17 @@ pub fn roster_csv(roster: &Roster) -> Vec<u8> {
     }
     out
 }
+
+/// Any table as CSV: a header and rows, UTF-8 with the byte-order mark Excel looks for.
+pub fn table_csv(header: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = BOM.to_vec();
+    {
+        let mut w = ::csv::Writer::from_writer(&mut out);
+        w.write_record(header).expect("writing to memory");
+        for row in rows {
+            w.write_record(row).expect("writing to memory");
+        }
+        w.flush().expect("writing to memory");
+    }
+    out
+}

@@ -30,13 +30,15 @@ impl std::fmt::Debug for KeptModel {
     }
 }
 
-/// A cached planning context. Cheap to share (`&`), immutable.
-#[derive(Debug)]
+/// A cached planning context. Cheap to share (`&`), immutable; [`Self::with_change`] makes a
+/// changed copy that shares the travel matrix.
+#[derive(Clone, Debug)]
 pub struct PlanningContext {
     scenario: Scenario,
     config: DomainConfig,
     settings: PlanSettings,
-    matrix: TravelMatrix,
+    /// Shared by every copy: the places never change after construction.
+    matrix: Arc<TravelMatrix>,
     coords: Vec<LatLon>,
     travel_points: Vec<TravelPoint>,
     service_points: BTreeMap<ServicePointId, usize>,
@@ -74,7 +76,7 @@ impl PlanningContext {
             scenario,
             config,
             settings,
-            matrix,
+            matrix: Arc::new(matrix),
             coords,
             travel_points: points,
             service_points,
@@ -115,6 +117,22 @@ impl PlanningContext {
 
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
+    }
+
+    /// A copy whose scenario `change` has changed; the travel matrix is shared, not
+    /// recomputed. Invariant: the points stay valid, because [`Scenario`]'s changing methods
+    /// ([`Scenario::put_fault`], [`Scenario::add_completion`]) add no place.
+    pub fn with_change<E>(
+        &self,
+        change: impl FnOnce(&mut Scenario) -> Result<(), E>,
+    ) -> Result<Self, E> {
+        let mut next = self.clone();
+        change(&mut next.scenario)?;
+        debug_assert_eq!(
+            next.scenario.sites().len() + next.scenario.service_points().len(),
+            self.points()
+        );
+        Ok(next)
     }
 
     pub fn config(&self) -> &DomainConfig {

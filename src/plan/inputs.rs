@@ -97,7 +97,7 @@ pub struct FaultInput {
 impl FaultInput {
     /// The task id of its repair visit.
     pub fn task_id(&self) -> TaskId {
-        TaskId::new(format!("T-REP-{}", self.fault)).expect("fault ids are valid id text")
+        crate::domain::task::Task::repair_id(&self.fault)
     }
 }
 
@@ -134,6 +134,16 @@ pub enum ProgressEvent {
 }
 
 impl ProgressEvent {
+    /// The `event` tag it is stored under.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ProgressEvent::Arrived { .. } => "arrived",
+            ProgressEvent::Started { .. } => "started",
+            ProgressEvent::Done { .. } => "done",
+            ProgressEvent::Position { .. } => "position",
+        }
+    }
+
     pub fn engineer(&self) -> &EngineerId {
         match self {
             ProgressEvent::Arrived { engineer, .. }

@@ -25,11 +25,12 @@ use crate::domain::due_tasks::due_tasks;
 use crate::domain::engineer::Engineer;
 use crate::domain::fault::FaultRecord;
 use crate::domain::fault_model::FaultModel;
-use crate::domain::history::{CallbackRecord, History, InspectionRecord};
+use crate::domain::history::{CallbackRecord, Completion, History, InspectionRecord, Record};
 use crate::domain::ids::{DeviceId, EngineerId, ServicePointId, SiteId};
 use crate::domain::instant::Instant;
 use crate::domain::service_point::ServicePoint;
 use crate::domain::site::Site;
+use crate::domain::sla::{MilestoneStatus, SlaContext};
 use crate::domain::task::Task;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -141,6 +142,70 @@ impl Scenario {
         &self.parts.fault_model
     }
 
+    /// The SLA terms of a fault: warranty on the day it was reported, and its site's area.
+    /// `None` when the device is unknown.
+    pub fn sla_context(&self, fault: &crate::domain::fault::Fault) -> Option<SlaContext> {
+        let device = self.device(&fault.device)?;
+        Some(SlaContext {
+            under_warranty: device.under_warranty(fault.reported.date()),
+            area: self.site_of(device).area_type,
+        })
+    }
+
+    /// Every milestone of a fault with its deadline and outcome, judged by the SLA table at
+    /// `as_of` (empty when the device is unknown).
+    pub fn milestones(
+        &self,
+        cfg: &DomainConfig,
+        record: &FaultRecord,
+        as_of: Instant,
+    ) -> Vec<MilestoneStatus> {
+        self.sla_context(record.fault())
+            .map_or_else(Vec::new, |ctx| {
+                cfg.sla.assess(record.fault(), ctx, record.events(), as_of)
+            })
+    }
+
+    /// Adds a fault record, or replaces the one with its id (a fault's events grew). The
+    /// places and the rest stay as they are: what the service changes as faults arrive and
+    /// progress. Refused (the scenario unchanged) when the fault's device is unknown.
+    pub fn put_fault(&mut self, record: FaultRecord) -> Result<(), String> {
+        let device = &record.fault().device;
+        if self.device(device).is_none() {
+            return Err(format!("no device {device}"));
+        }
+        match self
+            .parts
+            .faults
+            .iter_mut()
+            .find(|f| f.fault().id == record.fault().id)
+        {
+            Some(f) => *f = record,
+            None => self.parts.faults.push(record),
+        }
+        Ok(())
+    }
+
+    /// Adds completed work to the history the cadence engine reads. Refused (the scenario
+    /// unchanged) when its device, site or engineer is unknown.
+    pub fn add_completion(&mut self, c: &Completion) -> Result<(), String> {
+        if let Some(d) = c.device.as_ref().filter(|d| self.device(d).is_none()) {
+            return Err(format!("no device {d}"));
+        }
+        if self.site(&c.site).is_none() {
+            return Err(format!("no site {}", c.site));
+        }
+        if self.engineer(&c.engineer).is_none() {
+            return Err(format!("no engineer {}", c.engineer));
+        }
+        match c.record() {
+            Record::Inspection(r) => self.parts.inspections.push(r),
+            Record::Callback(r) => self.parts.callbacks.push(r),
+        }
+        self.history = History::new(&self.parts.inspections, &self.parts.callbacks);
+        Ok(())
+    }
+
     pub fn history(&self) -> &History {
         &self.history
     }
@@ -178,7 +243,7 @@ impl Scenario {
     /// Repair tasks of the faults still open at the reference instant, each with its
     /// earliest SLA deadline not yet reached.
     pub fn open_fault_tasks(&self, cfg: &DomainConfig) -> Vec<Task> {
-        use crate::domain::sla::{Outcome, SlaContext};
+        use crate::domain::sla::Outcome;
         let now = self.meta.reference_instant;
         self.faults()
             .iter()
@@ -187,13 +252,8 @@ impl Scenario {
                 let fault = record.fault();
                 let device = self.device(&fault.device).expect("checked");
                 let site = self.site_of(device);
-                let ctx = SlaContext {
-                    under_warranty: device.under_warranty(fault.reported.date()),
-                    area: site.area_type,
-                };
-                let deadline = cfg
-                    .sla
-                    .assess(fault, ctx, record.events(), now)
+                let deadline = self
+                    .milestones(cfg, record, now)
                     .into_iter()
                     .filter(|s| matches!(s.outcome, Outcome::Pending | Outcome::Missed))
                     .map(|s| s.deadline)

@@ -28,7 +28,7 @@ use super::policy::{
 use super::rng::{Rng, lognormal_minutes, stream};
 use super::world::{DAY, SimMinute, World};
 use crate::domain::fault::{Fault, FaultEvent, FaultEventKind};
-use crate::domain::ids::{FaultId, TaskId};
+use crate::domain::ids::FaultId;
 use crate::domain::sla::Milestone;
 use crate::domain::task::TaskKind;
 use chrono::{Datelike, Weekday};
@@ -320,7 +320,7 @@ impl Sim<'_> {
             .map(|d| d.minutes_since(base.epoch));
         let k = self.tasks.len();
         self.tasks.push(SimTask {
-            id: TaskId::new(format!("T-REP-{}", fault.id)).expect("fault ids are valid id text"),
+            id: crate::domain::task::Task::repair_id(&fault.id),
             kind: TaskKind::FaultRepair,
             site: dev.site,
             place: base.site_place[dev.site],

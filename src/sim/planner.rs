@@ -28,7 +28,7 @@ use super::policy::{
 };
 use super::world::World;
 use crate::domain::duration::Minutes;
-use crate::domain::ids::{EngineerId, FaultId, TaskId};
+use crate::domain::ids::{EngineerId, TaskId};
 use crate::domain::instant::Instant;
 use crate::plan::replan::insert_fault;
 use crate::plan::{DayInputs, FaultInput, Plan, PlanRequest, PlanningContext, ProgressEvent};
@@ -139,7 +139,7 @@ impl Planner {
         let t = &view.tasks[k];
         let f = t.fault?;
         let base = &view.world.base;
-        let fault = FaultId::new(t.id.as_str().strip_prefix("T-REP-")?).ok()?;
+        let fault = crate::domain::task::Task::repaired_fault(&t.id)?;
         Some(FaultInput {
             fault,
             site: base.scenario.sites()[t.site].id.clone(),

@@ -10,6 +10,7 @@ use fieldplan::api::planning::{
 };
 use fieldplan::domain::fault::FaultRecord;
 use fieldplan::domain::instant::Instant;
+use fieldplan::plan::ProgressEvent;
 use fieldplan::store::Role;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -119,14 +120,19 @@ struct PanickingPlanner;
 const SECRET: &str = "secret detail at /srv/fieldplan/src/solve.rs:42";
 
 impl Planner for PanickingPlanner {
-    fn plan_day(&self, _: &World, _: &[Value], _: &SolveSettings) -> Result<Value, PlanningError> {
+    fn plan_day(
+        &self,
+        _: &World,
+        _: &[ProgressEvent],
+        _: &SolveSettings,
+    ) -> Result<Value, PlanningError> {
         panic!("{SECRET}");
     }
     fn insert_fault(
         &self,
         w: &World,
         c: Option<&Value>,
-        p: &[Value],
+        p: &[ProgressEvent],
         f: &FaultRecord,
         n: Instant,
         s: &SolveSettings,
@@ -137,7 +143,7 @@ impl Planner for PanickingPlanner {
         &self,
         _: &World,
         _: Option<&Value>,
-        _: &[Value],
+        _: &[ProgressEvent],
         _: &FaultRecord,
         _: Instant,
     ) -> Result<Vec<Value>, PlanningError> {

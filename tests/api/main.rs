@@ -4,6 +4,7 @@
 mod auth;
 mod bad_input;
 mod board;
+mod fault_handling;
 mod faults;
 mod hardening;
 mod import;

@@ -7,6 +7,7 @@ use fieldplan::api::planning::{
 };
 use fieldplan::domain::fault::FaultRecord;
 use fieldplan::domain::instant::Instant;
+use fieldplan::plan::ProgressEvent;
 use fieldplan::store::Role;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -95,7 +96,7 @@ impl Planner for SlowPlanner {
     fn plan_day(
         &self,
         _w: &World,
-        _p: &[Value],
+        _p: &[ProgressEvent],
         s: &SolveSettings,
     ) -> Result<Value, PlanningError> {
         let end = std::time::Instant::now() + s.time_limit;
@@ -108,7 +109,7 @@ impl Planner for SlowPlanner {
         &self,
         _w: &World,
         _c: Option<&Value>,
-        _p: &[Value],
+        _p: &[ProgressEvent],
         _f: &FaultRecord,
         _n: Instant,
         _s: &SolveSettings,
@@ -119,7 +120,7 @@ impl Planner for SlowPlanner {
         &self,
         _w: &World,
         _c: Option<&Value>,
-        _p: &[Value],
+        _p: &[ProgressEvent],
         _f: &FaultRecord,
         _n: Instant,
     ) -> Result<Vec<Value>, PlanningError> {

@@ -67,8 +67,10 @@ fn day_plans_with_the_roster_as_pins_keep_every_on_time_visit_on_its_engineer() 
         for r in plan.routes.iter().filter(|r| pinned.contains(&r.engineer)) {
             assert!(
                 r.return_at <= r.shift_end,
-                "{date}: {} works overtime",
-                r.engineer
+                "{date}: {} works overtime (returns {}, shift ends {})",
+                r.engineer,
+                r.return_at,
+                r.shift_end
             );
         }
     }

@@ -66,6 +66,17 @@ pub fn on_site_callback_slots(
         .collect()
 }
 
+/// On-site callback slots of a customer of `tier` after a callback on `done`: the schedule
+/// restarts from the actual date of the last callback.
+pub fn on_site_callback_slots_after(
+    cfg: &CadenceConfig,
+    tier: CustomerTier,
+    done: NaiveDate,
+    until: NaiveDate,
+) -> Vec<Slot> {
+    on_site_callback_slots(cfg, tier, done, until)
+}
+
 /// Sorts by window start and keeps a slot only if its window starts after the last kept one
 /// closed.
 fn merge_overlapping(mut slots: Vec<Slot>) -> Vec<Slot> {

@@ -68,3 +68,49 @@ pub fn compliance(slots: &[Slot], done: &[NaiveDate], as_of: NaiveDate) -> Vec<S
     }
     out
 }
+
+/// [`compliance`] of a device's inspections on the schedule the service keeps: slots from
+/// acceptance until the first completion, then from each actual completion
+/// ([`super::inspection_slots_after`]). A completion by a slot's window close meets it (on
+/// time, early visits included); one later, before the next slot opens, is late; a slot
+/// whose successor opened first was missed. Each completion re-anchors the schedule.
+pub fn inspection_compliance(
+    cfg: &super::CadenceConfig,
+    accepted: NaiveDate,
+    done: &[NaiveDate],
+    as_of: NaiveDate,
+) -> Vec<SlotCompliance> {
+    let mut done: Vec<NaiveDate> = done.iter().copied().filter(|d| *d <= as_of).collect();
+    done.sort();
+    let mut out = Vec::new();
+    let mut last: Option<NaiveDate> = None;
+    'segments: loop {
+        let slots = match last {
+            None => super::inspection_slots(cfg, accepted, as_of),
+            Some(d) => super::inspection_slots_after(cfg, accepted, d, as_of),
+        };
+        let next_done = done.iter().copied().find(|d| last.is_none_or(|l| *d > l));
+        for (i, slot) in slots.iter().enumerate() {
+            let next_opens = slots.get(i + 1).map(Slot::opens);
+            let outcome = match next_done {
+                Some(d) if d <= slot.closes() => SlotOutcome::OnTime { done: d },
+                Some(d) if next_opens.is_none_or(|n| d < n) => SlotOutcome::Late {
+                    done: d,
+                    days_late: (d - slot.closes()).num_days() as u32,
+                },
+                _ if next_opens.is_some_and(|n| n <= as_of) => SlotOutcome::Missed,
+                _ if slot.closes() < as_of => SlotOutcome::Overdue,
+                _ => SlotOutcome::Open,
+            };
+            out.push(SlotCompliance {
+                slot: *slot,
+                outcome,
+            });
+            if let SlotOutcome::OnTime { done } | SlotOutcome::Late { done, .. } = outcome {
+                last = Some(done);
+                continue 'segments;
+            }
+        }
+        return out;
+    }
+}

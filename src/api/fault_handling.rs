@@ -1,0 +1,330 @@
+//! Faults through their handling: `GET /v1/faults` (filtered, paged), `GET /v1/faults/{id}`
+//! (events and every milestone judged by the SLA table at the clock's now) and
+//! `POST /v1/faults/{id}/events` (the handling rules of [`FaultRecord::append`]).
+//!
+//! The store records each event first; the world the planner sees then takes the changed
+//! fault ([`AppState::change_world`]), so a resolved fault leaves the following plans.
+
+use super::auth::Caller;
+use super::body::{Fields, JsonBody};
+use super::error::{ApiError, ApiResult};
+use super::query::QueryFields;
+use super::{AppState, blocking};
+use crate::domain::DomainConfig;
+use crate::domain::fault::{Fault, FaultEvent, FaultEventKind, FaultRecord, FaultStatus};
+use crate::domain::ids::{DeviceId, SiteId, TaskId};
+use crate::domain::instant::Instant;
+use crate::domain::sla::{Milestone, MilestoneStatus, Outcome};
+use crate::scenario::Scenario;
+use crate::store::{Role, StoreError};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// How a milestone stands, as a dispatcher reads it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum MilestoneState {
+    /// Reached by its deadline.
+    Met,
+    /// Reached after its deadline.
+    Late,
+    /// Its deadline passed and it was not reached.
+    Missed,
+    /// Not reached, deadline ahead.
+    Pending,
+    /// Resolved remotely before the deadline: no dispatch or visit was needed.
+    NotNeeded,
+}
+
+impl MilestoneState {
+    pub fn of(outcome: &Outcome) -> Self {
+        match outcome {
+            Outcome::Met { .. } => MilestoneState::Met,
+            Outcome::Late { .. } => MilestoneState::Late,
+            Outcome::Missed => MilestoneState::Missed,
+            Outcome::Pending => MilestoneState::Pending,
+            Outcome::NotNeeded => MilestoneState::NotNeeded,
+        }
+    }
+}
+
+/// One milestone of a fault: its deadline and where it stands.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MilestoneView {
+    #[schema(value_type = String, example = "onSite")]
+    pub milestone: Milestone,
+    #[schema(value_type = String, format = DateTime)]
+    pub deadline: Instant,
+    pub status: MilestoneState,
+    /// When it was reached (met or late).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Instant>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub minutes_late: Option<i64>,
+}
+
+impl From<&MilestoneStatus> for MilestoneView {
+    fn from(s: &MilestoneStatus) -> Self {
+        let (at, minutes_late) = match s.outcome {
+            Outcome::Met { at } => (Some(at), None),
+            Outcome::Late { at, minutes_late } => (Some(at), Some(minutes_late)),
+            _ => (None, None),
+        };
+        Self {
+            milestone: s.milestone,
+            deadline: s.deadline,
+            status: MilestoneState::of(&s.outcome),
+            at,
+            minutes_late,
+        }
+    }
+}
+
+/// A fault as the API shows it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultView {
+    /// `{id, device, level, reported, description}`.
+    #[schema(value_type = Object)]
+    pub fault: Fault,
+    #[schema(value_type = String)]
+    pub site: Option<SiteId>,
+    #[schema(value_type = String, example = "open")]
+    pub status: FaultStatus,
+    /// The repair task the plans carry while the fault is open.
+    #[schema(value_type = String)]
+    pub repair_task: TaskId,
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<FaultEvent>,
+    pub milestones: Vec<MilestoneView>,
+}
+
+impl FaultView {
+    pub fn new(
+        scenario: &Scenario,
+        cfg: &DomainConfig,
+        record: &FaultRecord,
+        now: Instant,
+    ) -> Self {
+        let fault = record.fault();
+        Self {
+            site: scenario.device(&fault.device).map(|d| d.site().clone()),
+            status: record.status(),
+            repair_task: crate::domain::task::Task::repair_id(&fault.id),
+            events: record.events().to_vec(),
+            milestones: scenario
+                .milestones(cfg, record, now)
+                .iter()
+                .map(MilestoneView::from)
+                .collect(),
+            fault: fault.clone(),
+        }
+    }
+}
+
+/// The filters of `GET /v1/faults`.
+struct FaultFilter {
+    status: Option<FaultStatus>,
+    level: Option<u8>,
+    site: Option<SiteId>,
+    device: Option<DeviceId>,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+}
+
+impl FaultFilter {
+    fn read(f: &mut QueryFields<'_>) -> Self {
+        let status = f.optional("status", "a fault status (open, resolved, closed)");
+        let level: Option<u8> = f.optional("level", "a level 1 to 4");
+        if level.is_some_and(|l| !(1..=4).contains(&l)) {
+            f.issue("level", "out_of_range", "a level 1 to 4");
+        }
+        let site = f.optional("site", "a site id");
+        let device = f.optional("device", "a device id");
+        let (from, to) = (f.date("from"), f.date("to"));
+        if let (Some(a), Some(b)) = (from, to) {
+            if b < a {
+                f.issue("to", "out_of_range", format!("{b} is before from ({a})"));
+            }
+        }
+        Self {
+            status,
+            level,
+            site,
+            device,
+            from,
+            to,
+        }
+    }
+
+    fn keeps(&self, scenario: &Scenario, r: &FaultRecord) -> bool {
+        let f = r.fault();
+        let day = f.reported.date();
+        let site = scenario.device(&f.device).map(|d| d.site());
+        self.status.is_none_or(|s| r.status() == s)
+            && self.level.is_none_or(|l| f.level.number() == l)
+            && self.device.as_ref().is_none_or(|d| &f.device == d)
+            && self.site.as_ref().is_none_or(|s| site == Some(s))
+            && self.from.is_none_or(|d| day >= d)
+            && self.to.is_none_or(|d| day <= d)
+    }
+}
+
+/// Faults, oldest report first.
+#[utoipa::path(get, path = "/v1/faults", tag = "faults", security(("bearer" = [])),
+    params(("status" = Option<String>, Query, description = "open, resolved or closed"),
+        ("level" = Option<u8>, Query, minimum = 1, maximum = 4),
+        ("site" = Option<String>, Query), ("device" = Option<String>, Query),
+        ("from" = Option<String>, Query, format = Date, description = "reported on or after"),
+        ("to" = Option<String>, Query, format = Date, description = "reported on or before"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500),
+        ("offset" = Option<u64>, Query, minimum = 0)),
+    responses((status = 200, description = "{items: [FaultView], total, limit, offset}"),
+        (status = 422, body = super::error::Problem)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Json<Value>> {
+    let mut f = QueryFields::new(&q);
+    let filter = FaultFilter::read(&mut f);
+    let page = f.paging();
+    f.finish()?;
+    let world = state.world();
+    let (scenario, cfg, now) = (world.scenario(), world.config(), state.now());
+    let mut found: Vec<&FaultRecord> = scenario
+        .faults()
+        .iter()
+        .filter(|r| filter.keeps(scenario, r))
+        .collect();
+    found.sort_by(|a, b| {
+        (a.fault().reported, &a.fault().id).cmp(&(b.fault().reported, &b.fault().id))
+    });
+    let total = found.len();
+    let items: Vec<FaultView> = page
+        .apply(found)
+        .into_iter()
+        .map(|r| FaultView::new(scenario, cfg, r, now))
+        .collect();
+    Ok(Json(json!({
+        "items": items,
+        "total": total,
+        "limit": page.limit,
+        "offset": page.offset,
+    })))
+}
+
+/// A fault with its events, its milestones judged at the clock's now, and its deadlines.
+#[utoipa::path(get, path = "/v1/faults/{id}", tag = "faults", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "A FaultView with `deadlines`", body = FaultView),
+        (status = 404, body = super::error::Problem)))]
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+    let world = state.world();
+    let record = world
+        .scenario()
+        .faults()
+        .iter()
+        .find(|r| r.fault().id.as_str() == id)
+        .ok_or_else(|| ApiError::NotFound(format!("no fault {id}")))?;
+    let view = FaultView::new(world.scenario(), world.config(), record, state.now());
+    let mut v = serde_json::to_value(view).map_err(ApiError::internal)?;
+    v["deadlines"] = serde_json::to_value(super::faults::deadlines(&world, record))
+        .map_err(ApiError::internal)?;
+    Ok(Json(v))
+}
+
+/// Body of `POST /v1/faults/{id}/events`.
+// Documents the body; the handler reads it field by field (`Fields`) to report every problem.
+#[allow(dead_code)]
+#[derive(Debug, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FaultEventRequest {
+    /// responded, remoteAttempted, remoteFailed, solutionGiven, dispatched, partRequested,
+    /// onSite, resolved, escalated or closed.
+    #[schema(example = "onSite")]
+    pub kind: String,
+    /// RFC 3339 with offset; not later than the service's clock.
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// Required for `partRequested`.
+    pub part_number: Option<String>,
+    /// Required for `resolved`: who confirmed the repair.
+    pub confirmed_by: Option<String>,
+    /// Required for `escalated`: to whom.
+    pub to: Option<String>,
+    /// Required for `escalated`: why.
+    pub reason: Option<String>,
+}
+
+/// Reads the body of `POST /v1/faults/{id}/events`.
+fn read_event(state: &AppState, body: &Value) -> ApiResult<FaultEvent> {
+    let mut f = Fields::new(body);
+    let kind: Option<FaultEventKind> = f.required("kind");
+    let max_age = chrono::TimeDelta::days(i64::from(state.settings().max_report_age_days));
+    let at = f.past_instant("at", state.now(), max_age);
+    let part_number = f.optional("partNumber");
+    let confirmed_by = f.optional("confirmedBy");
+    let to = f.optional("to");
+    let reason = f.optional("reason");
+    f.finish()?;
+    let mut event = FaultEvent::new(kind.expect("checked"), at.expect("checked"));
+    event.part_number = part_number;
+    event.confirmed_by = confirmed_by;
+    event.to = to;
+    event.reason = reason;
+    Ok(event)
+}
+
+/// Records an event of a fault's handling and answers the fault as it now stands.
+pub async fn record_event(state: &AppState, id: &str, event: FaultEvent) -> ApiResult<FaultRecord> {
+    let store = state.store();
+    let (key, now) = (id.to_owned(), state.now());
+    let record = blocking(move || {
+        store
+            .append_fault_event(&key, &event, now)
+            .map_err(|e| match e {
+                StoreError::Rejected(m) => ApiError::NotFound(m),
+                e => e.into(),
+            })
+    })
+    .await?;
+    let rec = record.clone();
+    state.change_world(move |s| s.put_fault(rec))?;
+    Ok(record)
+}
+
+/// Record a step of a fault's handling.
+#[utoipa::path(post, path = "/v1/faults/{id}/events", request_body = FaultEventRequest,
+    tag = "faults", security(("bearer" = [])), params(("id" = String, Path)),
+    responses((status = 201, description = "Recorded: the fault as it now stands", body = FaultView),
+        (status = 404, body = super::error::Problem),
+        (status = 422, description = "A bad field or a broken handling rule (closing an unresolved fault, an event before the report or later than now)", body = super::error::Problem)))]
+pub async fn create_event(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody,
+) -> ApiResult<(StatusCode, Json<FaultView>)> {
+    caller.require(&[Role::Dispatcher])?;
+    if !state
+        .world()
+        .scenario()
+        .faults()
+        .iter()
+        .any(|r| r.fault().id.as_str() == id)
+    {
+        return Err(ApiError::NotFound(format!("no fault {id}")));
+    }
+    let event = read_event(&state, &body)?;
+    let record = record_event(&state, &id, event).await?;
+    let world = state.world();
+    let view = FaultView::new(world.scenario(), world.config(), &record, state.now());
+    Ok((StatusCode::CREATED, Json(view)))
+}

@@ -39,6 +39,8 @@ pub mod may {
     pub const SIMULATE: &[Role] = &[Role::Manager];
     /// Faults and engineers' progress reports.
     pub const REPORT: &[Role] = &[Role::Dispatcher];
+    /// The service's clock, when it runs on a manual one (training, demos, tests).
+    pub const MOVE_CLOCK: &[Role] = &[Role::Dispatcher, Role::Manager];
 }
 
 /// Route middleware: 403 unless the caller (from [`authenticate`], which runs first) has one

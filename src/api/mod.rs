@@ -14,6 +14,7 @@
 //! The latest version of each day plan is cached as serialized bytes with its ETag and
 //! replaced on publish, so `GET /v1/plans/{date}` touches neither the database nor serde.
 
+pub mod alerts;
 pub mod auth;
 mod board;
 pub mod body;
@@ -92,6 +93,8 @@ pub struct Settings {
     /// Fault re-plans waiting for their turn at once ([`AppState::try_replan_slot`]); one more
     /// is refused with 503 and `Retry-After`.
     pub max_queued_replans: usize,
+    /// A pending milestone due within this is at risk (`faultAtRisk`).
+    pub alert_lead: chrono::TimeDelta,
 }
 
 impl Default for Settings {
@@ -110,6 +113,7 @@ impl Default for Settings {
             header_read_timeout: std::time::Duration::from_secs(10),
             body_read_timeout: std::time::Duration::from_secs(10),
             max_queued_replans: 8,
+            alert_lead: chrono::TimeDelta::minutes(30),
         }
     }
 }
@@ -140,6 +144,9 @@ pub struct Published {
 struct Inner {
     /// The one source of "now" (see [`crate::domain::clock`]).
     clock: SharedClock,
+    /// The same clock when it stands still until moved (`serve --manual-clock`: training,
+    /// demos, the week-of-operation test): `POST /v1/clock` moves it forward.
+    manual_clock: RwLock<Option<Arc<crate::domain::clock::ManualClock>>>,
     store: Arc<dyn Store>,
     world: RwLock<Arc<World>>,
     /// One change of the world at a time, so that none is lost (see [`AppState::change_world`]).
@@ -154,6 +161,8 @@ struct Inner {
     tokens: RwLock<HashMap<String, (crate::store::TokenGrant, Instant)>>,
     jobs: std::sync::Mutex<HashMap<String, Arc<AtomicBool>>>,
     published: broadcast::Sender<Published>,
+    /// Alerts about faults, as they are raised ([`alerts`]).
+    alerts: broadcast::Sender<alerts::Alert>,
     metrics: Metrics,
     /// One re-plan or publish of a day at a time, so each starts from the latest version.
     publishing: tokio::sync::Mutex<()>,
@@ -213,6 +222,7 @@ impl AppState {
         let (published, _) = broadcast::channel(64);
         Self(Arc::new(Inner {
             clock,
+            manual_clock: RwLock::new(None),
             store,
             world: RwLock::new(Arc::new(world)),
             world_change: std::sync::Mutex::new(()),
@@ -224,6 +234,7 @@ impl AppState {
             tokens: RwLock::new(HashMap::new()),
             jobs: std::sync::Mutex::new(HashMap::new()),
             published,
+            alerts: broadcast::channel(256).0,
             metrics: Metrics::default(),
             publishing: tokio::sync::Mutex::new(()),
             roster_config,
@@ -272,6 +283,17 @@ impl AppState {
 
     pub fn clock(&self) -> SharedClock {
         self.0.clock.clone()
+    }
+
+    /// Lets clients move the service's clock (it must be the clock the state was made with).
+    pub fn with_manual_clock(self, clock: Arc<crate::domain::clock::ManualClock>) -> Self {
+        *write(&self.0.manual_clock) = Some(clock);
+        self
+    }
+
+    /// The clock clients may move, if the service runs on one.
+    pub fn manual_clock(&self) -> Option<Arc<crate::domain::clock::ManualClock>> {
+        read(&self.0.manual_clock).clone()
     }
 
     pub fn store(&self) -> Arc<dyn Store> {
@@ -335,6 +357,15 @@ impl AppState {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Published> {
         self.0.published.subscribe()
+    }
+
+    /// Alerts as they are raised.
+    pub fn subscribe_alerts(&self) -> broadcast::Receiver<alerts::Alert> {
+        self.0.alerts.subscribe()
+    }
+
+    fn announce_alert(&self, alert: alerts::Alert) {
+        let _ = self.0.alerts.send(alert);
     }
 
     /// The role of a token now: `None` if it is unknown, revoked or expired. What the store
@@ -430,6 +461,9 @@ impl AppState {
         let reason2 = reason.clone();
         let v = blocking(move || Ok(store.publish_plan(date, &reason2, &json)?)).await?;
         let cached = self.remember(&v);
+        // Whether the new plan puts a fault at risk; off the publisher's path.
+        let me = self.clone();
+        tokio::spawn(async move { alerts::check(&me).await });
         let _ = self.0.published.send(Published {
             date,
             version: v.version,
@@ -558,7 +592,12 @@ pub fn app(state: AppState) -> Router {
                 .get(progress::list),
         )
         .route("/events", get(stream::events))
+        .route("/alerts", get(alerts::list))
         .route("/me", get(auth::me))
+        .route(
+            "/clock",
+            post(ops::move_clock).route_layer(only!(may::MOVE_CLOCK)),
+        )
         .route("/engineers/{id}/calendar.ics", get(rosters::calendar))
         .route(
             "/rosters",

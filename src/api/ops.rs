@@ -3,8 +3,8 @@
 
 use super::error::ApiError;
 use super::{
-    AppState, auth, fault_handling, faults, jobs, master, moves, plans, progress, reports, rosters,
-    simulations, stream, tasks,
+    AppState, alerts, auth, fault_handling, faults, jobs, master, moves, plans, progress, reports,
+    rosters, simulations, stream, tasks,
 };
 use axum::Json;
 use axum::extract::State;
@@ -121,14 +121,14 @@ fn problem_response(description: &str) -> DocResponse {
         master::list_engineers, master::get_engineer,
         tasks::list, master::get_task,
         reports::sla, reports::inspections, reports::engineers,
-        auth::me, healthz, metrics, openapi,
+        alerts::list, auth::me, move_clock, healthz, metrics, openapi,
     ),
     components(schemas(
         plans::PlanRequest, moves::MoveRequest, faults::FaultRequest, progress::ProgressRequest,
         fault_handling::FaultEventRequest, fault_handling::FaultView,
         rosters::RosterRequestBody, rosters::RosterView, rosters::PublicationView,
         simulations::SimulationView, simulations::SweepRequest,
-        super::error::Problem, super::error::FieldIssue,
+        alerts::Alert, super::error::Problem, super::error::FieldIssue,
     ))
 )]
 pub struct ApiDoc;
@@ -165,4 +165,41 @@ pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
 
 pub async fn not_found() -> ApiError {
     ApiError::NotFound("no such route".to_owned())
+}
+
+/// Moves the service's clock forward, when it runs on a manual clock (`fieldplan serve
+/// --now T --manual-clock`: training, demos, tests); 409 otherwise. Time only runs forward:
+/// what was recorded must never end up in the future.
+#[utoipa::path(post, path = "/v1/clock", tag = "operations", security(("bearer" = [])),
+    request_body(content = Object, description = "{now}: RFC 3339 with offset, not before the clock"),
+    responses((status = 200, description = "{now, today}"),
+        (status = 409, description = "The service runs on the system's clock", body = super::error::Problem),
+        (status = 422, body = super::error::Problem)))]
+pub async fn move_clock(
+    State(state): State<AppState>,
+    super::body::JsonBody(body): super::body::JsonBody,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let clock = state.manual_clock().ok_or_else(|| {
+        ApiError::Conflict(
+            "the service runs on the system's clock; start it with --manual-clock to move it"
+                .to_owned(),
+        )
+    })?;
+    let mut f = super::body::Fields::new(&body);
+    let to: Option<crate::domain::instant::Instant> = f.required("now");
+    let now = state.now();
+    if let Some(t) = to.filter(|t| *t < now) {
+        f.issue(
+            "now",
+            "out_of_range",
+            format!("{t} is before the service's clock ({now}); time only runs forward"),
+        );
+    }
+    f.finish()?;
+    let to = to.expect("checked");
+    clock.set(to);
+    super::alerts::check(&state).await;
+    Ok(Json(
+        json!({"now": to.to_string(), "today": to.date().to_string()}),
+    ))
 }

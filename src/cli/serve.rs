@@ -3,7 +3,7 @@
 
 use crate::api::planning::DayPlanner;
 use crate::api::{AppState, Settings};
-use crate::domain::clock::{Clock, SharedClock, StartedClock, SystemClock};
+use crate::domain::clock::{Clock, ManualClock, SharedClock, StartedClock, SystemClock};
 use crate::domain::instant::Instant;
 use crate::store::{Role, SqliteStore, Store};
 use anyhow::Context;
@@ -32,6 +32,10 @@ pub struct ServeArgs {
     /// there: for demos, training and tests. Without it the service runs on the system time.
     #[arg(long, value_parser = parse_instant)]
     pub now: Option<Instant>,
+    /// With --now: the clock stands still at that instant and moves only when a dispatcher or
+    /// manager posts `/v1/clock` (training, demos, the week-of-operation test).
+    #[arg(long, requires = "now")]
+    pub manual_clock: bool,
 }
 
 fn parse_instant(s: &str) -> Result<Instant, String> {
@@ -89,9 +93,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     let served = runtime.block_on(async move {
-        let clock: SharedClock = match args.now {
-            Some(t) => Arc::new(StartedClock::new(t)),
-            None => Arc::new(SystemClock),
+        let manual = args
+            .now
+            .filter(|_| args.manual_clock)
+            .map(|t| Arc::new(ManualClock::new(t)));
+        let clock: SharedClock = match (args.now, &manual) {
+            (_, Some(m)) => m.clone(),
+            (Some(t), None) => Arc::new(StartedClock::new(t)),
+            (None, None) => Arc::new(SystemClock),
         };
         let store: Arc<dyn Store> = Arc::new(
             SqliteStore::open_with_clock(&args.db, clock.clone())
@@ -106,6 +115,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             AppState::load(clock, store, &data, &config, Arc::new(DayPlanner), settings)
         })
         .await??;
+        let state = match manual {
+            Some(m) => state.with_manual_clock(m),
+            None => state,
+        };
+        tokio::spawn(crate::api::alerts::watch(state.clone()));
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("binding {}", args.listen))?;

@@ -8,6 +8,7 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "roster_publications", V2),
     (3, "fault_events_and_completions", V3),
     (4, "tokens_expiry_revocation", V4),
+    (6, "alerts", V6),
 ];
 
 /// Master data as JSON with indexed id columns; append-only faults, progress events and plan
@@ -179,4 +180,22 @@ ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
 ALTER TABLE api_tokens ADD COLUMN revoked_at TEXT;
 UPDATE api_tokens SET id = 'T-' || substr(sha256, 1, 12) WHERE id IS NULL;
 CREATE UNIQUE INDEX api_tokens_id ON api_tokens(id);
+"#;
+
+/// Alerts sent about faults (`faultAtRisk`, `faultMissed`): one per fault, milestone and
+/// kind, so a restart never sends one again; append-only.
+const V6: &str = r#"
+CREATE TABLE alerts (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    fault_id   TEXT NOT NULL,
+    milestone  TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    json       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (fault_id, milestone, kind)
+);
+CREATE TRIGGER alerts_no_update BEFORE UPDATE ON alerts
+BEGIN SELECT RAISE(ABORT, 'alerts are append-only'); END;
+CREATE TRIGGER alerts_no_delete BEFORE DELETE ON alerts
+BEGIN SELECT RAISE(ABORT, 'alerts are append-only'); END;
 "#;

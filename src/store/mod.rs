@@ -260,6 +260,17 @@ pub trait Store: Send + Sync + 'static {
     fn append_completion(&self, completion: &Completion, source: &str) -> StoreResult<i64>;
     /// Every completion, oldest first.
     fn completions(&self) -> StoreResult<Vec<Completion>>;
+    /// Records an alert about a fault's milestone once per `(fault, milestone, kind)`;
+    /// `false` (nothing written) when it was recorded before.
+    fn record_alert(
+        &self,
+        fault_id: &str,
+        milestone: &str,
+        kind: &str,
+        json: &Value,
+    ) -> StoreResult<bool>;
+    /// Every alert recorded, oldest first.
+    fn alerts(&self) -> StoreResult<Vec<Value>>;
 
     fn append_event(
         &self,

@@ -620,6 +620,31 @@ impl Store for SqliteStore {
         all_json(&self.conn(), "completions")
     }
 
+    fn record_alert(
+        &self,
+        fault_id: &str,
+        milestone: &str,
+        kind: &str,
+        json: &Value,
+    ) -> StoreResult<bool> {
+        let written = self.conn().execute(
+            "INSERT OR IGNORE INTO alerts (fault_id, milestone, kind, json, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                fault_id,
+                milestone,
+                kind,
+                to_json(json)?,
+                self.now().to_string()
+            ],
+        )?;
+        Ok(written == 1)
+    }
+
+    fn alerts(&self) -> StoreResult<Vec<Value>> {
+        all_json(&self.conn(), "alerts")
+    }
+
     fn append_event(
         &self,
         engineer_id: &str,

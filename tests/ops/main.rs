@@ -1,0 +1,583 @@
+//! A week of operation through the real HTTP service (the `fieldplan serve` binary on a
+//! manual clock): each morning the day is planned; engineers report `arrived`, `started`
+//! and `done` along their published stops (some late, some visits not done); faults arrive
+//! at random instants from the scenario's fault model with a fixed seed, nights and the
+//! weekend included, and are responded to, some fail remotely, some are resolved remotely,
+//! the rest are visited; resolved faults are closed the next morning. The service is killed
+//! with SIGKILL once, mid-week, and restarted on the same database.
+//!
+//! At the end an independent checker, written here and not taken from the product,
+//! recomputes from what the test did and what the service recorded:
+//! - no task is done twice, or planned on a later day after it was done;
+//! - each inspected device's next inspection is due the cadence table's interval after its
+//!   actual completion;
+//! - every fault's milestone statuses equal its own recomputation from the SLA table;
+//! - the SLA report adds up to those recomputed facts, and the inspection report to its own
+//!   totals;
+//! - there were no 5xx answers.
+
+#[path = "../common/http.rs"]
+mod client;
+mod sla;
+
+use chrono::{Days, Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use client::{http, temp_dir};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+const MONDAY: &str = "2026-12-07";
+const DAYS: u64 = 7;
+const SEED: u64 = 20261207;
+/// The hours at which the test looks at the day: reports what happened since the last look.
+const LOOKS: [u32; 12] = [7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 23];
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn local(date: NaiveDate, h: u32, m: u32) -> String {
+    format!("{date}T{h:02}:{m:02}:00+08:00")
+}
+
+fn parse(t: &str) -> NaiveDateTime {
+    chrono::DateTime::parse_from_rfc3339(t)
+        .unwrap()
+        .naive_local()
+}
+
+fn fmt(t: NaiveDateTime) -> String {
+    format!("{}+08:00", t.format("%Y-%m-%dT%H:%M:%S"))
+}
+
+/// The service binary and how to reach it.
+struct Service {
+    child: Child,
+    addr: String,
+    tokens: BTreeMap<&'static str, String>,
+    /// Every 5xx answer: method, path, body.
+    errors: Vec<String>,
+}
+
+fn token(db: &Path, role: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
+        .args(["token", "create", "--role", role, "--db"])
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+fn spawn(db: &Path, now: &str) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--manual-clock",
+            "--now",
+            now,
+            "--db",
+        ])
+        .arg(db)
+        .arg("--data")
+        .arg(repo("data/nanchang"))
+        .arg("--config")
+        .arg(repo("config"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("server exited before listening")
+            .unwrap();
+        if let Some(rest) = line.split("listening on http://").nth(1) {
+            break rest.trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
+}
+
+impl Service {
+    fn call(&mut self, method: &str, path: &str, role: &str, body: Option<Value>) -> (u16, Value) {
+        let text = body.as_ref().map(Value::to_string);
+        let (status, reply) = http(
+            &self.addr,
+            method,
+            path,
+            Some(&self.tokens[role]),
+            text.as_deref(),
+        );
+        if status >= 500 {
+            self.errors
+                .push(format!("{method} {path} -> {status}: {reply}"));
+        }
+        (status, serde_json::from_str(&reply).unwrap_or(Value::Null))
+    }
+
+    fn get(&mut self, path: &str) -> Value {
+        let (status, v) = self.call("GET", path, "manager", None);
+        assert_eq!(status, 200, "GET {path}: {v}");
+        v
+    }
+
+    fn set_clock(&mut self, now: &str) {
+        let (status, v) = self.call("POST", "/v1/clock", "manager", Some(json!({"now": now})));
+        assert_eq!(status, 200, "clock to {now}: {v}");
+    }
+
+    /// SIGKILL, then the same database again on a clock at `now`.
+    fn crash_and_restart(&mut self, db: &Path, now: &str) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let (child, addr) = spawn(db, now);
+        self.child = child;
+        self.addr = addr;
+    }
+}
+
+/// A device and how often it fails, from the scenario's files.
+struct Device {
+    id: String,
+    site: String,
+    per_day: f64,
+    level_shares: Vec<f64>,
+}
+
+fn devices() -> Vec<Device> {
+    let read = |f: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(repo(&format!("data/nanchang/{f}"))).unwrap())
+            .unwrap()
+    };
+    let model = read("fault_model.json");
+    read("devices.json")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let family = d["family"].as_str().unwrap();
+            let key: String = family
+                .chars()
+                .flat_map(|c| {
+                    if c.is_uppercase() {
+                        vec!['_', c.to_ascii_lowercase()]
+                    } else {
+                        vec![c]
+                    }
+                })
+                .collect();
+            let f = &model["families"][&key];
+            Device {
+                id: d["id"].as_str().unwrap().to_owned(),
+                site: d["site"].as_str().unwrap().to_owned(),
+                per_day: f["perDeviceYear"].as_f64().unwrap_or(2.0) / 365.0,
+                level_shares: f["levelShares"]
+                    .as_array()
+                    .map(|a| a.iter().map(|x| x.as_f64().unwrap()).collect())
+                    .unwrap_or_else(|| vec![0.25; 4]),
+            }
+        })
+        .collect()
+}
+
+/// One fault the test reports, and what it decided to do with it.
+#[derive(Clone, Debug)]
+struct PlannedFault {
+    device: String,
+    site: String,
+    level: u8,
+    at: NaiveDateTime,
+    /// Phone and remote help fails (then a visit).
+    remote_fails: bool,
+    /// Resolved remotely (no visit).
+    remote_fix: bool,
+}
+
+fn faults_of_day(rng: &mut SmallRng, devices: &[Device], day: NaiveDate) -> Vec<PlannedFault> {
+    let mut out = Vec::new();
+    for d in devices {
+        if rng.random::<f64>() >= d.per_day {
+            continue;
+        }
+        let minute = rng.random_range(0..24 * 60);
+        let mut x = rng.random::<f64>();
+        let mut level = 4;
+        for (i, s) in d.level_shares.iter().enumerate() {
+            if x < *s {
+                level = i as u8 + 1;
+                break;
+            }
+            x -= s;
+        }
+        let remote_fix = level >= 3 && rng.random::<f64>() < 0.5;
+        out.push(PlannedFault {
+            device: d.id.clone(),
+            site: d.site.clone(),
+            level,
+            at: day.and_time(NaiveTime::MIN) + Duration::minutes(minute),
+            remote_fails: !remote_fix && rng.random::<f64>() < 0.3,
+            remote_fix,
+        });
+    }
+    out.sort_by_key(|f| f.at);
+    out
+}
+
+/// What the test has done so far, to check against.
+#[derive(Default)]
+struct Log {
+    /// Task -> (engineer, done at).
+    done: BTreeMap<String, (String, NaiveDateTime)>,
+    /// Tasks the test decided not to do.
+    skipped: BTreeSet<String>,
+    /// Visit reports already sent: (task, kind).
+    reported: BTreeSet<(String, &'static str)>,
+    /// Fault id -> its plan, and the fault events the test posted directly.
+    faults: BTreeMap<String, PlannedFault>,
+    /// Faults resolved (by a visit or remotely), to close the next morning.
+    resolved: BTreeSet<String>,
+    closed: BTreeSet<String>,
+    /// Each day's latest plan at the end of the day.
+    plans: BTreeMap<NaiveDate, Value>,
+}
+
+/// The visit reports due by `now` along the latest plan of `day`: for each stop not yet
+/// reported, `arrived` (late by 20-40 min for one stop in seven), `started`, `done`; one stop
+/// in ten is not done at all.
+fn report_visits(
+    s: &mut Service,
+    log: &mut Log,
+    rng: &mut SmallRng,
+    day: NaiveDate,
+    now: NaiveDateTime,
+) {
+    let plan = s.get(&format!("/v1/plans/{day}"));
+    let Some(routes) = plan["plan"]["routes"].as_array().cloned() else {
+        return;
+    };
+    for r in routes {
+        let engineer = r["engineer"].as_str().unwrap().to_owned();
+        let mut last = NaiveDateTime::MIN;
+        for stop in r["stops"].as_array().unwrap() {
+            if stop["stopKind"].is_string() {
+                continue; // a part pickup
+            }
+            let task = stop["task"].as_str().unwrap().to_owned();
+            if log.skipped.contains(&task) || log.done.contains_key(&task) {
+                continue;
+            }
+            if let Some(f) = task.strip_prefix("T-REP-") {
+                if log.resolved.contains(f) || log.closed.contains(f) {
+                    continue;
+                }
+            }
+            let delay = if rng.random_range(0..7) == 0 {
+                rng.random_range(20..=40)
+            } else {
+                0
+            };
+            let arrival = parse(stop["arrival"].as_str().unwrap()) + Duration::minutes(delay);
+            let start =
+                (parse(stop["start"].as_str().unwrap()) + Duration::minutes(delay)).max(arrival);
+            let end = parse(stop["end"].as_str().unwrap()) + Duration::minutes(delay);
+            if end > now || arrival < last {
+                break; // later stops of this route wait for a later look
+            }
+            if !log.reported.contains(&(task.clone(), "arrived")) && rng.random_range(0..10) == 0 {
+                log.skipped.insert(task);
+                continue;
+            }
+            for (kind, at) in [("arrived", arrival), ("started", start), ("done", end)] {
+                if log.reported.contains(&(task.clone(), kind)) {
+                    continue;
+                }
+                let body = json!({"kind": kind, "at": fmt(at), "taskId": task});
+                let (status, v) = s.call(
+                    "POST",
+                    &format!("/v1/engineers/{engineer}/events"),
+                    "dispatcher",
+                    Some(body),
+                );
+                assert_eq!(status, 201, "{kind} {task} by {engineer}: {v}");
+                log.reported.insert((task.clone(), kind));
+            }
+            log.done.insert(task.clone(), (engineer.clone(), end));
+            if let Some(f) = task.strip_prefix("T-REP-") {
+                log.resolved.insert(f.to_owned());
+            }
+            last = end;
+        }
+    }
+}
+
+/// Reports the faults that happened by `now`, with their handling steps due by then.
+fn report_faults(s: &mut Service, log: &mut Log, due: &mut Vec<PlannedFault>, now: NaiveDateTime) {
+    while due.first().is_some_and(|f| f.at <= now) {
+        let f = due.remove(0);
+        let body = json!({"siteId": f.site, "deviceId": f.device, "level": f.level, "reportedAt": fmt(f.at)});
+        let (status, v) = s.call("POST", "/v1/faults", "dispatcher", Some(body));
+        assert_eq!(status, 201, "fault {f:?}: {v}");
+        let id = v["faultId"].as_str().unwrap().to_owned();
+        log.faults.insert(id, f);
+    }
+    let open: Vec<(String, PlannedFault)> = log
+        .faults
+        .iter()
+        .filter(|(id, _)| !log.closed.contains(*id))
+        .map(|(id, f)| (id.clone(), f.clone()))
+        .collect();
+    for (id, f) in open {
+        let mut steps = vec![("responded", f.at + Duration::minutes(20), json!({}))];
+        if f.remote_fails {
+            steps.push(("remoteFailed", f.at + Duration::minutes(50), json!({})));
+        }
+        if f.remote_fix {
+            steps.push(("solutionGiven", f.at + Duration::minutes(60), json!({})));
+            steps.push((
+                "resolved",
+                f.at + Duration::minutes(90),
+                json!({"confirmedBy": "remote"}),
+            ));
+        }
+        for (kind, at, extra) in steps {
+            if at > now || log.reported.contains(&(id.clone(), kind)) || log.resolved.contains(&id)
+            {
+                continue;
+            }
+            let mut body = json!({"kind": kind, "at": fmt(at)});
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            let (status, v) = s.call(
+                "POST",
+                &format!("/v1/faults/{id}/events"),
+                "dispatcher",
+                Some(body),
+            );
+            if status == 422 {
+                // A visit report moved the fault past this step's instant first.
+                continue;
+            }
+            assert_eq!(status, 201, "{kind} of {id}: {v}");
+            log.reported.insert((id.clone(), kind));
+            if kind == "resolved" {
+                log.resolved.insert(id.clone());
+            }
+        }
+    }
+}
+
+/// Closes every fault resolved before `now`.
+fn close_resolved(s: &mut Service, log: &mut Log, now: NaiveDateTime) {
+    for id in log.resolved.clone() {
+        if log.closed.contains(&id) {
+            continue;
+        }
+        let (status, v) = s.call(
+            "POST",
+            &format!("/v1/faults/{id}/events"),
+            "dispatcher",
+            Some(json!({"kind": "closed", "at": fmt(now)})),
+        );
+        assert_eq!(status, 201, "closing {id}: {v}");
+        log.closed.insert(id);
+    }
+}
+
+#[test]
+fn a_week_of_operation_adds_up() {
+    let dir = temp_dir("week");
+    let db = dir.join("fieldplan.db");
+    let monday: NaiveDate = MONDAY.parse().unwrap();
+    let mut tokens = BTreeMap::new();
+    for role in ["dispatcher", "planner", "manager"] {
+        tokens.insert(role, token(&db, role));
+    }
+    let (child, addr) = spawn(&db, &local(monday, 7, 0));
+    let mut s = Service {
+        child,
+        addr,
+        tokens,
+        errors: Vec::new(),
+    };
+    let mut rng = SmallRng::seed_from_u64(SEED);
+    let devices = devices();
+    let mut log = Log::default();
+    let mut crashed = false;
+    for d in 0..DAYS {
+        let day = monday + Days::new(d);
+        let mut due = faults_of_day(&mut rng, &devices, day);
+        for (i, h) in LOOKS.iter().enumerate() {
+            let now = day.and_hms_opt(*h, 0, 0).unwrap();
+            if d == 2 && *h == 13 && !crashed {
+                s.crash_and_restart(&db, &fmt(now));
+                crashed = true;
+            } else {
+                s.set_clock(&fmt(now));
+            }
+            if i == 0 {
+                close_resolved(&mut s, &mut log, now);
+                let (status, v) = s.call(
+                    "POST",
+                    "/v1/plans",
+                    "planner",
+                    Some(json!({"date": day, "timeLimitMs": 400, "seed": 1})),
+                );
+                assert_eq!(status, 201, "plan of {day}: {v}");
+            }
+            report_visits(&mut s, &mut log, &mut rng, day, now);
+            report_faults(&mut s, &mut log, &mut due, now);
+        }
+        log.plans
+            .insert(day, s.get(&format!("/v1/plans/{day}"))["plan"].clone());
+    }
+    // The week did something worth checking.
+    let visits = log.done.keys().filter(|t| !t.starts_with("T-REP-")).count();
+    let repairs = log.done.len() - visits;
+    eprintln!(
+        "week: {} faults, {visits} visits done, {repairs} repairs, {} skipped, {} closed",
+        log.faults.len(),
+        log.skipped.len(),
+        log.closed.len()
+    );
+    assert!(log.faults.len() >= 10 && visits >= 100 && repairs >= 1 && !log.skipped.is_empty());
+    let end = monday + Days::new(DAYS);
+    s.set_clock(&local(end, 7, 0));
+    check_week(&mut s, &log, monday, end);
+    assert!(s.errors.is_empty(), "5xx answers: {:#?}", s.errors);
+    s.child.kill().unwrap();
+    s.child.wait().unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The independent checks of the week.
+fn check_week(s: &mut Service, log: &Log, monday: NaiveDate, end: NaiveDate) {
+    let last = end - Days::new(1);
+    // No task done twice, none planned on a later day once done.
+    let done = s.get(&format!(
+        "/v1/tasks?status=done&from={monday}&to={last}&limit=500"
+    ));
+    let mut seen = BTreeSet::new();
+    for t in done["items"].as_array().unwrap() {
+        if let Some(id) = t["id"].as_str() {
+            assert!(seen.insert(id.to_owned()), "{id} done twice");
+        }
+    }
+    for (task, (_, at)) in &log.done {
+        if !task.starts_with("T-REP-") {
+            assert!(
+                seen.contains(task),
+                "{task} reported done but not listed done"
+            );
+        }
+        for (day, plan) in log.plans.range(at.date() + Days::new(1)..) {
+            let stops: Vec<&str> = plan["routes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|r| r["stops"].as_array().unwrap())
+                .filter_map(|s| s["task"].as_str())
+                .collect();
+            assert!(
+                !stops.contains(&task.as_str()),
+                "{task} planned on {day} after it was done"
+            );
+        }
+    }
+    check_cadence(s, log);
+    let facts = sla::check_faults(s, end);
+    sla::check_report(s, &facts, monday, last);
+    let report = s.get(&format!("/v1/reports/inspections?from={monday}&to={last}"));
+    for row in report["rows"].as_array().unwrap() {
+        let sum: u64 = ["onTime", "late", "missed", "open"]
+            .iter()
+            .map(|k| row[*k].as_u64().unwrap())
+            .sum();
+        assert_eq!(row["due"].as_u64().unwrap(), sum, "{row}");
+    }
+}
+
+/// Each device inspected this week is next due the table's interval after the visit: 1
+/// month in its first year since acceptance, 2 in its second, then 3 (config/cadence.toml).
+fn check_cadence(s: &mut Service, log: &Log) {
+    let accepted: BTreeMap<String, NaiveDate> = serde_json::from_str::<Value>(
+        &std::fs::read_to_string(repo("data/nanchang/devices.json")).unwrap(),
+    )
+    .unwrap()
+    .as_array()
+    .unwrap()
+    .iter()
+    .map(|d| {
+        (
+            d["id"].as_str().unwrap().to_owned(),
+            d["accepted"].as_str().unwrap().parse().unwrap(),
+        )
+    })
+    .collect();
+    let mut last_visit: BTreeMap<String, NaiveDate> = BTreeMap::new();
+    for task in log.done.keys().filter(|t| t.starts_with("T-INSP-")) {
+        // T-INSP-<device>-<yyyymmdd>
+        let device = task["T-INSP-".len()..task.len() - 9].to_owned();
+        let at = log.done[task].1.date();
+        let e = last_visit.entry(device).or_insert(at);
+        *e = (*e).max(at);
+    }
+    assert!(!last_visit.is_empty(), "no inspection was done all week");
+    for (device, visit) in last_visit {
+        let age = months_between(accepted[&device], visit);
+        let every = if age < 12 {
+            1
+        } else if age < 24 {
+            2
+        } else {
+            3
+        };
+        let want = visit
+            .checked_add_months(chrono::Months::new(every))
+            .unwrap();
+        let to = visit + Days::new(200);
+        let open = s.get(&format!(
+            "/v1/tasks?status=open&device={device}&from={}&to={to}",
+            visit + Days::new(1)
+        ));
+        let next = open["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["kind"] == "inspection")
+            .filter_map(|t| t["due"].as_str())
+            .min()
+            .unwrap_or_else(|| panic!("{device}: no next inspection after {visit}"))
+            .to_owned();
+        assert_eq!(
+            next,
+            want.to_string(),
+            "{device} inspected {visit} (age {age} months)"
+        );
+    }
+}
+
+/// Whole months from `a` to `b` (0 when `b` is before `a`).
+fn months_between(a: NaiveDate, b: NaiveDate) -> u32 {
+    let mut n = 0;
+    while a
+        .checked_add_months(chrono::Months::new(n + 1))
+        .is_some_and(|d| d <= b)
+    {
+        n += 1;
+    }
+    n
+}

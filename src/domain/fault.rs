@@ -279,9 +279,10 @@ impl FaultRecord {
     }
 
     /// Appends `event` if the handling rules allow it at `now`; else names the broken rule.
-    /// Rules: no event before the report, before the last event, or after `now`; each kind
-    /// carries its own details and no other kind's; a fault is resolved once and closed once,
-    /// only after it was resolved, and nothing follows the closing.
+    /// Rules: no event before the report or after `now` (an event older than the last one
+    /// takes its place in time: reports arrive late); each kind carries its own details and
+    /// no other kind's; a fault is resolved once and closed once, only after it was resolved
+    /// and not at an instant before the resolution, and nothing follows the closing.
     pub fn append(&mut self, event: FaultEvent, now: Instant) -> Checked<()> {
         check_details(&event)?;
         let bad = |field: &str, m: String| Err(FieldError::new(field, m));
@@ -296,17 +297,6 @@ impl FaultRecord {
             return bad(
                 "at",
                 format!("{} is later than the service's clock ({now})", event.at),
-            );
-        }
-        if let Some(last) = self.events().last().filter(|l| event.at < l.at) {
-            return bad(
-                "at",
-                format!(
-                    "{} is before the fault's last event ({} at {})",
-                    event.at,
-                    last.kind.as_str(),
-                    last.at
-                ),
             );
         }
         match (self.status(), event.kind) {
@@ -330,7 +320,25 @@ impl FaultRecord {
             }
             _ => {}
         }
-        self.data.events.push(event);
+        let resolved = self
+            .events()
+            .iter()
+            .find(|e| e.kind == FaultEventKind::Resolved);
+        if let Some(r) =
+            resolved.filter(|r| event.kind == FaultEventKind::Closed && event.at < r.at)
+        {
+            return bad(
+                "at",
+                format!(
+                    "closing at {} is before the resolution at {}",
+                    event.at, r.at
+                ),
+            );
+        }
+        // Reports from the field arrive late and out of order: the event takes its place in
+        // time (after those at the same instant), keeping the invariant.
+        let place = self.events().partition_point(|e| e.at <= event.at);
+        self.data.events.insert(place, event);
         Ok(())
     }
 }

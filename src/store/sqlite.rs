@@ -276,6 +276,8 @@ fn with_events(record: FaultRecord, later: Vec<FaultEvent>) -> StoreResult<Fault
     }
     let mut events = record.events().to_vec();
     events.extend(later);
+    // Appended in the order they were reported; a late report takes its place in time.
+    events.sort_by_key(|e| e.at);
     FaultRecord::new(record.fault().clone(), events)
         .map_err(|e| StoreError::Corrupt(format!("fault {}: {e}", record.fault().id)))
 }

@@ -3,14 +3,14 @@
 //! reports. They are stored in the planner's shape (`{event, engineer, task, at, position}`)
 //! so re-planning reads them back as they are.
 
-use super::auth::Caller;
+use super::auth::{Caller, may};
 use super::body::{Fields, JsonBody};
 use super::error::{ApiError, ApiResult};
 use super::{AppState, blocking};
 use crate::domain::geo::LatLon;
 use crate::domain::ids::{EngineerId, TaskId};
 use crate::domain::instant::Instant;
-use crate::store::{Role, StoreError};
+use crate::store::StoreError;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
@@ -77,7 +77,7 @@ pub async fn create(
     Path(id): Path<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    caller.require(&[Role::Dispatcher])?;
+    caller.require_for(may::PROGRESS, &id)?;
     let engineer = EngineerId::new(id.clone())
         .ok()
         .filter(|e| state.world().scenario().engineer(e).is_some())

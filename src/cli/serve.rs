@@ -35,8 +35,17 @@ pub struct ServeArgs {
     pub now: Option<Instant>,
 }
 
-fn parse_instant(s: &str) -> Result<Instant, String> {
+pub(super) fn parse_instant(s: &str) -> Result<Instant, String> {
     Instant::parse(s).map_err(|e| e.message)
+}
+
+/// The clock of a command with `--now T`: one that starts at `T` and runs on from there;
+/// without it, the system's.
+pub(super) fn clock_from(now: Option<Instant>) -> SharedClock {
+    match now {
+        Some(t) => Arc::new(StartedClock::new(t)),
+        None => Arc::new(SystemClock),
+    }
 }
 
 #[derive(clap::Subcommand)]
@@ -101,10 +110,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     let served = runtime.block_on(async move {
-        let clock: SharedClock = match args.now {
-            Some(t) => Arc::new(StartedClock::new(t)),
-            None => Arc::new(SystemClock),
-        };
+        let clock = clock_from(args.now);
         let store: Arc<dyn Store> = Arc::new(
             SqliteStore::open_with_clock(&args.db, clock.clone())
                 .with_context(|| format!("opening {}", args.db.display()))?,

@@ -277,6 +277,10 @@ pub trait Store: Send + Sync + 'static {
     /// Records a completed inspection or callback (`source`: `progress` or `import`).
     /// Refused when its task was completed already.
     fn append_completion(&self, completion: &Completion, source: &str) -> StoreResult<i64>;
+    /// Records many completions as [`Store::append_completion`] would, all or none (one
+    /// transaction); answers their sequence numbers in order.
+    fn append_completions(&self, completions: &[Completion], source: &str)
+    -> StoreResult<Vec<i64>>;
     /// Every completion, oldest first.
     fn completions(&self) -> StoreResult<Vec<Completion>>;
 

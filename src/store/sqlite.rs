@@ -338,6 +338,58 @@ fn job_record(row: JobRow) -> StoreResult<JobRecord> {
     })
 }
 
+/// Appends one completion on `conn` (a transaction or not), stamped `now`; refused when its
+/// task was completed already.
+fn insert_completion(
+    conn: &Connection,
+    c: &Completion,
+    source: &str,
+    now: Instant,
+) -> StoreResult<i64> {
+    let task = c.task.as_ref().map(|t| t.as_str().to_owned());
+    if let Some(t) = &task {
+        let done: Option<String> = conn
+            .query_row("SELECT at FROM completions WHERE task_id = ?1", [t], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(at) = done {
+            return Err(StoreError::Refused(crate::domain::FieldError::new(
+                "taskId",
+                format!("{t} was done already, at {at}"),
+            )));
+        }
+    }
+    conn.execute(
+        "INSERT INTO completions
+         (task_id, kind, device_id, site_id, engineer_id, at, source, json, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            task,
+            c.kind.as_str(),
+            c.device.as_ref().map(|d| d.as_str()),
+            c.site.as_str(),
+            c.engineer.as_str(),
+            c.at.to_string(),
+            source,
+            to_json(c)?,
+            now.to_string()
+        ],
+    )
+    .map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::Rejected(format!(
+                "completion of {}: unknown site or device, or a task done twice",
+                c.site
+            ))
+        }
+        e => e.into(),
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
 impl SqliteStore {
     fn select_events(&self, sql: &str, param: Option<String>) -> StoreResult<Vec<StoredEvent>> {
         let conn = self.conn();
@@ -575,49 +627,19 @@ impl Store for SqliteStore {
     }
 
     fn append_completion(&self, c: &Completion, source: &str) -> StoreResult<i64> {
-        let conn = self.conn();
-        let task = c.task.as_ref().map(|t| t.as_str().to_owned());
-        if let Some(t) = &task {
-            let done: Option<String> = conn
-                .query_row("SELECT at FROM completions WHERE task_id = ?1", [t], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            if let Some(at) = done {
-                return Err(StoreError::Refused(crate::domain::FieldError::new(
-                    "taskId",
-                    format!("{t} was done already, at {at}"),
-                )));
-            }
-        }
-        conn.execute(
-            "INSERT INTO completions
-             (task_id, kind, device_id, site_id, engineer_id, at, source, json, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                task,
-                c.kind.as_str(),
-                c.device.as_ref().map(|d| d.as_str()),
-                c.site.as_str(),
-                c.engineer.as_str(),
-                c.at.to_string(),
-                source,
-                to_json(c)?,
-                self.now().to_string()
-            ],
-        )
-        .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                StoreError::Rejected(format!(
-                    "completion of {}: unknown site or device, or a task done twice",
-                    c.site
-                ))
-            }
-            e => e.into(),
-        })?;
-        Ok(conn.last_insert_rowid())
+        insert_completion(&self.conn(), c, source, self.now())
+    }
+
+    fn append_completions(&self, cs: &[Completion], source: &str) -> StoreResult<Vec<i64>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = self.now();
+        let seqs = cs
+            .iter()
+            .map(|c| insert_completion(&tx, c, source, now))
+            .collect::<StoreResult<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(seqs)
     }
 
     fn completions(&self) -> StoreResult<Vec<Completion>> {

@@ -59,6 +59,7 @@ pub enum ApiError {
     BodyTimeout,
     #[error("unauthorized: {0}")]
     Unauthorized(&'static str),
+    /// What the request needs that the caller lacks (`the role planner or dispatcher`).
     #[error("forbidden: needs {0}")]
     Forbidden(String),
     #[error("not found: {0}")]
@@ -143,10 +144,10 @@ impl ApiError {
             ApiError::Unauthorized(why) => {
                 ("unauthorized", "Unauthorized", (*why).to_owned(), vec![])
             }
-            ApiError::Forbidden(roles) => (
+            ApiError::Forbidden(needs) => (
                 "forbidden",
                 "Forbidden",
-                format!("This needs the role {roles}."),
+                format!("This needs {needs}."),
                 vec![],
             ),
             ApiError::NotFound(what) => ("not-found", "Not found", what.clone(), vec![]),

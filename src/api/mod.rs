@@ -41,7 +41,7 @@ use crate::domain::DomainConfig;
 use crate::domain::clock::SharedClock;
 use crate::domain::instant::Instant;
 use crate::scenario::{Scenario, load_config};
-use crate::store::{PlanVersion, Role, Store};
+use crate::store::{PlanVersion, Store, TokenGrant};
 use auth::may;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -157,8 +157,8 @@ struct Inner {
     /// Places in the queue of fault re-plans (see [`AppState::try_replan_slot`]).
     replans: Arc<Semaphore>,
     plans: RwLock<HashMap<NaiveDate, Arc<CachedPlan>>>,
-    /// Token hash -> what the store granted and when it was read (see [`AppState::role_of`]).
-    tokens: RwLock<HashMap<String, (crate::store::TokenGrant, Instant)>>,
+    /// Token hash -> what the store granted and when it was read (see [`AppState::caller_of`]).
+    tokens: RwLock<HashMap<String, (TokenGrant, Instant)>>,
     jobs: std::sync::Mutex<HashMap<String, Arc<AtomicBool>>>,
     published: broadcast::Sender<Published>,
     /// Alerts about faults, as they are raised ([`alerts`]).
@@ -368,21 +368,28 @@ impl AppState {
         let _ = self.0.alerts.send(alert);
     }
 
-    /// The role of a token now: `None` if it is unknown, revoked or expired. What the store
-    /// grants is remembered for [`TOKEN_RECHECK`] of the service's clock (`fieldplan token
-    /// revoke` writes to the store from another process: it takes effect within that time);
-    /// the expiry is checked on every request.
-    pub async fn role_of(&self, token: &str) -> ApiResult<Option<Role>> {
+    /// Who a token's caller is now (role and bound engineer): `None` if the token is unknown,
+    /// revoked or expired. What the store grants is remembered for [`TOKEN_RECHECK`] of the
+    /// service's clock (`fieldplan token revoke` writes to the store from another process: it
+    /// takes effect within that time); the expiry is checked on every request.
+    pub async fn caller_of(&self, token: &str) -> ApiResult<Option<auth::Caller>> {
         let hash = auth::token_hash(token);
         let now = self.now();
-        if let Some((grant, checked)) = read(&self.0.tokens).get(&hash).copied() {
-            if checked <= now && now < checked.plus(TOKEN_RECHECK) {
-                return Ok(grant.role_at(now));
+        let as_caller = |g: &TokenGrant| {
+            g.role_at(now).map(|role| auth::Caller {
+                role,
+                engineer: g.engineer.clone(),
+            })
+        };
+        if let Some((grant, checked)) = read(&self.0.tokens).get(&hash) {
+            if *checked <= now && now < checked.plus(TOKEN_RECHECK) {
+                return Ok(as_caller(grant));
             }
         }
         let store = self.store();
         let key = hash.clone();
         let grant = blocking(move || Ok(store.token_grant(&key)?)).await?;
+        let caller = grant.as_ref().and_then(as_caller);
         let mut cache = write(&self.0.tokens);
         match grant {
             Some(g) => {
@@ -392,7 +399,7 @@ impl AppState {
                 cache.remove(&hash);
             }
         }
-        Ok(grant.and_then(|g| g.role_at(now)))
+        Ok(caller)
     }
 
     /// The stored progress reports of a local date, oldest first, read back as the type
@@ -588,7 +595,7 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/engineers/{id}/events",
             post(progress::create)
-                .route_layer(only!(may::REPORT))
+                .route_layer(only!(may::PROGRESS))
                 .get(progress::list),
         )
         .route("/events", get(stream::events))

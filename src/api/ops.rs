@@ -104,7 +104,10 @@ fn problem_response(description: &str) -> DocResponse {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "fieldplan", description = "Field-service planning for medical devices in Nanchang. \
-        Bearer tokens with roles dispatcher, planner, manager, viewer; errors are RFC 9457 problem documents."),
+        Bearer tokens with roles dispatcher, planner, manager, viewer and engineer. An engineer's token is bound \
+        to one engineer and may only read that engineer's route (GET /v1/plans/{date}/engineers/{id}), calendar \
+        (GET /v1/engineers/{id}/calendar.ics) and progress reports, report its progress (POST /v1/engineers/{id}/events) \
+        and call GET /v1/me; anything else is 403. Errors are RFC 9457 problem documents."),
     modifiers(&BearerAuth, &ProblemResponses),
     paths(
         plans::create, plans::latest, plans::version, plans::engineer_route, moves::create,

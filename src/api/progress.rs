@@ -7,7 +7,7 @@
 //! completion (the cadence engine's history), and `arrived` and `done` at a fault's repair
 //! are its `onSite` and `resolved`.
 
-use super::auth::Caller;
+use super::auth::{Caller, may};
 use super::body::{Fields, JsonBody};
 use super::error::{ApiError, ApiResult};
 use super::{AppState, blocking};
@@ -18,7 +18,7 @@ use crate::domain::ids::{EngineerId, TaskId};
 use crate::domain::instant::Instant;
 use crate::domain::task::TaskKind;
 use crate::plan::{Plan, ProgressEvent, TaskRef};
-use crate::store::{Role, StoreError};
+use crate::store::StoreError;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
@@ -85,7 +85,7 @@ pub async fn create(
     Path(id): Path<String>,
     JsonBody(body): JsonBody,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    caller.require(&[Role::Dispatcher])?;
+    caller.require_for(may::PROGRESS, &id)?;
     let engineer = EngineerId::new(id.clone())
         .ok()
         .filter(|e| state.world().scenario().engineer(e).is_some())

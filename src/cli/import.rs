@@ -1,5 +1,6 @@
 //! `fieldplan import --db PATH --kind sites|devices|engineers FILE.csv`: loads master data
-//! from CSV into the database, all rows or none.
+//! from CSV into the database, all rows or none. `--kind completions` loads completed
+//! inspections and callbacks instead ([`completions`]).
 //!
 //! The header names the JSON fields of the record, dotted for nested ones (`id`, `name.zh`,
 //! `name.en`, `location.lat`, `location.lon`, `opening`). A cell holding a JSON number,
@@ -9,6 +10,7 @@
 
 use crate::domain::device::Device;
 use crate::domain::engineer::Engineer;
+use crate::domain::instant::Instant;
 use crate::domain::site::Site;
 use crate::store::{RecordKind, SqliteStore, Store};
 use anyhow::{Context, bail};
@@ -16,11 +18,27 @@ use clap::{Args, ValueEnum};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
 
+pub mod completions;
+
 #[derive(Copy, Clone, Debug, ValueEnum)]
 pub enum Kind {
     Sites,
     Devices,
     Engineers,
+    /// Completed inspections and callbacks (history kept in another system).
+    Completions,
+}
+
+impl Kind {
+    /// The master records of this kind; `None` for completions (history, not master data).
+    fn records(self) -> Option<RecordKind> {
+        match self {
+            Kind::Sites => Some(RecordKind::Sites),
+            Kind::Devices => Some(RecordKind::Devices),
+            Kind::Engineers => Some(RecordKind::Engineers),
+            Kind::Completions => None,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -31,6 +49,10 @@ pub struct ImportArgs {
     pub kind: Kind,
     /// The CSV file (with a header row).
     pub file: PathBuf,
+    /// "Now" for the completions' check that none is in the future (RFC 3339 with offset),
+    /// as `serve --now` sets the service's clock; without it, the system time.
+    #[arg(long, value_parser = super::serve::parse_instant)]
+    pub now: Option<Instant>,
 }
 
 fn cell_value(cell: &str) -> Value {
@@ -58,7 +80,7 @@ fn insert_path(obj: &mut Map<String, Value>, path: &str, value: Value) {
 }
 
 /// Checks a row as its domain type; the error names the field.
-fn check(kind: Kind, row: &Value) -> Result<(), String> {
+fn check(kind: RecordKind, row: &Value) -> Result<(), String> {
     fn de<T: serde::de::DeserializeOwned>(row: &Value) -> Result<T, String> {
         serde_path_to_error::deserialize::<_, T>(row.clone()).map_err(|e| {
             let path = e.path().to_string();
@@ -66,16 +88,17 @@ fn check(kind: Kind, row: &Value) -> Result<(), String> {
         })
     }
     match kind {
-        Kind::Sites => de::<Site>(row).map(drop),
-        Kind::Devices => de::<Device>(row).map(drop),
-        Kind::Engineers => de::<Engineer>(row)?
+        RecordKind::Sites => de::<Site>(row).map(drop),
+        RecordKind::Devices => de::<Device>(row).map(drop),
+        RecordKind::Engineers => de::<Engineer>(row)?
             .check()
             .map_err(|e| format!("field '{}': {}", e.field, e.message)),
+        other => Err(format!("{other:?} are not imported from CSV")),
     }
 }
 
 /// Reads and checks every row: the records, or every problem as `FILE:LINE: field: message`.
-pub fn read_csv(kind: Kind, file: &std::path::Path) -> anyhow::Result<Vec<Value>> {
+pub fn read_csv(kind: RecordKind, file: &std::path::Path) -> anyhow::Result<Vec<Value>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(file)
@@ -119,14 +142,12 @@ pub fn read_csv(kind: Kind, file: &std::path::Path) -> anyhow::Result<Vec<Value>
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<()> {
-    let records = read_csv(args.kind, &args.file)?;
+    let Some(kind) = args.kind.records() else {
+        return run_completions(&args);
+    };
+    let records = read_csv(kind, &args.file)?;
     let store =
         SqliteStore::open(&args.db).with_context(|| format!("opening {}", args.db.display()))?;
-    let kind = match args.kind {
-        Kind::Sites => RecordKind::Sites,
-        Kind::Devices => RecordKind::Devices,
-        Kind::Engineers => RecordKind::Engineers,
-    };
     store.put_records(kind, &records).map_err(|e| {
         // The store names the record by its index; the file by line (header is line 1).
         anyhow::anyhow!(
@@ -138,6 +159,21 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
         "imported {} {:?} into {}",
         records.len(),
         args.kind,
+        args.db.display()
+    );
+    Ok(())
+}
+
+fn run_completions(args: &ImportArgs) -> anyhow::Result<()> {
+    let clock = super::serve::clock_from(args.now);
+    let now = clock.now();
+    let store = SqliteStore::open_with_clock(&args.db, clock)
+        .with_context(|| format!("opening {}", args.db.display()))?;
+    let done = completions::import(&store, &args.file, now)?;
+    println!(
+        "imported {} completions, skipped {} already recorded, into {}",
+        done.imported,
+        done.skipped,
         args.db.display()
     );
     Ok(())

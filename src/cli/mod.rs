@@ -42,7 +42,8 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(serve::TokenCommand),
-    /// Load sites, devices or engineers from a CSV file into the database.
+    /// Load sites, devices, engineers or completed inspections and callbacks from a CSV file
+    /// into the database.
     Import(import::ImportArgs),
     /// Simulate the service over a horizon for a range of headcounts (staffing sweep).
     Simulate(simulate::SimulateArgs),

@@ -4,8 +4,9 @@
 use crate::api::planning::DayPlanner;
 use crate::api::{AppState, Settings};
 use crate::domain::clock::{Clock, ManualClock, SharedClock, StartedClock, SystemClock};
+use crate::domain::ids::EngineerId;
 use crate::domain::instant::Instant;
-use crate::store::{Role, SqliteStore, Store};
+use crate::store::{Role, SqliteStore, Store, TokenGrant};
 use anyhow::Context;
 use clap::Args;
 use std::path::PathBuf;
@@ -38,16 +39,31 @@ pub struct ServeArgs {
     pub manual_clock: bool,
 }
 
-fn parse_instant(s: &str) -> Result<Instant, String> {
+pub(super) fn parse_instant(s: &str) -> Result<Instant, String> {
     Instant::parse(s).map_err(|e| e.message)
+}
+
+/// The clock of a command with `--now T`: one that starts at `T` and runs on from there;
+/// without it, the system's.
+pub(super) fn clock_from(now: Option<Instant>) -> SharedClock {
+    match now {
+        Some(t) => Arc::new(StartedClock::new(t)),
+        None => Arc::new(SystemClock),
+    }
 }
 
 #[derive(clap::Subcommand)]
 pub enum TokenCommand {
     /// Create a token with a role and print it (only its hash is stored).
     Create {
+        /// dispatcher, planner, manager, viewer, or engineer (with --engineer).
         #[arg(long, value_parser = parse_role)]
         role: Role,
+        /// The engineer a token of role engineer is bound to (`E-06`; required for that role,
+        /// refused for the others): it may read that engineer's route and calendar and report
+        /// its progress, nothing else.
+        #[arg(long, value_parser = parse_engineer)]
+        engineer: Option<EngineerId>,
         #[arg(long, default_value = "fieldplan.db")]
         db: PathBuf,
         /// A note on who holds the token.
@@ -57,7 +73,8 @@ pub enum TokenCommand {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3660))]
         expires_in_days: Option<u32>,
     },
-    /// List the tokens: id, role, label, created, expires, revoked (never the token).
+    /// List the tokens: id, role, label, created, expires, revoked, engineer (never the
+    /// token).
     List {
         #[arg(long, default_value = "fieldplan.db")]
         db: PathBuf,
@@ -74,6 +91,10 @@ pub enum TokenCommand {
 
 fn parse_role(s: &str) -> Result<Role, String> {
     s.parse()
+}
+
+fn parse_engineer(s: &str) -> Result<EngineerId, String> {
+    EngineerId::new(s).map_err(|e| e.message)
 }
 
 fn init_logging() {
@@ -97,10 +118,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             .now
             .filter(|_| args.manual_clock)
             .map(|t| Arc::new(ManualClock::new(t)));
-        let clock: SharedClock = match (args.now, &manual) {
-            (_, Some(m)) => m.clone(),
-            (Some(t), None) => Arc::new(StartedClock::new(t)),
-            (None, None) => Arc::new(SystemClock),
+        let clock: SharedClock = match &manual {
+            Some(m) => m.clone(),
+            None => clock_from(args.now),
         };
         let store: Arc<dyn Store> = Arc::new(
             SqliteStore::open_with_clock(&args.db, clock.clone())
@@ -167,35 +187,46 @@ pub fn token(cmd: TokenCommand) -> anyhow::Result<()> {
     match cmd {
         TokenCommand::Create {
             role,
+            engineer,
             db,
             label,
             expires_in_days,
         } => {
-            let store = open(&db)?;
             let expires_at = expires_in_days.map(|d| {
                 SystemClock
                     .now()
                     .plus(chrono::TimeDelta::days(i64::from(d)))
             });
-            let (token, id) =
-                crate::api::auth::create_token_until(&store, role, &label, expires_at)?;
+            // Checked before the database is opened (or created).
+            let grant = TokenGrant::new(role, engineer, expires_at).map_err(|e| {
+                let flag = if role.binds_engineer() {
+                    "needs --engineer E-.."
+                } else {
+                    "takes no --engineer"
+                };
+                anyhow::anyhow!("{e}: --role {role} {flag}")
+            })?;
+            let store = open(&db)?;
+            let (token, id) = crate::api::auth::create_token_granting(&store, &grant, &label)
+                .with_context(|| format!("creating a token in {}", db.display()))?;
             eprintln!("created token {id}");
             println!("{token}");
             Ok(())
         }
         TokenCommand::List { db } => {
             let tokens = open(&db)?.tokens()?;
-            println!("id\trole\tlabel\tcreated\texpires\trevoked");
+            println!("id\trole\tlabel\tcreated\texpires\trevoked\tengineer");
             let or_dash = |t: Option<Instant>| t.map_or_else(|| "-".to_owned(), |t| t.to_string());
             for t in tokens {
                 println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                     t.id,
                     t.role.as_str(),
                     t.label,
                     t.created_at,
                     or_dash(t.expires_at),
-                    or_dash(t.revoked_at)
+                    or_dash(t.revoked_at),
+                    t.engineer.as_ref().map_or("-", |e| e.as_str())
                 );
             }
             Ok(())

@@ -8,6 +8,7 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "roster_publications", V2),
     (3, "fault_events_and_completions", V3),
     (4, "tokens_expiry_revocation", V4),
+    (5, "engineer_tokens", V5),
     (6, "alerts", V6),
 ];
 
@@ -179,6 +180,29 @@ ALTER TABLE api_tokens ADD COLUMN id TEXT;
 ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
 ALTER TABLE api_tokens ADD COLUMN revoked_at TEXT;
 UPDATE api_tokens SET id = 'T-' || substr(sha256, 1, 12) WHERE id IS NULL;
+CREATE UNIQUE INDEX api_tokens_id ON api_tokens(id);
+"#;
+
+/// The `engineer` role: a token of that role names the one engineer it acts for
+/// (`engineer_id`, a stored engineer), and only a token of that role names one. SQLite cannot
+/// change a column's CHECK, so the table is rebuilt with every row and its index.
+const V5: &str = r#"
+CREATE TABLE api_tokens_v5 (
+    sha256      TEXT PRIMARY KEY,
+    role        TEXT NOT NULL
+                CHECK (role IN ('dispatcher', 'planner', 'manager', 'viewer', 'engineer')),
+    label       TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    id          TEXT,
+    expires_at  TEXT,
+    revoked_at  TEXT,
+    engineer_id TEXT REFERENCES engineers(id),
+    CHECK ((role = 'engineer') = (engineer_id IS NOT NULL))
+);
+INSERT INTO api_tokens_v5 (sha256, role, label, created_at, id, expires_at, revoked_at)
+    SELECT sha256, role, label, created_at, id, expires_at, revoked_at FROM api_tokens;
+DROP TABLE api_tokens;
+ALTER TABLE api_tokens_v5 RENAME TO api_tokens;
 CREATE UNIQUE INDEX api_tokens_id ON api_tokens(id);
 "#;
 

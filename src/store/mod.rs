@@ -7,7 +7,8 @@
 //! Invariants kept by the schema ([`migrations`]): faults, progress events and plan versions
 //! are append-only (triggers refuse `UPDATE` and `DELETE`), and so are roster publications
 //! (numbered 1, 2, ... across all rosters); a plan version is unique per
-//! `(date, version)` and numbered 1, 2, ... per date; tokens are kept only as SHA-256 hashes.
+//! `(date, version)` and numbered 1, 2, ... per date; tokens are kept only as SHA-256 hashes,
+//! and a token is bound to a stored engineer exactly when its role is `engineer`.
 //! Plans are stored as JSON values, so this ring does not depend on the planner's types.
 //!
 //! The trait is synchronous (SQLite is): async callers run it on a blocking thread
@@ -20,7 +21,7 @@ pub use sqlite::SqliteStore;
 
 use crate::domain::fault::{FaultEvent, FaultLevel, FaultRecord};
 use crate::domain::history::Completion;
-use crate::domain::ids::DeviceId;
+use crate::domain::ids::{DeviceId, EngineerId};
 use crate::domain::instant::Instant;
 use crate::domain::task::Task;
 use crate::scenario::{Scenario, ScenarioParts};
@@ -65,10 +66,19 @@ pub enum Role {
     Manager,
     /// Reads only.
     Viewer,
+    /// One engineer in the field: a token of this role is bound to an engineer and may read
+    /// that engineer's route and calendar and report its progress, nothing else.
+    Engineer,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Dispatcher, Role::Planner, Role::Manager, Role::Viewer];
+    pub const ALL: [Role; 5] = [
+        Role::Dispatcher,
+        Role::Planner,
+        Role::Manager,
+        Role::Viewer,
+        Role::Engineer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -76,7 +86,14 @@ impl Role {
             Role::Planner => "planner",
             Role::Manager => "manager",
             Role::Viewer => "viewer",
+            Role::Engineer => "engineer",
         }
+    }
+
+    /// Whether a token of this role is bound to one engineer (exactly when it is
+    /// [`Role::Engineer`]).
+    pub fn binds_engineer(self) -> bool {
+        self == Role::Engineer
     }
 }
 
@@ -92,7 +109,9 @@ impl FromStr for Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("'{s}' is not a role (dispatcher, planner, manager, viewer)"))
+            .ok_or_else(|| {
+                format!("'{s}' is not a role (dispatcher, planner, manager, viewer, engineer)")
+            })
     }
 }
 
@@ -258,6 +277,10 @@ pub trait Store: Send + Sync + 'static {
     /// Records a completed inspection or callback (`source`: `progress` or `import`).
     /// Refused when its task was completed already.
     fn append_completion(&self, completion: &Completion, source: &str) -> StoreResult<i64>;
+    /// Records many completions as [`Store::append_completion`] would, all or none (one
+    /// transaction); answers their sequence numbers in order.
+    fn append_completions(&self, completions: &[Completion], source: &str)
+    -> StoreResult<Vec<i64>>;
     /// Every completion, oldest first.
     fn completions(&self) -> StoreResult<Vec<Completion>>;
     /// Records an alert about a fault's milestone once per `(fault, milestone, kind)`;
@@ -313,19 +336,21 @@ pub trait Store: Send + Sync + 'static {
     /// Every roster publication, oldest (version 1) first.
     fn roster_publications(&self) -> StoreResult<Vec<RosterPublication>>;
 
-    /// Keeps a token's SHA-256 (hex) with its role, valid until revoked.
+    /// Keeps a token's SHA-256 (hex) with a role not bound to an engineer, valid until
+    /// revoked.
     fn add_token(&self, sha256_hex: &str, role: Role, label: &str) -> StoreResult<()> {
-        self.add_token_until(sha256_hex, role, label, None)
-            .map(|_| ())
+        let grant = TokenGrant::new(role, None, None).map_err(StoreError::Rejected)?;
+        self.add_token_grant(sha256_hex, &grant, label).map(|_| ())
     }
-    /// Keeps a token's SHA-256 (hex) with its role, valid before `expires_at` (if any) and
-    /// until revoked; answers its public id ([`token_id`]).
-    fn add_token_until(
+    /// Keeps a token's SHA-256 (hex) with what it grants (valid before `grant.expires_at`, if
+    /// any, and until revoked); answers its public id ([`token_id`]). Refused
+    /// ([`StoreError::Rejected`]) when the grant breaks [`TokenGrant::new`]'s rule or names an
+    /// engineer that is not in the store.
+    fn add_token_grant(
         &self,
         sha256_hex: &str,
-        role: Role,
+        grant: &TokenGrant,
         label: &str,
-        expires_at: Option<Instant>,
     ) -> StoreResult<String>;
     /// What a token grants; `None` for an unknown or revoked token (the caller checks the
     /// expiry against its clock: [`TokenGrant::role_at`]).
@@ -341,16 +366,41 @@ pub fn token_id(sha256_hex: &str) -> String {
     format!("T-{}", &sha256_hex[..sha256_hex.len().min(12)])
 }
 
-/// What an unrevoked token grants.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// What an unrevoked token grants. Invariant (kept by [`TokenGrant::new`] and by the
+/// store's schema): `engineer` is set exactly when `role` [binds an
+/// engineer](Role::binds_engineer).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenGrant {
     pub role: Role,
+    /// The one engineer a token of role [`Role::Engineer`] acts for.
+    pub engineer: Option<EngineerId>,
     pub expires_at: Option<Instant>,
 }
 
 impl TokenGrant {
+    /// A grant of `role`, bound to `engineer` when the role binds one: refused (with the
+    /// reason) when an engineer role has no engineer or another role names one.
+    pub fn new(
+        role: Role,
+        engineer: Option<EngineerId>,
+        expires_at: Option<Instant>,
+    ) -> Result<Self, String> {
+        match (role.binds_engineer(), &engineer) {
+            (true, None) => Err(format!("a token of role {role} needs its engineer")),
+            (false, Some(e)) => Err(format!(
+                "only a token of role engineer is bound to an engineer, not one of role {role} \
+                 (engineer {e} given)"
+            )),
+            _ => Ok(Self {
+                role,
+                engineer,
+                expires_at,
+            }),
+        }
+    }
+
     /// The role at `now`: `None` from `expires_at` on.
-    pub fn role_at(self, now: Instant) -> Option<Role> {
+    pub fn role_at(&self, now: Instant) -> Option<Role> {
         match self.expires_at {
             Some(end) if now >= end => None,
             _ => Some(self.role),
@@ -363,6 +413,8 @@ impl TokenGrant {
 pub struct TokenInfo {
     pub id: String,
     pub role: Role,
+    /// The engineer a token of role [`Role::Engineer`] is bound to.
+    pub engineer: Option<EngineerId>,
     pub label: String,
     pub created_at: Instant,
     pub expires_at: Option<Instant>,

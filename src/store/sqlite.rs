@@ -3,13 +3,13 @@
 
 use super::migrations::MIGRATIONS;
 use super::{
-    FaultDraft, JobRecord, JobStatus, Page, PlanVersion, RecordKind, Role, RosterPublication,
-    Store, StoreError, StoreResult, StoredEvent, TokenGrant, TokenInfo,
+    FaultDraft, JobRecord, JobStatus, Page, PlanVersion, RecordKind, RosterPublication, Store,
+    StoreError, StoreResult, StoredEvent, TokenGrant, TokenInfo,
 };
 use crate::domain::clock::{SharedClock, SystemClock};
 use crate::domain::fault::{Fault, FaultEvent, FaultRecord};
 use crate::domain::history::{CallbackRecord, Completion, InspectionRecord, Record};
-use crate::domain::ids::FaultId;
+use crate::domain::ids::{EngineerId, FaultId};
 use crate::domain::instant::Instant;
 use crate::domain::task::Task;
 use crate::scenario::files::names;
@@ -139,6 +139,10 @@ fn from_json<T: DeserializeOwned>(what: &str, text: &str) -> StoreResult<T> {
 
 fn instant(text: &str) -> StoreResult<Instant> {
     Instant::parse(text).map_err(|e| StoreError::Corrupt(e.message))
+}
+
+fn stored_engineer(id: String) -> StoreResult<EngineerId> {
+    EngineerId::new(id).map_err(|e| StoreError::Corrupt(format!("engineer id: {}", e.message)))
 }
 
 fn put_doc<T: Serialize>(tx: &Transaction<'_>, name: &str, value: &T) -> StoreResult<()> {
@@ -334,6 +338,58 @@ fn job_record(row: JobRow) -> StoreResult<JobRecord> {
         created_at: instant(&created_at)?,
         updated_at: instant(&updated_at)?,
     })
+}
+
+/// Appends one completion on `conn` (a transaction or not), stamped `now`; refused when its
+/// task was completed already.
+fn insert_completion(
+    conn: &Connection,
+    c: &Completion,
+    source: &str,
+    now: Instant,
+) -> StoreResult<i64> {
+    let task = c.task.as_ref().map(|t| t.as_str().to_owned());
+    if let Some(t) = &task {
+        let done: Option<String> = conn
+            .query_row("SELECT at FROM completions WHERE task_id = ?1", [t], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        if let Some(at) = done {
+            return Err(StoreError::Refused(crate::domain::FieldError::new(
+                "taskId",
+                format!("{t} was done already, at {at}"),
+            )));
+        }
+    }
+    conn.execute(
+        "INSERT INTO completions
+         (task_id, kind, device_id, site_id, engineer_id, at, source, json, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            task,
+            c.kind.as_str(),
+            c.device.as_ref().map(|d| d.as_str()),
+            c.site.as_str(),
+            c.engineer.as_str(),
+            c.at.to_string(),
+            source,
+            to_json(c)?,
+            now.to_string()
+        ],
+    )
+    .map_err(|e| match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            StoreError::Rejected(format!(
+                "completion of {}: unknown site or device, or a task done twice",
+                c.site
+            ))
+        }
+        e => e.into(),
+    })?;
+    Ok(conn.last_insert_rowid())
 }
 
 impl SqliteStore {
@@ -573,49 +629,19 @@ impl Store for SqliteStore {
     }
 
     fn append_completion(&self, c: &Completion, source: &str) -> StoreResult<i64> {
-        let conn = self.conn();
-        let task = c.task.as_ref().map(|t| t.as_str().to_owned());
-        if let Some(t) = &task {
-            let done: Option<String> = conn
-                .query_row("SELECT at FROM completions WHERE task_id = ?1", [t], |r| {
-                    r.get(0)
-                })
-                .optional()?;
-            if let Some(at) = done {
-                return Err(StoreError::Refused(crate::domain::FieldError::new(
-                    "taskId",
-                    format!("{t} was done already, at {at}"),
-                )));
-            }
-        }
-        conn.execute(
-            "INSERT INTO completions
-             (task_id, kind, device_id, site_id, engineer_id, at, source, json, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                task,
-                c.kind.as_str(),
-                c.device.as_ref().map(|d| d.as_str()),
-                c.site.as_str(),
-                c.engineer.as_str(),
-                c.at.to_string(),
-                source,
-                to_json(c)?,
-                self.now().to_string()
-            ],
-        )
-        .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
-                StoreError::Rejected(format!(
-                    "completion of {}: unknown site or device, or a task done twice",
-                    c.site
-                ))
-            }
-            e => e.into(),
-        })?;
-        Ok(conn.last_insert_rowid())
+        insert_completion(&self.conn(), c, source, self.now())
+    }
+
+    fn append_completions(&self, cs: &[Completion], source: &str) -> StoreResult<Vec<i64>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = self.now();
+        let seqs = cs
+            .iter()
+            .map(|c| insert_completion(&tx, c, source, now))
+            .collect::<StoreResult<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(seqs)
     }
 
     fn completions(&self) -> StoreResult<Vec<Completion>> {
@@ -918,44 +944,59 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    fn add_token_until(
+    fn add_token_grant(
         &self,
         sha256_hex: &str,
-        role: Role,
+        grant: &TokenGrant,
         label: &str,
-        expires_at: Option<Instant>,
     ) -> StoreResult<String> {
+        let grant = TokenGrant::new(grant.role, grant.engineer.clone(), grant.expires_at)
+            .map_err(StoreError::Rejected)?;
+        let engineer = grant.engineer.as_ref().map(|e| e.as_str());
+        let conn = self.conn();
+        if let Some(e) = engineer {
+            let known = conn
+                .query_row("SELECT 1 FROM engineers WHERE id = ?1", [e], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if !known {
+                return Err(StoreError::Rejected(format!(
+                    "engineer {e} does not exist in the database"
+                )));
+            }
+        }
         let id = super::token_id(sha256_hex);
-        self.conn().execute(
-            "INSERT INTO api_tokens (sha256, id, role, label, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        conn.execute(
+            "INSERT INTO api_tokens (sha256, id, role, engineer_id, label, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 sha256_hex,
                 id,
-                role.as_str(),
+                grant.role.as_str(),
+                engineer,
                 label,
                 self.now().to_string(),
-                expires_at.map(|t| t.to_string())
+                grant.expires_at.map(|t| t.to_string())
             ],
         )?;
         Ok(id)
     }
 
     fn token_grant(&self, sha256_hex: &str) -> StoreResult<Option<TokenGrant>> {
-        let row: Option<(String, Option<String>)> = self
+        let row: Option<(String, Option<String>, Option<String>)> = self
             .conn()
             .query_row(
-                "SELECT role, expires_at FROM api_tokens
+                "SELECT role, engineer_id, expires_at FROM api_tokens
                  WHERE sha256 = ?1 AND revoked_at IS NULL",
                 [sha256_hex],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        row.map(|(role, expires_at)| {
-            Ok(TokenGrant {
-                role: role.parse().map_err(StoreError::Corrupt)?,
-                expires_at: expires_at.as_deref().map(instant).transpose()?,
-            })
+        row.map(|(role, engineer, expires_at)| {
+            let role = role.parse().map_err(StoreError::Corrupt)?;
+            let engineer = engineer.map(stored_engineer).transpose()?;
+            let expires_at = expires_at.as_deref().map(instant).transpose()?;
+            TokenGrant::new(role, engineer, expires_at).map_err(StoreError::Corrupt)
         })
         .transpose()
     }
@@ -963,14 +1004,15 @@ impl Store for SqliteStore {
     fn tokens(&self) -> StoreResult<Vec<TokenInfo>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, role, label, created_at, expires_at, revoked_at FROM api_tokens
-             ORDER BY created_at, id",
+            "SELECT id, role, label, created_at, expires_at, revoked_at, engineer_id
+             FROM api_tokens ORDER BY created_at, id",
         )?;
         type Row = (
             String,
             String,
             String,
             String,
+            Option<String>,
             Option<String>,
             Option<String>,
         );
@@ -983,14 +1025,16 @@ impl Store for SqliteStore {
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
+                    r.get(6)?,
                 ))
             })?
             .collect::<Result<_, _>>()?;
         rows.into_iter()
-            .map(|(id, role, label, created, expires, revoked)| {
+            .map(|(id, role, label, created, expires, revoked, engineer)| {
                 Ok(TokenInfo {
                     id,
                     role: role.parse().map_err(StoreError::Corrupt)?,
+                    engineer: engineer.map(stored_engineer).transpose()?,
                     label,
                     created_at: instant(&created)?,
                     expires_at: expires.as_deref().map(instant).transpose()?,
@@ -1006,5 +1050,86 @@ impl Store for SqliteStore {
             params![id, self.now().to_string()],
         )?;
         Ok(changed == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Role;
+
+    /// A database that migrations 1 to 4 made, holding `tokens` (`(sha256, role)`).
+    fn at_version_4(tokens: &[(&str, &str)]) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys=ON;
+             CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                                          applied_at TEXT NOT NULL);",
+        )
+        .unwrap();
+        for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 <= 4) {
+            conn.execute_batch(sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_version VALUES (?1, ?2, '2026-11-30T08:00:00+08:00')",
+                params![version, name],
+            )
+            .unwrap();
+        }
+        for (sha, role) in tokens {
+            conn.execute(
+                "INSERT INTO api_tokens (sha256, id, role, label, created_at)
+                 VALUES (?1, 'T-' || substr(?1, 1, 12), ?2, 'old', '2026-11-30T08:00:00+08:00')",
+                params![sha, role],
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    #[test]
+    fn migration_5_keeps_the_tokens_and_binds_engineer_tokens_to_stored_engineers() {
+        let sha = "ab".repeat(32);
+        let conn = at_version_4(&[(&sha, "viewer")]);
+        let store = SqliteStore::with_connection(conn, std::sync::Arc::new(SystemClock)).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 6);
+        let grant = store.token_grant(&sha).unwrap().unwrap();
+        assert_eq!((grant.role, grant.engineer), (Role::Viewer, None));
+        assert_eq!(store.tokens().unwrap()[0].id, super::super::token_id(&sha));
+
+        let e06 = EngineerId::new("E-06").unwrap();
+        let bound = TokenGrant::new(Role::Engineer, Some(e06.clone()), None).unwrap();
+        let refused = store.add_token_grant(&"cd".repeat(32), &bound, "");
+        assert!(
+            matches!(&refused, Err(StoreError::Rejected(m)) if m.contains("E-06")),
+            "{refused:?}"
+        );
+        let unbound = TokenGrant {
+            engineer: None,
+            ..bound.clone()
+        };
+        assert!(
+            store
+                .add_token_grant(&"cd".repeat(32), &unbound, "")
+                .is_err()
+        );
+        let engineer = serde_json::json!({"id": "E-06"});
+        store
+            .put_records(RecordKind::Engineers, &[engineer])
+            .unwrap();
+        store.add_token_grant(&"cd".repeat(32), &bound, "").unwrap();
+        assert_eq!(store.token_grant(&"cd".repeat(32)).unwrap(), Some(bound));
+        // The schema holds the rule too.
+        let conn = store.conn();
+        let raw = conn.execute(
+            "INSERT INTO api_tokens (sha256, role, created_at) VALUES ('ef', 'engineer', 'x')",
+            [],
+        );
+        assert!(raw.is_err());
+        let raw = conn.execute(
+            "INSERT INTO api_tokens (sha256, role, engineer_id, created_at)
+             VALUES ('ef', 'viewer', 'E-06', 'x')",
+            [],
+        );
+        assert!(raw.is_err());
     }
 }

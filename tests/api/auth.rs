@@ -23,9 +23,9 @@ async fn an_unknown_token_is_401() {
 }
 
 #[tokio::test]
-async fn every_role_can_read() {
+async fn every_role_but_engineer_can_read() {
     let app = spawn_app();
-    for role in Role::ALL {
+    for role in Role::ALL.into_iter().filter(|r| !r.binds_engineer()) {
         assert_eq!(
             app.get("/v1/engineers?limit=1", role).await.status,
             200,

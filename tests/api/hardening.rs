@@ -570,10 +570,11 @@ fn tokens_are_listed_and_revoked_from_the_command_line_and_the_database_is_priva
         .find(|l| l.contains("night shift"))
         .expect("listed");
     let cells: Vec<&str> = row.split('\t').collect();
-    assert_eq!(cells.len(), 6, "{row}");
+    assert_eq!(cells.len(), 7, "{row}");
     assert_eq!(cells[1], "planner");
     assert_ne!(cells[4], "-", "an expiry: {row}");
     assert_eq!(cells[5], "-", "not revoked: {row}");
+    assert_eq!(cells[6], "-", "bound to no engineer: {row}");
     let id = cells[0].to_owned();
     let (ok, _, log) = run(&["revoke", &id[2..7]]);
     assert!(ok, "{log}");

@@ -1,6 +1,8 @@
-//! `fieldplan import`: CSV rows checked as domain records; bad rows named by line and field.
+//! `fieldplan import`: CSV rows checked as domain records; bad rows named by line and field;
+//! completions imported once (a second import skips them).
 
 use crate::socket::temp_dir;
+use crate::support::{START, repo};
 use fieldplan::store::{RecordKind, SqliteStore, Store};
 use std::process::Command;
 
@@ -68,5 +70,139 @@ fn bad_rows_are_named_by_line_and_field_and_nothing_is_written() {
     assert!(err.contains("2 bad row(s)"), "{err}");
     let store = SqliteStore::open(&db).unwrap();
     assert!(store.get(RecordKind::Sites, "S-0901").unwrap().is_none());
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A database holding `data/nanchang` (sites, devices, engineers, tasks, history).
+fn seeded_db(dir: &std::path::Path) -> std::path::PathBuf {
+    let db = dir.join("fp.db");
+    let store = SqliteStore::open(&db).unwrap();
+    let config = fieldplan::scenario::load_config(repo("config")).unwrap();
+    fieldplan::api::seed_store(&store, &repo("data/nanchang"), &config).unwrap();
+    db
+}
+
+/// `fieldplan import --kind completions` with the clock at `START`.
+fn import_completions(db: &std::path::Path, csv: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_fieldplan"))
+        .args(["import", "--kind", "completions", "--now", START, "--db"])
+        .arg(db)
+        .arg(csv)
+        .output()
+        .unwrap()
+}
+
+/// Four rows (the last one the first one's inspection again: same device, same local date)
+/// and one completing stored task `task` (a phone callback at `site`).
+fn completions(task: &str, site: &str) -> String {
+    format!(
+        "kind,device,site,engineer,at,task
+inspection,D-0001,S-0001,E-01,2026-11-20T10:30:00+08:00
+phoneCallback,,S-0002,E-02,2026-11-21
+onSiteCallback,D-0003,S-0002,E-03,2026-11-22T06:00:00Z
+inspection,D-0001,S-0001,E-05,2026-11-20
+phoneCallback,,{site},E-04,2026-11-23T16:00:00+08:00,{task}
+"
+    )
+}
+
+#[test]
+fn completions_are_imported_once_and_importing_again_skips_them() {
+    let dir = temp_dir("import-completions");
+    let (db, csv) = (seeded_db(&dir), dir.join("completions.csv"));
+    let history = |db: &std::path::Path| {
+        let parts = SqliteStore::open(db).unwrap().scenario_parts().unwrap();
+        (parts.inspections.len(), parts.callbacks.len())
+    };
+    let before = history(&db);
+    let tasks = SqliteStore::open(&db)
+        .unwrap()
+        .list(RecordKind::Tasks, 500, 0)
+        .unwrap()
+        .items;
+    let task = tasks.iter().find(|t| t["kind"] == "phoneCallback").unwrap();
+    let (task, site) = (task["id"].as_str().unwrap(), task["site"].as_str().unwrap());
+    std::fs::write(&csv, completions(task, site)).unwrap();
+    let out = import_completions(&db, &csv);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("imported 4 completions, skipped 1"), "{said}");
+    let stored = SqliteStore::open(&db).unwrap().completions().unwrap();
+    let at: Vec<String> = stored.iter().map(|c| c.at.to_string()).collect();
+    // A plain date is the start of its local day.
+    assert_eq!(
+        at,
+        [
+            "2026-11-20T10:30:00+08:00",
+            "2026-11-21T00:00:00+08:00",
+            "2026-11-22T14:00:00+08:00",
+            "2026-11-23T16:00:00+08:00"
+        ]
+    );
+    assert_eq!(stored[2].device.as_ref().unwrap().as_str(), "D-0003");
+    assert_eq!(stored[3].task.as_ref().unwrap().as_str(), task);
+    assert_eq!(history(&db), (before.0 + 1, before.1 + 3));
+
+    let out = import_completions(&db, &csv);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("imported 0 completions, skipped 5"), "{said}");
+    assert_eq!(
+        SqliteStore::open(&db).unwrap().completions().unwrap(),
+        stored
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_bad_completion_row_is_named_by_line_and_field_and_nothing_is_written() {
+    let dir = temp_dir("import-completions-bad");
+    let (db, csv) = (seeded_db(&dir), dir.join("completions.csv"));
+    let rows = [
+        "inspection,D-0001,S-0001,E-01,2026-11-20",
+        "inspection,,S-0001,E-01,2026-11-20",
+        "inspection,D-0001,S-0002,E-01,2026-11-20",
+        "visit,D-0001,S-0001,E-01,2026-11-20",
+        "phoneCallback,,S-0001,E-99,2026-11-20",
+        "phoneCallback,,S-9999,E-01,2026-11-20",
+        "phoneCallback,,S-0001,E-01,2026-13-40",
+        "phoneCallback,,S-0001,E-01,2026-12-01",
+        "inspection,D-9999,S-0001,E-01,2026-11-20",
+        "phoneCallback,,S-0001,E-01,2026-11-20,T-NONE",
+    ];
+    let header = "kind,device,site,engineer,at,task";
+    std::fs::write(&csv, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    let out = import_completions(&db, &csv);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("9 bad row(s), nothing imported"), "{err}");
+    for (line, field, says) in [
+        (3, "device", "names its device"),
+        (4, "device", "stands at site S-0001"),
+        (5, "kind", "visit"),
+        (6, "engineer", "E-99"),
+        (7, "site", "S-9999"),
+        (8, "at", "2026-13-40"),
+        (9, "at", "after now"),
+        (10, "device", "D-9999"),
+        (11, "task", "no task T-NONE"),
+    ] {
+        let prefix = format!("completions.csv:{line}: field '{field}': ");
+        assert!(
+            err.lines().any(|l| l.contains(&prefix) && l.contains(says)),
+            "line {line}, {field}: {err}"
+        );
+    }
+    assert!(!err.contains("completions.csv:2:"), "{err}");
+    let store = SqliteStore::open(&db).unwrap();
+    assert!(store.completions().unwrap().is_empty());
     let _ = std::fs::remove_dir_all(dir);
 }

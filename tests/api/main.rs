@@ -4,6 +4,7 @@
 mod auth;
 mod bad_input;
 mod board;
+mod engineer_role;
 mod fault_handling;
 mod faults;
 mod hardening;

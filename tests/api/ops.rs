@@ -60,6 +60,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/jobs/{id}", &["get", "delete"]),
     ("/v1/plans/{date}/moves", &["post"]),
     ("/v1/me", &["get"]),
+    ("/v1/clock", &["post"]),
+    ("/v1/alerts", &["get"]),
     ("/v1/faults", &["post", "get"]),
     ("/v1/faults/{id}", &["get"]),
     ("/v1/faults/{id}/events", &["post"]),

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Builds a roster over `from..=to` through `POST /v1/rosters`; its id.
-async fn build(app: &TestApp, from: &str, to: &str, seed: u64) -> String {
+pub(crate) async fn build(app: &TestApp, from: &str, to: &str, seed: u64) -> String {
     let r = app
         .post(
             "/v1/rosters",
@@ -44,7 +44,7 @@ async fn roster(app: &TestApp, id: &str) -> Value {
     r.json()
 }
 
-async fn publish(app: &TestApp, id: &str) -> Value {
+pub(crate) async fn publish(app: &TestApp, id: &str) -> Value {
     let r = app
         .post(
             &format!("/v1/rosters/{id}/publish"),

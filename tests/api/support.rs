@@ -1,5 +1,6 @@
 //! `spawn_app`: a service on an in-memory store seeded with `data/nanchang`, with one token
-//! per role; `call` sends one request through the router.
+//! per role (the engineer's bound to [`ENGINEER`]); `call` sends one request through the
+//! router.
 
 use axum::Router;
 use axum::body::Body;
@@ -8,7 +9,7 @@ use fieldplan::api::planning::{DayPlanner, Planner};
 use fieldplan::api::{AppState, Settings, app};
 use fieldplan::domain::clock::ManualClock;
 use fieldplan::domain::instant::Instant;
-use fieldplan::store::{Role, SqliteStore, Store};
+use fieldplan::store::{Role, SqliteStore, Store, TokenGrant};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -20,6 +21,9 @@ pub const DAY: &str = "2026-11-30";
 
 /// Where the test clock starts: `DAY`, after the faults the tests report (09:15).
 pub const START: &str = "2026-11-30T09:20:00+08:00";
+
+/// The engineer the token of role engineer (`tokens[&Role::Engineer]`) is bound to.
+pub const ENGINEER: &str = "E-06";
 
 pub struct TestApp {
     /// The service's clock: tests move it, nothing reads the machine's date.
@@ -69,8 +73,9 @@ pub fn spawn_app() -> TestApp {
 pub fn spawn_app_with(planner: Arc<dyn Planner>, settings: Settings) -> TestApp {
     let clock = Arc::new(ManualClock::new(Instant::parse(START).unwrap()));
     let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory_with_clock(clock.clone()).unwrap());
-    let tokens = Role::ALL
+    let mut tokens: HashMap<Role, String> = Role::ALL
         .into_iter()
+        .filter(|r| !r.binds_engineer())
         .map(|r| {
             (
                 r,
@@ -87,12 +92,23 @@ pub fn spawn_app_with(planner: Arc<dyn Planner>, settings: Settings) -> TestApp 
         settings,
     )
     .unwrap();
+    // Once the engineers are stored: an engineer's token names one of them.
+    tokens.insert(Role::Engineer, engineer_token(&state, ENGINEER));
     TestApp {
         clock,
         router: app(state.clone()),
         state,
         tokens,
     }
+}
+
+/// A new token of role engineer bound to engineer `id` (which must be stored).
+pub fn engineer_token(state: &AppState, id: &str) -> String {
+    let engineer = fieldplan::domain::ids::EngineerId::new(id).unwrap();
+    let grant = TokenGrant::new(Role::Engineer, Some(engineer), None).unwrap();
+    fieldplan::api::auth::create_token_granting(state.store().as_ref(), &grant, "test")
+        .unwrap()
+        .0
 }
 
 impl TestApp {
@@ -120,9 +136,21 @@ impl TestApp {
         role: Option<Role>,
         body: Option<Value>,
     ) -> Reply {
+        let token = role.map(|r| self.tokens[&r].as_str());
+        self.call_with(method, uri, token, body).await
+    }
+
+    /// [`TestApp::call`] with a token of the test's own (none: no `Authorization`).
+    pub async fn call_with(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
         let mut b = Request::builder().method(method).uri(uri);
-        if let Some(r) = role {
-            b = b.header(header::AUTHORIZATION, format!("Bearer {}", self.tokens[&r]));
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         let req = match body {
             Some(v) => b

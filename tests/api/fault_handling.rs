@@ -433,3 +433,52 @@ async fn a_repair_visit_puts_the_engineer_on_site_and_resolves_the_fault() {
         "nine districts"
     );
 }
+
+#[tokio::test]
+async fn a_missed_deadline_is_announced_once() {
+    let app = spawn_app();
+    // On the system's clock, the clock cannot be moved.
+    let r = app
+        .post("/v1/clock", Role::Manager, json!({"now": at("10:30")}))
+        .await;
+    assert_problem(&r, 409);
+    let state = app.state.clone().with_manual_clock(app.clock.clone());
+    let mut alerts = state.subscribe_alerts();
+    let r = app
+        .post("/v1/faults", Role::Dispatcher, level1("09:15"))
+        .await;
+    let id = r.json()["faultId"].as_str().unwrap().to_owned();
+    // Level 1: respond within 1 h (10:15). At 10:30 nobody has responded.
+    let r = app
+        .post("/v1/clock", Role::Manager, json!({"now": at("10:30")}))
+        .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.bytes));
+    let r = app
+        .post("/v1/clock", Role::Manager, json!({"now": at("10:31")}))
+        .await;
+    assert_eq!(r.status, 200);
+    let r = app
+        .post("/v1/clock", Role::Manager, json!({"now": at("10:00")}))
+        .await;
+    assert_eq!(r.error_fields(), ["now"]);
+    let mut missed = Vec::new();
+    while let Ok(a) = alerts.try_recv() {
+        if a.kind == "faultMissed" && a.fault_id == id {
+            missed.push(a.milestone);
+        }
+    }
+    let respond = missed
+        .iter()
+        .filter(|m| **m == fieldplan::domain::sla::Milestone::Respond);
+    assert_eq!(respond.count(), 1, "{missed:?}");
+    let listed = app.get("/v1/alerts", Role::Viewer).await.json();
+    assert!(
+        listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["faultId"] == id.as_str()
+                && a["milestone"] == "respond"
+                && a["kind"] == "faultMissed")
+    );
+}

@@ -41,6 +41,9 @@ fn target(table: &toml::Value, section: &str, milestone: &str) -> Option<i64> {
 /// One recomputed milestone.
 #[derive(Debug, PartialEq)]
 pub struct Fact {
+    pub fault: String,
+    /// The fault is still open.
+    pub open: bool,
     pub level: u64,
     pub milestone: &'static str,
     pub deadline: NaiveDateTime,
@@ -180,6 +183,8 @@ fn recompute(
             None => "pending",
         };
         out.push(Fact {
+            fault: fault["id"].as_str().unwrap().to_owned(),
+            open: f["status"] == "open",
             level,
             milestone: m,
             deadline,
@@ -222,5 +227,48 @@ pub fn check_report(s: &mut Service, facts: &[Fact], from: NaiveDate, to: NaiveD
                 "{status} in {row}"
             );
         }
+    }
+}
+
+/// Alerts: each sent once per fault, milestone and kind; every milestone of an open fault
+/// that is missed now was announced `faultMissed`, and each `faultMissed` is of a milestone
+/// that is missed or was reached late, or that a report made after the alert (`touched`:
+/// the clock at each report about a fault) showed reached in time.
+pub fn check_alerts(
+    s: &mut Service,
+    facts: &[Fact],
+    touched: &BTreeMap<String, Vec<NaiveDateTime>>,
+) {
+    let alerts = s.get("/v1/alerts");
+    let mut sent = std::collections::BTreeSet::new();
+    for a in alerts["items"].as_array().unwrap() {
+        let key = (
+            a["faultId"].as_str().unwrap().to_owned(),
+            a["milestone"].as_str().unwrap().to_owned(),
+            a["kind"].as_str().unwrap().to_owned(),
+        );
+        assert!(sent.insert(key.clone()), "alert sent twice: {a}");
+        if key.2 == "faultMissed" {
+            let fact = facts
+                .iter()
+                .find(|f| f.fault == key.0 && f.milestone == key.1)
+                .unwrap_or_else(|| panic!("faultMissed of no milestone: {a}"));
+            let raised = parse(a["raisedAt"].as_str().unwrap());
+            let overtaken = touched
+                .get(&key.0)
+                .is_some_and(|t| t.iter().any(|t| *t >= raised));
+            assert!(
+                matches!(fact.status, "missed" | "late") || overtaken,
+                "{a} but {fact:?}"
+            );
+        }
+    }
+    for f in facts.iter().filter(|f| f.open && f.status == "missed") {
+        let key = (
+            f.fault.clone(),
+            f.milestone.to_owned(),
+            "faultMissed".to_owned(),
+        );
+        assert!(sent.contains(&key), "{f:?} was never announced");
     }
 }

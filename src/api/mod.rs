@@ -21,6 +21,7 @@ pub mod body;
 pub mod error;
 mod fault_handling;
 mod faults;
+mod idempotency;
 mod jobs;
 mod master;
 pub mod metrics;
@@ -34,7 +35,7 @@ mod reports;
 mod rosters;
 mod server;
 mod simulations;
-mod stream;
+pub mod stream;
 mod tasks;
 
 use crate::domain::DomainConfig;
@@ -163,6 +164,10 @@ struct Inner {
     published: broadcast::Sender<Published>,
     /// Alerts about faults, as they are raised ([`alerts`]).
     alerts: broadcast::Sender<alerts::Alert>,
+    /// What `GET /v1/events` streams: every announcement, numbered, the latest
+    /// [`stream::REPLAY`] kept for clients that reconnect with `Last-Event-ID`.
+    announced: broadcast::Sender<stream::Announcement>,
+    replay: std::sync::Mutex<stream::Replay>,
     metrics: Metrics,
     /// One re-plan or publish of a day at a time, so each starts from the latest version.
     publishing: tokio::sync::Mutex<()>,
@@ -235,6 +240,8 @@ impl AppState {
             jobs: std::sync::Mutex::new(HashMap::new()),
             published,
             alerts: broadcast::channel(256).0,
+            announced: broadcast::channel(256).0,
+            replay: std::sync::Mutex::new(stream::Replay::default()),
             metrics: Metrics::default(),
             publishing: tokio::sync::Mutex::new(()),
             roster_config,
@@ -256,6 +263,10 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         let config = load_config(config_dir)?;
         seed_store(store.as_ref(), data_dir, &config)?;
+        let released = store.release_idempotency(None)?;
+        if released > 0 {
+            tracing::warn!("{released} idempotency key(s) a previous run left unanswered released");
+        }
         let failed = store.fail_unfinished_jobs("interrupted by a restart")?;
         if failed > 0 {
             tracing::warn!("{failed} unfinished job(s) of a previous run marked failed");
@@ -365,7 +376,34 @@ impl AppState {
     }
 
     fn announce_alert(&self, alert: alerts::Alert) {
+        self.announce(alert.kind, &alert);
         let _ = self.0.alerts.send(alert);
+    }
+
+    /// Numbers an announcement, keeps it for replay and streams it (in one critical section,
+    /// so numbers, the replay buffer and the stream agree in order).
+    fn announce(&self, event: &'static str, data: &impl Serialize) {
+        let Ok(data) = serde_json::to_string(data) else {
+            return;
+        };
+        let mut replay = self.0.replay.lock().unwrap_or_else(|e| e.into_inner());
+        let a = replay.push(event, data);
+        let _ = self.0.announced.send(a);
+    }
+
+    /// The kept announcements after `last_seen` (all kept ones for `None`), how many newer
+    /// than it are no longer kept, and a receiver of everything announced after those.
+    pub fn announcements_after(
+        &self,
+        last_seen: Option<u64>,
+    ) -> (
+        Vec<stream::Announcement>,
+        u64,
+        broadcast::Receiver<stream::Announcement>,
+    ) {
+        let replay = self.0.replay.lock().unwrap_or_else(|e| e.into_inner());
+        let (kept, lost) = replay.after(last_seen);
+        (kept, lost, self.0.announced.subscribe())
     }
 
     /// Who a token's caller is now (role and bound engineer): `None` if the token is unknown,
@@ -471,13 +509,15 @@ impl AppState {
         // Whether the new plan puts a fault at risk; off the publisher's path.
         let me = self.clone();
         tokio::spawn(async move { alerts::check(&me).await });
-        let _ = self.0.published.send(Published {
+        let published = Published {
             date,
             version: v.version,
             etag: v.etag.clone(),
             reason,
             created_at: v.created_at,
-        });
+        };
+        self.announce("planPublished", &published);
+        let _ = self.0.published.send(published);
         Ok(cached)
     }
 
@@ -638,6 +678,11 @@ pub fn app(state: AppState) -> Router {
         .route("/reports/inspections", get(reports::inspections))
         .route("/reports/engineers", get(reports::engineers))
         .route("/tasks/{id}", get(master::get_task))
+        // Inside authentication: the key's scope includes the caller's token.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

@@ -10,6 +10,7 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "tokens_expiry_revocation", V4),
     (5, "engineer_tokens", V5),
     (6, "alerts", V6),
+    (7, "idempotency_keys", V7),
 ];
 
 /// Master data as JSON with indexed id columns; append-only faults, progress events and plan
@@ -222,4 +223,19 @@ CREATE TRIGGER alerts_no_update BEFORE UPDATE ON alerts
 BEGIN SELECT RAISE(ABORT, 'alerts are append-only'); END;
 CREATE TRIGGER alerts_no_delete BEFORE DELETE ON alerts
 BEGIN SELECT RAISE(ABORT, 'alerts are append-only'); END;
+"#;
+
+/// Answers kept for `Idempotency-Key` retries: one row per caller, method, path and key
+/// (`scope`, hashed), the body's hash, and the answer once there is one (`status` NULL while
+/// the first request runs).
+const V7: &str = r#"
+CREATE TABLE idempotency_keys (
+    scope        TEXT PRIMARY KEY,
+    body_sha256  TEXT NOT NULL,
+    status       INTEGER,
+    content_type TEXT,
+    location     TEXT,
+    body         BLOB,
+    created_at   TEXT NOT NULL
+);
 "#;

@@ -54,6 +54,28 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// An answer kept for retries of the same `Idempotency-Key`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptAnswer {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub location: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// What claiming an idempotency scope found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IdempotencyClaim {
+    /// The first request with this scope: go on, then keep its answer.
+    New,
+    /// Answered before, for the same body.
+    Answered(KeptAnswer),
+    /// The first request is still running.
+    Running,
+    /// Used before with a different body.
+    OtherBody,
+}
+
 /// The roles of API callers.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -294,6 +316,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// Every alert recorded, oldest first.
     fn alerts(&self) -> StoreResult<Vec<Value>>;
+    /// Claims an idempotency scope for a request with body hash `body_sha256`, or tells what
+    /// an earlier request with the same scope left. Claims older than `keep` are forgotten.
+    fn claim_idempotency(
+        &self,
+        scope: &str,
+        body_sha256: &str,
+        keep: chrono::TimeDelta,
+    ) -> StoreResult<IdempotencyClaim>;
+    /// Keeps the answer of a claimed scope.
+    fn finish_idempotency(&self, scope: &str, answer: &KeptAnswer) -> StoreResult<()>;
+    /// Releases a claim whose request got no answer worth keeping (a server error), or every
+    /// unfinished claim (`None`: on start, for requests a crash cut short).
+    fn release_idempotency(&self, scope: Option<&str>) -> StoreResult<usize>;
 
     fn append_event(
         &self,

@@ -3,8 +3,8 @@
 
 use super::migrations::MIGRATIONS;
 use super::{
-    FaultDraft, JobRecord, JobStatus, Page, PlanVersion, RecordKind, RosterPublication, Store,
-    StoreError, StoreResult, StoredEvent, TokenGrant, TokenInfo,
+    FaultDraft, IdempotencyClaim, JobRecord, JobStatus, KeptAnswer, Page, PlanVersion, RecordKind,
+    RosterPublication, Store, StoreError, StoreResult, StoredEvent, TokenGrant, TokenInfo,
 };
 use crate::domain::clock::{SharedClock, SystemClock};
 use crate::domain::fault::{Fault, FaultEvent, FaultRecord};
@@ -673,6 +673,85 @@ impl Store for SqliteStore {
         all_json(&self.conn(), "alerts")
     }
 
+    fn claim_idempotency(
+        &self,
+        scope: &str,
+        body_sha256: &str,
+        keep: chrono::TimeDelta,
+    ) -> StoreResult<IdempotencyClaim> {
+        let now = self.now();
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "DELETE FROM idempotency_keys WHERE created_at < ?1",
+            [now.plus(-keep).to_string()],
+        )?;
+        let found = tx
+            .query_row(
+                "SELECT body_sha256, status, content_type, location, body
+                 FROM idempotency_keys WHERE scope = ?1",
+                [scope],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<u16>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, Option<Vec<u8>>>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let claim = match found {
+            None => {
+                tx.execute(
+                    "INSERT INTO idempotency_keys (scope, body_sha256, created_at)
+                     VALUES (?1, ?2, ?3)",
+                    params![scope, body_sha256, now.to_string()],
+                )?;
+                IdempotencyClaim::New
+            }
+            Some((sha, _, _, _, _)) if sha != body_sha256 => IdempotencyClaim::OtherBody,
+            Some((_, None, _, _, _)) => IdempotencyClaim::Running,
+            Some((_, Some(status), content_type, location, body)) => {
+                IdempotencyClaim::Answered(KeptAnswer {
+                    status,
+                    content_type,
+                    location,
+                    body: body.unwrap_or_default(),
+                })
+            }
+        };
+        tx.commit()?;
+        Ok(claim)
+    }
+
+    fn finish_idempotency(&self, scope: &str, answer: &KeptAnswer) -> StoreResult<()> {
+        self.conn().execute(
+            "UPDATE idempotency_keys SET status = ?2, content_type = ?3, location = ?4, body = ?5
+             WHERE scope = ?1",
+            params![
+                scope,
+                answer.status,
+                answer.content_type,
+                answer.location,
+                answer.body
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn release_idempotency(&self, scope: Option<&str>) -> StoreResult<usize> {
+        Ok(match scope {
+            Some(s) => self
+                .conn()
+                .execute("DELETE FROM idempotency_keys WHERE scope = ?1", [s])?,
+            None => self
+                .conn()
+                .execute("DELETE FROM idempotency_keys WHERE status IS NULL", [])?,
+        })
+    }
+
     fn append_event(
         &self,
         engineer_id: &str,
@@ -1091,7 +1170,7 @@ mod tests {
         let sha = "ab".repeat(32);
         let conn = at_version_4(&[(&sha, "viewer")]);
         let store = SqliteStore::with_connection(conn, std::sync::Arc::new(SystemClock)).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 6);
+        assert_eq!(store.schema_version().unwrap(), 7);
         let grant = store.token_grant(&sha).unwrap().unwrap();
         assert_eq!((grant.role, grant.engineer), (Role::Viewer, None));
         assert_eq!(store.tokens().unwrap()[0].id, super::super::token_id(&sha));

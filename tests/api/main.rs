@@ -8,6 +8,7 @@ mod engineer_role;
 mod fault_handling;
 mod faults;
 mod hardening;
+mod idempotency;
 mod import;
 mod master;
 mod moves;

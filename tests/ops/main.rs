@@ -111,6 +111,14 @@ fn spawn(db: &Path, now: &str) -> (Child, String) {
     (child, addr)
 }
 
+impl Drop for Service {
+    /// A failing check must not leave the server running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Service {
     fn call(&mut self, method: &str, path: &str, role: &str, body: Option<Value>) -> (u16, Value) {
         let text = body.as_ref().map(Value::to_string);
@@ -465,8 +473,7 @@ fn a_week_of_operation_adds_up() {
     s.set_clock(&local(end, 7, 0));
     check_week(&mut s, &log, monday, end);
     assert!(s.errors.is_empty(), "5xx answers: {:#?}", s.errors);
-    s.child.kill().unwrap();
-    s.child.wait().unwrap();
+    drop(s);
     let _ = std::fs::remove_dir_all(dir);
 }
 

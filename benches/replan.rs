@@ -8,6 +8,13 @@
 //! Before criterion runs, each setup prints the plan's size and the p50 / p99 / max latency
 //! of `insert_fault` over 200 different faults (one per device, in turn), the figure the
 //! service's latency target is about. Figures are in `benches/README.md`.
+//!
+//! First of all, `http` measures `POST /v1/faults` through the whole service (`api::app`) on
+//! Nanchang and on a scaled scenario of 5,000 sites, printing p50 / p99 / max (no criterion).
+//! `REPLAN_BENCH=http` runs only that part, `REPLAN_BENCH=direct` only the rest.
+
+#[path = "replan/http.rs"]
+mod http;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fieldplan::domain::cadence::DueSlot;
@@ -135,6 +142,13 @@ fn bench_setup(c: &mut Criterion, s: &Setup) {
 }
 
 fn replan(c: &mut Criterion) {
+    let part = std::env::var("REPLAN_BENCH").unwrap_or_default();
+    if part != "direct" {
+        http::run();
+    }
+    if part == "http" {
+        return;
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let nanchang = Scenario::load(root.join("data/nanchang")).unwrap();
     let small = setup("nanchang-30x300", nanchang, 20_000_000);

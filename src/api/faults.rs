@@ -267,6 +267,7 @@ async fn replan(
         seed: 1,
         cancel: Arc::new(AtomicBool::new(false)),
         pins: state.roster_pins(date).await?,
+        max_work: None,
     };
     let (w, rec) = (world.clone(), record.clone());
     let replan = blocking(move || {

@@ -83,6 +83,7 @@ pub async fn run_plan_job(
     date: NaiveDate,
     time_limit_ms: u64,
     seed: u64,
+    max_work: Option<u64>,
     request: Value,
 ) -> ApiResult<(JobView, JoinHandle<ApiResult<Option<Arc<CachedPlan>>>>)> {
     let id = job_id();
@@ -94,7 +95,8 @@ pub async fn run_plan_job(
     let st = state.clone();
     let handle = tokio::spawn(async move {
         let _permit = permit;
-        let outcome = solve_and_publish(&st, &id, date, time_limit_ms, seed, cancel).await;
+        let outcome =
+            solve_and_publish(&st, &id, date, time_limit_ms, seed, max_work, cancel).await;
         let (status, result, error) = match &outcome {
             Ok(Some(p)) => (
                 JobStatus::Succeeded,
@@ -127,6 +129,7 @@ async fn solve_and_publish(
     date: NaiveDate,
     time_limit_ms: u64,
     seed: u64,
+    max_work: Option<u64>,
     cancel: Arc<AtomicBool>,
 ) -> ApiResult<Option<Arc<CachedPlan>>> {
     set_status(state, id, JobStatus::Running, None, None).await?;
@@ -139,6 +142,7 @@ async fn solve_and_publish(
         seed,
         cancel: cancel.clone(),
         pins: state.roster_pins(date).await?,
+        max_work,
     };
     let started = std::time::Instant::now();
     let plan = blocking(move || {

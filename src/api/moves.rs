@@ -207,6 +207,7 @@ async fn solve(
         seed: 1,
         cancel: Arc::new(AtomicBool::new(false)),
         pins,
+        max_work: None,
     };
     let started = std::time::Instant::now();
     let plan = blocking(move || {

@@ -73,6 +73,9 @@ pub struct SolveSettings {
     /// The published roster's assignments of `date` (empty when no roster covers it): each
     /// pinned task is mandatory and stays on its engineer.
     pub pins: Vec<RosterAssignment>,
+    /// A fixed work budget instead of the time limit's (the same plan on any machine, under
+    /// any load: reproducible runs and tests).
+    pub max_work: Option<u64>,
 }
 
 /// The answer to a fault: the new plan and what the dispatcher needs to know.
@@ -149,6 +152,7 @@ fn request(settings: &SolveSettings) -> PlanRequest {
     PlanRequest {
         time_limit: settings.time_limit,
         seed: settings.seed,
+        max_work: settings.max_work,
         ..PlanRequest::new(settings.date)
     }
 }

@@ -31,6 +31,10 @@ pub struct PlanRequest {
     pub time_limit_ms: Option<u64>,
     /// Random seed (default 1): same input, seed and budget give the same plan.
     pub seed: Option<u64>,
+    /// A fixed work budget (1 to 1,000,000,000 solver steps) instead of the time limit's:
+    /// the same plan on any machine and under any load (the time limit still caps it).
+    #[schema(minimum = 1, maximum = 1_000_000_000)]
+    pub max_work: Option<u64>,
 }
 
 /// A published plan version.
@@ -103,14 +107,20 @@ pub async fn create(
     let date = f.coming_date("date", state.now().date(), settings.max_days_ahead);
     let time_limit_ms = f.time_limit_ms(settings.max_time_limit_ms);
     let seed: Option<u64> = f.optional("seed");
+    let max_work: Option<u64> = f.optional("maxWork");
+    if max_work.is_some_and(|w| !(1..=1_000_000_000).contains(&w)) {
+        f.issue("maxWork", "out_of_range", "1 to 1,000,000,000 solver steps");
+    }
     f.finish()?;
     let date = date.expect("checked");
     let time_limit_ms = time_limit_ms.unwrap_or(settings.default_time_limit_ms);
     let seed = seed.unwrap_or(1);
 
     let permit = state.try_solve_slot()?;
-    let request = json!({"date": date, "timeLimitMs": time_limit_ms, "seed": seed});
-    let (job, handle) = run_plan_job(&state, permit, date, time_limit_ms, seed, request).await?;
+    let request =
+        json!({"date": date, "timeLimitMs": time_limit_ms, "seed": seed, "maxWork": max_work});
+    let (job, handle) =
+        run_plan_job(&state, permit, date, time_limit_ms, seed, max_work, request).await?;
     if time_limit_ms <= settings.sync_time_limit_ms {
         let outcome = handle.await.map_err(ApiError::internal)??;
         if let Some(plan) = outcome {

@@ -81,6 +81,17 @@ def report_fault_and_choose(server, page):
     wait_version(page, before + 2)
     page.wait_for_selector(f'#recommendations tr[data-engineer-id="{other[0]}"] button:text("Chosen")')
     assert fault_task(server, fault_id)[1] == other[0]
+    # The open fault with a live SLA clock per milestone; its response recorded with a button.
+    row = page.locator(f'#open-faults [data-fault-id="{fault_id}"]')
+    row.locator(".clock").first.wait_for()
+    row.locator("select[name=kind]").select_option("responded")
+    row.get_by_role("button", name="Record").click()
+    for _ in range(50):
+        kinds = [e["kind"] for e in server.api("GET", f"/v1/faults/{fault_id}")["events"]]
+        if "responded" in kinds:
+            break
+        page.wait_for_timeout(100)
+    assert kinds == ["responded"], kinds
 
 
 def drag_a_visit(server, page):

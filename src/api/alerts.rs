@@ -103,10 +103,7 @@ pub async fn check(state: &AppState) {
 async fn try_check(state: &AppState) -> ApiResult<()> {
     let now = state.now();
     let world = state.world();
-    let plan: Option<Plan> = match state.latest_plan_json(now.date()).await? {
-        Some(v) => Some(serde_json::from_value(v).map_err(ApiError::internal)?),
-        None => None,
-    };
+    let plan: Option<Plan> = state.current_plan(now.date()).await?;
     let lead = state.settings().alert_lead;
     let mut found = Vec::new();
     for record in world

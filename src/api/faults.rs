@@ -256,7 +256,7 @@ async fn replan(
     date: chrono::NaiveDate,
     now: Instant,
 ) -> ApiResult<(super::planning::FaultReplan, Arc<super::CachedPlan>)> {
-    let current = state.latest_plan_json(date).await?;
+    let current = state.current_plan(date).await?;
     let progress = state.progress_of(date).await?;
     // No solver slot: an urgent re-plan has a bounded repair budget and must not queue
     // behind long optimisations.
@@ -277,11 +277,7 @@ async fn replan(
     })
     .await?;
     let published = state
-        .publish(
-            date,
-            format!("fault {}", record.fault().id),
-            replan.plan.clone(),
-        )
+        .publish(date, format!("fault {}", record.fault().id), &replan.plan)
         .await?;
     Ok((replan, published))
 }
@@ -307,7 +303,7 @@ pub async fn recommendations(
     let record = load_fault(&state, id).await?;
     let now = state.now();
     let date = now.date();
-    let current = state.latest_plan_json(date).await?;
+    let current = state.current_plan(date).await?;
     let progress = state.progress_of(date).await?;
     let world = state.world();
     let planner = state.planner();

@@ -156,7 +156,7 @@ async fn solve_and_publish(
         return Ok(None);
     }
     let _guard = state.publishing().await;
-    let published = state.publish(date, "optimise".to_owned(), plan).await?;
+    let published = state.publish(date, "optimise".to_owned(), &plan).await?;
     Ok(Some(published))
 }
 

@@ -456,12 +456,17 @@ impl AppState {
     }
 
     /// The plan inside the latest version of a day plan, if any.
-    pub async fn latest_plan_json(&self, date: NaiveDate) -> ApiResult<Option<serde_json::Value>> {
+    pub async fn current_plan(&self, date: NaiveDate) -> ApiResult<Option<crate::plan::Plan>> {
+        /// The version's envelope, read for its plan only.
+        #[derive(serde::Deserialize)]
+        struct Envelope {
+            plan: crate::plan::Plan,
+        }
         match self.latest_plan(date).await? {
             Some(p) => {
-                let mut whole: serde_json::Value =
+                let whole: Envelope =
                     serde_json::from_slice(&p.body).map_err(ApiError::internal)?;
-                Ok(Some(whole["plan"].take()))
+                Ok(Some(whole.plan))
             }
             None => Ok(None),
         }
@@ -499,10 +504,10 @@ impl AppState {
         &self,
         date: NaiveDate,
         reason: String,
-        plan: serde_json::Value,
+        plan: &crate::plan::Plan,
     ) -> ApiResult<Arc<CachedPlan>> {
         let store = self.store();
-        let json = serde_json::to_string(&plan).map_err(ApiError::internal)?;
+        let json = serde_json::to_string(plan).map_err(ApiError::internal)?;
         let reason2 = reason.clone();
         let v = blocking(move || Ok(store.publish_plan(date, &reason2, &json)?)).await?;
         let cached = self.remember(&v);

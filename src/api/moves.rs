@@ -103,17 +103,15 @@ pub async fn create(
     // One re-plan or publish of a day at a time: the move starts from the latest version.
     let _guard = state.publishing().await;
     let current = state
-        .latest_plan_json(date)
+        .current_plan(date)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no plan published for {date}")))?;
-    let current: Plan = serde_json::from_value(current).map_err(ApiError::internal)?;
     let pins = pins(&state, &current, &wanted, date).await?;
     let plan = solve(&state, date, &wanted, pins).await?;
     drop(permit);
-    let parsed: Plan = serde_json::from_value(plan.clone()).map_err(ApiError::internal)?;
-    refused(&parsed, &wanted).map_or(Ok(()), Err)?;
+    refused(&plan, &wanted).map_or(Ok(()), Err)?;
     let reason = format!("move {} to {}", wanted.task, wanted.engineer);
-    let published = state.publish(date, reason, plan).await?;
+    let published = state.publish(date, reason, &plan).await?;
     Ok(plan_response(StatusCode::CREATED, &published))
 }
 
@@ -197,7 +195,7 @@ async fn solve(
     date: NaiveDate,
     wanted: &Move,
     pins: Vec<RosterAssignment>,
-) -> ApiResult<serde_json::Value> {
+) -> ApiResult<Plan> {
     let world = state.world();
     let planner = state.planner();
     let progress = state.progress_of(date).await?;

@@ -1,5 +1,6 @@
-//! The one seam between the HTTP layer and the planner: [`Planner`]. Plans cross it as JSON
-//! values, so the store and the handlers do not depend on the planner's types.
+//! The one seam between the HTTP layer and the planner: [`Planner`]. Plans cross it as the
+//! planner's own [`Plan`] and progress as [`ProgressEvent`]: a shape the two sides disagree on
+//! fails to compile, not silently at run time.
 //!
 //! [`DayPlanner`] is the real one: [`crate::plan::plan_day_cancellable`] for a day,
 //! [`crate::plan::replan::insert_fault`] and [`crate::plan::replan::recommend`] for faults,
@@ -13,7 +14,7 @@ use crate::domain::DomainConfig;
 use crate::domain::fault::FaultRecord;
 use crate::domain::ids::EngineerId;
 use crate::domain::instant::Instant;
-use crate::plan::replan::{insert_fault, recommend};
+use crate::plan::replan::{Recommendation, insert_fault, recommend};
 use crate::plan::{
     DayInputs, FaultInput, Plan, PlanError, PlanRequest, PlanningContext, ProgressEvent,
     RosterAssignment, plan_day_cancellable,
@@ -81,7 +82,7 @@ pub struct SolveSettings {
 /// The answer to a fault: the new plan and what the dispatcher needs to know.
 #[derive(Clone, Debug)]
 pub struct FaultReplan {
-    pub plan: Value,
+    pub plan: Plan,
     pub engineer: Option<EngineerId>,
     pub eta: Option<Instant>,
     /// What changed against the previous plan.
@@ -120,12 +121,12 @@ pub trait Planner: Send + Sync + 'static {
         world: &World,
         progress: &[ProgressEvent],
         settings: &SolveSettings,
-    ) -> Result<Value, PlanningError>;
+    ) -> Result<Plan, PlanningError>;
 
     fn insert_fault(
         &self,
         world: &World,
-        current: Option<&Value>,
+        current: Option<&Plan>,
         progress: &[ProgressEvent],
         fault: &FaultRecord,
         now: Instant,
@@ -135,11 +136,11 @@ pub trait Planner: Send + Sync + 'static {
     fn recommend(
         &self,
         world: &World,
-        current: Option<&Value>,
+        current: Option<&Plan>,
         progress: &[ProgressEvent],
         fault: &FaultRecord,
         now: Instant,
-    ) -> Result<Vec<Value>, PlanningError>;
+    ) -> Result<Vec<Recommendation>, PlanningError>;
 }
 
 /// The planner of [`crate::plan`].
@@ -187,10 +188,6 @@ fn fault_input(world: &World, record: &FaultRecord) -> Result<FaultInput, Planni
     })
 }
 
-fn parse_plan(v: &Value) -> Result<Plan, PlanningError> {
-    serde_json::from_value(v.clone()).map_err(internal)
-}
-
 impl DayPlanner {
     fn day(
         &self,
@@ -219,14 +216,14 @@ impl Planner for DayPlanner {
         world: &World,
         progress: &[ProgressEvent],
         settings: &SolveSettings,
-    ) -> Result<Value, PlanningError> {
-        serde_json::to_value(self.day(world, progress, settings)?).map_err(internal)
+    ) -> Result<Plan, PlanningError> {
+        self.day(world, progress, settings)
     }
 
     fn insert_fault(
         &self,
         world: &World,
-        current: Option<&Value>,
+        current: Option<&Plan>,
         progress: &[ProgressEvent],
         fault: &FaultRecord,
         now: Instant,
@@ -251,53 +248,48 @@ impl Planner for DayPlanner {
                 engineer: status.and_then(|s| s.engineer.clone()),
                 eta: status.and_then(|s| s.eta),
                 diff: serde_json::to_value(diff).map_err(internal)?,
-                plan: serde_json::to_value(plan).map_err(internal)?,
+                plan,
             });
         };
-        let plan = parse_plan(current)?;
-        let progress = fitting(&plan, progress);
+        let progress = fitting(current, progress);
         let input = fault_input(world, fault)?;
-        let out = insert_fault(world.context(), &plan, &progress, &input, now)?;
+        let out = insert_fault(world.context(), current, &progress, &input, now)?;
         Ok(FaultReplan {
             engineer: out.assigned_engineer.clone(),
             eta: out.eta,
             diff: serde_json::to_value(&out.diff).map_err(internal)?,
-            plan: serde_json::to_value(&out.plan).map_err(internal)?,
+            plan: out.plan,
         })
     }
 
     fn recommend(
         &self,
         world: &World,
-        current: Option<&Value>,
+        current: Option<&Plan>,
         progress: &[ProgressEvent],
         fault: &FaultRecord,
         now: Instant,
-    ) -> Result<Vec<Value>, PlanningError> {
+    ) -> Result<Vec<Recommendation>, PlanningError> {
         let Some(current) = current else {
             return Ok(Vec::new());
         };
-        let plan = parse_plan(current)?;
-        let progress = fitting(&plan, progress);
+        let progress = fitting(current, progress);
         let mut input = fault_input(world, fault)?;
         // A fault already in the plan is recommended for as if it were new.
         let task = input.task_id();
-        let mut plan = plan;
+        let mut plan = current.clone();
         for r in &mut plan.routes {
             r.stops.retain(|s| s.task.task != task);
         }
         plan.unassigned.retain(|u| u.task.task != task);
         input.events.clear();
-        let list = recommend(
+        Ok(recommend(
             world.context(),
             &plan,
             &progress,
             &input,
             now,
             RECOMMENDATIONS,
-        )?;
-        list.iter()
-            .map(|r| serde_json::to_value(r).map_err(internal))
-            .collect()
+        )?)
     }
 }

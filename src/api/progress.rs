@@ -17,7 +17,7 @@ use crate::domain::history::{CompletedKind, Completion};
 use crate::domain::ids::{EngineerId, TaskId};
 use crate::domain::instant::Instant;
 use crate::domain::task::TaskKind;
-use crate::plan::{Plan, ProgressEvent, TaskRef};
+use crate::plan::{ProgressEvent, TaskRef};
 use crate::store::StoreError;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -204,7 +204,7 @@ async fn planned_stop(
     date: chrono::NaiveDate,
     f: &mut Fields<'_>,
 ) -> ApiResult<Option<TaskRef>> {
-    let Some(plan) = state.latest_plan_json(date).await? else {
+    let Some(plan) = state.current_plan(date).await? else {
         f.issue(
             "taskId",
             "not_found",
@@ -212,7 +212,6 @@ async fn planned_stop(
         );
         return Ok(None);
     };
-    let plan: Plan = serde_json::from_value(plan).map_err(ApiError::internal)?;
     match plan.find_stop(task) {
         Some((route, stop)) if &route.engineer == engineer => Ok(Some(stop.task.clone())),
         _ => {

@@ -10,7 +10,7 @@
 //!   planned arrival plus [`ON_TIME_TOLERANCE_MIN`]), planned km and overtime.
 
 use super::AppState;
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use super::fault_handling::MilestoneState;
 use super::query::QueryFields;
 use crate::domain::cadence::{SlotOutcome, inspection_compliance};
@@ -265,10 +265,7 @@ pub async fn engineers(
         .collect();
     let mut day = from;
     while day <= to {
-        let plan = match state.latest_plan_json(day).await? {
-            Some(v) => Some(serde_json::from_value::<Plan>(v).map_err(ApiError::internal)?),
-            None => None,
-        };
+        let plan = state.current_plan(day).await?;
         let progress = state.progress_of(day).await?;
         add_day(&mut figures, plan.as_ref(), &progress);
         day += TimeDelta::days(1);

@@ -10,7 +10,8 @@ use fieldplan::api::planning::{
 };
 use fieldplan::domain::fault::FaultRecord;
 use fieldplan::domain::instant::Instant;
-use fieldplan::plan::ProgressEvent;
+use fieldplan::plan::replan::Recommendation;
+use fieldplan::plan::{Plan, ProgressEvent};
 use fieldplan::store::Role;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -125,13 +126,13 @@ impl Planner for PanickingPlanner {
         _: &World,
         _: &[ProgressEvent],
         _: &SolveSettings,
-    ) -> Result<Value, PlanningError> {
+    ) -> Result<Plan, PlanningError> {
         panic!("{SECRET}");
     }
     fn insert_fault(
         &self,
         w: &World,
-        c: Option<&Value>,
+        c: Option<&Plan>,
         p: &[ProgressEvent],
         f: &FaultRecord,
         n: Instant,
@@ -142,11 +143,11 @@ impl Planner for PanickingPlanner {
     fn recommend(
         &self,
         _: &World,
-        _: Option<&Value>,
+        _: Option<&Plan>,
         _: &[ProgressEvent],
         _: &FaultRecord,
         _: Instant,
-    ) -> Result<Vec<Value>, PlanningError> {
+    ) -> Result<Vec<Recommendation>, PlanningError> {
         Ok(vec![])
     }
 }

@@ -7,9 +7,10 @@ use fieldplan::api::planning::{
 };
 use fieldplan::domain::fault::FaultRecord;
 use fieldplan::domain::instant::Instant;
-use fieldplan::plan::ProgressEvent;
+use fieldplan::plan::replan::Recommendation;
+use fieldplan::plan::{Plan, ProgressEvent};
 use fieldplan::store::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -98,17 +99,22 @@ impl Planner for SlowPlanner {
         _w: &World,
         _p: &[ProgressEvent],
         s: &SolveSettings,
-    ) -> Result<Value, PlanningError> {
+    ) -> Result<Plan, PlanningError> {
         let end = std::time::Instant::now() + s.time_limit;
         while std::time::Instant::now() < end && !s.cancel.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(5));
         }
-        Ok(json!({"date": s.date, "routes": [], "unassigned": []}))
+        // Then a real plan, quickly.
+        let quick = SolveSettings {
+            time_limit: Duration::from_millis(20),
+            ..s.clone()
+        };
+        DayPlanner.plan_day(_w, _p, &quick)
     }
     fn insert_fault(
         &self,
         _w: &World,
-        _c: Option<&Value>,
+        _c: Option<&Plan>,
         _p: &[ProgressEvent],
         _f: &FaultRecord,
         _n: Instant,
@@ -119,11 +125,11 @@ impl Planner for SlowPlanner {
     fn recommend(
         &self,
         _w: &World,
-        _c: Option<&Value>,
+        _c: Option<&Plan>,
         _p: &[ProgressEvent],
         _f: &FaultRecord,
         _n: Instant,
-    ) -> Result<Vec<Value>, PlanningError> {
+    ) -> Result<Vec<Recommendation>, PlanningError> {
         Ok(vec![])
     }
 }

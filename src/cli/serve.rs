@@ -37,6 +37,9 @@ pub struct ServeArgs {
     /// manager posts `/v1/clock` (training, demos, the week-of-operation test).
     #[arg(long, requires = "now")]
     pub manual_clock: bool,
+    /// A pending SLA milestone due within this many minutes is announced `faultAtRisk`.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub alert_lead_minutes: u32,
 }
 
 pub(super) fn parse_instant(s: &str) -> Result<Instant, String> {
@@ -128,6 +131,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         );
         let settings = Settings {
             max_concurrent_solves: args.max_solves.max(1),
+            alert_lead: chrono::TimeDelta::minutes(i64::from(args.alert_lead_minutes)),
             ..Settings::default()
         };
         let (data, config) = (args.data.clone(), args.config.clone());

@@ -44,29 +44,37 @@ pub fn compliance(slots: &[Slot], done: &[NaiveDate], as_of: NaiveDate) -> Vec<S
         while next < done.len() && done[next] < slot.opens() {
             next += 1;
         }
-        let candidate = done.get(next).copied();
-        let outcome = match candidate {
-            Some(d) if d <= slot.closes() => {
-                next += 1;
-                SlotOutcome::OnTime { done: d }
-            }
-            Some(d) if next_opens.is_none_or(|n| d < n) => {
-                next += 1;
-                SlotOutcome::Late {
-                    done: d,
-                    days_late: (d - slot.closes()).num_days() as u32,
-                }
-            }
-            _ if next_opens.is_some_and(|n| n <= as_of) => SlotOutcome::Missed,
-            _ if slot.closes() < as_of => SlotOutcome::Overdue,
-            _ => SlotOutcome::Open,
-        };
+        let outcome = judge(slot, done.get(next).copied(), next_opens, as_of);
+        if let SlotOutcome::OnTime { .. } | SlotOutcome::Late { .. } = outcome {
+            next += 1;
+        }
         out.push(SlotCompliance {
             slot: *slot,
             outcome,
         });
     }
     out
+}
+
+/// How `slot` went, given the first completion `done` that may serve it and when the next
+/// slot's window opens: by the window's close on time, before the next window late, else
+/// missed once the next window has opened, overdue once this one closed, open before.
+fn judge(
+    slot: &Slot,
+    done: Option<NaiveDate>,
+    next_opens: Option<NaiveDate>,
+    as_of: NaiveDate,
+) -> SlotOutcome {
+    match done {
+        Some(d) if d <= slot.closes() => SlotOutcome::OnTime { done: d },
+        Some(d) if next_opens.is_none_or(|n| d < n) => SlotOutcome::Late {
+            done: d,
+            days_late: (d - slot.closes()).num_days() as u32,
+        },
+        _ if next_opens.is_some_and(|n| n <= as_of) => SlotOutcome::Missed,
+        _ if slot.closes() < as_of => SlotOutcome::Overdue,
+        _ => SlotOutcome::Open,
+    }
 }
 
 /// [`compliance`] of a device's inspections on the schedule the service keeps: slots from
@@ -92,16 +100,7 @@ pub fn inspection_compliance(
         let next_done = done.iter().copied().find(|d| last.is_none_or(|l| *d > l));
         for (i, slot) in slots.iter().enumerate() {
             let next_opens = slots.get(i + 1).map(Slot::opens);
-            let outcome = match next_done {
-                Some(d) if d <= slot.closes() => SlotOutcome::OnTime { done: d },
-                Some(d) if next_opens.is_none_or(|n| d < n) => SlotOutcome::Late {
-                    done: d,
-                    days_late: (d - slot.closes()).num_days() as u32,
-                },
-                _ if next_opens.is_some_and(|n| n <= as_of) => SlotOutcome::Missed,
-                _ if slot.closes() < as_of => SlotOutcome::Overdue,
-                _ => SlotOutcome::Open,
-            };
+            let outcome = judge(slot, next_done, next_opens, as_of);
             out.push(SlotCompliance {
                 slot: *slot,
                 outcome,

@@ -253,9 +253,9 @@ impl FaultFilter {
 
 /// Faults, oldest report first.
 #[utoipa::path(get, path = "/v1/faults", tag = "faults", security(("bearer" = [])),
-    params(("status" = Option<String>, Query, description = "open, resolved or closed"),
+    params(("status" = Option<String>, Query, pattern = "^(open|resolved|closed)$", description = "open, resolved or closed"),
         ("level" = Option<u8>, Query, minimum = 1, maximum = 4),
-        ("site" = Option<String>, Query), ("device" = Option<String>, Query),
+        ("site" = Option<String>, Query, pattern = "^S-[A-Z0-9-]+$"), ("device" = Option<String>, Query, pattern = "^D-[A-Z0-9-]+$"),
         ("from" = Option<String>, Query, format = Date, description = "reported on or after"),
         ("to" = Option<String>, Query, format = Date, description = "reported on or before"),
         ("planned" = Option<bool>, Query, description = "whether today's plan assigns the repair"),

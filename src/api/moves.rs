@@ -61,7 +61,7 @@ fn invalid(field: &str, code: &str, message: impl Into<String>) -> ApiError {
 /// Move a visit to another engineer: pin it there, re-plan the day, publish.
 #[utoipa::path(post, path = "/v1/plans/{date}/moves", request_body = MoveRequest, tag = "plans",
     security(("bearer" = [])),
-    params(("date" = String, Path, description = "Local date, YYYY-MM-DD")),
+    params(("date" = String, Path, format = Date, description = "Local date, YYYY-MM-DD")),
     responses(
         (status = 201, description = "Re-planned with the task on that engineer, published", body = super::plans::PlanVersionDoc),
         (status = 404, description = "No plan for the date", body = super::error::Problem),

@@ -30,9 +30,12 @@ impl Modify for BearerAuth {
 /// Problem documents as the service sends them, and the failures every operation of a kind
 /// can meet, added here once rather than on each handler:
 /// - every `Problem` body is `application/problem+json`;
-/// - every `/v1` operation can answer 401 (no, unknown, revoked or expired token);
+/// - every `/v1` operation can answer 401 (no, unknown, revoked or expired token) and 403 (a
+///   role, or an engineer's token, that may not call it);
 /// - every operation with a body can answer 400 (malformed JSON), 408 (body too slow),
-///   413 (body over the limit) and 415 (not JSON).
+///   413 (body over the limit) and 415 (not JSON);
+/// - every operation with parameters or a body can answer 422 (a field breaks a rule: one the
+///   schema can state, or one it cannot, such as a date beyond the planning horizon).
 struct ProblemResponses;
 
 const PROBLEM_TYPE: &str = "application/problem+json";
@@ -56,6 +59,12 @@ impl Modify for ProblemResponses {
                 let mut common = Vec::new();
                 if path.starts_with("/v1/") {
                     common.push(("401", "No valid bearer token (see WWW-Authenticate)"));
+                    common.push(("403", "The token's role (or engineer) may not do this"));
+                }
+                if op.request_body.is_some()
+                    || op.parameters.as_ref().is_some_and(|p| !p.is_empty())
+                {
+                    common.push(("422", "A field breaks a rule: each is named (`errors`)"));
                 }
                 if op.request_body.is_some() {
                     common.extend([
@@ -131,13 +140,50 @@ fn problem_response(description: &str) -> DocResponse {
         fault_handling::FaultEventRequest, fault_handling::FaultView,
         rosters::RosterRequestBody, rosters::RosterView, rosters::PublicationView,
         simulations::SimulationView, simulations::SweepRequest,
-        alerts::Alert, super::error::Problem, super::error::FieldIssue,
+        alerts::Alert, super::error::Problem, super::error::FieldIssue, super::Published,
+        ClockRequest,
     ))
 )]
 pub struct ApiDoc;
 
 pub fn api_doc() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
+}
+
+/// The document as served: [`api_doc`], and what utoipa's types cannot state, in JSON.
+pub fn api_doc_json() -> serde_json::Value {
+    let mut doc = serde_json::to_value(api_doc()).unwrap_or_default();
+    doc["paths"]["/v1/events"]["get"]["responses"]["200"]["content"]["text/event-stream"]["schema"] =
+        sse_event_schema();
+    doc
+}
+
+/// One event of `GET /v1/events` (the OpenAPI 3.2 reading of a `text/event-stream` schema:
+/// each event is `{event, id, data}`); `data` is JSON whose shape the event's name fixes.
+fn sse_event_schema() -> serde_json::Value {
+    let json_of = |schema: &str| {
+        json!({"type": "string", "contentMediaType": "application/json",
+               "contentSchema": {"$ref": format!("#/components/schemas/{schema}")}})
+    };
+    json!({
+        "type": "object",
+        "required": ["event", "data"],
+        "properties": {
+            "event": {"type": "string",
+                      "enum": ["planPublished", "faultAtRisk", "faultMissed", "lagged"]},
+            "id": {"type": "string", "pattern": "^[0-9]+$"},
+            "data": {"type": "string"}
+        },
+        "oneOf": [
+            {"properties": {"event": {"const": "planPublished"}, "data": json_of("Published")},
+             "required": ["id"]},
+            {"properties": {"event": {"enum": ["faultAtRisk", "faultMissed"]},
+                            "data": json_of("Alert")},
+             "required": ["id"]},
+            {"properties": {"event": {"const": "lagged"},
+                            "data": {"type": "string", "pattern": "^[0-9]+$"}}}
+        ]
+    })
 }
 
 /// Liveness: 200 while the service runs.
@@ -162,19 +208,29 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 /// This document.
 #[utoipa::path(get, path = "/openapi.json", tag = "operations",
     responses((status = 200, description = "OpenAPI 3.1")))]
-pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(api_doc())
+pub async fn openapi() -> Json<serde_json::Value> {
+    Json(api_doc_json())
 }
 
 pub async fn not_found() -> ApiError {
     ApiError::NotFound("no such route".to_owned())
 }
 
+/// Body of `POST /v1/clock`.
+// Documents the body; the handler reads it field by field (`Fields`) to report every problem.
+#[allow(dead_code)]
+#[derive(utoipa::ToSchema)]
+pub struct ClockRequest {
+    /// RFC 3339 with offset.
+    #[schema(format = DateTime, example = "2026-11-30T09:00:00+08:00")]
+    now: String,
+}
+
 /// Moves the service's clock forward, when it runs on a manual clock (`fieldplan serve
 /// --now T --manual-clock`: training, demos, tests); 409 otherwise. Time only runs forward:
 /// what was recorded must never end up in the future.
 #[utoipa::path(post, path = "/v1/clock", tag = "operations", security(("bearer" = [])),
-    request_body(content = Object, description = "{now}: RFC 3339 with offset, not before the clock"),
+    request_body(content = ClockRequest, description = "Not before the clock"),
     responses((status = 200, description = "{now, today}"),
         (status = 409, description = "The service runs on the system's clock", body = super::error::Problem),
         (status = 422, body = super::error::Problem)))]

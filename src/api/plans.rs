@@ -137,7 +137,7 @@ pub async fn create(
 
 /// The latest version of a day plan.
 #[utoipa::path(get, path = "/v1/plans/{date}", tag = "plans", security(("bearer" = [])),
-    params(("date" = String, Path, description = "Local date, YYYY-MM-DD")),
+    params(("date" = String, Path, format = Date, description = "Local date, YYYY-MM-DD")),
     responses(
         (status = 200, description = "The latest version (ETag set)", body = PlanVersionDoc),
         (status = 304, description = "If-None-Match matched"),
@@ -173,7 +173,7 @@ pub async fn latest(
 /// One published version of a day plan.
 #[utoipa::path(get, path = "/v1/plans/{date}/versions/{version}", tag = "plans",
     security(("bearer" = [])),
-    params(("date" = String, Path), ("version" = u32, Path)),
+    params(("date" = String, Path, format = Date), ("version" = u32, Path, minimum = 1)),
     responses((status = 200, body = PlanVersionDoc), (status = 404, body = super::error::Problem)))]
 pub async fn version(
     State(state): State<AppState>,
@@ -211,7 +211,7 @@ fn route_of<'a>(plan: &'a Value, engineer: &str) -> Option<&'a Value> {
 /// One engineer's route in the latest version of a day plan.
 #[utoipa::path(get, path = "/v1/plans/{date}/engineers/{engineer}", tag = "plans",
     security(("bearer" = [])),
-    params(("date" = String, Path), ("engineer" = String, Path)),
+    params(("date" = String, Path, format = Date), ("engineer" = String, Path, pattern = "^E-[A-Z0-9-]+$")),
     responses((status = 200, description = "{date, version, engineerId, route}"),
         (status = 404, body = super::error::Problem)))]
 pub async fn engineer_route(

@@ -103,7 +103,7 @@ fn share(part: usize, whole: usize) -> Value {
 /// SLA: per level and milestone.
 #[utoipa::path(get, path = "/v1/reports/sla", tag = "reports", security(("bearer" = [])),
     params(("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date),
-        ("format" = Option<String>, Query, description = "json (default) or csv")),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$", description = "json (default) or csv")),
     responses((status = 200, description = "{from, to, rows: [{level, milestone, due, met, late, missed, pending, notNeeded, shareMet}]} or CSV"),
         (status = 422, body = super::error::Problem)))]
 pub async fn sla(
@@ -169,7 +169,7 @@ pub async fn sla(
 /// Inspections: per district.
 #[utoipa::path(get, path = "/v1/reports/inspections", tag = "reports", security(("bearer" = [])),
     params(("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date),
-        ("format" = Option<String>, Query, description = "json (default) or csv")),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$", description = "json (default) or csv")),
     responses((status = 200, description = "{from, to, rows: [{district, districtName, due, onTime, late, missed, open, shareOnTime}]} or CSV"),
         (status = 422, body = super::error::Problem)))]
 pub async fn inspections(
@@ -248,7 +248,7 @@ struct EngineerFigures {
 /// Engineers: visits, on-time arrivals, km and overtime.
 #[utoipa::path(get, path = "/v1/reports/engineers", tag = "reports", security(("bearer" = [])),
     params(("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date, description = "at most 92 days after from"),
-        ("format" = Option<String>, Query, description = "json (default) or csv")),
+        ("format" = Option<String>, Query, pattern = "^(json|csv)$", description = "json (default) or csv")),
     responses((status = 200, description = "{from, to, rows: [{engineer, name, visitsPlanned, visitsDone, arrivals, onTime, shareOnTime, km, overtimeMinutes}]} or CSV"),
         (status = 422, body = super::error::Problem)))]
 pub async fn engineers(

@@ -6,6 +6,7 @@
 //! also gets a `lagged` event. Streams end when the server stops.
 
 use super::AppState;
+use super::error::{ApiError, ApiResult, FieldIssue};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -74,17 +75,14 @@ impl Replay {
 
 /// Announcements of published plan versions and of alerts.
 #[utoipa::path(get, path = "/v1/events", tag = "plans", security(("bearer" = [])),
-    params(("Last-Event-ID" = Option<u64>, Header, description = "the last event seen: what came after it is replayed first")),
+    params(("Last-Event-ID" = Option<String>, Header, pattern = "^[0-9]{1,18}$", description = "the last event seen: what came after it is replayed first")),
     responses((status = 200, description = "Server-sent events, each with a number as its id: `planPublished` (data: a Published), `faultAtRisk` and `faultMissed` (data: an Alert), `lagged` (data: how many were missed); the stream ends when the server stops",
         content_type = "text/event-stream", body = super::Published)))]
 pub async fn events(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let last_seen = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let last_seen = last_event_id(&headers)?;
     let (missed, lost, rx) = state.announcements_after(last_seen);
     let mut first: Vec<Event> = Vec::new();
     if lost > 0 {
@@ -112,7 +110,24 @@ pub async fn events(
             return Some((Ok(event), (rx, stop)));
         }
     });
-    Sse::new(futures_util::StreamExt::chain(head, live)).keep_alive(KeepAlive::default())
+    Ok(Sse::new(futures_util::StreamExt::chain(head, live)).keep_alive(KeepAlive::default()))
+}
+
+/// The `Last-Event-ID` a reconnecting client sends back: one of our event numbers (at most
+/// 18 digits, so it fits an `i64` in every store), or 422 naming the header.
+fn last_event_id(headers: &HeaderMap) -> ApiResult<Option<u64>> {
+    let Some(raw) = headers.get("last-event-id") else {
+        return Ok(None);
+    };
+    let text = raw.to_str().unwrap_or("").trim();
+    match text.parse::<u64>() {
+        Ok(n) if text.len() <= 18 && text.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(n)),
+        _ => Err(ApiError::Invalid(vec![FieldIssue::new(
+            "Last-Event-ID",
+            "invalid",
+            format!("'{text}' is not an event number (at most 18 digits)"),
+        )])),
+    }
 }
 
 #[cfg(test)]

@@ -94,8 +94,8 @@ impl TaskView {
 /// completed in it. `status=open` lists every outstanding task (overdue ones too, flagged),
 /// `overdue` only those, `done` the completions.
 #[utoipa::path(get, path = "/v1/tasks", tag = "tasks", security(("bearer" = [])),
-    params(("status" = Option<String>, Query, description = "open, overdue or done (default: all)"),
-        ("device" = Option<String>, Query), ("site" = Option<String>, Query),
+    params(("status" = Option<String>, Query, pattern = "^(open|overdue|done)$", description = "open, overdue or done (default: all)"),
+        ("device" = Option<String>, Query, pattern = "^D-[A-Z0-9-]+$"), ("site" = Option<String>, Query, pattern = "^S-[A-Z0-9-]+$"),
         ("from" = Option<String>, Query, format = Date, description = "default: today"),
         ("to" = Option<String>, Query, format = Date, description = "default: from + 27 days"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 500),

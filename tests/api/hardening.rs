@@ -620,6 +620,10 @@ async fn the_openapi_document_says_what_the_service_answers() {
             }
             let has = |s: &str| op["responses"][s].is_object();
             assert_eq!(has("401"), path.starts_with("/v1/"), "{method} {path}");
+            assert_eq!(has("403"), path.starts_with("/v1/"), "{method} {path}");
+            let takes_input = op["requestBody"].is_object()
+                || op["parameters"].as_array().is_some_and(|p| !p.is_empty());
+            assert_eq!(has("422"), takes_input, "{method} {path}");
             if op["requestBody"].is_object() {
                 for s in ["400", "413", "415"] {
                     assert!(has(s), "{method} {path} lacks {s}");
@@ -628,7 +632,20 @@ async fn the_openapi_document_says_what_the_service_answers() {
         }
     }
     let events = &doc["paths"]["/v1/events"]["get"]["responses"]["200"]["content"];
-    assert!(events["text/event-stream"].is_object(), "{events}");
+    // Each event is `{event, id, data}`, its data JSON of the schema its name fixes.
+    let event = &events["text/event-stream"]["schema"];
+    let kinds = event["oneOf"].as_array().unwrap();
+    assert_eq!(
+        kinds[0]["properties"]["data"]["contentSchema"]["$ref"],
+        "#/components/schemas/Published"
+    );
+    assert_eq!(
+        kinds[1]["properties"]["data"]["contentSchema"]["$ref"],
+        "#/components/schemas/Alert"
+    );
+    assert!(doc["components"]["schemas"]["Published"].is_object());
+    let dates = &doc["paths"]["/v1/plans/{date}"]["get"]["parameters"][0]["schema"];
+    assert_eq!(dates["format"], "date", "{dates}");
     let roster = &doc["paths"]["/v1/rosters/{id}"]["get"]["responses"]["200"]["content"];
     assert!(
         roster["application/json"].is_object() && roster["text/csv"].is_object(),
@@ -764,4 +781,21 @@ async fn a_fault_whose_replan_fails_is_kept_flagged_until_a_plan_takes_it_up() {
     assert!(!fault_ids(&app, "planned=false").await.contains(&id));
     let r = app.get("/v1/faults?planned=maybe", Role::Dispatcher).await;
     assert_eq!(r.error_fields(), ["planned"]);
+}
+
+#[tokio::test]
+async fn a_last_event_id_that_is_not_one_of_ours_is_refused_naming_the_header() {
+    let app = spawn_app();
+    for bad in ["", "x", "-1", "9223372036854775808", "1.5"] {
+        let req = Request::get("/v1/events")
+            .header(
+                header::AUTHORIZATION,
+                format!("Bearer {}", app.tokens[&Role::Viewer]),
+            )
+            .header("Last-Event-ID", bad)
+            .body(Body::empty())
+            .unwrap();
+        let r = app.send(req).await;
+        assert_eq!(r.error_fields(), ["Last-Event-ID"], "'{bad}'");
+    }
 }

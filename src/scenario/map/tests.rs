@@ -169,3 +169,21 @@ fn the_loader_refuses_swapped_positions_and_a_township_outside_its_district() {
     let err = Map::parse(outside).err().unwrap();
     assert!(err.contains("township Yi (AA)") && err.contains("outside"), "{err}");
 }
+
+/// The prefecture spans 115 deg 27'-116 deg 35' E, 28 deg 10'-29 deg 11' N (the city's figure):
+/// every outline vertex stays inside.
+#[test]
+fn every_outline_lies_inside_the_prefecture() {
+    let (west, east) = (115.0 + 27.0 / 60.0, 116.0 + 35.0 / 60.0);
+    let (south, north) = (28.0 + 10.0 / 60.0, 29.0 + 11.0 / 60.0);
+    let raw: RawMap = toml::from_str(NANCHANG).unwrap();
+    for d in &raw.district {
+        for [lon, lat] in &d.outline {
+            assert!(
+                (west..=east).contains(lon) && (south..=north).contains(lat),
+                "{}: [{lon}, {lat}]",
+                d.code
+            );
+        }
+    }
+}

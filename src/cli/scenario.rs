@@ -132,7 +132,9 @@ fn check_map(scenario: &Scenario, map: Option<&std::path::Path>) -> anyhow::Resu
     let misplaced = map.misplaced(scenario);
     let places = scenario.sites().len() + scenario.service_points().len();
     if misplaced.is_empty() {
-        println!("map: all {places} sites and service points lie in their districts, none in water");
+        println!(
+            "map: all {places} sites and service points lie in their districts, none in water"
+        );
         return Ok(());
     }
     for m in &misplaced {

@@ -91,9 +91,13 @@ fn scenario_check_names_a_site_in_water_or_outside_its_district() {
         across.contains("of district HGT") && across.contains("lies outside its district, in DH"),
         "{across}"
     );
-    assert_eq!(text.lines().filter(|l| l.starts_with("misplaced:")).count(), 3);
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("misplaced:")).count(),
+        3
+    );
     assert!(
-        stderr(&out).contains("3 of 259 sites and service points are in water or outside their district"),
+        stderr(&out)
+            .contains("3 of 259 sites and service points are in water or outside their district"),
         "{}",
         stderr(&out)
     );

@@ -190,7 +190,12 @@ fn the_scaled_variant_has_the_asked_sizes_and_more_service_points() {
 fn every_site_lies_in_its_district_and_on_land() {
     let s = nanchang();
     let misplaced = Map::nanchang().misplaced(&s);
-    assert!(misplaced.is_empty(), "{} misplaced, first: {}", misplaced.len(), misplaced[0]);
+    assert!(
+        misplaced.is_empty(),
+        "{} misplaced, first: {}",
+        misplaced.len(),
+        misplaced[0]
+    );
 }
 
 /// County sites stand at the township they are named after (within a few km: the
@@ -202,7 +207,11 @@ fn county_sites_stand_at_the_township_they_are_named_after() {
     let mut county_sites = 0;
     for site in s.sites().iter().filter(|x| x.area_type == AreaType::County) {
         let towns = map.townships(&site.district);
-        let district = s.districts().iter().find(|d| d.code == site.district).unwrap();
+        let district = s
+            .districts()
+            .iter()
+            .find(|d| d.code == site.district)
+            .unwrap();
         let seat = district.seat.en();
         let (town, at) = towns
             .iter()

@@ -235,9 +235,7 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 30.0,
         seat_share: 0.5,
         seat_sigma_km: 2.5,
-        places: &[
-            ("长堎", "Changleng"),
-        ],
+        places: &[("长堎", "Changleng")],
         roads: &[
             ("长堎大道", "Changleng Avenue"),
             ("子实路", "Zishi Road"),
@@ -259,9 +257,7 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 20.0,
         seat_share: 0.45,
         seat_sigma_km: 2.5,
-        places: &[
-            ("莲塘", "Liantang"),
-        ],
+        places: &[("莲塘", "Liantang")],
         roads: TOWN_ROADS,
     },
     DistrictSpec {
@@ -277,9 +273,7 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 13.0,
         seat_share: 0.4,
         seat_sigma_km: 2.0,
-        places: &[
-            ("民和", "Minhe"),
-        ],
+        places: &[("民和", "Minhe")],
         roads: TOWN_ROADS,
     },
     DistrictSpec {
@@ -295,9 +289,7 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 12.0,
         seat_share: 0.45,
         seat_sigma_km: 2.0,
-        places: &[
-            ("龙津", "Longjin"),
-        ],
+        places: &[("龙津", "Longjin")],
         roads: TOWN_ROADS,
     },
 ];

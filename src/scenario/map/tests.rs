@@ -119,7 +119,10 @@ fn no_point_lies_in_two_districts() {
     let map = Map::nanchang();
     for i in 0..=125 {
         for j in 0..=115 {
-            let q = point(at(28.05 + f64::from(j) * 0.01, 115.35 + f64::from(i) * 0.01));
+            let q = point(at(
+                28.05 + f64::from(j) * 0.01,
+                115.35 + f64::from(i) * 0.01,
+            ));
             let n = map.districts.iter().filter(|(_, o)| o.contains(&q)).count();
             assert!(n <= 1, "{q:?} lies in {n} districts");
         }
@@ -161,13 +164,20 @@ fn a_place_in_water_or_in_the_wrong_district_is_named() {
 
 #[test]
 fn the_loader_refuses_swapped_positions_and_a_township_outside_its_district() {
-    let swapped = "[[district]]\ncode = \"AA\"\noutline = [[28.6, 115.8], [28.7, 115.8], [28.7, 115.9]]\n";
+    let swapped =
+        "[[district]]\ncode = \"AA\"\noutline = [[28.6, 115.8], [28.7, 115.8], [28.7, 115.9]]\n";
     let err = Map::parse(swapped).err().unwrap();
-    assert!(err.contains("district AA") && err.contains("[lon, lat]"), "{err}");
+    assert!(
+        err.contains("district AA") && err.contains("[lon, lat]"),
+        "{err}"
+    );
     let outside = "[[district]]\ncode = \"AA\"\noutline = [[115.8, 28.6], [115.9, 28.6], [115.9, 28.7]]\n\
                    [[township]]\ndistrict = \"AA\"\nzh = \"乙\"\nen = \"Yi\"\nat = [116.2, 28.4]\n";
     let err = Map::parse(outside).err().unwrap();
-    assert!(err.contains("township Yi (AA)") && err.contains("outside"), "{err}");
+    assert!(
+        err.contains("township Yi (AA)") && err.contains("outside"),
+        "{err}"
+    );
 }
 
 /// The prefecture spans 115 deg 27'-116 deg 35' E, 28 deg 10'-29 deg 11' N (the city's figure):

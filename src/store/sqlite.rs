@@ -112,17 +112,23 @@ fn migrate(conn: &mut Connection, now: Instant) -> StoreResult<()> {
     )?;
     // Every migration not yet recorded, not only those above the highest: numbers may be
     // released out of order (4 before 3), and a database must still get each one once.
-    let applied: Vec<i64> = conn
-        .prepare("SELECT version FROM schema_version")?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| !applied.contains(&m.0)) {
+    // Whether it is recorded is read inside the write transaction: another process (a
+    // `token create` beside a starting server) may be migrating the same file, and the
+    // immediate transaction makes the check and the change one step.
+    for &(version, name, sql) in MIGRATIONS {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql)?;
-        tx.execute(
-            "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)",
-            params![version, name, now.to_string()],
+        let applied: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM schema_version WHERE version = ?1)",
+            [version],
+            |r| r.get(0),
         )?;
+        if !applied {
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                params![version, name, now.to_string()],
+            )?;
+        }
         tx.commit()?;
     }
     Ok(())
@@ -1224,6 +1230,24 @@ mod tests {
             })
             .collect();
         serde_json::json!({"date": "2026-11-30", "routes": stops}).to_string()
+    }
+
+    #[test]
+    fn processes_opening_a_new_file_at_once_apply_each_migration_once() {
+        let dir = std::env::temp_dir().join(format!("fieldplan-migrate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("race.db");
+        let opened: Vec<StoreResult<i64>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| SqliteStore::open(&db)?.schema_version()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for result in opened {
+            assert_eq!(result.unwrap(), MIGRATIONS.last().unwrap().0);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

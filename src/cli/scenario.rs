@@ -1,7 +1,9 @@
 //! `fieldplan scenario generate` (write a seeded scenario) and `fieldplan scenario check`
-//! (load a scenario and the configuration, print a summary).
+//! (load a scenario and the configuration, print a summary, and hold every site against the
+//! map: non-zero exit when one lies in water or outside its district).
 
 use crate::scenario::generate::{GenerateOptions, generate};
+use crate::scenario::map::Map;
 use crate::scenario::{Scenario, load_config};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -44,6 +46,9 @@ pub struct CheckArgs {
     pub dir: PathBuf,
     #[arg(long, default_value = "config")]
     pub config: PathBuf,
+    /// The map the sites are held against (default: the bundled `data/map/nanchang.toml`).
+    #[arg(long)]
+    pub map: Option<PathBuf>,
 }
 
 /// Parses `sites=5000,engineers=200` into the options.
@@ -108,9 +113,37 @@ pub fn run(cmd: ScenarioCommand) -> anyhow::Result<()> {
                 due.len(),
                 repairs.len()
             );
-            Ok(())
+            check_map(&scenario, args.map.as_deref())
         }
     }
+}
+
+/// Holds every site and service point against the map: prints each one in water or outside
+/// its district, and fails when there is any.
+fn check_map(scenario: &Scenario, map: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let loaded;
+    let map = match map {
+        Some(path) => {
+            loaded = Map::load(path).map_err(anyhow::Error::msg)?;
+            &loaded
+        }
+        None => Map::nanchang(),
+    };
+    let misplaced = map.misplaced(scenario);
+    let places = scenario.sites().len() + scenario.service_points().len();
+    if misplaced.is_empty() {
+        println!(
+            "map: all {places} sites and service points lie in their districts, none in water"
+        );
+        return Ok(());
+    }
+    for m in &misplaced {
+        println!("misplaced: {m}");
+    }
+    anyhow::bail!(
+        "{} of {places} sites and service points are in water or outside their district",
+        misplaced.len()
+    )
 }
 
 fn summary(s: &Scenario) -> String {

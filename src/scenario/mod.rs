@@ -6,12 +6,15 @@
 //! (a device's site, a site's district, an engineer's home) resolves; every problem is
 //! reported at once. [`Scenario::load`] / [`Scenario::save`] read and write a directory of
 //! JSON files ([`files`]); [`load_config`] reads `config/*.toml` into a
-//! [`DomainConfig`](crate::domain::DomainConfig).
+//! [`DomainConfig`](crate::domain::DomainConfig). [`map`] holds the approximate map of
+//! Nanchang that the generator places sites on and `fieldplan scenario check` holds them
+//! against.
 
 mod check;
 mod config_files;
 pub mod files;
 pub mod generate;
+pub mod map;
 
 pub use check::Problem;
 pub use config_files::load_config;

@@ -115,11 +115,14 @@ fn completions_are_imported_once_and_importing_again_skips_them() {
         (parts.inspections.len(), parts.callbacks.len())
     };
     let before = history(&db);
-    let tasks = SqliteStore::open(&db)
-        .unwrap()
-        .list(RecordKind::Tasks, 500, 0)
+    // Every task, whatever the scenario holds: the store lists them by id, a page at a time.
+    let store = SqliteStore::open(&db).unwrap();
+    let total = store.list(RecordKind::Tasks, 1, 0).unwrap().total;
+    let tasks = store
+        .list(RecordKind::Tasks, u32::try_from(total).unwrap(), 0)
         .unwrap()
         .items;
+    drop(store);
     let task = tasks.iter().find(|t| t["kind"] == "phoneCallback").unwrap();
     let (task, site) = (task["id"].as_str().unwrap(), task["site"].as_str().unwrap());
     std::fs::write(&csv, completions(task, site)).unwrap();

@@ -5,6 +5,7 @@ use crate::support::{d, repo, temp_dir};
 use fieldplan::domain::geo::AreaType;
 use fieldplan::domain::task::{TaskDetail, TaskKind};
 use fieldplan::scenario::generate::{GenerateOptions, generate};
+use fieldplan::scenario::map::Map;
 use fieldplan::scenario::{Scenario, ScenarioError, load_config};
 use std::collections::BTreeMap;
 
@@ -71,13 +72,18 @@ fn nanchang_has_nine_districts_and_the_expected_sizes() {
     assert!(areas("DH").iter().all(|a| *a == AreaType::Urban));
     let xj = areas("XJ");
     assert!(xj.contains(&AreaType::Urban) && xj.contains(&AreaType::County));
-    // Every site lies within about 45 km of the city centre.
-    let centre = fieldplan::domain::geo::LatLon::new(28.68, 115.89).unwrap();
-    assert!(
-        s.sites()
-            .iter()
-            .all(|x| x.location.haversine_m(centre) < 75_000.0)
-    );
+    // Every site lies inside the prefecture: 115 deg 27'-116 deg 35' E, 28 deg 10'-29 deg 11' N
+    // (topchinatravel.com, "Nanchang facts"); the map test below holds each to its district.
+    let (west, east) = (115.0 + 27.0 / 60.0, 116.0 + 35.0 / 60.0);
+    let (south, north) = (28.0 + 10.0 / 60.0, 29.0 + 11.0 / 60.0);
+    for x in s.sites() {
+        let (lat, lon) = (x.location.lat(), x.location.lon());
+        assert!(
+            (west..=east).contains(&lon) && (south..=north).contains(&lat),
+            "{} at {lat}, {lon}",
+            x.id
+        );
+    }
 }
 
 #[test]
@@ -176,6 +182,49 @@ fn the_scaled_variant_has_the_asked_sizes_and_more_service_points() {
     assert!(s.service_points().len() > 9);
     assert!(s.devices().len() > 10_000);
     assert_eq!(s.sites()[4999].id.as_str(), "S-5000");
+    let misplaced = Map::nanchang().misplaced(&s);
+    assert!(misplaced.is_empty(), "{}", misplaced[0]);
+}
+
+#[test]
+fn every_site_lies_in_its_district_and_on_land() {
+    let s = nanchang();
+    let misplaced = Map::nanchang().misplaced(&s);
+    assert!(
+        misplaced.is_empty(),
+        "{} misplaced, first: {}",
+        misplaced.len(),
+        misplaced[0]
+    );
+}
+
+/// County sites stand at the township they are named after (within a few km: the
+/// generator's spread around a township), never downtown.
+#[test]
+fn county_sites_stand_at_the_township_they_are_named_after() {
+    let s = nanchang();
+    let map = Map::nanchang();
+    let mut county_sites = 0;
+    for site in s.sites().iter().filter(|x| x.area_type == AreaType::County) {
+        let towns = map.townships(&site.district);
+        let district = s
+            .districts()
+            .iter()
+            .find(|d| d.code == site.district)
+            .unwrap();
+        let seat = district.seat.en();
+        let (town, at) = towns
+            .iter()
+            .map(|t| (t.en.as_str(), t.at))
+            .chain(std::iter::once((seat, district.seat_location)))
+            .find(|(name, _)| site.name.en().starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{} is named after no township", site.name.en()));
+        let km = site.location.haversine_m(at) / 1000.0;
+        let limit = if town == seat { 10.0 } else { 3.0 };
+        assert!(km < limit, "{} is {km:.1} km from {town}", site.id);
+        county_sites += 1;
+    }
+    assert!(county_sites > 40, "{county_sites}");
 }
 
 #[test]

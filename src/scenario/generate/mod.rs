@@ -4,8 +4,9 @@
 //! SplitMix64 stream ([`rng`]) per part, collections are vectors in a fixed order, and
 //! coordinates are rounded to 6 decimals. Steps:
 //! 1. [`sites`]: service points at the district seats (more in a district when it has many
-//!    sites), and sites around the seats (dense in the five urban districts, partly rural
-//!    in Xinjian, sparse and spread in the three counties);
+//!    sites), and sites around the seats (dense in the five urban districts) or at the
+//!    townships of Xinjian and the three counties, each inside its district's outline and
+//!    away from rivers and lakes ([`crate::scenario::map`]);
 //! 2. [`devices`]: devices per site by customer tier, installed over the four years before
 //!    the reference date;
 //! 3. [`engineers`]: engineers per service point with skills, shifts, leave and a weekly

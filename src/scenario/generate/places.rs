@@ -1,6 +1,7 @@
 //! The nine districts and counties of Nanchang: seats (approximate real coordinates of the
 //! district governments), how many of the sites lie in each, how they spread, and place and
-//! road names for invented institutions and addresses.
+//! road names for invented institutions and addresses. Outlines, water and townships are in
+//! the map (`scenario::map`).
 //!
 //! Place and road names are real names of subdistricts, towns and main roads, used only to
 //! make invented names look plausible; no site corresponds to a real institution.
@@ -21,12 +22,12 @@ pub struct DistrictSpec {
     pub lon: f64,
     /// Relative number of sites (the Nanchang scenario: sites out of 250).
     pub weight: f64,
-    /// Share of sites around the seat (normal spread `seat_sigma_km`); the rest spread
-    /// over the district (`rural_sigma_km`) and are of area type County.
+    /// Share of sites around the seat (normal spread `seat_sigma_km`); the rest stand at
+    /// the district's townships (`data/map/nanchang.toml`) and are of area type County.
     pub seat_share: f64,
     pub seat_sigma_km: f64,
-    pub rural_sigma_km: f64,
-    /// Subdistrict and town names (Chinese, pinyin).
+    /// Names (Chinese, pinyin) for sites around the seat: subdistricts in the city, the seat
+    /// town itself where the district has townships.
     pub places: &'static [(&'static str, &'static str)],
     pub roads: &'static [(&'static str, &'static str)],
 }
@@ -56,7 +57,6 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 38.0,
         seat_share: 1.0,
         seat_sigma_km: 2.0,
-        rural_sigma_km: 0.0,
         places: &[
             ("豫章", "Yuzhang"),
             ("公园", "Gongyuan"),
@@ -68,7 +68,6 @@ pub const DISTRICTS: &[DistrictSpec] = &[
             ("董家窑", "Dongjiayao"),
             ("彭家桥", "Pengjiaqiao"),
             ("贤士湖", "Xianshihu"),
-            ("扬子洲", "Yangzizhou"),
             ("青山路", "Qingshanlu"),
         ],
         roads: &[
@@ -95,7 +94,6 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 35.0,
         seat_share: 1.0,
         seat_sigma_km: 2.2,
-        rural_sigma_km: 0.0,
         places: &[
             ("朝阳", "Chaoyang"),
             ("桃花", "Taohua"),
@@ -133,7 +131,6 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 28.0,
         seat_share: 1.0,
         seat_sigma_km: 2.2,
-        rural_sigma_km: 0.0,
         places: &[
             ("洪都", "Hongdu"),
             ("京山", "Jingshan"),
@@ -167,7 +164,6 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 40.0,
         seat_share: 1.0,
         seat_sigma_km: 3.5,
-        rural_sigma_km: 0.0,
         places: &[
             ("湖坊", "Hufang"),
             ("塘山", "Tangshan"),
@@ -204,7 +200,6 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 34.0,
         seat_share: 1.0,
         seat_sigma_km: 3.5,
-        rural_sigma_km: 0.0,
         places: &[
             ("红角洲", "Hongjiaozhou"),
             ("沙井", "Shajing"),
@@ -240,21 +235,7 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 30.0,
         seat_share: 0.5,
         seat_sigma_km: 2.5,
-        rural_sigma_km: 12.0,
-        places: &[
-            ("长堎", "Changleng"),
-            ("望城", "Wangcheng"),
-            ("石埠", "Shibu"),
-            ("乐化", "Lehua"),
-            ("樵舍", "Qiaoshe"),
-            ("西山", "Xishan"),
-            ("溪霞", "Xixia"),
-            ("松湖", "Songhu"),
-            ("湾里", "Wanli"),
-            ("招贤", "Zhaoxian"),
-            ("大塘坪", "Datangping"),
-            ("流湖", "Liuhu"),
-        ],
+        places: &[("长堎", "Changleng")],
         roads: &[
             ("长堎大道", "Changleng Avenue"),
             ("子实路", "Zishi Road"),
@@ -276,21 +257,7 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 20.0,
         seat_share: 0.45,
         seat_sigma_km: 2.5,
-        rural_sigma_km: 13.0,
-        places: &[
-            ("莲塘", "Liantang"),
-            ("向塘", "Xiangtang"),
-            ("三江", "Sanjiang"),
-            ("塘南", "Tangnan"),
-            ("幽兰", "Youlan"),
-            ("蒋巷", "Jiangxiang"),
-            ("武阳", "Wuyang"),
-            ("冈上", "Gangshang"),
-            ("广福", "Guangfu"),
-            ("黄马", "Huangma"),
-            ("泾口", "Jingkou"),
-            ("南新", "Nanxin"),
-        ],
+        places: &[("莲塘", "Liantang")],
         roads: TOWN_ROADS,
     },
     DistrictSpec {
@@ -306,21 +273,7 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 13.0,
         seat_share: 0.4,
         seat_sigma_km: 2.0,
-        rural_sigma_km: 13.0,
-        places: &[
-            ("民和", "Minhe"),
-            ("李渡", "Lidu"),
-            ("温圳", "Wenzhen"),
-            ("文港", "Wengang"),
-            ("梅庄", "Meizhuang"),
-            ("张公", "Zhanggong"),
-            ("罗溪", "Luoxi"),
-            ("架桥", "Jiaqiao"),
-            ("前坊", "Qianfang"),
-            ("三里", "Sanli"),
-            ("钟陵", "Zhongling"),
-            ("池溪", "Chixi"),
-        ],
+        places: &[("民和", "Minhe")],
         roads: TOWN_ROADS,
     },
     DistrictSpec {
@@ -336,27 +289,10 @@ pub const DISTRICTS: &[DistrictSpec] = &[
         weight: 12.0,
         seat_share: 0.45,
         seat_sigma_km: 2.0,
-        rural_sigma_km: 10.0,
-        places: &[
-            ("龙津", "Longjin"),
-            ("万埠", "Wanbu"),
-            ("石鼻", "Shibi"),
-            ("鼎湖", "Dinghu"),
-            ("长埠", "Changbu"),
-            ("东阳", "Dongyang"),
-            ("黄洲", "Huangzhou"),
-            ("乔乐", "Qiaole"),
-            ("新民", "Xinmin"),
-            ("长均", "Changjun"),
-        ],
+        places: &[("龙津", "Longjin")],
         roads: TOWN_ROADS,
     },
 ];
-
-/// Kilometres per degree of latitude, and of longitude at Nanchang's latitude (28.7° N).
-/// Constants rather than `cos()` so that the generator's output does not depend on libm.
-pub const KM_PER_DEG_LAT: f64 = 111.2;
-pub const KM_PER_DEG_LON: f64 = 97.6;
 
 /// Splits `total` into parts proportional to `weights` (largest remainder, ties to the
 /// earlier part), each at least `min` when `total` allows.

@@ -3,7 +3,7 @@
 use super::GenerateOptions;
 use super::id_width;
 use super::names::{Hours, INSTITUTIONS, InstitutionKind};
-use super::places::{DISTRICTS, DistrictSpec, KM_PER_DEG_LAT, KM_PER_DEG_LON, apportion};
+use super::places::{DISTRICTS, DistrictSpec, apportion};
 use super::rng::Rng;
 use crate::domain::dates::add_days;
 use crate::domain::day_time::LocalWindow;
@@ -14,6 +14,7 @@ use crate::domain::name::Name;
 use crate::domain::service_point::ServicePoint;
 use crate::domain::site::{CustomerTier, OpeningHours, Site};
 use crate::domain::week::Week;
+use crate::scenario::map::{KM_PER_DEG_LAT, KM_PER_DEG_LON, Map, Township};
 use std::collections::BTreeSet;
 
 /// A generated site and what the later steps need to know about it.
@@ -96,20 +97,45 @@ fn district(spec: &DistrictSpec) -> District {
         kind: spec.kind,
         area_type: spec.area,
         seat: name(spec.seat_zh, spec.seat_en),
-        seat_location: LatLon::new(spec.lat, spec.lon).expect("valid seat"),
+        seat_location: seat(spec),
     }
 }
 
-pub fn generate(opts: &GenerateOptions) -> Placed {
-    let mut rng = Rng::stream(opts.seed, "sites");
-    let weights: Vec<f64> = DISTRICTS.iter().map(|d| d.weight).collect();
-    let per_district = apportion(opts.sites, &weights, 0);
+/// Sites keep this far from any river or lake (km): the outlines are approximate.
+const WATER_MARGIN_KM: f64 = 0.2;
+/// Spread of a township's sites around its centre (km).
+const TOWN_SIGMA_KM: f64 = 0.6;
+/// Draws before a site falls back to the centre it is drawn around.
+const PLACE_ATTEMPTS: usize = 200;
 
+/// A point at a normal offset from `centre`, inside `district` and away from water; the
+/// centre itself when no draw lands there (seats and townships are placeable: tested in
+/// `scenario::map`).
+fn place(rng: &mut Rng, district: &DistrictCode, centre: LatLon, sigma_km: f64) -> LatLon {
+    let map = Map::nanchang();
+    for _ in 0..PLACE_ATTEMPTS {
+        let p = offset(rng, centre.lat(), centre.lon(), sigma_km);
+        if map.is_placeable(district, p, WATER_MARGIN_KM) {
+            return p;
+        }
+    }
+    centre
+}
+
+fn seat(spec: &DistrictSpec) -> LatLon {
+    LatLon::new(spec.lat, spec.lon).expect("valid seat")
+}
+
+fn service_points(
+    opts: &GenerateOptions,
+    per_district: &[usize],
+) -> (Vec<ServicePoint>, Vec<Vec<usize>>, Vec<f64>) {
     let mut service_points = Vec::new();
     let mut district_sps = Vec::new();
     let mut sp_load = Vec::new();
     let mut sp_rng = Rng::stream(opts.seed, "service-points");
     for (di, spec) in DISTRICTS.iter().enumerate() {
+        let code = DistrictCode::new(spec.code).expect("valid code");
         let n = per_district[di].div_ceil(SITES_PER_SERVICE_POINT).max(1);
         let mut mine = Vec::new();
         for k in 0..n {
@@ -118,14 +144,14 @@ pub fn generate(opts: &GenerateOptions) -> Placed {
                     format!("SP-{}", spec.code),
                     format!("{}服务站", spec.zh),
                     format!("{} Service Point", spec.en),
-                    LatLon::new(spec.lat, spec.lon).expect("valid seat"),
+                    seat(spec),
                 )
             } else {
                 (
                     format!("SP-{}{}", spec.code, k + 1),
                     format!("{}第{}服务站", spec.zh, k + 1),
                     format!("{} Service Point {}", spec.en, k + 1),
-                    offset(&mut sp_rng, spec.lat, spec.lon, spec.seat_sigma_km.max(2.0)),
+                    place(&mut sp_rng, &code, seat(spec), spec.seat_sigma_km.max(2.0)),
                 )
             };
             let road = sp_rng.pick(spec.roads);
@@ -135,7 +161,7 @@ pub fn generate(opts: &GenerateOptions) -> Placed {
             service_points.push(ServicePoint {
                 id: ServicePointId::new(id).expect("valid id"),
                 name: name(zh, en),
-                district: DistrictCode::new(spec.code).expect("valid code"),
+                district: code.clone(),
                 address: name(
                     format!("{}{}{no}号", spec.zh, road.0),
                     format!("No. {no} {}, {}, Nanchang", road.1, spec.en),
@@ -146,72 +172,115 @@ pub fn generate(opts: &GenerateOptions) -> Placed {
         }
         district_sps.push(mine);
     }
+    (service_points, district_sps, sp_load)
+}
+
+/// Where a site stands: around the seat, or at a township of its district (county sites).
+struct Spot {
+    location: LatLon,
+    area: AreaType,
+    /// The township (Chinese, pinyin) of a county site, which also names it.
+    town: Option<(&'static str, &'static str)>,
+}
+
+fn spot(rng: &mut Rng, spec: &DistrictSpec, code: &DistrictCode) -> Spot {
+    let near_seat = rng.chance(spec.seat_share);
+    let towns: Vec<&'static Township> = Map::nanchang().townships(code);
+    if near_seat || towns.is_empty() {
+        return Spot {
+            location: place(rng, code, seat(spec), spec.seat_sigma_km),
+            area: spec.area,
+            town: None,
+        };
+    }
+    let town = *rng.pick(&towns);
+    Spot {
+        location: place(rng, code, town.at, TOWN_SIGMA_KM),
+        area: AreaType::County,
+        town: Some((town.zh.as_str(), town.en.as_str())),
+    }
+}
+
+/// A name not used yet: the institution at its township, or at a place of the district
+/// drawn again on a clash; a branch number when the clashes persist.
+fn site_name(
+    rng: &mut Rng,
+    spec: &DistrictSpec,
+    spot: &Spot,
+    kind: &InstitutionKind,
+    used: &mut BTreeSet<String>,
+) -> Name {
+    let tries = if spot.town.is_some() { 1 } else { 12 };
+    let mut candidate = (String::new(), String::new());
+    for _ in 0..tries {
+        let place = spot.town.unwrap_or_else(|| *rng.pick(spec.places));
+        candidate = match spot.area {
+            AreaType::Urban => (
+                format!("{}{}", place.0, kind.zh),
+                format!("{} {}", place.1, kind.en),
+            ),
+            AreaType::County => (
+                format!("{}{}{}", spec.zh, place.0, kind.zh),
+                format!("{} {}, {}", place.1, kind.en, spec.en),
+            ),
+        };
+        if !used.contains(&candidate.0) {
+            break;
+        }
+    }
+    if used.contains(&candidate.0) {
+        let (zh, en) = candidate;
+        candidate = (2..)
+            .map(|n| (format!("{zh}第{n}分部"), format!("{en}, Branch {n}")))
+            .find(|(zh, _)| !used.contains(zh))
+            .expect("some branch number is free");
+    }
+    used.insert(candidate.0.clone());
+    name(candidate.0, candidate.1)
+}
+
+fn address(rng: &mut Rng, spec: &DistrictSpec, spot: &Spot) -> Name {
+    let road = rng.pick(spec.roads);
+    let no = rng.int(1, 999);
+    let place = spot.town.unwrap_or_else(|| *rng.pick(spec.places));
+    match spot.area {
+        AreaType::Urban => name(
+            format!("{}{}{no}号", spec.zh, road.0),
+            format!("No. {no} {}, {}, Nanchang", road.1, spec.en),
+        ),
+        AreaType::County => name(
+            format!("{}{}{}{no}号", spec.zh, place.0, road.0),
+            format!("No. {no} {}, {}, {}, Nanchang", road.1, place.1, spec.en),
+        ),
+    }
+}
+
+pub fn generate(opts: &GenerateOptions) -> Placed {
+    let mut rng = Rng::stream(opts.seed, "sites");
+    let weights: Vec<f64> = DISTRICTS.iter().map(|d| d.weight).collect();
+    let per_district = apportion(opts.sites, &weights, 0);
+    let (service_points, district_sps, sp_load) = service_points(opts, &per_district);
 
     let width = id_width(opts.sites);
     let horizon_first = opts.reference_date;
     let mut used_names = BTreeSet::new();
     let mut sites = Vec::with_capacity(opts.sites);
     for (di, spec) in DISTRICTS.iter().enumerate() {
+        let code = DistrictCode::new(spec.code).expect("valid code");
         for _ in 0..per_district[di] {
-            let near_seat = rng.chance(spec.seat_share);
-            let (sigma, area) = if near_seat {
-                (spec.seat_sigma_km, spec.area)
-            } else {
-                (spec.rural_sigma_km, AreaType::County)
-            };
-            let location = offset(&mut rng, spec.lat, spec.lon, sigma);
+            let spot = spot(&mut rng, spec, &code);
             let allowed: Vec<&'static InstitutionKind> = INSTITUTIONS
                 .iter()
-                .filter(|k| match area {
+                .filter(|k| match spot.area {
                     AreaType::Urban => k.urban,
-                    AreaType::County => k.county && (near_seat || k.tier == CustomerTier::Normal),
+                    AreaType::County => {
+                        k.county && (spot.town.is_none() || k.tier == CustomerTier::Normal)
+                    }
                 })
                 .collect();
             let kind = allowed[rng.weighted(&allowed.iter().map(|k| k.weight).collect::<Vec<_>>())];
-            let (mut zh, mut en);
-            let mut attempt = 0;
-            loop {
-                let place = rng.pick(spec.places);
-                (zh, en) = match area {
-                    AreaType::Urban => (
-                        format!("{}{}", place.0, kind.zh),
-                        format!("{} {}", place.1, kind.en),
-                    ),
-                    AreaType::County => (
-                        format!("{}{}{}", spec.zh, place.0, kind.zh),
-                        format!("{} {}, {}", place.1, kind.en, spec.en),
-                    ),
-                };
-                attempt += 1;
-                if !used_names.contains(&zh) {
-                    break;
-                }
-                if attempt >= 12 {
-                    let n = attempt - 10;
-                    zh = format!("{zh}第{n}分部");
-                    en = format!("{en}, Branch {n}");
-                    if !used_names.contains(&zh) {
-                        break;
-                    }
-                }
-            }
-            used_names.insert(zh.clone());
-            let road = rng.pick(spec.roads);
-            let no = rng.int(1, 999);
-            let place_for_address = rng.pick(spec.places);
-            let address = match area {
-                AreaType::Urban => name(
-                    format!("{}{}{no}号", spec.zh, road.0),
-                    format!("No. {no} {}, {}, Nanchang", road.1, spec.en),
-                ),
-                AreaType::County => name(
-                    format!("{}{}{}{no}号", spec.zh, place_for_address.0, road.0),
-                    format!(
-                        "No. {no} {}, {}, {}, Nanchang",
-                        road.1, place_for_address.1, spec.en
-                    ),
-                ),
-            };
+            let site_name = site_name(&mut rng, spec, &spot, kind, &mut used_names);
+            let address = address(&mut rng, spec, &spot);
             let mut closed_dates = BTreeSet::new();
             if rng.chance(0.04) {
                 for _ in 0..rng.int(1, 2) {
@@ -223,11 +292,11 @@ pub fn generate(opts: &GenerateOptions) -> Placed {
             sites.push(GenSite {
                 site: Site {
                     id,
-                    name: name(zh, en),
+                    name: site_name,
                     address,
-                    district: DistrictCode::new(spec.code).expect("valid code"),
-                    location,
-                    area_type: area,
+                    district: code.clone(),
+                    location: spot.location,
+                    area_type: spot.area,
                     tier: kind.tier,
                     opening: opening(kind.hours),
                     closed_on_public_holidays: kind.hours != Hours::Hospital,

@@ -3,7 +3,6 @@
 use crate::domain::dates::DateRange;
 use crate::plan::roster::{RosterConfig, RosterData, RosterRequest, build_roster};
 use crate::scenario::{Scenario, load_config};
-use crate::travel::{Geodesic, GeodesicConfig};
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
@@ -38,6 +37,8 @@ pub struct RosterArgs {
     pub method: Option<Method>,
     #[arg(long)]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub travel: super::travel::TravelArgs,
 }
 
 #[derive(Copy, Clone, Debug, clap::ValueEnum)]
@@ -80,7 +81,10 @@ pub fn run(args: RosterArgs) -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!("--to: {}", e.message))?;
     let tasks = scenario.due_tasks(&config, horizon);
     let loaded = started.elapsed().as_secs_f64();
-    let travel = Geodesic::new(GeodesicConfig::default())?;
+    let travel = args
+        .travel
+        .load(&crate::plan::PlanningContext::places(&scenario))?
+        .model();
     let req = RosterRequest {
         data: RosterData {
             engineers: scenario.engineers(),
@@ -92,7 +96,7 @@ pub fn run(args: RosterArgs) -> anyhow::Result<()> {
         config: &roster_cfg,
         horizon,
         tasks: &tasks,
-        travel: &travel,
+        travel: travel.as_ref(),
         seed: args.seed,
         version: args.version,
         cancel: None,

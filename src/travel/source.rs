@@ -91,6 +91,12 @@ pub struct Travel {
     places: Option<Arc<TravelMatrix>>,
 }
 
+impl fmt::Debug for Travel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Travel({})", self.model.name())
+    }
+}
+
 impl Travel {
     /// The model to plan with.
     pub fn model(&self) -> Arc<dyn TravelModel> {

@@ -2,6 +2,7 @@
 
 mod bench;
 mod solve;
+mod travel;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -9,9 +9,9 @@ use fieldplan::travel::{
     OsmOptions, RoadNetwork, SpeedClass, TravelModel, TravelPoint, TravelSource,
 };
 use petgraph::graph::NodeIndex;
+use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use rand::seq::index::sample;
-use rand::SeedableRng;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::PathBuf;
@@ -23,7 +23,11 @@ fn setup() -> Option<(PathBuf, PathBuf)> {
     let python = std::env::var_os("FIELDPLAN_TRAVEL_PYTHON").map(PathBuf::from);
     match (pbf, python) {
         (Some(pbf), Some(python)) => {
-            assert!(pbf.is_file(), "FIELDPLAN_HELSINKI_PBF={} is no file", pbf.display());
+            assert!(
+                pbf.is_file(),
+                "FIELDPLAN_HELSINKI_PBF={} is no file",
+                pbf.display()
+            );
             Some((pbf, python))
         }
         _ => {
@@ -158,7 +162,11 @@ fn helsinki_road_matrix_is_read_back_from_disk_after_a_restart() {
     // A new process: a new model and an empty memory tier, the same directory.
     let again = source.load(&named, Some(&dir)).unwrap();
     let s = again.cache_stats().unwrap();
-    assert_eq!((s.misses, s.disk_hits), (0, 1), "the restart recomputed the matrix");
+    assert_eq!(
+        (s.misses, s.disk_hits),
+        (0, 1),
+        "the restart recomputed the matrix"
+    );
     assert_eq!(first.places_matrix(), again.places_matrix());
     // Other points are another key.
     let fewer = &named[..named.len() - 1];

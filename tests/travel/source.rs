@@ -26,7 +26,10 @@ fn travel_source_parses_the_three_forms() {
 #[test]
 fn travel_source_refuses_bad_values_with_the_rule() {
     for (value, says) in [
-        ("roads", "expected geodesic, osm:FILE.osm.pbf or matrix:FILE.csv"),
+        (
+            "roads",
+            "expected geodesic, osm:FILE.osm.pbf or matrix:FILE.csv",
+        ),
         ("osm:", "needs a file name"),
         ("osm:city.osm", ".osm.pbf"),
         ("matrix:m.json", "CSV"),
@@ -80,7 +83,10 @@ fn matrix_source_reads_rows_by_place_id_and_answers_subsets_by_lookup() {
     // A subset in another order: the same values by lookup.
     let sub = model.matrix(&[points[2], points[0]]).unwrap();
     assert_eq!((sub.distance(0, 1), sub.duration(0, 1)), (2000, 201));
-    assert_eq!(model.row(points[1], &[points[2]]).unwrap(), vec![(1002, 103)]);
+    assert_eq!(
+        model.row(points[1], &[points[2]]).unwrap(),
+        vec![(1002, 103)]
+    );
     // A position off the places is measured geodesically.
     let off = random_points(1, 9, NANCHANG, 0.1)[0];
     let geo = Geodesic::new(GeodesicConfig::default()).unwrap();
@@ -101,7 +107,10 @@ fn matrix_source_names_a_place_the_file_lacks() {
 #[test]
 fn named_matrix_errors_name_the_line_or_the_pair() {
     let cases = [
-        ("from,to,metres,seconds\nA,B,1,x\nB,A,1,1\n", "line 2, column seconds"),
+        (
+            "from,to,metres,seconds\nA,B,1,x\nB,A,1,1\n",
+            "line 2, column seconds",
+        ),
         ("from,to,metres,seconds\nA,B,1,1\nA,B,1,1\n", "given twice"),
         ("from,to,metres,seconds\nA,B,1,1\n", "pair (B, A)"),
         ("from,to,metres\nA,B,1\n", "no column named seconds"),

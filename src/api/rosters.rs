@@ -328,8 +328,7 @@ pub async fn create(
         let built = blocking(move || {
             let scenario = world.scenario();
             let tasks = scenario.due_tasks(world.config(), horizon);
-            let travel = crate::travel::Geodesic::new(crate::travel::GeodesicConfig::default())
-                .map_err(ApiError::internal)?;
+            let travel = world.context().model();
             let req = RosterRequest {
                 data: RosterData {
                     engineers: scenario.engineers(),
@@ -341,7 +340,7 @@ pub async fn create(
                 config: &cfg,
                 horizon,
                 tasks: &tasks,
-                travel: &travel,
+                travel: travel.as_ref(),
                 seed,
                 version: 1,
                 cancel: Some(&*flag),

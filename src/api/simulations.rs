@@ -386,7 +386,9 @@ pub async fn simulate(
         Arc::new(world.config().clone()),
         params,
     )
-    .map_err(|e| ApiError::Invalid(vec![FieldIssue::new(e.field, "invalid", e.message)]))?;
+    .map_err(|e| ApiError::Invalid(vec![FieldIssue::new(e.field, "invalid", e.message)]))?
+    .with_travel(world.context().model())
+    .map_err(ApiError::internal)?;
     let permit = state.try_solve_slot()?;
     let id = super::jobs::job_id();
     let store = state.store();

@@ -1,6 +1,7 @@
 //! The command line: `fieldplan solve`, `fieldplan bench solomon`, `fieldplan plan`,
 //! `fieldplan scenario`, `fieldplan roster`, `fieldplan export`, `fieldplan serve`,
-//! `fieldplan simulate`, `fieldplan token create`, `fieldplan import`.
+//! `fieldplan simulate`, `fieldplan token create`, `fieldplan import`, `fieldplan travel
+//! matrix`.
 
 pub mod bench;
 pub mod export;
@@ -11,6 +12,7 @@ pub mod scenario;
 pub mod serve;
 pub mod simulate;
 pub mod solve;
+pub mod travel;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -52,6 +54,9 @@ enum Command {
     /// Export a roster: iCalendar per engineer, CSV of every visit.
     #[command(subcommand)]
     Export(export::ExportCommand),
+    /// Travel matrices: precompute and inspect one (`travel matrix`).
+    #[command(subcommand)]
+    Travel(travel::TravelCommand),
 }
 
 /// Exit code for bad input (a malformed file, an invalid argument).
@@ -71,6 +76,7 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Export(cmd) => export::run(cmd),
+        Command::Travel(cmd) => travel::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,6 @@
 //! `fieldplan plan`: plan one day of the scenario, print a summary table, write the plan JSON.
 
-use crate::plan::{DayInputs, Plan, PlanRequest, PlanningContext, plan_day};
+use crate::plan::{DayInputs, Plan, PlanRequest, PlanSettings, PlanningContext, plan_day};
 use crate::scenario::{Scenario, load_config};
 use anyhow::Context;
 use clap::Args;
@@ -26,13 +26,16 @@ pub struct PlanArgs {
     /// Write the plan as JSON here.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub travel: super::travel::TravelArgs,
 }
 
 pub fn run(args: PlanArgs) -> anyhow::Result<()> {
     let scenario = Scenario::load(&args.data)?;
     let config = load_config(&args.config)?;
     let started = std::time::Instant::now();
-    let ctx = PlanningContext::geodesic(scenario, config)?;
+    let travel = args.travel.load(&PlanningContext::places(&scenario))?;
+    let ctx = PlanningContext::shared(scenario, config, travel.model(), PlanSettings::default())?;
     let request = PlanRequest {
         date: args.date,
         time_limit: Duration::try_from_secs_f64(args.time_limit)

@@ -3,7 +3,6 @@
 use crate::domain::dates::DateRange;
 use crate::plan::roster::{RosterConfig, RosterData, RosterRequest, build_roster};
 use crate::scenario::{Scenario, load_config};
-use crate::travel::{Geodesic, GeodesicConfig};
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
@@ -38,6 +37,8 @@ pub struct RosterArgs {
     pub method: Option<Method>,
     #[arg(long)]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub travel: super::travel::TravelArgs,
 }
 
 #[derive(Copy, Clone, Debug, clap::ValueEnum)]
@@ -57,10 +58,8 @@ pub fn load_roster_config(dir: &Path) -> anyhow::Result<RosterConfig> {
     RosterConfig::from_toml_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
 }
 
-pub fn run(args: RosterArgs) -> anyhow::Result<()> {
-    let started = Instant::now();
-    let scenario = Scenario::load(&args.data)?;
-    let config = load_config(&args.config)?;
+/// `config/roster.toml` with the flags' overrides.
+fn roster_config(args: &RosterArgs) -> anyhow::Result<RosterConfig> {
     let mut roster_cfg = load_roster_config(&args.config)?;
     if let Some(s) = args.time_limit {
         anyhow::ensure!(s > 0.0, "--time-limit must be positive");
@@ -72,6 +71,14 @@ pub fn run(args: RosterArgs) -> anyhow::Result<()> {
             Method::Greedy => crate::solve::roster::config::AssignMethod::Greedy,
         };
     }
+    Ok(roster_cfg)
+}
+
+pub fn run(args: RosterArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let scenario = Scenario::load(&args.data)?;
+    let config = load_config(&args.config)?;
+    let roster_cfg = roster_config(&args)?;
     let meta = scenario.meta().horizon;
     let horizon = DateRange::new(
         args.from.unwrap_or(meta.first()),
@@ -80,7 +87,10 @@ pub fn run(args: RosterArgs) -> anyhow::Result<()> {
     .map_err(|e| anyhow::anyhow!("--to: {}", e.message))?;
     let tasks = scenario.due_tasks(&config, horizon);
     let loaded = started.elapsed().as_secs_f64();
-    let travel = Geodesic::new(GeodesicConfig::default())?;
+    let travel = args
+        .travel
+        .load(&crate::plan::PlanningContext::places(&scenario))?
+        .model();
     let req = RosterRequest {
         data: RosterData {
             engineers: scenario.engineers(),
@@ -92,7 +102,7 @@ pub fn run(args: RosterArgs) -> anyhow::Result<()> {
         config: &roster_cfg,
         horizon,
         tasks: &tasks,
-        travel: &travel,
+        travel: travel.as_ref(),
         seed: args.seed,
         version: args.version,
         cancel: None,

@@ -40,6 +40,8 @@ pub struct ServeArgs {
     /// A pending SLA milestone due within this many minutes is announced `faultAtRisk`.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=1440))]
     pub alert_lead_minutes: u32,
+    #[command(flatten)]
+    pub travel: super::travel::TravelArgs,
 }
 
 pub(super) fn parse_instant(s: &str) -> Result<Instant, String> {
@@ -132,6 +134,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let settings = Settings {
             max_concurrent_solves: args.max_solves.max(1),
             alert_lead: chrono::TimeDelta::minutes(i64::from(args.alert_lead_minutes)),
+            travel: args.travel.travel.clone(),
+            travel_cache: args.travel.travel_cache.clone(),
             ..Settings::default()
         };
         let (data, config) = (args.data.clone(), args.config.clone());

@@ -79,6 +79,8 @@ pub struct SimulateArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    #[command(flatten)]
+    pub travel: super::travel::TravelArgs,
 }
 
 pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
@@ -120,7 +122,12 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
         .with_context(|| format!("loading scenario {}", args.scenario.display()))?;
     let domain = load_config(&args.config)
         .with_context(|| format!("loading config {}", args.config.display()))?;
-    let cfg = SweepConfig::new(Arc::new(scenario), Arc::new(domain), params)?;
+    let travel = args
+        .travel
+        .load(&crate::plan::PlanningContext::places(&scenario))?;
+    let cfg = SweepConfig::new(Arc::new(scenario), Arc::new(domain), params)?
+        .with_travel(travel.model())
+        .map_err(|e| anyhow::anyhow!("--travel {}: {e}", args.travel.travel))?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
 

@@ -56,20 +56,21 @@ impl PlanningContext {
         model: &dyn TravelModel,
         settings: PlanSettings,
     ) -> Result<Self, PlanError> {
-        let mut points = Vec::new();
         let mut coords = Vec::new();
         let mut service_points = BTreeMap::new();
         let mut sites = BTreeMap::new();
         for sp in scenario.service_points() {
-            service_points.insert(sp.id.clone(), points.len());
-            points.push(TravelPoint::from_place(sp.location, sp.area_type));
+            service_points.insert(sp.id.clone(), coords.len());
             coords.push(sp.location);
         }
         for s in scenario.sites() {
-            sites.insert(s.id.clone(), points.len());
-            points.push(TravelPoint::from_place(s.location, s.area_type));
+            sites.insert(s.id.clone(), coords.len());
             coords.push(s.location);
         }
+        let points: Vec<TravelPoint> = Self::places(&scenario)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
         let matrix = model.matrix(&points)?;
         let fallback = crate::travel::Geodesic::new(crate::travel::GeodesicConfig::default())?;
         Ok(Self {
@@ -96,6 +97,33 @@ impl PlanningContext {
         let mut ctx = Self::new(scenario, config, &model, settings)?;
         ctx.model = KeptModel(model);
         Ok(ctx)
+    }
+
+    /// The places travel is measured between, in point order (service points, then sites),
+    /// with their ids: what a [`crate::travel::TravelSource`] is loaded for.
+    pub fn places(scenario: &Scenario) -> Vec<(String, TravelPoint)> {
+        let sps = scenario
+            .service_points()
+            .iter()
+            .map(|sp| (sp.id.as_str(), sp.location, sp.area_type));
+        let sites = scenario
+            .sites()
+            .iter()
+            .map(|s| (s.id.as_str(), s.location, s.area_type));
+        sps.chain(sites)
+            .map(|(id, at, area)| (id.to_owned(), TravelPoint::from_place(at, area)))
+            .collect()
+    }
+
+    /// The travel model kept for positions measured on the fly (see the module doc); the
+    /// same model every other part of the product should measure the places with.
+    pub fn model(&self) -> Arc<dyn TravelModel> {
+        self.model.0.clone()
+    }
+
+    /// The travel matrix of the points, shared by every copy made by [`Self::with_change`].
+    pub fn matrix(&self) -> &Arc<TravelMatrix> {
+        &self.matrix
     }
 
     /// With the default settings and the geodesic model.

@@ -82,8 +82,13 @@ impl PlannerMaker {
                     .join("; ")
             )
         })?;
-        let ctx =
-            PlanningContext::geodesic(scenario, (*base.cfg).clone()).map_err(|e| e.to_string())?;
+        let ctx = PlanningContext::shared(
+            scenario,
+            (*base.cfg).clone(),
+            base.travel.model.clone(),
+            crate::plan::PlanSettings::default(),
+        )
+        .map_err(|e| e.to_string())?;
         Ok(Self {
             ctx: Arc::new(ctx),
             epoch: base.epoch,

@@ -12,7 +12,7 @@ use super::engine::run_replication;
 use super::metrics::RepSummary;
 use super::policy::{PolicyMaker, policy_for};
 use super::rng::replication_seed;
-use super::world::{Base, World};
+use super::world::{Base, SimTravel, World};
 use crate::domain::DomainConfig;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -27,6 +27,8 @@ pub struct SweepConfig {
     pub scenario: Arc<Scenario>,
     pub domain: Arc<DomainConfig>,
     pub params: SweepParams,
+    /// Geodesic unless [`Self::with_travel`] says otherwise.
+    pub travel: SimTravel,
 }
 
 impl SweepConfig {
@@ -38,10 +40,20 @@ impl SweepConfig {
     ) -> Result<Self, SimConfigError> {
         params.check()?;
         Ok(Self {
+            travel: SimTravel::geodesic(&scenario),
             scenario,
             domain,
             params,
         })
+    }
+
+    /// Measures the places with `model` (a loaded `--travel` source) instead.
+    pub fn with_travel(
+        mut self,
+        model: Arc<dyn crate::travel::TravelModel>,
+    ) -> Result<Self, crate::travel::TravelError> {
+        self.travel = SimTravel::new(&self.scenario, model)?;
+        Ok(self)
     }
 
     /// Progress units of the whole sweep: simulated engineer-days.
@@ -141,10 +153,11 @@ pub fn run_sweep_with_levels(
 ) -> SweepResult {
     let started = Instant::now();
     let p = &cfg.params;
-    let base = Arc::new(Base::new(
+    let base = Arc::new(Base::with_travel(
         cfg.scenario.clone(),
         cfg.domain.clone(),
         p.sim.clone(),
+        cfg.travel.clone(),
     ));
     let seeds: Vec<u64> = (0..p.reps).map(|r| replication_seed(p.seed, r)).collect();
     let arrivals: Vec<Vec<Arrival>> = seeds.par_iter().map(|&s| arrivals(&base, s)).collect();

@@ -16,8 +16,11 @@ use crate::domain::ids::TaskId;
 use crate::domain::instant::Instant;
 use crate::domain::sla::SlaContext;
 use crate::domain::task::{TaskDetail, TaskKind};
+use crate::plan::PlanningContext;
 use crate::scenario::Scenario;
-use crate::travel::{Geodesic, GeodesicConfig, TravelModel, TravelPoint};
+use crate::travel::{
+    Geodesic, GeodesicConfig, TravelError, TravelMatrix, TravelModel, TravelPoint,
+};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -55,12 +58,51 @@ pub struct SimDevice {
     pub warranty_end: NaiveDate,
 }
 
+/// The travel model of a simulation and the matrix of the scenario's places (service points,
+/// then sites: [`PlanningContext::places`]) it gave, checked before the sweep starts.
+#[derive(Clone)]
+pub struct SimTravel {
+    pub model: Arc<dyn TravelModel>,
+    matrix: Arc<TravelMatrix>,
+}
+
+impl std::fmt::Debug for SimTravel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SimTravel({}, {} places)",
+            self.model.name(),
+            self.matrix.len()
+        )
+    }
+}
+
+impl SimTravel {
+    /// Measures the places of `scenario` with `model`.
+    pub fn new(scenario: &Scenario, model: Arc<dyn TravelModel>) -> Result<Self, TravelError> {
+        let points: Vec<TravelPoint> = PlanningContext::places(scenario)
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        let matrix = Arc::new(model.matrix(&points)?);
+        Ok(Self { model, matrix })
+    }
+
+    /// The default geodesic model.
+    pub fn geodesic(scenario: &Scenario) -> Self {
+        let model = Geodesic::new(GeodesicConfig::default()).expect("default config is valid");
+        Self::new(scenario, Arc::new(model)).expect("geodesic never fails on checked points")
+    }
+}
+
 /// Everything that does not depend on the headcount.
 #[derive(Debug)]
 pub struct Base {
     pub scenario: Arc<Scenario>,
     pub cfg: Arc<DomainConfig>,
     pub sim: SimConfig,
+    /// How the places were measured; the planner policy plans with the same model.
+    pub travel: SimTravel,
     pub fault_model: FaultModel,
     pub start: NaiveDate,
     pub days: u32,
@@ -84,6 +126,17 @@ pub struct Base {
 impl Base {
     /// Builds the shared world of a scenario for the horizon in `sim`.
     pub fn new(scenario: Arc<Scenario>, cfg: Arc<DomainConfig>, sim: SimConfig) -> Self {
+        let travel = SimTravel::geodesic(&scenario);
+        Self::with_travel(scenario, cfg, sim, travel)
+    }
+
+    /// [`Self::new`] with the places measured by `travel` (see [`SimTravel`]).
+    pub fn with_travel(
+        scenario: Arc<Scenario>,
+        cfg: Arc<DomainConfig>,
+        sim: SimConfig,
+        travel: SimTravel,
+    ) -> Self {
         let start = sim.start.unwrap_or(scenario.meta().horizon.first());
         let days = sim.days;
         let epoch = Instant::start_of(start).expect("Shanghai midnights exist");
@@ -92,22 +145,8 @@ impl Base {
             .model
             .clone()
             .unwrap_or_else(|| scenario.fault_model().clone());
-        let points: Vec<TravelPoint> = scenario
-            .service_points()
-            .iter()
-            .map(|sp| TravelPoint::from_place(sp.location, sp.area_type))
-            .chain(
-                scenario
-                    .sites()
-                    .iter()
-                    .map(|s| TravelPoint::from_place(s.location, s.area_type)),
-            )
-            .collect();
-        let model = Geodesic::new(GeodesicConfig::default()).expect("default config is valid");
-        let matrix = model
-            .matrix(&points)
-            .expect("geodesic never fails on checked points");
-        let n_places = points.len();
+        let matrix = travel.matrix.clone();
+        let n_places = matrix.len();
         let minutes = matrix.seconds().iter().map(|s| s.div_ceil(60)).collect();
         let metres = matrix.metres().to_vec();
         let n_sp = scenario.service_points().len();
@@ -185,6 +224,7 @@ impl Base {
             scenario,
             cfg,
             sim,
+            travel,
             fault_model,
             start,
             days,

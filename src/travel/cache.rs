@@ -250,3 +250,23 @@ fn read_u64(r: &mut impl Read) -> std::io::Result<u64> {
     r.read_exact(&mut b)?;
     Ok(u64::from_le_bytes(b))
 }
+
+/// The cached model is a model: whole matrices come from the cache (a copy of the cached one),
+/// single rows (positions measured on the fly) straight from the inner model.
+impl TravelModel for CachedModel {
+    fn matrix(&self, points: &[TravelPoint]) -> Result<TravelMatrix, TravelError> {
+        CachedModel::matrix(self, points).map(|m| m.as_ref().clone())
+    }
+
+    fn name(&self) -> &str {
+        self.model.name()
+    }
+
+    fn fingerprint(&self) -> u64 {
+        self.model.fingerprint()
+    }
+
+    fn row(&self, from: TravelPoint, to: &[TravelPoint]) -> Result<Vec<(u32, u32)>, TravelError> {
+        self.model.row(from, to)
+    }
+}

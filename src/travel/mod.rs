@@ -21,6 +21,9 @@
 //!   the next step if that matters.
 //! - [`UserMatrix`]: a matrix from the customer's own routing API, read from CSV or JSON.
 //!
+//! [`TravelSource`] is what the product plans with (`--travel geodesic|osm:FILE|matrix:FILE`):
+//! loaded for the scenario's places, it answers between them by lookup ([`PlaceMatrix`]).
+//!
 //! [`CachedModel`] wraps any model with an in-memory (optionally on-disk) cache keyed by the
 //! model's fingerprint and the exact points, so repeated plans reuse the matrix.
 //!
@@ -34,17 +37,21 @@ mod error;
 mod geodesic;
 mod hash;
 mod matrix;
+mod places;
 mod point;
 pub mod road;
+mod source;
 mod user;
 
 pub use cache::{CacheStats, CachedModel};
 pub use error::{PointError, TravelError};
 pub use geodesic::{Geodesic, GeodesicConfig};
 pub use matrix::TravelMatrix;
+pub use places::PlaceMatrix;
 pub use point::{PerArea, SpeedClass, TravelPoint};
 pub use road::{OsmOptions, RoadGraphBuilder, RoadModel, RoadModelConfig, RoadNetwork};
-pub use user::UserMatrix;
+pub use source::{Travel, TravelSource, default_cache_dir};
+pub use user::{NamedMatrix, UserMatrix};
 
 /// A way to measure travel between points.
 pub trait TravelModel: Send + Sync {

@@ -106,100 +106,9 @@ impl UserMatrix {
         Ok(Self::new(TravelMatrix::from_vecs(n, metres, seconds)?))
     }
 
-    /// Reads the long CSV form `from,to,metres,seconds`.
+    /// Reads the long CSV form `from,to,metres,seconds` (0-based point indices).
     pub fn from_long_csv(reader: impl Read, origin: &str) -> Result<Self, TravelError> {
-        let err = |location: String, message: String| TravelError::Parse {
-            origin: origin.to_string(),
-            location,
-            message,
-        };
-        let mut rdr = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(reader);
-        let headers = rdr
-            .headers()
-            .map_err(|e| err("line 1".into(), e.to_string()))?
-            .clone();
-        let column = |name: &str| {
-            headers
-                .iter()
-                .position(|h| h.eq_ignore_ascii_case(name))
-                .ok_or_else(|| err("header".into(), format!("no column named {name}")))
-        };
-        let cols = [
-            column("from")?,
-            column("to")?,
-            column("metres")?,
-            column("seconds")?,
-        ];
-        // (from, to) -> (metres, seconds, line)
-        let mut cells: HashMap<(usize, usize), (u32, u32, u64)> = HashMap::new();
-        let mut n = 0usize;
-        for record in rdr.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                err(format!("line {line}"), e.to_string())
-            })?;
-            let line = record.position().map_or(0, |p| p.line());
-            let get = |k: usize, name: &str| {
-                record
-                    .get(cols[k])
-                    .ok_or_else(|| err(format!("line {line}, column {name}"), "missing".into()))
-            };
-            let index = |k: usize, name: &str| -> Result<usize, TravelError> {
-                let raw = get(k, name)?;
-                raw.parse::<usize>().map_err(|_| {
-                    err(
-                        format!("line {line}, column {name}"),
-                        format!("{raw:?} is not a point index (0, 1, 2, ...)"),
-                    )
-                })
-            };
-            let value = |k: usize, name: &str| -> Result<u32, TravelError> {
-                let raw = get(k, name)?;
-                let v = raw.parse::<f64>().map_err(|_| {
-                    err(
-                        format!("line {line}, column {name}"),
-                        format!("{raw:?} is not a number"),
-                    )
-                })?;
-                to_u32(v).map_err(|m| err(format!("line {line}, column {name}"), m))
-            };
-            let (from, to) = (index(0, "from")?, index(1, "to")?);
-            let (m, s) = (value(2, "metres")?, value(3, "seconds")?);
-            if let Some((_, _, first)) = cells.insert((from, to), (m, s, line)) {
-                return Err(err(
-                    format!("line {line}"),
-                    format!("pair ({from}, {to}) given twice (first on line {first})"),
-                ));
-            }
-            n = n.max(from + 1).max(to + 1);
-        }
-        let cells_n = n.checked_mul(n).filter(|&c| c <= 1 << 28).ok_or_else(|| {
-            err(
-                "from/to".into(),
-                format!("index {} is too large", n.saturating_sub(1)),
-            )
-        })?;
-        let mut metres = vec![0u32; cells_n];
-        let mut seconds = vec![0u32; cells_n];
-        for i in 0..n {
-            for j in 0..n {
-                match cells.get(&(i, j)) {
-                    Some(&(m, s, _)) => {
-                        metres[i * n + j] = m;
-                        seconds[i * n + j] = s;
-                    }
-                    None if i != j => {
-                        return Err(err(
-                            format!("pair ({i}, {j})"),
-                            format!("missing: {n} points need every ordered pair"),
-                        ));
-                    }
-                    None => {}
-                }
-            }
-        }
+        let (n, metres, seconds) = read_long_csv(reader, origin, &mut Indices)?;
         Ok(Self::new(TravelMatrix::from_vecs(n, metres, seconds)?))
     }
 
@@ -220,6 +129,70 @@ impl UserMatrix {
             });
         }
         Ok(Self::new(TravelMatrix::from_vecs(n, m, s)?))
+    }
+}
+
+/// A user matrix whose rows are named by place ids: the long CSV `from,to,metres,seconds`
+/// with ids in `from` and `to` (what `fieldplan travel matrix` writes). It answers for any
+/// list of its ids ([`Self::for_ids`]).
+#[derive(Clone, Debug)]
+pub struct NamedMatrix {
+    origin: String,
+    ids: Vec<String>,
+    rows: HashMap<String, usize>,
+    matrix: TravelMatrix,
+}
+
+impl NamedMatrix {
+    /// Reads a CSV file (see the type's doc).
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Self, TravelError> {
+        let path = path.as_ref();
+        Self::from_csv(open(path)?, &path.display().to_string())
+    }
+
+    /// Reads the CSV from `reader`; `origin` names the source in errors.
+    pub fn from_csv(reader: impl Read, origin: &str) -> Result<Self, TravelError> {
+        let mut ids = Ids::default();
+        let (n, metres, seconds) = read_long_csv(reader, origin, &mut ids)?;
+        Ok(Self {
+            origin: origin.to_owned(),
+            ids: ids.ids,
+            rows: ids.rows,
+            matrix: TravelMatrix::from_vecs(n, metres, seconds)?,
+        })
+    }
+
+    /// The ids, in the order of their first appearance in the file.
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
+    /// The matrix between `ids`, in their order; an id the file lacks is an error naming it.
+    pub fn for_ids<S: AsRef<str>>(&self, ids: &[S]) -> Result<TravelMatrix, TravelError> {
+        let rows = ids
+            .iter()
+            .map(|id| {
+                self.rows
+                    .get(id.as_ref())
+                    .copied()
+                    .ok_or_else(|| TravelError::Parse {
+                        origin: self.origin.clone(),
+                        location: format!("place {}", id.as_ref()),
+                        message: "no row for this place (every place needs one, to and from \
+                                  every other)"
+                            .into(),
+                    })
+            })
+            .collect::<Result<Vec<usize>, _>>()?;
+        let n = rows.len();
+        let (mut metres, mut seconds) = (vec![0; n * n], vec![0; n * n]);
+        for (i, &a) in rows.iter().enumerate() {
+            for (j, &b) in rows.iter().enumerate() {
+                metres[i * n + j] = self.matrix.distance(a, b);
+                seconds[i * n + j] = self.matrix.duration(a, b);
+            }
+        }
+        TravelMatrix::from_vecs(n, metres, seconds)
     }
 }
 
@@ -358,4 +331,149 @@ fn csv_square(reader: impl Read, origin: &str) -> Result<(usize, Vec<u32>), Trav
         }
     }
     Ok((n, rows.into_iter().flat_map(|(_, row)| row).collect()))
+}
+
+/// How a long CSV names its rows: `from`/`to` cells to row numbers and back.
+trait RowKeys {
+    fn index(&mut self, raw: &str) -> Result<usize, String>;
+    fn label(&self, row: usize) -> String;
+}
+
+/// Rows named by 0-based indices.
+struct Indices;
+
+impl RowKeys for Indices {
+    fn index(&mut self, raw: &str) -> Result<usize, String> {
+        raw.parse::<usize>()
+            .map_err(|_| format!("{raw:?} is not a point index (0, 1, 2, ...)"))
+    }
+
+    fn label(&self, row: usize) -> String {
+        row.to_string()
+    }
+}
+
+/// Rows named by ids, numbered in order of first appearance.
+#[derive(Default)]
+struct Ids {
+    ids: Vec<String>,
+    rows: HashMap<String, usize>,
+}
+
+impl RowKeys for Ids {
+    fn index(&mut self, raw: &str) -> Result<usize, String> {
+        if raw.is_empty() {
+            return Err("empty id".into());
+        }
+        if let Some(&row) = self.rows.get(raw) {
+            return Ok(row);
+        }
+        self.ids.push(raw.to_owned());
+        self.rows.insert(raw.to_owned(), self.ids.len() - 1);
+        Ok(self.ids.len() - 1)
+    }
+
+    fn label(&self, row: usize) -> String {
+        self.ids[row].clone()
+    }
+}
+
+/// Reads a long CSV (`from,to,metres,seconds`, any column order, other columns ignored):
+/// `keys` turns a `from`/`to` cell into a row number. Returns `(n, metres, seconds)`,
+/// row-major; every pair `i != j` of `0..n` must appear exactly once.
+fn read_long_csv(
+    reader: impl Read,
+    origin: &str,
+    keys: &mut impl RowKeys,
+) -> Result<(usize, Vec<u32>, Vec<u32>), TravelError> {
+    let err = |location: String, message: String| TravelError::Parse {
+        origin: origin.to_string(),
+        location,
+        message,
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(reader);
+    let headers = rdr
+        .headers()
+        .map_err(|e| err("line 1".into(), e.to_string()))?
+        .clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(name))
+            .ok_or_else(|| err("header".into(), format!("no column named {name}")))
+    };
+    let cols = [
+        column("from")?,
+        column("to")?,
+        column("metres")?,
+        column("seconds")?,
+    ];
+    // (from, to) -> (metres, seconds, line)
+    let mut cells: HashMap<(usize, usize), (u32, u32, u64)> = HashMap::new();
+    let mut n = 0usize;
+    for record in rdr.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            err(format!("line {line}"), e.to_string())
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let get = |k: usize, name: &str| {
+            record
+                .get(cols[k])
+                .ok_or_else(|| err(format!("line {line}, column {name}"), "missing".into()))
+        };
+        let value = |k: usize, name: &str| -> Result<u32, TravelError> {
+            let raw = get(k, name)?;
+            let v = raw.parse::<f64>().map_err(|_| {
+                err(
+                    format!("line {line}, column {name}"),
+                    format!("{raw:?} is not a number"),
+                )
+            })?;
+            to_u32(v).map_err(|m| err(format!("line {line}, column {name}"), m))
+        };
+        let from = keys
+            .index(get(0, "from")?)
+            .map_err(|m| err(format!("line {line}, column from"), m))?;
+        let to = keys
+            .index(get(1, "to")?)
+            .map_err(|m| err(format!("line {line}, column to"), m))?;
+        let (m, s) = (value(2, "metres")?, value(3, "seconds")?);
+        if let Some((_, _, first)) = cells.insert((from, to), (m, s, line)) {
+            let (a, b) = (keys.label(from), keys.label(to));
+            return Err(err(
+                format!("line {line}"),
+                format!("pair ({a}, {b}) given twice (first on line {first})"),
+            ));
+        }
+        n = n.max(from + 1).max(to + 1);
+    }
+    let cells_n = n.checked_mul(n).filter(|&c| c <= 1 << 28).ok_or_else(|| {
+        err(
+            "from/to".into(),
+            format!("index {} is too large", n.saturating_sub(1)),
+        )
+    })?;
+    let mut metres = vec![0u32; cells_n];
+    let mut seconds = vec![0u32; cells_n];
+    for i in 0..n {
+        for j in 0..n {
+            match cells.get(&(i, j)) {
+                Some(&(m, s, _)) => {
+                    metres[i * n + j] = m;
+                    seconds[i * n + j] = s;
+                }
+                None if i != j => {
+                    return Err(err(
+                        format!("pair ({}, {})", keys.label(i), keys.label(j)),
+                        format!("missing: {n} points need every ordered pair"),
+                    ));
+                }
+                None => {}
+            }
+        }
+    }
+    Ok((n, metres, seconds))
 }

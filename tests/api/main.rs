@@ -20,3 +20,4 @@ mod simulations;
 mod socket;
 mod support;
 mod time_bounds;
+mod travel;

@@ -3,6 +3,7 @@
 mod bench;
 mod scenario;
 mod solve;
+mod travel;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -4,3 +4,4 @@ mod engine;
 mod planner;
 mod support;
 mod sweep;
+mod travel;

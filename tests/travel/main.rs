@@ -2,7 +2,9 @@
 
 mod cache;
 mod geodesic;
+mod helsinki;
 mod osm;
 mod road;
+mod source;
 mod support;
 mod user;

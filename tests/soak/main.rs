@@ -290,10 +290,15 @@ fn junk_client(s: &Soak, seed: u64) {
 
 /// The server's resident set, kB (`VmRSS` of /proc/PID/status).
 fn rss_kb(pid: u32) -> u64 {
+    proc_status_kb(pid, "VmRSS:")
+}
+
+/// One `kB` field of /proc/PID/status.
+fn proc_status_kb(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap()
 }
@@ -479,6 +484,12 @@ fn two_minutes_of_mixed_clients_leave_memory_bounded_and_nothing_lost() {
         }
         sample_memory(&s, pid, start)
     });
+    // Of the resident set, the heap (anonymous) and the mapped files (binary, data).
+    eprintln!(
+        "soak: server RssAnon {} MB, RssFile {} MB at the end",
+        proc_status_kb(pid, "RssAnon:") / 1024,
+        proc_status_kb(pid, "RssFile:") / 1024
+    );
     let mut t = s.tally.into_inner().unwrap();
     report(&mut t, &samples, start.elapsed().as_secs());
     assert!(

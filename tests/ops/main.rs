@@ -18,6 +18,8 @@
 
 #[path = "../common/http.rs"]
 mod client;
+#[path = "../common/serve.rs"]
+mod serve;
 mod sla;
 
 use chrono::{Days, Duration, NaiveDate, NaiveDateTime, NaiveTime};
@@ -25,10 +27,10 @@ use client::{http, temp_dir};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
+use serve::{repo, spawn, token};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Child;
 
 const MONDAY: &str = "2026-12-07";
 const DAYS: u64 = 7;
@@ -37,10 +39,6 @@ const SEED: u64 = 20261207;
 const PLAN_WORK: u64 = 2_000_000;
 /// The hours at which the test looks at the day: reports what happened since the last look.
 const LOOKS: [u32; 12] = [7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 19, 23];
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
 
 fn local(date: NaiveDate, h: u32, m: u32) -> String {
     format!("{date}T{h:02}:{m:02}:00+08:00")
@@ -63,54 +61,6 @@ struct Service {
     tokens: BTreeMap<&'static str, String>,
     /// Every 5xx answer: method, path, body.
     errors: Vec<String>,
-}
-
-fn token(db: &Path, role: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
-        .args(["token", "create", "--role", role, "--db"])
-        .arg(db)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
-fn spawn(db: &Path, now: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--manual-clock",
-            "--now",
-            now,
-            "--db",
-        ])
-        .arg(db)
-        .arg("--data")
-        .arg(repo("data/nanchang"))
-        .arg("--config")
-        .arg(repo("config"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("server exited before listening")
-            .unwrap();
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
 }
 
 impl Drop for Service {

@@ -1,0 +1,571 @@
+//! The soak test of issue 13: the real `fieldplan serve` binary on a manual clock, for two
+//! minutes of wall time (`FIELDPLAN_SOAK_SECS`, default 120), under concurrent clients that
+//! mix position reports of many engineers (the bug of issue 13 item 1: positions broke
+//! later faults), faults dated at random valid and invalid instants, and junk methods and
+//! paths. Every answer is checked as it comes; every acknowledged write is recorded.
+//!
+//! Afterwards:
+//! - no answer was a 5xx, and each had the status its request deserves (201, or 422 naming
+//!   the bad field, or a 4xx for junk);
+//! - the server's resident memory stayed bounded (see [`check_memory`]);
+//! - every acknowledged fault and position reads back as sent, before and after a SIGKILL
+//!   and a restart on the same database;
+//! - a valid fault still gets a 201 and a plan version, before and after the restart;
+//! - `/metrics` stays small: junk methods and paths add no label values.
+//!
+//! Correctness is checked strictly, latency generously: CI runs this beside other test
+//! binaries on two loaded cores.
+
+#[path = "../common/http.rs"]
+mod client;
+#[path = "../common/serve.rs"]
+mod serve;
+
+use chrono::{DateTime, Duration, FixedOffset};
+use client::{http, temp_dir};
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use serve::{repo, spawn, token};
+use std::collections::BTreeMap;
+use std::process::Child;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// The clock stands still here all through the run, so an instant's validity never changes.
+const NOW: &str = "2026-12-08T10:00:00+08:00";
+const SEED: u64 = 13;
+/// How late a report may be dated (README: "at most 7 days before the clock").
+const MAX_AGE_S: i64 = 7 * 86_400;
+/// Concurrent clients of each kind. Fault clients stay below the server's queue of
+/// re-plans (8), so no valid fault may be refused as busy.
+const FAULT_CLIENTS: u64 = 2;
+const POSITION_CLIENTS: u64 = 2;
+const JUNK_CLIENTS: u64 = 1;
+
+fn now() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(NOW).unwrap()
+}
+
+/// What the clients did and saw, shared among them.
+#[derive(Default)]
+struct Tally {
+    /// Requests sent, by kind.
+    sent: BTreeMap<&'static str, u64>,
+    /// Answers that were not what the request deserves (any 5xx among them).
+    wrong: Vec<String>,
+    /// Acknowledged faults: id and the `reportedAt` sent.
+    faults: Vec<(String, String)>,
+    /// Acknowledged positions: engineer, seq, `at` sent, lat, lon.
+    positions: Vec<(String, u64, String, f64, f64)>,
+    /// Wall time of each valid fault's answer, ms.
+    fault_ms: Vec<u64>,
+    /// When each valid fault was acknowledged, seconds since the start.
+    fault_at: Vec<f64>,
+}
+
+/// The run: where the server is, who may call it, until when.
+struct Soak {
+    addr: String,
+    dispatcher: String,
+    devices: Vec<(String, String)>,
+    engineers: Vec<String>,
+    started: Instant,
+    until: Instant,
+    tally: Mutex<Tally>,
+}
+
+impl Soak {
+    fn count(&self, kind: &'static str) {
+        *self.tally.lock().unwrap().sent.entry(kind).or_default() += 1;
+    }
+
+    fn wrong(&self, what: String) {
+        self.tally.lock().unwrap().wrong.push(what);
+    }
+}
+
+/// The scenario's devices (id, site) and engineers.
+fn scenario() -> (Vec<(String, String)>, Vec<String>) {
+    let read = |f: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(repo(&format!("data/nanchang/{f}"))).unwrap())
+            .unwrap()
+    };
+    let devices = read("devices.json")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["id"].as_str().unwrap().into(),
+                d["site"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let engineers = read("engineers.json")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().into())
+        .collect();
+    (devices, engineers)
+}
+
+/// A random instant the service must accept: within the 7 days before the clock (a minute
+/// clear of the edge), in Nanchang's offset or in UTC.
+fn valid_instant(rng: &mut SmallRng) -> String {
+    let t = now() - Duration::seconds(rng.random_range(0..MAX_AGE_S - 60));
+    if rng.random_bool(0.5) {
+        t.to_rfc3339()
+    } else {
+        t.naive_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+}
+
+/// A random instant the service must refuse: far future, year 1, after the clock, too old,
+/// malformed, a leap second, without an offset, not a string.
+fn invalid_instant(rng: &mut SmallRng) -> Value {
+    let later = now() + Duration::seconds(rng.random_range(1..86_400));
+    let older = now() - Duration::seconds(MAX_AGE_S + rng.random_range(60..86_400 * 400));
+    match rng.random_range(0..9) {
+        0 => json!("9999-12-31T23:59:59+08:00"),
+        1 => json!("0001-01-01T00:00:00+08:00"),
+        2 => json!(later.to_rfc3339()),
+        3 => json!(older.to_rfc3339()),
+        4 => json!("2026-12-08T25:00:00+08:00"),
+        5 => json!("2026-12-08T09:59:60+08:00"),
+        6 => json!("2026-12-08T09:00:00"),
+        7 => json!(rng.random_range(0..u32::MAX)),
+        _ => json!("yesterday"),
+    }
+}
+
+/// Whether a problem document names `field` among its errors.
+fn names(reply: &str, field: &str) -> bool {
+    serde_json::from_str::<Value>(reply).is_ok_and(|v| {
+        v["errors"]
+            .as_array()
+            .is_some_and(|e| e.iter().any(|e| e["field"] == field))
+    })
+}
+
+/// Faults at random devices, half dated validly (201, recorded), half not (422 naming
+/// `reportedAt`).
+fn fault_client(s: &Soak, seed: u64) {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    while Instant::now() < s.until {
+        let (device, site) = &s.devices[rng.random_range(0..s.devices.len())];
+        let valid = rng.random_bool(0.5);
+        let at = if valid {
+            json!(valid_instant(&mut rng))
+        } else {
+            invalid_instant(&mut rng)
+        };
+        let body = json!({"siteId": site, "deviceId": device,
+                          "level": rng.random_range(1..=4), "reportedAt": at});
+        let started = Instant::now();
+        let (status, reply) = http(
+            &s.addr,
+            "POST",
+            "/v1/faults",
+            Some(&s.dispatcher),
+            Some(&body.to_string()),
+        );
+        let ms = started.elapsed().as_millis() as u64;
+        if !valid {
+            s.count("fault, invalid instant");
+            if status != 422 || !names(&reply, "reportedAt") {
+                s.wrong(format!("fault {body} -> {status}: {reply}"));
+            }
+            continue;
+        }
+        s.count("fault, valid instant");
+        let v: Value = serde_json::from_str(&reply).unwrap_or(Value::Null);
+        match v["faultId"].as_str() {
+            Some(id) if status == 201 && v["plan"]["version"].is_u64() => {
+                let mut t = s.tally.lock().unwrap();
+                t.faults
+                    .push((id.to_owned(), at.as_str().unwrap().to_owned()));
+                t.fault_ms.push(ms);
+                t.fault_at.push(s.started.elapsed().as_secs_f64());
+            }
+            _ => s.wrong(format!("fault {body} -> {status}: {reply}")),
+        }
+    }
+}
+
+/// Position reports of random engineers at random places around Nanchang, one in ten
+/// invalid (a latitude beyond 90, or dated after the clock: 422 naming the field).
+fn position_client(s: &Soak, seed: u64) {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    while Instant::now() < s.until {
+        let engineer = &s.engineers[rng.random_range(0..s.engineers.len())];
+        let (lat, lon) = (rng.random_range(28.5..28.9), rng.random_range(115.7..116.1));
+        let at = valid_instant(&mut rng);
+        let (body, bad) = match rng.random_range(0..20) {
+            0 => (
+                json!({"kind": "position", "at": at, "position": {"lat": 95.0, "lon": lon}}),
+                Some("position"),
+            ),
+            1 => (
+                json!({"kind": "position", "at": "2026-12-08T10:00:01+08:00",
+                       "position": {"lat": lat, "lon": lon}}),
+                Some("at"),
+            ),
+            _ => (
+                json!({"kind": "position", "at": at, "position": {"lat": lat, "lon": lon}}),
+                None,
+            ),
+        };
+        let path = format!("/v1/engineers/{engineer}/events");
+        let (status, reply) = http(
+            &s.addr,
+            "POST",
+            &path,
+            Some(&s.dispatcher),
+            Some(&body.to_string()),
+        );
+        s.count(if bad.is_some() {
+            "position, invalid"
+        } else {
+            "position, valid"
+        });
+        let seq = serde_json::from_str::<Value>(&reply)
+            .ok()
+            .and_then(|v| v["seq"].as_u64());
+        match (bad, seq) {
+            (Some(field), _) if status == 422 && names(&reply, field) => {}
+            (None, Some(seq)) if status == 201 => {
+                s.tally
+                    .lock()
+                    .unwrap()
+                    .positions
+                    .push((engineer.clone(), seq, at, lat, lon))
+            }
+            _ => s.wrong(format!("{path} {body} -> {status}: {reply}")),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// Requests with invented methods, and standard methods on invented paths, with and without
+/// a token: each a 4xx.
+fn junk_client(s: &Soak, seed: u64) {
+    let mut rng = SmallRng::seed_from_u64(seed);
+    let methods = [
+        "FOO", "BREW", "PROPFIND", "PURGE", "get", "Post", "M-SEARCH",
+    ];
+    let paths = [
+        "/v1/faults",
+        "/v1/plans/2026-12-08",
+        "/metrics",
+        "/v1/engineers/E-01/events",
+    ];
+    while Instant::now() < s.until {
+        let n: u32 = rng.random();
+        let (method, path) = if rng.random_bool(0.5) {
+            let m = if rng.random_bool(0.5) {
+                methods[rng.random_range(0..methods.len())].to_owned()
+            } else {
+                format!("X-JUNK-{n}")
+            };
+            (m, paths[rng.random_range(0..paths.len())].to_owned())
+        } else {
+            let m = ["GET", "POST", "PUT", "DELETE", "PATCH"][rng.random_range(0..5)];
+            (m.to_owned(), format!("/v1/junk-{n}/{}", n % 97))
+        };
+        let token = rng.random_bool(0.5).then_some(s.dispatcher.as_str());
+        let (status, reply) = http(&s.addr, &method, &path, token, Some("{\"junk\": true}"));
+        s.count(if path.contains("junk") {
+            "junk path"
+        } else {
+            "junk method"
+        });
+        if !(400..500).contains(&status) {
+            s.wrong(format!("{method} {path} -> {status}: {reply}"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// The server's resident set, kB (`VmRSS` of /proc/PID/status).
+fn rss_kb(pid: u32) -> u64 {
+    proc_status_kb(pid, "VmRSS:")
+}
+
+/// One `kB` field of /proc/PID/status.
+fn proc_status_kb(pid: u32, field: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+/// RSS every half second until the run ends: (seconds since the start, kB).
+fn sample_memory(s: &Soak, pid: u32, start: Instant) -> Vec<(f64, u64)> {
+    let mut out = Vec::new();
+    while Instant::now() < s.until {
+        out.push((start.elapsed().as_secs_f64(), rss_kb(pid)));
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    out.push((start.elapsed().as_secs_f64(), rss_kb(pid)));
+    out
+}
+
+fn soak_secs() -> u64 {
+    std::env::var("FIELDPLAN_SOAK_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(120)
+}
+
+/// A valid fault now: 201 with a plan version.
+fn fault_still_planned(addr: &str, dispatcher: &str) -> (String, String) {
+    let body = json!({"siteId": "S-0001", "deviceId": "D-0001", "level": 1, "reportedAt": NOW});
+    let (status, reply) = http(
+        addr,
+        "POST",
+        "/v1/faults",
+        Some(dispatcher),
+        Some(&body.to_string()),
+    );
+    let v: Value = serde_json::from_str(&reply).unwrap_or(Value::Null);
+    assert_eq!(status, 201, "a valid fault after the soak: {reply}");
+    assert!(v["plan"]["version"].is_u64(), "no plan version: {reply}");
+    (v["faultId"].as_str().unwrap().to_owned(), NOW.to_owned())
+}
+
+/// Every acknowledged fault and position reads back as it was sent.
+fn check_nothing_lost(addr: &str, manager: &str, t: &Tally) {
+    let instant = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+    for (id, at) in &t.faults {
+        let (status, reply) = http(
+            addr,
+            "GET",
+            &format!("/v1/faults/{id}"),
+            Some(manager),
+            None,
+        );
+        assert_eq!(status, 200, "acknowledged fault {id}: {reply}");
+        let v: Value = serde_json::from_str(&reply).unwrap();
+        assert_eq!(v["fault"]["id"], id.as_str(), "{reply}");
+        let stored = v["fault"]["reported"].as_str().unwrap();
+        assert_eq!(instant(stored), instant(at), "fault {id} reported at");
+    }
+    let mut by_engineer: BTreeMap<&str, Vec<_>> = BTreeMap::new();
+    for p in &t.positions {
+        by_engineer.entry(p.0.as_str()).or_default().push(p);
+    }
+    for (engineer, acked) in by_engineer {
+        let path = format!("/v1/engineers/{engineer}/events");
+        let (status, reply) = http(addr, "GET", &path, Some(manager), None);
+        assert_eq!(status, 200, "{path}: {reply}");
+        let v: Value = serde_json::from_str(&reply).unwrap();
+        let stored: BTreeMap<u64, &Value> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["seq"].as_u64().unwrap(), e))
+            .collect();
+        for (_, seq, at, lat, lon) in acked {
+            let e = stored
+                .get(seq)
+                .unwrap_or_else(|| panic!("{engineer}'s acknowledged position {seq} is lost"));
+            assert_eq!(e["event"], "position", "{e}");
+            assert_eq!(instant(e["at"].as_str().unwrap()), instant(at), "{e}");
+            let (la, lo) = (e["position"]["lat"].as_f64(), e["position"]["lon"].as_f64());
+            assert!((la.unwrap() - lat).abs() < 1e-9, "{e} vs {lat}");
+            assert!((lo.unwrap() - lon).abs() < 1e-9, "{e} vs {lon}");
+        }
+    }
+}
+
+/// Memory is bounded: over the second half of the run (the first half includes the
+/// allocator's warm-up and the day's caches filling) the resident set grows at most
+/// [`SLACK_MB`] plus [`MB_PER_FAULT`] per valid fault acknowledged in that half, and never
+/// exceeds [`PEAK_MB`]. A leak per request (issue 13 found 71 MB of `/metrics` labels after
+/// 25,000 junk requests) breaks it: this run sends about 18,000 junk requests and 1,400
+/// positions in two minutes. Measured on 2 loaded cores (`cargo test --release --test soak`):
+/// ~0.8 MB per valid fault (each adds a repair to today's plan and a plan version),
+/// 21 MB -> 252 MB in 120 s with 276 faults; the per-fault growth is a finding for the lead,
+/// not settled here, so the bound allows it and no more than twice it.
+fn check_memory(samples: &[(f64, u64)], late_faults: u64) {
+    let mb = |kb: u64| kb / 1024;
+    let half = samples.last().unwrap().0 / 2.0;
+    let peak = samples.iter().map(|s| s.1).max().unwrap();
+    let at_half = samples.iter().find(|s| s.0 >= half).unwrap().1;
+    let late_peak = samples
+        .iter()
+        .filter(|s| s.0 >= half)
+        .map(|s| s.1)
+        .max()
+        .unwrap();
+    let growth = mb(late_peak.saturating_sub(at_half)) as f64;
+    let bound = SLACK_MB + MB_PER_FAULT * late_faults as f64;
+    eprintln!(
+        "soak: RSS grew {growth} MB over the second half ({late_faults} faults; bound {bound:.0} MB)"
+    );
+    assert!(
+        growth < bound,
+        "RSS grew {growth} MB over the second half ({} -> {} MB, {late_faults} faults)",
+        mb(at_half),
+        mb(late_peak)
+    );
+    assert!(mb(peak) < PEAK_MB, "RSS peaked at {} MB", mb(peak));
+}
+
+const SLACK_MB: f64 = 32.0;
+const MB_PER_FAULT: f64 = 1.6;
+const PEAK_MB: u64 = 768;
+
+/// The p-th percentile (nearest rank) of `v`, sorted in place.
+fn percentile(v: &mut [u64], p: f64) -> u64 {
+    v.sort_unstable();
+    let rank = ((p / 100.0) * v.len() as f64).ceil() as usize;
+    v[rank.clamp(1, v.len()) - 1]
+}
+
+/// SIGKILL, then the same database again.
+fn restart(child: &mut Child, db: &std::path::Path) -> (Child, String) {
+    child.kill().unwrap();
+    child.wait().unwrap();
+    spawn(db, NOW)
+}
+
+#[test]
+fn two_minutes_of_mixed_clients_leave_memory_bounded_and_nothing_lost() {
+    let dir = temp_dir("soak");
+    let db = dir.join("fieldplan.db");
+    let (dispatcher, planner, manager) = (
+        token(&db, "dispatcher"),
+        token(&db, "planner"),
+        token(&db, "manager"),
+    );
+    let (child, addr) = spawn(&db, NOW);
+    let mut child = Guard(child);
+    // Today is planned first: positions and faults then change a published day.
+    let plan = json!({"date": "2026-12-08", "timeLimitMs": 5000, "seed": 1, "maxWork": 2_000_000});
+    let (status, reply) = http(
+        &addr,
+        "POST",
+        "/v1/plans",
+        Some(&planner),
+        Some(&plan.to_string()),
+    );
+    assert_eq!(status, 201, "today's plan: {reply}");
+
+    let (devices, engineers) = scenario();
+    let secs = soak_secs();
+    let start = Instant::now();
+    let s = Soak {
+        addr: addr.clone(),
+        dispatcher: dispatcher.clone(),
+        devices,
+        engineers,
+        started: start,
+        until: start + std::time::Duration::from_secs(secs),
+        tally: Mutex::new(Tally::default()),
+    };
+    let pid = child.0.id();
+    let samples = std::thread::scope(|scope| {
+        for i in 0..FAULT_CLIENTS {
+            let s = &s;
+            scope.spawn(move || fault_client(s, SEED + i));
+        }
+        for i in 0..POSITION_CLIENTS {
+            let s = &s;
+            scope.spawn(move || position_client(s, SEED + 100 + i));
+        }
+        for i in 0..JUNK_CLIENTS {
+            let s = &s;
+            scope.spawn(move || junk_client(s, SEED + 200 + i));
+        }
+        sample_memory(&s, pid, start)
+    });
+    // Of the resident set, the heap (anonymous) and the mapped files (binary, data).
+    eprintln!(
+        "soak: server RssAnon {} MB, RssFile {} MB at the end",
+        proc_status_kb(pid, "RssAnon:") / 1024,
+        proc_status_kb(pid, "RssFile:") / 1024
+    );
+    let mut t = s.tally.into_inner().unwrap();
+    report(&mut t, &samples, start.elapsed().as_secs());
+    assert!(
+        t.wrong.is_empty(),
+        "{} wrong answers: {:#?}",
+        t.wrong.len(),
+        t.wrong
+    );
+    assert!(
+        !t.faults.is_empty() && !t.positions.is_empty(),
+        "the run did nothing"
+    );
+    let half = samples.last().unwrap().0 / 2.0;
+    check_memory(
+        &samples,
+        t.fault_at.iter().filter(|&&t| t >= half).count() as u64,
+    );
+
+    t.faults.push(fault_still_planned(&addr, &dispatcher));
+    check_metrics(&addr);
+    check_nothing_lost(&addr, &manager, &t);
+
+    let (again, addr) = restart(&mut child.0, &db);
+    child.0 = again;
+    check_nothing_lost(&addr, &manager, &t);
+    fault_still_planned(&addr, &dispatcher);
+    drop(child);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The figures of the run, on stderr.
+fn report(t: &mut Tally, samples: &[(f64, u64)], secs: u64) {
+    let total: u64 = t.sent.values().sum();
+    eprintln!("soak: {total} requests in {secs} s: {:?}", t.sent);
+    let (start, peak, end) = (
+        samples[0].1 / 1024,
+        samples.iter().map(|s| s.1).max().unwrap() / 1024,
+        samples.last().unwrap().1 / 1024,
+    );
+    eprintln!("soak: server RSS start {start} MB, peak {peak} MB, end {end} MB");
+    let step = (samples.len() / 10).max(1);
+    let curve: Vec<String> = samples
+        .iter()
+        .step_by(step)
+        .map(|(t, kb)| format!("{t:.0}s {} MB", kb / 1024))
+        .collect();
+    eprintln!("soak: server RSS over time: {}", curve.join(", "));
+    if !t.fault_ms.is_empty() {
+        let mut ms = t.fault_ms.clone();
+        eprintln!(
+            "soak: valid fault latency p50 {} ms, p99 {} ms, max {} ms ({} faults)",
+            percentile(&mut ms, 50.0),
+            percentile(&mut ms, 99.0),
+            ms.last().unwrap(),
+            ms.len()
+        );
+    }
+}
+
+/// `/metrics` stays small, and no invented method or path became a label value.
+fn check_metrics(addr: &str) {
+    let (status, body) = http(addr, "GET", "/metrics", None, None);
+    assert_eq!(status, 200);
+    eprintln!("soak: /metrics is {} bytes", body.len());
+    assert!(body.len() < 64 * 1024, "/metrics is {} bytes", body.len());
+    for junk in ["X-JUNK", "BREW", "junk-"] {
+        assert!(!body.contains(junk), "/metrics carries {junk}");
+    }
+}
+
+/// The server, killed when the test ends however it ends.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

@@ -104,6 +104,10 @@ pub fn phone_callback(site: &str, due: NaiveDate, days: u32) -> Task {
 pub fn run(engineers: &[Engineer], tasks: &[Task], horizon: DateRange, seed: u64) -> RosterRun {
     let w = world();
     let travel = Geodesic::new(GeodesicConfig::default()).unwrap();
+    // The LP's wall-clock limit (a safety net in production: past it, a block falls back to
+    // costs) would make the roster depend on the machine's load; tests solve every LP out.
+    let mut config = w.roster.clone();
+    config.model.lp_time_limit_seconds = 3600.0;
     let req = RosterRequest {
         data: RosterData {
             engineers,
@@ -112,7 +116,7 @@ pub fn run(engineers: &[Engineer], tasks: &[Task], horizon: DateRange, seed: u64
             devices: w.scenario.devices(),
             calendar: &w.config.calendar,
         },
-        config: &w.roster,
+        config: &config,
         horizon,
         tasks,
         travel: &travel,

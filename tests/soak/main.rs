@@ -385,13 +385,14 @@ fn check_nothing_lost(addr: &str, manager: &str, t: &Tally) {
 /// Memory is bounded: over the second half of the run (the first half includes the
 /// allocator's warm-up and the day's caches filling) the resident set grows at most
 /// [`SLACK_MB`] plus [`MB_PER_FAULT`] per valid fault acknowledged in that half, and never
-/// exceeds [`PEAK_MB`]. A leak per request (issue 13 found 71 MB of `/metrics` labels after
+/// exceeds [`PEAK_MB`] plus [`MB_PER_FAULT`] per valid fault in all (a faster machine
+/// acknowledges more faults in the same two minutes). A leak per request (issue 13 found 71 MB of `/metrics` labels after
 /// 25,000 junk requests) breaks it: this run sends about 18,000 junk requests and 1,400
 /// positions in two minutes. Measured on 2 loaded cores (`cargo test --release --test soak`):
 /// ~0.8 MB per valid fault (each adds a repair to today's plan and a plan version),
 /// 21 MB -> 252 MB in 120 s with 276 faults; the per-fault growth is a finding for the lead,
 /// not settled here, so the bound allows it and no more than twice it.
-fn check_memory(samples: &[(f64, u64)], late_faults: u64) {
+fn check_memory(samples: &[(f64, u64)], late_faults: u64, faults: u64) {
     let mb = |kb: u64| kb / 1024;
     let half = samples.last().unwrap().0 / 2.0;
     let peak = samples.iter().map(|s| s.1).max().unwrap();
@@ -413,12 +414,17 @@ fn check_memory(samples: &[(f64, u64)], late_faults: u64) {
         mb(at_half),
         mb(late_peak)
     );
-    assert!(mb(peak) < PEAK_MB, "RSS peaked at {} MB", mb(peak));
+    let peak_bound = PEAK_MB as f64 + MB_PER_FAULT * faults as f64;
+    assert!(
+        (mb(peak) as f64) < peak_bound,
+        "RSS peaked at {} MB ({faults} faults; bound {peak_bound:.0} MB)",
+        mb(peak)
+    );
 }
 
 const SLACK_MB: f64 = 32.0;
 const MB_PER_FAULT: f64 = 1.6;
-const PEAK_MB: u64 = 768;
+const PEAK_MB: u64 = 128;
 
 /// The p-th percentile (nearest rank) of `v`, sorted in place.
 fn percentile(v: &mut [u64], p: f64) -> u64 {
@@ -506,6 +512,7 @@ fn two_minutes_of_mixed_clients_leave_memory_bounded_and_nothing_lost() {
     check_memory(
         &samples,
         t.fault_at.iter().filter(|&&t| t >= half).count() as u64,
+        t.fault_at.len() as u64,
     );
 
     t.faults.push(fault_still_planned(&addr, &dispatcher));

@@ -256,7 +256,32 @@ async fn replan(
     date: chrono::NaiveDate,
     now: Instant,
 ) -> ApiResult<(super::planning::FaultReplan, Arc<super::CachedPlan>)> {
-    let current = state.current_plan(date).await?;
+    // Made from the latest version and published only on top of it: when another instance
+    // published meanwhile, planned again from its version (a bounded number of times).
+    for _ in 0..STALE_RETRIES {
+        let (base, current) = state.current_plan_version(date).await?;
+        let replan = insert_fault(state, world, record, date, now, current).await?;
+        let reason = format!("fault {}", record.fault().id);
+        match state.publish_on(date, base, reason, &replan.plan).await {
+            Ok(published) => return Ok((replan, published)),
+            Err(crate::store::StoreError::Stale { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::Busy { retry_after_s: 2 })
+}
+
+/// Re-plans published meanwhile by other instances before a fault's re-plan gives up (503).
+const STALE_RETRIES: usize = 5;
+
+async fn insert_fault(
+    state: &AppState,
+    world: &Arc<World>,
+    record: &FaultRecord,
+    date: chrono::NaiveDate,
+    now: Instant,
+    current: Option<crate::plan::Plan>,
+) -> ApiResult<super::planning::FaultReplan> {
     let progress = state.progress_of(date).await?;
     // No solver slot: an urgent re-plan has a bounded repair budget and must not queue
     // behind long optimisations.
@@ -270,16 +295,12 @@ async fn replan(
         max_work: None,
     };
     let (w, rec) = (world.clone(), record.clone());
-    let replan = blocking(move || {
+    blocking(move || {
         planner
             .insert_fault(&w, current.as_ref(), &progress, &rec, now, &settings)
             .map_err(planning_error)
     })
-    .await?;
-    let published = state
-        .publish(date, format!("fault {}", record.fault().id), &replan.plan)
-        .await?;
-    Ok((replan, published))
+    .await
 }
 
 async fn load_fault(state: &AppState, id: String) -> ApiResult<FaultRecord> {

@@ -92,46 +92,151 @@ pub async fn run_plan_job(
     let record = blocking(move || Ok(store.create_job(&jid, "optimise", &request)?)).await?;
     let cancel = Arc::new(AtomicBool::new(false));
     state.register_job(&id, cancel.clone());
-    let st = state.clone();
-    let handle = tokio::spawn(async move {
-        let _permit = permit;
-        let outcome =
-            solve_and_publish(&st, &id, date, time_limit_ms, seed, max_work, cancel).await;
-        let (status, result, error) = match &outcome {
-            Ok(Some(p)) => (
-                JobStatus::Succeeded,
-                Some(json!({
-                    "date": p.date,
-                    "version": p.version,
-                    "etag": p.etag,
-                    "location": format!("/v1/plans/{}/versions/{}", p.date, p.version),
-                })),
-                None,
-            ),
-            Ok(None) => (JobStatus::Cancelled, None, None),
-            Err(e) => (
-                JobStatus::Failed,
-                None,
-                Some(e.for_client(&format!("plan job {id}"))),
-            ),
-        };
-        let saved = set_status(&st, &id, status, result, error).await;
-        st.jobs().remove(&id);
-        saved?;
-        outcome
-    });
+    let job = PlanJob {
+        date,
+        time_limit_ms,
+        seed,
+        max_work,
+    };
+    let handle = tokio::spawn(plan_job(state.clone(), id, job, cancel, permit));
     Ok((record.into(), handle))
+}
+
+/// What a plan job solves: its request as stored (`POST /v1/plans` writes it), so another
+/// instance can run it again.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlanJob {
+    date: NaiveDate,
+    time_limit_ms: u64,
+    seed: u64,
+    max_work: Option<u64>,
+}
+
+/// Runs plan job `id` to its end and records how it ended.
+async fn plan_job(
+    st: AppState,
+    id: String,
+    job: PlanJob,
+    cancel: Arc<AtomicBool>,
+    permit: OwnedSemaphorePermit,
+) -> ApiResult<Option<Arc<CachedPlan>>> {
+    let _permit = permit;
+    let outcome = solve_and_publish(&st, &id, &job, cancel).await;
+    let (status, result, error) = match &outcome {
+        Ok(Some(p)) => (
+            JobStatus::Succeeded,
+            Some(json!({
+                "date": p.date,
+                "version": p.version,
+                "etag": p.etag,
+                "location": format!("/v1/plans/{}/versions/{}", p.date, p.version),
+            })),
+            None,
+        ),
+        Ok(None) => (JobStatus::Cancelled, None, None),
+        Err(e) => (
+            JobStatus::Failed,
+            None,
+            Some(e.for_client(&format!("plan job {id}"))),
+        ),
+    };
+    let saved = set_status(&st, &id, status, result, error).await;
+    st.jobs().remove(&id);
+    saved?;
+    outcome
+}
+
+/// How often a running job's lease is renewed (and a cancel asked on another instance seen).
+fn renew_every() -> Duration {
+    crate::store::JOB_LEASE / 5
+}
+
+/// Renews this instance's lease on job `id` while it runs here (a store several instances
+/// share: [`crate::store::Store::is_shared`]). A cancel asked on another instance sets the
+/// job's cancel flag; so does losing the job (the lease ran out, say the process stalled, and
+/// another instance claimed it): its outcome is then not recorded, the new holder's is.
+pub(super) async fn keep_lease(state: AppState, id: String, cancel: Arc<AtomicBool>) {
+    loop {
+        tokio::time::sleep(renew_every()).await;
+        if !state.jobs().contains_key(&id) {
+            return;
+        }
+        let store = state.store();
+        let jid = id.clone();
+        match blocking(move || Ok(store.renew_job_lease(&jid)?)).await {
+            Ok(Some(false)) => {}
+            Ok(Some(true)) => cancel.store(true, Ordering::Relaxed),
+            Ok(None) => {
+                cancel.store(true, Ordering::Relaxed);
+                return;
+            }
+            Err(e) => tracing::warn!("renewing the lease of job {id}: {e:?}"),
+        }
+    }
+}
+
+/// Claims jobs whose instance died (their lease ran out) and runs them here, until the
+/// server stops: a plan job is solved again from its stored request; a roster or a simulation
+/// is recorded failed (start it again: its progress died with its instance).
+pub(super) async fn adopt_abandoned(state: AppState) {
+    let mut stopping = state.stopping();
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(renew_every()) => {}
+            _ = stopping.changed() => return,
+        }
+        let store = state.store();
+        let claimed = match blocking(move || Ok(store.claim_abandoned_job()?)).await {
+            Ok(Some(job)) => job,
+            Ok(None) => continue,
+            Err(e) => {
+                tracing::warn!("claiming abandoned jobs: {e:?}");
+                continue;
+            }
+        };
+        tracing::info!("claimed job {} of an instance that stopped", claimed.id);
+        let cancel = Arc::new(AtomicBool::new(false));
+        state.register_job(&claimed.id, cancel.clone());
+        let job = (claimed.kind == "optimise")
+            .then(|| serde_json::from_value::<PlanJob>(claimed.request.clone()).ok())
+            .flatten();
+        let st = state.clone();
+        let id = claimed.id;
+        match job {
+            Some(job) => {
+                tokio::spawn(async move {
+                    // Waits for a solver slot; the lease is renewed meanwhile.
+                    let Ok(permit) = st.0.solves.clone().acquire_owned().await else {
+                        return;
+                    };
+                    let _ = plan_job(st, id, job, cancel, permit).await;
+                });
+            }
+            None => {
+                let why = "its instance stopped; start it again".to_owned();
+                let failed = set_status(&st, &id, JobStatus::Failed, None, Some(why)).await;
+                st.jobs().remove(&id);
+                if let Err(e) = failed {
+                    tracing::warn!("recording job {id} failed: {e:?}");
+                }
+            }
+        }
+    }
 }
 
 async fn solve_and_publish(
     state: &AppState,
     id: &str,
-    date: NaiveDate,
-    time_limit_ms: u64,
-    seed: u64,
-    max_work: Option<u64>,
+    job: &PlanJob,
     cancel: Arc<AtomicBool>,
 ) -> ApiResult<Option<Arc<CachedPlan>>> {
+    let PlanJob {
+        date,
+        time_limit_ms,
+        seed,
+        max_work,
+    } = job.clone();
     set_status(state, id, JobStatus::Running, None, None).await?;
     let world = state.world();
     let planner = state.planner();
@@ -213,6 +318,9 @@ pub(super) fn starters(kind: &str) -> &'static [Role] {
 pub(super) async fn cancel_running(state: &AppState, id: String) -> ApiResult<()> {
     let flag = state.jobs().get(&id).cloned();
     let Some(flag) = flag else {
+        if cancel_elsewhere(state, &id).await? {
+            return Ok(());
+        }
         let job = load(state, id).await?;
         return Err(ApiError::Conflict(format!(
             "job {} is already {}",
@@ -229,4 +337,24 @@ pub(super) async fn cancel_running(state: &AppState, id: String) -> ApiResult<()
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     Ok(())
+}
+
+/// Asks the instance running job `id` (another one, on a shared store) to cancel it, and
+/// waits (bounded) for the job to end there; false if no unfinished job `id` was asked.
+async fn cancel_elsewhere(state: &AppState, id: &str) -> ApiResult<bool> {
+    let store = state.store();
+    let jid = id.to_owned();
+    if !blocking(move || Ok(store.request_job_cancel(&jid)?)).await? {
+        return Ok(false);
+    }
+    // It sees the request at its next renewal; then the solver stops at its next check.
+    let wait = 3 * renew_every();
+    let step = Duration::from_millis(100);
+    for _ in 0..(wait.as_millis() / step.as_millis()) {
+        if load(state, id.to_owned()).await?.status.is_final() {
+            break;
+        }
+        tokio::time::sleep(step).await;
+    }
+    Ok(true)
 }

@@ -300,14 +300,9 @@ impl AppState {
         }
         let world = World::with_model(scenario, config, travel.model())?;
         let roster_config = rosters::load_config(config_dir)?;
-        Ok(Self::with_roster_config(
-            clock,
-            store,
-            world,
-            planner,
-            settings,
-            roster_config,
-        ))
+        let state = Self::with_roster_config(clock, store, world, planner, settings, roster_config);
+        state.follow_others()?;
+        Ok(state)
     }
 
     /// The current instant, by the service's clock.
@@ -480,6 +475,14 @@ impl AppState {
 
     /// The plan inside the latest version of a day plan, if any.
     pub async fn current_plan(&self, date: NaiveDate) -> ApiResult<Option<crate::plan::Plan>> {
+        Ok(self.current_plan_version(date).await?.1)
+    }
+
+    /// The latest version's number and plan of a day plan, if any.
+    pub async fn current_plan_version(
+        &self,
+        date: NaiveDate,
+    ) -> ApiResult<(Option<u32>, Option<crate::plan::Plan>)> {
         /// The version's envelope, read for its plan only.
         #[derive(serde::Deserialize)]
         struct Envelope {
@@ -489,9 +492,9 @@ impl AppState {
             Some(p) => {
                 let whole: Envelope =
                     serde_json::from_slice(&p.body).map_err(ApiError::internal)?;
-                Ok(Some(whole.plan))
+                Ok((Some(p.version), Some(whole.plan)))
             }
-            None => Ok(None),
+            None => Ok((None, None)),
         }
     }
 
@@ -522,6 +525,59 @@ impl AppState {
         }
     }
 
+    /// Follows what other instances sharing the store do (PostgreSQL's `LISTEN/NOTIFY`; a
+    /// SQLite store has no others): their faults and completed work join this instance's
+    /// world, their plan versions become the cached latest and go out on this instance's
+    /// event stream. Blocking.
+    pub fn follow_others(&self) -> crate::store::StoreResult<()> {
+        let weak = Arc::downgrade(&self.0);
+        self.0.store.watch(Box::new(move |notice| {
+            if let Some(inner) = weak.upgrade() {
+                AppState(inner).heard(notice);
+            }
+        }))
+    }
+
+    /// One notice from another instance (on the listening thread: blocking is allowed).
+    fn heard(&self, notice: crate::store::Notice) {
+        use crate::store::Notice;
+        let changed = match notice {
+            Notice::PlanPublished {
+                date,
+                version,
+                etag,
+                reason,
+                created_at,
+            } => {
+                // Read and cached, not only dropped: the cache keeps the highest version it
+                // was given, so a read of an older one racing with this cannot win.
+                match self.0.store.plan_version(date, version) {
+                    Ok(Some(v)) => {
+                        self.remember(&v);
+                    }
+                    _ => {
+                        write(&self.0.plans).remove(&date);
+                    }
+                }
+                let published = Published {
+                    date,
+                    version,
+                    etag,
+                    reason,
+                    created_at,
+                };
+                self.announce("planPublished", &published);
+                let _ = self.0.published.send(published);
+                Ok(())
+            }
+            Notice::Fault(record) => self.change_world(move |s| s.put_fault(record)).map(drop),
+            Notice::Completion(c) => self.change_world(move |s| s.add_completion(&c)).map(drop),
+        };
+        if let Err(e) = changed {
+            tracing::warn!("applying another instance's change: {e}");
+        }
+    }
+
     /// Publishes a new version of a day plan: stores it, caches it, announces it.
     pub async fn publish(
         &self,
@@ -529,10 +585,47 @@ impl AppState {
         reason: String,
         plan: &crate::plan::Plan,
     ) -> ApiResult<Arc<CachedPlan>> {
+        self.publish_version(date, None, reason, plan)
+            .await
+            .map_err(ApiError::from)
+    }
+
+    /// [`AppState::publish`] of a plan made from version `base` of the day (`None`: from
+    /// none), refused ([`crate::store::StoreError::Stale`]) when another instance published
+    /// a later one meanwhile; the cache then holds that one.
+    pub async fn publish_on(
+        &self,
+        date: NaiveDate,
+        base: Option<u32>,
+        reason: String,
+        plan: &crate::plan::Plan,
+    ) -> Result<Arc<CachedPlan>, crate::store::StoreError> {
+        let published = self.publish_version(date, Some(base), reason, plan).await;
+        if let Err(crate::store::StoreError::Stale { .. }) = &published {
+            let store = self.store();
+            if let Ok(Some(v)) = blocking(move || Ok(store.latest_plan(date)?)).await {
+                self.remember(&v);
+            }
+        }
+        published
+    }
+
+    async fn publish_version(
+        &self,
+        date: NaiveDate,
+        base: Option<Option<u32>>,
+        reason: String,
+        plan: &crate::plan::Plan,
+    ) -> Result<Arc<CachedPlan>, crate::store::StoreError> {
         let store = self.store();
-        let json = serde_json::to_string(plan).map_err(ApiError::internal)?;
+        let json = serde_json::to_string(plan)?;
         let reason2 = reason.clone();
-        let v = blocking(move || Ok(store.publish_plan(date, &reason2, &json)?)).await?;
+        let v = tokio::task::spawn_blocking(move || match base {
+            Some(base) => store.publish_plan_on(date, base, &reason2, &json),
+            None => store.publish_plan(date, &reason2, &json),
+        })
+        .await
+        .map_err(|e| crate::store::StoreError::Corrupt(format!("publishing: {e}")))??;
         let cached = self.remember(&v);
         // Whether the new plan puts a fault at risk; off the publisher's path.
         let me = self.clone();
@@ -576,12 +669,25 @@ impl AppState {
 
     /// Registers a running job's cancel flag; a job registered once the server is stopping is
     /// cancelled at once (the check runs under the lock that [`AppState::stop`] also takes).
+    /// On a shared store ([`Store::is_shared`]) the job's lease is renewed while it runs
+    /// ([`jobs::keep_lease`]).
     fn register_job(&self, id: &str, cancel: Arc<AtomicBool>) {
-        let mut jobs = self.jobs();
+        let mut running = self.jobs();
         if *self.0.stopping.borrow() {
             cancel.store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        jobs.insert(id.to_owned(), cancel);
+        running.insert(id.to_owned(), cancel.clone());
+        if self.0.store.is_shared() {
+            tokio::spawn(jobs::keep_lease(self.clone(), id.to_owned(), cancel));
+        }
+    }
+
+    /// On a shared store: from now on, claims and runs the jobs of instances that died
+    /// ([`jobs::adopt_abandoned`]). Call it on the runtime, once.
+    pub fn adopt_abandoned_jobs(&self) {
+        if self.0.store.is_shared() {
+            tokio::spawn(jobs::adopt_abandoned(self.clone()));
+        }
     }
 
     fn unregister_job(&self, id: &str) {

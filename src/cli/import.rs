@@ -8,15 +8,17 @@
 //! cell as text; an empty cell leaves the field out. Each row is then checked as the domain
 //! type; every bad row is reported with its line and field, and nothing is written.
 
+use crate::domain::clock::SystemClock;
 use crate::domain::device::Device;
 use crate::domain::engineer::Engineer;
 use crate::domain::instant::Instant;
 use crate::domain::site::Site;
-use crate::store::{RecordKind, SqliteStore, Store};
+use crate::store::RecordKind;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub mod completions;
 
@@ -146,8 +148,8 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
         return run_completions(&args);
     };
     let records = read_csv(kind, &args.file)?;
-    let store =
-        SqliteStore::open(&args.db).with_context(|| format!("opening {}", args.db.display()))?;
+    let store = crate::store::open(&args.db, Arc::new(SystemClock))
+        .with_context(|| format!("opening {}", args.db.display()))?;
     store.put_records(kind, &records).map_err(|e| {
         // The store names the record by its index; the file by line (header is line 1).
         anyhow::anyhow!(
@@ -167,9 +169,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
 fn run_completions(args: &ImportArgs) -> anyhow::Result<()> {
     let clock = super::serve::clock_from(args.now);
     let now = clock.now();
-    let store = SqliteStore::open_with_clock(&args.db, clock)
+    let store = crate::store::open(&args.db, clock)
         .with_context(|| format!("opening {}", args.db.display()))?;
-    let done = completions::import(&store, &args.file, now)?;
+    let done = completions::import(store.as_ref(), &args.file, now)?;
     println!(
         "imported {} completions, skipped {} already recorded, into {}",
         done.imported,

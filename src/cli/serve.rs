@@ -1,4 +1,4 @@
-//! `fieldplan serve`: the HTTP API on a SQLite store; `fieldplan token create | list |
+//! `fieldplan serve`: the HTTP API on a SQLite or PostgreSQL store; `fieldplan token create | list |
 //! revoke`: API tokens.
 
 use crate::api::planning::DayPlanner;
@@ -6,7 +6,7 @@ use crate::api::{AppState, Settings};
 use crate::domain::clock::{Clock, ManualClock, SharedClock, StartedClock, SystemClock};
 use crate::domain::ids::EngineerId;
 use crate::domain::instant::Instant;
-use crate::store::{Role, SqliteStore, Store, TokenGrant};
+use crate::store::{Role, Store, TokenGrant};
 use anyhow::Context;
 use clap::Args;
 use std::path::PathBuf;
@@ -17,7 +17,8 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: String,
-    /// SQLite database file (created if missing).
+    /// SQLite database file (created if missing), or a PostgreSQL database
+    /// (`postgres://user@host:port/db`) that several instances share.
     #[arg(long, default_value = "fieldplan.db")]
     pub db: PathBuf,
     /// Scenario directory loaded into an empty database on first start.
@@ -127,10 +128,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             Some(m) => m.clone(),
             None => clock_from(args.now),
         };
-        let store: Arc<dyn Store> = Arc::new(
-            SqliteStore::open_with_clock(&args.db, clock.clone())
-                .with_context(|| format!("opening {}", args.db.display()))?,
-        );
         let settings = Settings {
             max_concurrent_solves: args.max_solves.max(1),
             alert_lead: chrono::TimeDelta::minutes(i64::from(args.alert_lead_minutes)),
@@ -138,8 +135,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             travel_cache: args.travel.travel_cache.clone(),
             ..Settings::default()
         };
-        let (data, config) = (args.data.clone(), args.config.clone());
+        let (db, data, config) = (args.db.clone(), args.data.clone(), args.config.clone());
+        // Opening a store blocks (a PostgreSQL client runs its own runtime): off this one.
         let state = tokio::task::spawn_blocking(move || {
+            let store: Arc<dyn Store> = crate::store::open(&db, clock.clone())
+                .with_context(|| format!("opening {}", db.display()))?
+                .into();
             AppState::load(clock, store, &data, &config, Arc::new(DayPlanner), settings)
         })
         .await??;
@@ -148,6 +149,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             None => state,
         };
         tokio::spawn(crate::api::alerts::watch(state.clone()));
+        state.adopt_abandoned_jobs();
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("binding {}", args.listen))?;
@@ -190,8 +192,10 @@ async fn shutdown_signal() {
 }
 
 pub fn token(cmd: TokenCommand) -> anyhow::Result<()> {
-    let open =
-        |db: &PathBuf| SqliteStore::open(db).with_context(|| format!("opening {}", db.display()));
+    let open = |db: &PathBuf| {
+        crate::store::open(db, Arc::new(SystemClock))
+            .with_context(|| format!("opening {}", db.display()))
+    };
     match cmd {
         TokenCommand::Create {
             role,
@@ -215,8 +219,9 @@ pub fn token(cmd: TokenCommand) -> anyhow::Result<()> {
                 anyhow::anyhow!("{e}: --role {role} {flag}")
             })?;
             let store = open(&db)?;
-            let (token, id) = crate::api::auth::create_token_granting(&store, &grant, &label)
-                .with_context(|| format!("creating a token in {}", db.display()))?;
+            let (token, id) =
+                crate::api::auth::create_token_granting(store.as_ref(), &grant, &label)
+                    .with_context(|| format!("creating a token in {}", db.display()))?;
             eprintln!("created token {id}");
             println!("{token}");
             Ok(())

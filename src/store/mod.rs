@@ -16,8 +16,11 @@
 
 mod migrations;
 pub mod plan_codec;
+mod postgres;
 mod sqlite;
+mod values;
 
+pub use postgres::{JOB_LEASE, PgStore, is_postgres_url};
 pub use sqlite::SqliteStore;
 
 use crate::domain::fault::{FaultEvent, FaultLevel, FaultRecord};
@@ -37,6 +40,11 @@ use std::str::FromStr;
 pub enum StoreError {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    /// No PostgreSQL connection free or reachable in time.
+    #[error("database pool: {0}")]
+    Pool(#[from] r2d2_postgres::r2d2::Error),
     #[error("stored JSON: {0}")]
     Json(#[from] serde_json::Error),
     /// Stored data that does not make a valid value (a hand-edited row, a bad migration).
@@ -48,6 +56,10 @@ pub enum StoreError {
     /// A write a domain rule refuses, naming the field and the rule.
     #[error("{}: {}", .0.field, .0.message)]
     Refused(crate::domain::FieldError),
+    /// A plan was to be published on a version that is no longer the latest (another
+    /// instance published meanwhile): plan again on `latest`.
+    #[error("the plan of {date} moved on to version {latest} meanwhile")]
+    Stale { date: NaiveDate, latest: u32 },
     /// The database file itself (creating it).
     #[error("database file: {0}")]
     Io(#[from] std::io::Error),
@@ -276,6 +288,23 @@ pub struct JobRecord {
     pub updated_at: Instant,
 }
 
+/// What another instance sharing the store did, as [`Store::watch`] reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notice {
+    /// It published a plan version (read its JSON with [`Store::plan_version`]).
+    PlanPublished {
+        date: NaiveDate,
+        version: u32,
+        etag: String,
+        reason: String,
+        created_at: Instant,
+    },
+    /// It recorded a fault or an event of its handling: the fault as it now stands.
+    Fault(FaultRecord),
+    /// It recorded a completed inspection or callback.
+    Completion(Completion),
+}
+
 /// The service's storage. Every method is blocking; every write is durable when it returns.
 pub trait Store: Send + Sync + 'static {
     /// Whether no master data has been loaded yet.
@@ -354,6 +383,27 @@ pub trait Store: Send + Sync + 'static {
     /// Publishes `json` as the next version of the plan of `date`.
     fn publish_plan(&self, date: NaiveDate, reason: &str, json: &str) -> StoreResult<PlanVersion>;
     fn latest_plan(&self, date: NaiveDate) -> StoreResult<Option<PlanVersion>>;
+    /// [`Store::publish_plan`] if the latest version of `date` is still `base` (`None`: no
+    /// version yet), else [`StoreError::Stale`]: a plan made from a version another instance
+    /// has replaced meanwhile is never published over it. One process owns a SQLite store, and
+    /// its callers publish one at a time (`AppState::publishing`), so the default's check
+    /// and publish cannot be split by another writer; PostgreSQL checks under the date's lock.
+    fn publish_plan_on(
+        &self,
+        date: NaiveDate,
+        base: Option<u32>,
+        reason: &str,
+        json: &str,
+    ) -> StoreResult<PlanVersion> {
+        let latest = self.latest_plan(date)?.map(|v| v.version);
+        if latest != base {
+            return Err(StoreError::Stale {
+                date,
+                latest: latest.unwrap_or(0),
+            });
+        }
+        self.publish_plan(date, reason, json)
+    }
     fn plan_version(&self, date: NaiveDate, version: u32) -> StoreResult<Option<PlanVersion>>;
 
     fn create_job(&self, id: &str, kind: &str, request: &Value) -> StoreResult<JobRecord>;
@@ -366,7 +416,34 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     fn job(&self, id: &str) -> StoreResult<Option<JobRecord>>;
     /// Marks jobs left queued or running by a previous process as failed; returns how many.
+    /// On a store several instances share, a starting instance cannot tell a job of a dead
+    /// process from one another instance runs: there, nothing is failed (0), and jobs whose
+    /// lease ran out are claimed again ([`Store::claim_abandoned_job`]).
     fn fail_unfinished_jobs(&self, reason: &str) -> StoreResult<usize>;
+
+    /// Whether other processes may share this store (then jobs are leased and renewed, and
+    /// [`Store::watch`] reports what the others do).
+    fn is_shared(&self) -> bool {
+        false
+    }
+    /// Renews this instance's lease on job `id` (a job [`Store::create_job`] made here, or one
+    /// it claimed): `Some(cancel asked)` while it holds the job, `None` once it does not (the
+    /// job ended, or another instance claimed it after the lease ran out).
+    fn renew_job_lease(&self, id: &str) -> StoreResult<Option<bool>> {
+        let _ = id;
+        Ok(Some(false))
+    }
+    /// Claims the oldest unfinished job whose lease ran out (its instance died), skipping
+    /// jobs other instances are claiming at the same moment; it is this instance's from now on
+    /// (status `running`).
+    fn claim_abandoned_job(&self) -> StoreResult<Option<JobRecord>> {
+        Ok(None)
+    }
+    /// Asks whichever instance runs job `id` to cancel it; false if it is not unfinished.
+    fn request_job_cancel(&self, id: &str) -> StoreResult<bool> {
+        let _ = id;
+        Ok(false)
+    }
 
     /// Stores a roster under `id` (the roster planner's JSON; ids are never reused).
     fn put_roster(&self, id: &str, json: &Value) -> StoreResult<()>;
@@ -404,6 +481,27 @@ pub trait Store: Send + Sync + 'static {
     fn tokens(&self) -> StoreResult<Vec<TokenInfo>>;
     /// Revokes the token of public id `id`; false if there is none or it was revoked already.
     fn revoke_token(&self, id: &str) -> StoreResult<bool>;
+
+    /// From now on, calls `on` (from a thread of its own) with what other processes sharing
+    /// this store do. A store one process owns (SQLite) has nothing to report: the default
+    /// keeps `on` and returns.
+    fn watch(&self, on: Box<dyn Fn(Notice) + Send>) -> StoreResult<()> {
+        drop(on);
+        Ok(())
+    }
+}
+
+/// Opens the store `db` names: a PostgreSQL database for a `postgres://` URL (shared by
+/// several instances), else a SQLite file (created if missing). Blocking: on the async
+/// runtime, call it through `spawn_blocking`.
+pub fn open(
+    db: &std::path::Path,
+    clock: crate::domain::clock::SharedClock,
+) -> StoreResult<Box<dyn Store>> {
+    match db.to_str() {
+        Some(url) if is_postgres_url(url) => Ok(Box::new(PgStore::open_with_clock(url, clock)?)),
+        _ => Ok(Box::new(SqliteStore::open_with_clock(db, clock)?)),
+    }
 }
 
 /// The public id of the token whose SHA-256 (hex) is `sha256_hex`.

@@ -3,6 +3,9 @@
 
 use super::migrations::MIGRATIONS;
 use super::plan_codec::{self, Codec};
+use super::values::{
+    JobRow, from_json, instant, job_record, stored_engineer, str_field, to_json, with_events,
+};
 use super::{
     FaultDraft, IdempotencyClaim, JobRecord, JobStatus, KeptAnswer, Page, PlanVersion, RecordKind,
     RosterPublication, Store, StoreError, StoreResult, StoredEvent, TokenGrant, TokenInfo,
@@ -11,7 +14,7 @@ use super::{
 use crate::domain::clock::{SharedClock, SystemClock};
 use crate::domain::fault::{Fault, FaultEvent, FaultRecord};
 use crate::domain::history::{CallbackRecord, Completion, InspectionRecord, Record};
-use crate::domain::ids::{EngineerId, FaultId};
+use crate::domain::ids::FaultId;
 use crate::domain::instant::Instant;
 use crate::domain::task::Task;
 use crate::scenario::files::names;
@@ -134,24 +137,6 @@ fn migrate(conn: &mut Connection, now: Instant) -> StoreResult<()> {
     Ok(())
 }
 
-fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
-    Ok(serde_json::to_string(value)?)
-}
-
-fn from_json<T: DeserializeOwned>(what: &str, text: &str) -> StoreResult<T> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de)
-        .map_err(|e| StoreError::Corrupt(format!("{what}: {}: {}", e.path(), e.inner())))
-}
-
-fn instant(text: &str) -> StoreResult<Instant> {
-    Instant::parse(text).map_err(|e| StoreError::Corrupt(e.message))
-}
-
-fn stored_engineer(id: String) -> StoreResult<EngineerId> {
-    EngineerId::new(id).map_err(|e| StoreError::Corrupt(format!("engineer id: {}", e.message)))
-}
-
 fn put_doc<T: Serialize>(tx: &Transaction<'_>, name: &str, value: &T) -> StoreResult<()> {
     tx.execute(
         "INSERT OR REPLACE INTO scenario_docs (name, json) VALUES (?1, ?2)",
@@ -177,13 +162,6 @@ fn all_json<T: DeserializeOwned>(conn: &Connection, table: &str) -> StoreResult<
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<Result<Vec<_>, _>>()?;
     texts.iter().map(|t| from_json(table, t)).collect()
-}
-
-fn str_field<'a>(record: &'a Value, field: &str, index: usize) -> StoreResult<&'a str> {
-    record
-        .get(field)
-        .and_then(Value::as_str)
-        .ok_or_else(|| StoreError::Rejected(format!("record {index}: no string field '{field}'")))
 }
 
 fn insert_record(
@@ -281,18 +259,6 @@ fn later_events(
     Ok(out)
 }
 
-fn with_events(record: FaultRecord, later: Vec<FaultEvent>) -> StoreResult<FaultRecord> {
-    if later.is_empty() {
-        return Ok(record);
-    }
-    let mut events = record.events().to_vec();
-    events.extend(later);
-    // Appended in the order they were reported; a late report takes its place in time.
-    events.sort_by_key(|e| e.at);
-    FaultRecord::new(record.fault().clone(), events)
-        .map_err(|e| StoreError::Corrupt(format!("fault {}: {e}", record.fault().id)))
-}
-
 /// A stored plan version, its body still encoded (`plan_codec`).
 struct PlanRow {
     date: String,
@@ -371,31 +337,6 @@ fn read_plan(
         created_at: instant(&row.created_at)?,
         json,
     }))
-}
-
-type JobRow = (
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-);
-
-fn job_record(row: JobRow) -> StoreResult<JobRecord> {
-    let (id, kind, status, request, result, error, created_at, updated_at) = row;
-    Ok(JobRecord {
-        id,
-        kind,
-        status: JobStatus::parse(&status)?,
-        request: from_json("job request", &request)?,
-        result: result.map(|r| from_json("job result", &r)).transpose()?,
-        error,
-        created_at: instant(&created_at)?,
-        updated_at: instant(&updated_at)?,
-    })
 }
 
 /// Appends one completion on `conn` (a transaction or not), stamped `now`; refused when its
@@ -1181,6 +1122,7 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::EngineerId;
     use crate::store::Role;
 
     /// A database that migrations 1 to 4 made, holding `tokens` (`(sha256, role)`).
@@ -1315,7 +1257,7 @@ mod tests {
         let sha = "ab".repeat(32);
         let conn = at_version_4(&[(&sha, "viewer")]);
         let store = SqliteStore::with_connection(conn, std::sync::Arc::new(SystemClock)).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 8);
+        assert_eq!(store.schema_version().unwrap(), 9);
         let grant = store.token_grant(&sha).unwrap().unwrap();
         assert_eq!((grant.role, grant.engineer), (Role::Viewer, None));
         assert_eq!(store.tokens().unwrap()[0].id, super::super::token_id(&sha));

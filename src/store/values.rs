@@ -1,0 +1,82 @@
+//! What both engines share: how values become stored text and back (JSON, instants, ids),
+//! and how a fault's appended events join its report.
+//! Both stores keep the same text in the same columns, so a value reads the same from either.
+
+use super::{JobRecord, JobStatus, StoreError, StoreResult};
+use crate::domain::fault::{FaultEvent, FaultRecord};
+use crate::domain::ids::EngineerId;
+use crate::domain::instant::Instant;
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+pub(super) fn to_json<T: Serialize>(value: &T) -> StoreResult<String> {
+    Ok(serde_json::to_string(value)?)
+}
+
+/// Reads stored JSON; a value that does not fit is [`StoreError::Corrupt`], naming the path.
+pub(super) fn from_json<T: DeserializeOwned>(what: &str, text: &str) -> StoreResult<T> {
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de)
+        .map_err(|e| StoreError::Corrupt(format!("{what}: {}: {}", e.path(), e.inner())))
+}
+
+pub(super) fn instant(text: &str) -> StoreResult<Instant> {
+    Instant::parse(text).map_err(|e| StoreError::Corrupt(e.message))
+}
+
+pub(super) fn date(what: &str, text: &str) -> StoreResult<NaiveDate> {
+    text.parse()
+        .map_err(|_| StoreError::Corrupt(format!("{what} '{text}'")))
+}
+
+pub(super) fn stored_engineer(id: String) -> StoreResult<EngineerId> {
+    EngineerId::new(id).map_err(|e| StoreError::Corrupt(format!("engineer id: {}", e.message)))
+}
+
+pub(super) fn str_field<'a>(record: &'a Value, field: &str, index: usize) -> StoreResult<&'a str> {
+    record
+        .get(field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| StoreError::Rejected(format!("record {index}: no string field '{field}'")))
+}
+
+/// A fault's report with the events appended after it.
+pub(super) fn with_events(record: FaultRecord, later: Vec<FaultEvent>) -> StoreResult<FaultRecord> {
+    if later.is_empty() {
+        return Ok(record);
+    }
+    let mut events = record.events().to_vec();
+    events.extend(later);
+    // Appended in the order they were reported; a late report takes its place in time.
+    events.sort_by_key(|e| e.at);
+    FaultRecord::new(record.fault().clone(), events)
+        .map_err(|e| StoreError::Corrupt(format!("fault {}: {e}", record.fault().id)))
+}
+
+/// A job's columns: id, kind, status, request, result, error, created_at, updated_at.
+pub(super) type JobRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+
+pub(super) fn job_record(row: JobRow) -> StoreResult<JobRecord> {
+    let (id, kind, status, request, result, error, created_at, updated_at) = row;
+    Ok(JobRecord {
+        id,
+        kind,
+        status: JobStatus::parse(&status)?,
+        request: from_json("job request", &request)?,
+        result: result.map(|r| from_json("job result", &r)).transpose()?,
+        error,
+        created_at: instant(&created_at)?,
+        updated_at: instant(&updated_at)?,
+    })
+}

@@ -96,6 +96,7 @@ mod error;
 mod inputs;
 mod kpis;
 mod model;
+pub mod oncall;
 pub mod replan;
 pub mod roster;
 mod settings;
@@ -110,7 +111,7 @@ pub use error::PlanError;
 pub use inputs::{DayInputs, FaultInput, PlanRequest, ProgressEvent, RosterAssignment};
 pub use kpis::refresh as refresh_kpis;
 pub use model::{
-    CadenceInfo, DeskCall, EngineerKpis, EngineerRoute, FaultInfo, FaultStatus, Flag, Lunch,
+    CallOut, CadenceInfo, DeskCall, EngineerKpis, EngineerRoute, FaultInfo, FaultStatus, Flag, Lunch,
     PartPickup, Plan, PlanKpis, PlanStats, ReasonCode, Restart, Stop, StopKind, StopStatus,
     TaskRef, UnassignedTask,
 };

@@ -282,6 +282,9 @@ impl Planner for DayPlanner {
             r.stops.retain(|s| s.task.task != task);
         }
         plan.unassigned.retain(|u| u.task.task != task);
+        // Its call-out, if it had one, is gone with it.
+        plan.routes
+            .retain(|r| !(r.is_call_out() && r.stops.is_empty()));
         input.events.clear();
         Ok(recommend(
             world.context(),

@@ -97,6 +97,7 @@ mod inputs;
 mod kpis;
 mod model;
 pub mod oncall;
+pub mod reach;
 pub mod replan;
 pub mod roster;
 mod settings;

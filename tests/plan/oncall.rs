@@ -93,10 +93,74 @@ fn night_fault_at_03_00_calls_out_and_the_shift_starts_after_the_rest() {
 #[test]
 fn level_2_at_night_waits_for_the_shift() {
     let ctx = on_call_context();
-    // Level 2 at 00:30: on site within 24 h; only level 1 calls out.
-    let plan = day_plan(&ctx, monday(), vec![fault("F-0002", 2, at(2026, 11, 30, 0, 30))]);
+    // Level 2 at 00:30, a visit asked for at 00:40: on site within 24 h of the report;
+    // only level 1 calls out.
+    let mut f = fault("F-0002", 2, at(2026, 11, 30, 0, 30));
+    f.events = vec![fieldplan::domain::fault::FaultEvent::new(
+        fieldplan::domain::fault::FaultEventKind::NeedsVisit,
+        at(2026, 11, 30, 0, 40),
+    )];
+    let plan = day_plan(&ctx, monday(), vec![f]);
     assert!(plan.routes.iter().all(|r| !r.is_call_out()));
     assert!(plan.find_stop(&TaskId::new("T-REP-F-0002").unwrap()).is_some());
+    assert_eq!(plan.kpis.call_outs, 0);
+}
+
+#[test]
+fn a_level_3_fault_waits_for_remote_support_and_its_solution_is_no_arrival_deadline() {
+    let ctx = on_call_context();
+    // Level 3 at 07:00: remote first, so not planned at all.
+    let f = fault("F-0006", 3, at(2026, 11, 30, 7, 0));
+    let plan = day_plan(&ctx, monday(), vec![f.clone()]);
+    assert!(plan.faults.is_empty());
+    // A dispatcher asks for a visit at 07:30: planned. D-0005 is under warranty: on site
+    // within 24 h and fixed within a day, so on site by 05:00 on 1 December (two hours of
+    // repair): not due that day, so optional.
+    let needs_visit = vec![fieldplan::domain::fault::FaultEvent::new(
+        fieldplan::domain::fault::FaultEventKind::NeedsVisit,
+        at(2026, 11, 30, 7, 30),
+    )];
+    let mut needs = f.clone();
+    needs.events = needs_visit.clone();
+    let plan = day_plan(&ctx, monday(), vec![needs]);
+    assert_eq!(plan.faults.len(), 1);
+    assert_eq!(plan.faults[0].deadline, Some(at(2026, 12, 1, 5, 0)));
+    // Out of warranty the 24 h solution (07:00 on 1 December) may be given remotely: no
+    // arrival deadline at all; a level-1 fault's 4 h solution is one.
+    let sla_ctx = fieldplan::domain::sla::SlaContext {
+        under_warranty: false,
+        area: fieldplan::domain::geo::AreaType::County,
+    };
+    let as_fault = |level: u8| fieldplan::domain::fault::Fault {
+        id: FaultId::new("F-0006").unwrap(),
+        device: DeviceId::new("D-0005").unwrap(),
+        level: level.try_into().unwrap(),
+        reported: at(2026, 11, 30, 7, 0),
+        description: String::new(),
+    };
+    let repair = fieldplan::domain::duration::Minutes::hours(2);
+    let deadline = |level| {
+        fieldplan::plan::on_site_deadline(
+            ctx.config(),
+            &as_fault(level),
+            sla_ctx,
+            &needs_visit,
+            repair,
+            at(2026, 11, 30, 7, 30),
+        )
+    };
+    assert_eq!(deadline(3), None);
+    assert_eq!(deadline(1), Some(at(2026, 11, 30, 11, 0)));
+    // Remote support failed at 07:30 instead: on site by 08:00 (30 minutes, at every site);
+    // the shift cannot make it (08:30 + t), and level 3 does not call anyone out.
+    let mut failed = f;
+    failed.events = vec![fieldplan::domain::fault::FaultEvent::new(
+        fieldplan::domain::fault::FaultEventKind::RemoteFailed,
+        at(2026, 11, 30, 7, 30),
+    )];
+    let plan = day_plan(&ctx, monday(), vec![failed]);
+    assert_eq!(plan.faults[0].deadline, Some(at(2026, 11, 30, 8, 0)));
+    assert!(!plan.faults[0].deadline_met);
     assert_eq!(plan.kpis.call_outs, 0);
 }
 

@@ -167,16 +167,16 @@ fn unreachable_fault_deadline_is_flagged_not_dropped_when_nobody_is_on_call() {
 #[test]
 fn reachable_fault_deadline_is_met_before_inspections() {
     let ctx = small_context();
-    // Level 2 under warranty, reported at 14:00 the day before: on site within 24 h and
-    // fixed within a day, so on site by 12:00 (two hours of repair).
+    // Level 2 under warranty, reported at 14:00 the day before, a dispatcher asked for a
+    // visit at 15:00: on site within 24 h
+    // and fixed within a day, so on site by 12:00 (two hours of repair).
+    let mut f = fault("F-0002", "D-0005", "S-0002", 2, at(2026, 11, 29, 14, 0));
+    f.events = vec![fieldplan::domain::fault::FaultEvent::new(
+        fieldplan::domain::fault::FaultEventKind::NeedsVisit,
+        at(2026, 11, 29, 15, 0),
+    )];
     let inputs = DayInputs {
-        faults: vec![fault(
-            "F-0002",
-            "D-0005",
-            "S-0002",
-            2,
-            at(2026, 11, 29, 14, 0),
-        )],
+        faults: vec![f],
         extra_tasks: vec![
             inspection("D-0001", "S-0001", true),
             inspection("D-0003", "S-0001", true),

@@ -325,13 +325,19 @@ async fn visit_now(state: &AppState, record: &FaultRecord) {
         return;
     }
     let Ok(_queued) = state.try_replan_slot() else {
-        tracing::warn!("re-plan queue full: {} waits for the next plan", record.fault().id);
+        tracing::warn!(
+            "re-plan queue full: {} waits for the next plan",
+            record.fault().id
+        );
         return;
     };
     let _guard = state.publishing().await;
     let world = state.world();
     if let Err(e) = super::faults::replan(state, &world, record, date, now).await {
-        tracing::warn!("fault {} needs a visit but was not re-planned: {e}", record.fault().id);
+        tracing::warn!(
+            "fault {} needs a visit but was not re-planned: {e}",
+            record.fault().id
+        );
     }
 }
 
@@ -360,7 +366,10 @@ pub async fn create_event(
     let event = read_event(&state, &body)?;
     let kind = event.kind;
     let record = record_event(&state, &id, event).await?;
-    if matches!(kind, FaultEventKind::RemoteFailed | FaultEventKind::NeedsVisit) {
+    if matches!(
+        kind,
+        FaultEventKind::RemoteFailed | FaultEventKind::NeedsVisit
+    ) {
         visit_now(&state, &record).await;
     }
     let world = state.world();

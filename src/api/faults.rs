@@ -282,6 +282,7 @@ pub(super) async fn replan(
         cancel: Arc::new(AtomicBool::new(false)),
         pins: state.roster_pins(date).await?,
         max_work: None,
+        now: Some(state.now()),
     };
     let (w, rec) = (world.clone(), record.clone());
     let replan = blocking(move || {

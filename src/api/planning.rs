@@ -77,6 +77,8 @@ pub struct SolveSettings {
     /// A fixed work budget instead of the time limit's (the same plan on any machine, under
     /// any load: reproducible runs and tests).
     pub max_work: Option<u64>,
+    /// The service's clock: no on-call engineer is called before it.
+    pub now: Option<Instant>,
 }
 
 /// The answer to a fault: the new plan and what the dispatcher needs to know.
@@ -199,6 +201,7 @@ impl DayPlanner {
             roster: settings.pins.clone(),
             include_scenario_faults: true,
             progress: progress.to_vec(),
+            calls_from: settings.now,
             ..DayInputs::default()
         };
         Ok(plan_day_cancellable(

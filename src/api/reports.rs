@@ -195,12 +195,13 @@ pub async fn remote_promise(
     f.finish()?;
     let world = state.world();
     let Some(limit) = world.config().sla.remote_failure.on_site else {
-        return Ok(axum::Json(json!({"from": date, "to": date, "limitMinutes": null,
+        return Ok(
+            axum::Json(json!({"from": date, "to": date, "limitMinutes": null,
             "sites": 0, "outOfReach": 0, "rows": []}))
-        .into_response());
+            .into_response(),
+        );
     };
-    let reach =
-        crate::plan::reach::remote_promise_reach(world.context(), date, limit.get() * 60);
+    let reach = crate::plan::reach::remote_promise_reach(world.context(), date, limit.get() * 60);
     let scenario = world.scenario();
     let out_of_reach = reach.iter().filter(|r| !r.keepable).count();
     let rows: Vec<Vec<Value>> = reach
@@ -212,7 +213,11 @@ pub async fn remote_promise(
                 json!(site.map(|s| s.district.to_string())),
                 json!(site.map(|s| s.area_type)),
                 json!(r.nearest.as_ref().map(|n| n.0.to_string())),
-                json!(r.nearest.as_ref().map(|n| (f64::from(n.1) / 6.0).round() / 10.0)),
+                json!(
+                    r.nearest
+                        .as_ref()
+                        .map(|n| (f64::from(n.1) / 6.0).round() / 10.0)
+                ),
                 json!(r.keepable),
             ]
         })

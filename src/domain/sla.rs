@@ -138,7 +138,11 @@ pub struct WarrantyTargets {
 pub struct RemoteFailureTargets {
     /// On site within this time, at every site; `None`: no such promise. (`urban_on_site`,
     /// its name when it applied to urban sites only, is still read.)
-    #[serde(default, alias = "urban_on_site", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        alias = "urban_on_site",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_site: Option<Minutes>,
 }
 

@@ -227,7 +227,7 @@ pub fn plan_day_cancellable(
     let mut crews = crews_on(ctx, date, inputs);
     // Faults no shift can reach in time go to on-call engineers first; a night call-out
     // delays the engineer's shift by the rest.
-    let call_outs = oncall::plan_call_outs(ctx, &clock, &crews, &mut day.visits);
+    let call_outs = oncall::plan_call_outs(ctx, &clock, &crews, &mut day.visits, inputs.calls_from);
     oncall::apply_rest(ctx, &clock, &mut crews, &call_outs);
     let mut unassigned = Vec::new();
     let mut specs = Vec::new();

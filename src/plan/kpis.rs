@@ -105,7 +105,12 @@ pub fn refresh(plan: &mut Plan) {
             .collect::<std::collections::BTreeSet<_>>()
             .len(),
         call_outs: plan.routes.iter().filter(|r| r.is_call_out()).count(),
-        call_out_cost: plan.routes.iter().filter_map(|r| r.call_out).map(|c| c.cost).sum(),
+        call_out_cost: plan
+            .routes
+            .iter()
+            .filter_map(|r| r.call_out)
+            .map(|c| c.cost)
+            .sum(),
         desk_calls: plan.desk.len(),
         unassigned: plan.unassigned.len(),
         ..PlanKpis::default()

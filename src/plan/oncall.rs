@@ -181,7 +181,9 @@ pub fn route(ctx: &PlanningContext, offer: &Offer, task: &TaskRef) -> EngineerRo
     let home = ctx
         .service_point_point(&e.home)
         .expect("checked scenario: homes exist");
-    let site = ctx.site_point(&task.site).expect("offered: the site exists");
+    let site = ctx
+        .site_point(&task.site)
+        .expect("offered: the site exists");
     let stop = Stop {
         flags: stop_flags(task, offer.arrival),
         task: task.clone(),
@@ -220,13 +222,14 @@ pub fn route(ctx: &PlanningContext, offer: &Offer, task: &TaskRef) -> EngineerRo
 }
 
 /// The day plan's call-outs: takes out of `visits` each fault repair that needs one (see the
-/// module doc; by deadline, then task id) and returns their routes. Called at the report, or
-/// at midnight for a fault reported the day before.
+/// module doc; by deadline, then task id) and returns their routes. Called at the report (at
+/// midnight for a fault reported the day before), and not before `calls_from`.
 pub fn plan_call_outs(
     ctx: &PlanningContext,
     clock: &super::clock::DayClock,
     crews: &[super::build::Crew],
     visits: &mut Vec<TaskRef>,
+    calls_from: Option<Instant>,
 ) -> Vec<EngineerRoute> {
     let date = clock.date();
     let midnight = Instant::start_of(date).expect("Shanghai midnights exist");
@@ -255,8 +258,10 @@ pub fn plan_call_outs(
             continue;
         }
         let reported = task.fault.as_ref().map_or(midnight, |f| f.reported_at);
-        let called_at = reported.max(midnight);
-        let best = offers(ctx, task, date, called_at, &routes).into_iter().next();
+        let called_at = reported.max(midnight).max(calls_from.unwrap_or(midnight));
+        let best = offers(ctx, task, date, called_at, &routes)
+            .into_iter()
+            .next();
         if let Some(o) = best.filter(|o| shift_best.is_none_or(|t| o.arrival < t)) {
             routes.push(route(ctx, &o, task));
             taken.push(i);

@@ -26,7 +26,11 @@ pub struct Reach {
 
 /// Every site's reach on `date` for a promise of `limit_seconds`, farthest first (then by
 /// site id).
-pub fn remote_promise_reach(ctx: &PlanningContext, date: NaiveDate, limit_seconds: u32) -> Vec<Reach> {
+pub fn remote_promise_reach(
+    ctx: &PlanningContext,
+    date: NaiveDate,
+    limit_seconds: u32,
+) -> Vec<Reach> {
     let calendar = &ctx.config().calendar;
     let bases: BTreeSet<&ServicePointId> = ctx
         .scenario()

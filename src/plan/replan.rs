@@ -679,48 +679,46 @@ pub fn recommend(
         &ws.stability,
         ctx.settings().repair_work,
     )?;
-    recs.extend(all.into_iter()
-        .map(|o| {
-            let ri = ws.crew_route[o.vehicle];
-            let old = &ws.plan.routes[ri];
-            let mut retimed = Vec::new();
-            for (&j, visit) in o.route.iter().zip(&o.schedule.visits) {
-                if j == urgent.job || ws.specs[j].pickup {
-                    continue;
-                }
-                let task = &ws.specs[j].task.task;
-                if let Some(s) = old
-                    .stops
-                    .iter()
-                    .find(|s| &s.task.task == task && !s.is_pickup())
-                {
-                    let to = ws.clock.instant(visit.start);
-                    if to != s.start {
-                        retimed.push(Retimed {
-                            task: task.clone(),
-                            from_start: s.start,
-                            to_start: to,
-                        });
-                    }
+    recs.extend(all.into_iter().map(|o| {
+        let ri = ws.crew_route[o.vehicle];
+        let old = &ws.plan.routes[ri];
+        let mut retimed = Vec::new();
+        for (&j, visit) in o.route.iter().zip(&o.schedule.visits) {
+            if j == urgent.job || ws.specs[j].pickup {
+                continue;
+            }
+            let task = &ws.specs[j].task.task;
+            if let Some(s) = old
+                .stops
+                .iter()
+                .find(|s| &s.task.task == task && !s.is_pickup())
+            {
+                let to = ws.clock.instant(visit.start);
+                if to != s.start {
+                    retimed.push(Retimed {
+                        task: task.clone(),
+                        from_start: s.start,
+                        to_start: to,
+                    });
                 }
             }
-            Recommendation {
-                rank: 0,
-                engineer: old.engineer.clone(),
-                eta: ws.clock.instant(o.arrival),
-                start: ws.clock.instant(o.start),
-                deadline_met: o.meets_target,
-                cost: o.delta.0,
-                call_out: false,
-                displaced: o
-                    .displaced
-                    .iter()
-                    .map(|&j| ws.specs[j].task.task.clone())
-                    .collect(),
-                retimed,
-            }
-        })
-    );
+        }
+        Recommendation {
+            rank: 0,
+            engineer: old.engineer.clone(),
+            eta: ws.clock.instant(o.arrival),
+            start: ws.clock.instant(o.start),
+            deadline_met: o.meets_target,
+            cost: o.delta.0,
+            call_out: false,
+            displaced: o
+                .displaced
+                .iter()
+                .map(|&j| ws.specs[j].task.task.clone())
+                .collect(),
+            retimed,
+        }
+    }));
     Ok(ranked(recs, k))
 }
 

@@ -120,7 +120,10 @@ fn remote_failure_asks_for_an_engineer_within_thirty_minutes_at_every_site() {
     let county = sla.deadlines_with(&f, COUNTY, &events);
     assert_eq!(county.get(Milestone::OnSite), Some(at(2026, 12, 2, 1, 10)));
     // Dispatch (1 h) counts from the failure, the moment a visit became needed.
-    assert_eq!(county.get(Milestone::Dispatch), Some(at(2026, 12, 2, 1, 40)));
+    assert_eq!(
+        county.get(Milestone::Dispatch),
+        Some(at(2026, 12, 2, 1, 40))
+    );
 }
 
 #[test]

@@ -25,7 +25,10 @@ fn nanchang_day_plan_passes_the_checker() {
         })
         .collect();
     let open = ctx.scenario().faults().iter().filter(|r| !r.is_resolved());
-    assert!(needing.len() < open.count(), "some open fault waits for remote support");
+    assert!(
+        needing.len() < open.count(),
+        "some open fault waits for remote support"
+    );
     assert_eq!(plan.faults.len(), needing.len());
     for f in &plan.faults {
         assert!(

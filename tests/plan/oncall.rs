@@ -60,10 +60,18 @@ fn night_fault_at_03_00_calls_out_and_the_shift_starts_after_the_rest() {
     // Called at 03:00, E-01 leaves at 03:30, arrives 03:30 + t, repairs until 05:30 + t,
     // is home at 05:30 + t + t'. The trip touches the night: her shift leaves no earlier
     // than 09:30 + t + t'.
-    let plan = day_plan(&ctx, monday(), vec![fault("F-0001", 1, at(2026, 11, 30, 3, 0))]);
+    let plan = day_plan(
+        &ctx,
+        monday(),
+        vec![fault("F-0001", 1, at(2026, 11, 30, 3, 0))],
+    );
     let ((m, t), (m_back, t_back)) = drive(&ctx);
     let (t, t_back) = (i64::from(t), i64::from(t_back));
-    let call = plan.routes.iter().find(|r| r.is_call_out()).expect("a call-out");
+    let call = plan
+        .routes
+        .iter()
+        .find(|r| r.is_call_out())
+        .expect("a call-out");
     assert_eq!(call.engineer.as_str(), "E-01");
     assert_eq!(call.departure, at(2026, 11, 30, 3, 30));
     let stop = &call.stops[0];
@@ -77,8 +85,8 @@ fn night_fault_at_03_00_calls_out_and_the_shift_starts_after_the_rest() {
     assert!(c.night);
     assert_eq!(c.called_at, at(2026, 11, 30, 3, 0));
     let st = ctx.settings();
-    let driving = st.cost_per_metre * i64::from(m + m_back)
-        + st.cost_per_travel_second * (t + t_back);
+    let driving =
+        st.cost_per_metre * i64::from(m + m_back) + st.cost_per_travel_second * (t + t_back);
     assert_eq!(c.cost, 100_000 + driving);
     let shift = plan.route(&EngineerId::new("E-01").unwrap()).unwrap();
     assert!(!shift.is_call_out());
@@ -102,7 +110,10 @@ fn level_2_at_night_waits_for_the_shift() {
     )];
     let plan = day_plan(&ctx, monday(), vec![f]);
     assert!(plan.routes.iter().all(|r| !r.is_call_out()));
-    assert!(plan.find_stop(&TaskId::new("T-REP-F-0002").unwrap()).is_some());
+    assert!(
+        plan.find_stop(&TaskId::new("T-REP-F-0002").unwrap())
+            .is_some()
+    );
     assert_eq!(plan.kpis.call_outs, 0);
 }
 
@@ -170,7 +181,11 @@ fn sunday_fault_calls_out_the_engineer_on_call_at_midday() {
     // Sunday 6 December, nobody on shift. Level 1 at 12:00: E-01 leaves 12:30, arrives
     // 12:30 + t; not a night call-out; no lunch on a call-out.
     let sunday = d(2026, 12, 6);
-    let plan = day_plan(&ctx, sunday, vec![fault("F-0003", 1, at(2026, 12, 6, 12, 0))]);
+    let plan = day_plan(
+        &ctx,
+        sunday,
+        vec![fault("F-0003", 1, at(2026, 12, 6, 12, 0))],
+    );
     let ((_, t), _) = drive(&ctx);
     assert_eq!(plan.routes.len(), 1);
     let call = &plan.routes[0];
@@ -195,7 +210,10 @@ fn replan_at_night_calls_out_and_recommendations_offer_it() {
     let recs = recommend(&ctx, &plan, &[], &f, now, 5).unwrap();
     assert_eq!(recs.len(), 2, "{recs:?}");
     assert!(recs[0].call_out && recs[0].deadline_met);
-    assert_eq!(recs[0].eta.timestamp(), plus(at(2026, 11, 30, 1, 10), i64::from(t)));
+    assert_eq!(
+        recs[0].eta.timestamp(),
+        plus(at(2026, 11, 30, 1, 10), i64::from(t))
+    );
     assert!(!recs[1].call_out && !recs[1].deadline_met);
     assert!(recs[0].cost >= 100_000);
 
@@ -213,16 +231,26 @@ fn nobody_on_call_serves_the_night_fault_from_the_shift_late() {
     // E-01 on call, but a fault of Monday night on Tuesday's date with E-01 absent: the
     // rota skips absent engineers. Here: the small context without a rota.
     let ctx = crate::support::small_context();
-    let plan = day_plan(&ctx, monday(), vec![fault("F-0005", 1, at(2026, 11, 30, 3, 0))]);
+    let plan = day_plan(
+        &ctx,
+        monday(),
+        vec![fault("F-0005", 1, at(2026, 11, 30, 3, 0))],
+    );
     assert!(plan.routes.iter().all(|r| !r.is_call_out()));
-    let (_, s) = plan.find_stop(&TaskId::new("T-REP-F-0005").unwrap()).unwrap();
+    let (_, s) = plan
+        .find_stop(&TaskId::new("T-REP-F-0005").unwrap())
+        .unwrap();
     assert!(s.flags.contains(&fieldplan::plan::Flag::DeadlineMissed));
 }
 
 #[test]
 fn checker_catches_broken_on_call_rules() {
     let ctx = on_call_context();
-    let plan = day_plan(&ctx, monday(), vec![fault("F-0001", 1, at(2026, 11, 30, 3, 0))]);
+    let plan = day_plan(
+        &ctx,
+        monday(),
+        vec![fault("F-0001", 1, at(2026, 11, 30, 3, 0))],
+    );
     let ci = plan.routes.iter().position(|r| r.is_call_out()).unwrap();
     let si = plan.routes.iter().position(|r| !r.is_call_out()).unwrap();
 

@@ -116,14 +116,21 @@ fn night_fault_calls_out_the_on_call_engineer() {
     let plan = plan_day(&ctx, &request(monday(), 1), &inputs).unwrap();
     assert_valid(&plan, &ctx);
     let t = travel(&ctx, "SP-DH", "S-0002");
-    let call = plan.routes.iter().find(|r| r.is_call_out()).expect("a call-out");
+    let call = plan
+        .routes
+        .iter()
+        .find(|r| r.is_call_out())
+        .expect("a call-out");
     assert_eq!(call.engineer.as_str(), "E-01");
     let first = &call.stops[0];
     assert_eq!(first.task.task.as_str(), "T-REP-F-0001");
     assert_eq!(first.task.deadline, Some(at(2026, 11, 30, 4, 30)));
     assert!(first.flags.is_empty());
     assert_eq!(call.departure, at(2026, 11, 30, 1, 0));
-    assert_eq!(first.arrival.timestamp(), at(2026, 11, 30, 1, 0).timestamp() + t);
+    assert_eq!(
+        first.arrival.timestamp(),
+        at(2026, 11, 30, 1, 0).timestamp() + t
+    );
     assert!(call.call_out.unwrap().night);
     let shift = plan.route(&EngineerId::new("E-01").unwrap()).unwrap();
     assert!(!shift.is_call_out());

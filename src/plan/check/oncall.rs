@@ -29,7 +29,10 @@ pub(super) fn check_call_out(
     let visits: Vec<&Stop> = r.stops.iter().filter(|s| !s.is_pickup()).collect();
     let allowed = |s: &Stop| {
         s.task.kind == TaskKind::FaultRepair
-            && s.task.fault.as_ref().is_some_and(|f| cfg.calls_out(f.level))
+            && s.task
+                .fault
+                .as_ref()
+                .is_some_and(|f| cfg.calls_out(f.level))
     };
     if visits.len() != 1 || r.stops.len() != 1 || !allowed(visits[0]) {
         out.add(

@@ -104,6 +104,72 @@ pub struct FaultView {
     #[schema(value_type = Vec<Object>)]
     pub events: Vec<FaultEvent>,
     pub milestones: Vec<MilestoneView>,
+    /// Who today's latest plan sends to the repair, and when. `null` while no plan of today
+    /// assigns it: the re-plan after the report failed, no plan of today was made yet, or no
+    /// engineer could go. An open fault without it needs a dispatcher (`?planned=false`).
+    pub planned: Option<PlannedRepair>,
+}
+
+/// Where today's latest plan version puts a fault's repair.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedRepair {
+    #[schema(value_type = String, format = Date)]
+    pub date: chrono::NaiveDate,
+    pub version: u32,
+    #[schema(value_type = String)]
+    pub engineer: crate::domain::ids::EngineerId,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub eta: Option<Instant>,
+    /// The arrival meets the plan's deadline for it.
+    pub deadline_met: bool,
+}
+
+/// The fault repairs of today's latest plan version, read once per request.
+pub struct TodayRepairs {
+    date: chrono::NaiveDate,
+    version: u32,
+    faults: HashMap<crate::domain::ids::FaultId, crate::plan::FaultStatus>,
+}
+
+impl TodayRepairs {
+    /// Today's (by the service's clock) latest version; `None` before the first plan.
+    pub async fn read(state: &AppState) -> ApiResult<Option<Self>> {
+        /// The version's envelope, read for the plan's fault list only.
+        #[derive(serde::Deserialize)]
+        struct Envelope {
+            plan: Faults,
+        }
+        #[derive(serde::Deserialize)]
+        struct Faults {
+            faults: Vec<crate::plan::FaultStatus>,
+        }
+        let Some(latest) = state.latest_plan(state.now().date()).await? else {
+            return Ok(None);
+        };
+        let whole: Envelope = serde_json::from_slice(&latest.body).map_err(ApiError::internal)?;
+        Ok(Some(Self {
+            date: latest.date,
+            version: latest.version,
+            faults: whole
+                .plan
+                .faults
+                .into_iter()
+                .map(|f| (f.fault.clone(), f))
+                .collect(),
+        }))
+    }
+
+    fn of(&self, fault: &crate::domain::ids::FaultId) -> Option<PlannedRepair> {
+        let f = self.faults.get(fault)?;
+        Some(PlannedRepair {
+            date: self.date,
+            version: self.version,
+            engineer: f.engineer.clone()?,
+            eta: f.eta,
+            deadline_met: f.deadline_met,
+        })
+    }
 }
 
 impl FaultView {
@@ -112,9 +178,11 @@ impl FaultView {
         cfg: &DomainConfig,
         record: &FaultRecord,
         now: Instant,
+        today: Option<&TodayRepairs>,
     ) -> Self {
         let fault = record.fault();
         Self {
+            planned: today.and_then(|t| t.of(&fault.id)),
             site: scenario.device(&fault.device).map(|d| d.site().clone()),
             status: record.status(),
             repair_task: crate::domain::task::Task::repair_id(&fault.id),
@@ -137,6 +205,8 @@ struct FaultFilter {
     device: Option<DeviceId>,
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
+    /// Whether today's plan assigns the repair (see [`FaultView::planned`]).
+    planned: Option<bool>,
 }
 
 impl FaultFilter {
@@ -154,6 +224,7 @@ impl FaultFilter {
                 f.issue("to", "out_of_range", format!("{b} is before from ({a})"));
             }
         }
+        let planned = f.optional("planned", "true or false");
         Self {
             status,
             level,
@@ -161,10 +232,12 @@ impl FaultFilter {
             device,
             from,
             to,
+            planned,
         }
     }
 
-    fn keeps(&self, scenario: &Scenario, r: &FaultRecord) -> bool {
+    fn keeps(&self, scenario: &Scenario, r: &FaultRecord, today: Option<&TodayRepairs>) -> bool {
+        let planned = || today.and_then(|t| t.of(&r.fault().id)).is_some();
         let f = r.fault();
         let day = f.reported.date();
         let site = scenario.device(&f.device).map(|d| d.site());
@@ -174,6 +247,7 @@ impl FaultFilter {
             && self.site.as_ref().is_none_or(|s| site == Some(s))
             && self.from.is_none_or(|d| day >= d)
             && self.to.is_none_or(|d| day <= d)
+            && self.planned.is_none_or(|p| p == planned())
     }
 }
 
@@ -184,6 +258,7 @@ impl FaultFilter {
         ("site" = Option<String>, Query), ("device" = Option<String>, Query),
         ("from" = Option<String>, Query, format = Date, description = "reported on or after"),
         ("to" = Option<String>, Query, format = Date, description = "reported on or before"),
+        ("planned" = Option<bool>, Query, description = "whether today's plan assigns the repair"),
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 500),
         ("offset" = Option<u64>, Query, minimum = 0)),
     responses((status = 200, description = "{items: [FaultView], total, limit, offset}"),
@@ -197,11 +272,12 @@ pub async fn list(
     let page = f.paging();
     f.finish()?;
     let world = state.world();
+    let today = TodayRepairs::read(&state).await?;
     let (scenario, cfg, now) = (world.scenario(), world.config(), state.now());
     let mut found: Vec<&FaultRecord> = scenario
         .faults()
         .iter()
-        .filter(|r| filter.keeps(scenario, r))
+        .filter(|r| filter.keeps(scenario, r, today.as_ref()))
         .collect();
     found.sort_by(|a, b| {
         (a.fault().reported, &a.fault().id).cmp(&(b.fault().reported, &b.fault().id))
@@ -210,7 +286,7 @@ pub async fn list(
     let items: Vec<FaultView> = page
         .apply(found)
         .into_iter()
-        .map(|r| FaultView::new(scenario, cfg, r, now))
+        .map(|r| FaultView::new(scenario, cfg, r, now, today.as_ref()))
         .collect();
     Ok(Json(json!({
         "items": items,
@@ -233,7 +309,14 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiRe
         .iter()
         .find(|r| r.fault().id.as_str() == id)
         .ok_or_else(|| ApiError::NotFound(format!("no fault {id}")))?;
-    let view = FaultView::new(world.scenario(), world.config(), record, state.now());
+    let today = TodayRepairs::read(&state).await?;
+    let view = FaultView::new(
+        world.scenario(),
+        world.config(),
+        record,
+        state.now(),
+        today.as_ref(),
+    );
     let mut v = serde_json::to_value(view).map_err(ApiError::internal)?;
     v["deadlines"] = serde_json::to_value(super::faults::deadlines(&world, record))
         .map_err(ApiError::internal)?;
@@ -373,6 +456,13 @@ pub async fn create_event(
         visit_now(&state, &record).await;
     }
     let world = state.world();
-    let view = FaultView::new(world.scenario(), world.config(), &record, state.now());
+    let today = TodayRepairs::read(&state).await?;
+    let view = FaultView::new(
+        world.scenario(),
+        world.config(),
+        &record,
+        state.now(),
+        today.as_ref(),
+    );
     Ok((StatusCode::CREATED, Json(view)))
 }

@@ -236,11 +236,12 @@ pub async fn device_history(
         .map(|c| json!({"kind": c.kind, "date": c.date, "engineer": c.engineer}))
         .collect();
     let now = state.now();
+    let today = super::fault_handling::TodayRepairs::read(&state).await?;
     let faults: Vec<FaultView> = scenario
         .faults()
         .iter()
         .filter(|r| &r.fault().device == device.id())
-        .map(|r| FaultView::new(scenario, world.config(), r, now))
+        .map(|r| FaultView::new(scenario, world.config(), r, now, today.as_ref()))
         .collect();
     Ok(Json(json!({
         "device": device.id(),

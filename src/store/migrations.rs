@@ -11,6 +11,7 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "engineer_tokens", V5),
     (6, "alerts", V6),
     (7, "idempotency_keys", V7),
+    (8, "compact_plan_versions", V8),
 ];
 
 /// Master data as JSON with indexed id columns; append-only faults, progress events and plan
@@ -238,4 +239,31 @@ CREATE TABLE idempotency_keys (
     body         BLOB,
     created_at   TEXT NOT NULL
 );
+"#;
+
+/// Plan versions kept compactly (`store::plan_codec`): `codec` says how `body` is read, and a
+/// `zstd-delta` body needs the JSON of version `base` of the same date (its key version).
+/// Rows from before keep their JSON as it was (`codec = 'json'`). Still immutable.
+const V8: &str = r#"
+CREATE TABLE plan_versions_v8 (
+    date       TEXT NOT NULL,
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    etag       TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    codec      TEXT NOT NULL CHECK (codec IN ('json', 'zstd', 'zstd-delta')),
+    base       INTEGER CHECK (base >= 1 AND base < version),
+    body       BLOB NOT NULL,
+    PRIMARY KEY (date, version),
+    CHECK ((codec = 'zstd-delta') = (base IS NOT NULL))
+);
+INSERT INTO plan_versions_v8 (date, version, etag, reason, created_at, codec, base, body)
+    SELECT date, version, etag, reason, created_at, 'json', NULL, CAST(json AS BLOB)
+    FROM plan_versions;
+DROP TABLE plan_versions;
+ALTER TABLE plan_versions_v8 RENAME TO plan_versions;
+CREATE TRIGGER plan_versions_no_update BEFORE UPDATE ON plan_versions
+BEGIN SELECT RAISE(ABORT, 'plan versions are immutable'); END;
+CREATE TRIGGER plan_versions_no_delete BEFORE DELETE ON plan_versions
+BEGIN SELECT RAISE(ABORT, 'plan versions are immutable'); END;
 "#;

@@ -15,6 +15,7 @@
 //! (`tokio::task::spawn_blocking`), never on the runtime.
 
 mod migrations;
+pub mod plan_codec;
 mod sqlite;
 
 pub use sqlite::SqliteStore;
@@ -53,6 +54,15 @@ pub enum StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The strong entity tag of a plan version, quoted: its date, number and a hash of the JSON
+/// as published (every backend computes it here, so tags agree across stores).
+pub fn plan_etag(date: NaiveDate, version: u32, json: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(json.as_bytes());
+    let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{date}-v{version}-{hash}\"")
+}
 
 /// An answer kept for retries of the same `Idempotency-Key`.
 #[derive(Clone, Debug, PartialEq, Eq)]

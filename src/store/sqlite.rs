@@ -2,9 +2,11 @@
 //! `synchronous=FULL`, foreign keys on.
 
 use super::migrations::MIGRATIONS;
+use super::plan_codec::{self, Codec};
 use super::{
     FaultDraft, IdempotencyClaim, JobRecord, JobStatus, KeptAnswer, Page, PlanVersion, RecordKind,
     RosterPublication, Store, StoreError, StoreResult, StoredEvent, TokenGrant, TokenInfo,
+    plan_etag,
 };
 use crate::domain::clock::{SharedClock, SystemClock};
 use crate::domain::fault::{Fault, FaultEvent, FaultRecord};
@@ -19,7 +21,6 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -111,17 +112,23 @@ fn migrate(conn: &mut Connection, now: Instant) -> StoreResult<()> {
     )?;
     // Every migration not yet recorded, not only those above the highest: numbers may be
     // released out of order (4 before 3), and a database must still get each one once.
-    let applied: Vec<i64> = conn
-        .prepare("SELECT version FROM schema_version")?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| !applied.contains(&m.0)) {
+    // Whether it is recorded is read inside the write transaction: another process (a
+    // `token create` beside a starting server) may be migrating the same file, and the
+    // immediate transaction makes the check and the change one step.
+    for &(version, name, sql) in MIGRATIONS {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(sql)?;
-        tx.execute(
-            "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)",
-            params![version, name, now.to_string()],
+        let applied: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM schema_version WHERE version = ?1)",
+            [version],
+            |r| r.get(0),
         )?;
+        if !applied {
+            tx.execute_batch(sql)?;
+            tx.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                params![version, name, now.to_string()],
+            )?;
+        }
         tx.commit()?;
     }
     Ok(())
@@ -286,34 +293,85 @@ fn with_events(record: FaultRecord, later: Vec<FaultEvent>) -> StoreResult<Fault
         .map_err(|e| StoreError::Corrupt(format!("fault {}: {e}", record.fault().id)))
 }
 
-fn plan_row(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(String, u32, String, String, String, String)> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-    ))
+/// A stored plan version, its body still encoded (`plan_codec`).
+struct PlanRow {
+    date: String,
+    version: u32,
+    etag: String,
+    reason: String,
+    created_at: String,
+    codec: String,
+    base: Option<u32>,
+    body: Vec<u8>,
 }
 
-fn plan_version(row: (String, u32, String, String, String, String)) -> StoreResult<PlanVersion> {
-    let (date, version, etag, reason, created_at, json) = row;
-    Ok(PlanVersion {
-        date: date
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("plan date '{date}'")))?,
-        version,
-        etag,
-        reason,
-        created_at: instant(&created_at)?,
-        json,
+fn plan_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PlanRow> {
+    Ok(PlanRow {
+        date: r.get(0)?,
+        version: r.get(1)?,
+        etag: r.get(2)?,
+        reason: r.get(3)?,
+        created_at: r.get(4)?,
+        codec: r.get(5)?,
+        base: r.get(6)?,
+        body: r.get(7)?,
     })
 }
 
-const PLAN_COLUMNS: &str = "date, version, etag, reason, created_at, json";
+const PLAN_COLUMNS: &str = "date, version, etag, reason, created_at, codec, base, body";
+
+/// Reads version `version` of `date` (the latest with `None`), decoding its body; a delta's
+/// base version is read first (one more row, never a chain: `plan_codec`'s invariant).
+fn read_plan(
+    conn: &Connection,
+    date: NaiveDate,
+    version: Option<u32>,
+) -> StoreResult<Option<PlanVersion>> {
+    let select = |version: Option<u32>| -> StoreResult<Option<PlanRow>> {
+        let row = match version {
+            Some(v) => conn.query_row(
+                &format!(
+                    "SELECT {PLAN_COLUMNS} FROM plan_versions WHERE date = ?1 AND version = ?2"
+                ),
+                params![date.to_string(), v],
+                plan_row,
+            ),
+            None => conn.query_row(
+                &format!(
+                    "SELECT {PLAN_COLUMNS} FROM plan_versions WHERE date = ?1
+                     ORDER BY version DESC LIMIT 1"
+                ),
+                [date.to_string()],
+                plan_row,
+            ),
+        };
+        Ok(row.optional()?)
+    };
+    let Some(row) = select(version)? else {
+        return Ok(None);
+    };
+    let codec = Codec::parse(&row.codec)?;
+    let base_json = match row.base {
+        Some(base) => {
+            let b = select(Some(base))?
+                .ok_or_else(|| StoreError::Corrupt(format!("plan {date} v{base} is missing")))?;
+            Some(plan_codec::decode(Codec::parse(&b.codec)?, &b.body, None)?)
+        }
+        None => None,
+    };
+    let json = plan_codec::decode(codec, &row.body, base_json.as_deref())?;
+    Ok(Some(PlanVersion {
+        date: row
+            .date
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("plan date '{}'", row.date)))?,
+        version: row.version,
+        etag: row.etag,
+        reason: row.reason,
+        created_at: instant(&row.created_at)?,
+        json,
+    }))
+}
 
 type JobRow = (
     String,
@@ -808,19 +866,28 @@ impl Store for SqliteStore {
             [&date_text],
             |r| r.get(0),
         )?;
-        let digest = Sha256::digest(json.as_bytes());
-        let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-        let etag = format!("\"{date_text}-v{version}-{hash}\"");
+        let key = plan_codec::key_of(version);
+        let key_json = if key == version {
+            None
+        } else {
+            read_plan(&tx, date, Some(key))?.map(|v| v.json)
+        };
+        let encoded = plan_codec::encode(version, json, key_json.as_deref())?;
+        let etag = plan_etag(date, version, json);
         let created_at = self.now();
         tx.execute(
-            &format!("INSERT INTO plan_versions ({PLAN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+            &format!(
+                "INSERT INTO plan_versions ({PLAN_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+            ),
             params![
                 date_text,
                 version,
                 etag,
                 reason,
                 created_at.to_string(),
-                json
+                encoded.codec.as_str(),
+                encoded.base,
+                encoded.body
             ],
         )?;
         tx.commit()?;
@@ -835,32 +902,11 @@ impl Store for SqliteStore {
     }
 
     fn latest_plan(&self, date: NaiveDate) -> StoreResult<Option<PlanVersion>> {
-        let row = self
-            .conn()
-            .query_row(
-                &format!(
-                    "SELECT {PLAN_COLUMNS} FROM plan_versions WHERE date = ?1
-                     ORDER BY version DESC LIMIT 1"
-                ),
-                [date.to_string()],
-                plan_row,
-            )
-            .optional()?;
-        row.map(plan_version).transpose()
+        read_plan(&self.conn(), date, None)
     }
 
     fn plan_version(&self, date: NaiveDate, version: u32) -> StoreResult<Option<PlanVersion>> {
-        let row = self
-            .conn()
-            .query_row(
-                &format!(
-                    "SELECT {PLAN_COLUMNS} FROM plan_versions WHERE date = ?1 AND version = ?2"
-                ),
-                params![date.to_string(), version],
-                plan_row,
-            )
-            .optional()?;
-        row.map(plan_version).transpose()
+        read_plan(&self.conn(), date, Some(version))
     }
 
     fn create_job(&self, id: &str, kind: &str, request: &Value) -> StoreResult<JobRecord> {
@@ -1139,21 +1185,7 @@ mod tests {
 
     /// A database that migrations 1 to 4 made, holding `tokens` (`(sha256, role)`).
     fn at_version_4(tokens: &[(&str, &str)]) -> Connection {
-        let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(
-            "PRAGMA foreign_keys=ON;
-             CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
-                                          applied_at TEXT NOT NULL);",
-        )
-        .unwrap();
-        for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 <= 4) {
-            conn.execute_batch(sql).unwrap();
-            conn.execute(
-                "INSERT INTO schema_version VALUES (?1, ?2, '2026-11-30T08:00:00+08:00')",
-                params![version, name],
-            )
-            .unwrap();
-        }
+        let conn = at_version(4);
         for (sha, role) in tokens {
             conn.execute(
                 "INSERT INTO api_tokens (sha256, id, role, label, created_at)
@@ -1165,12 +1197,125 @@ mod tests {
         conn
     }
 
+    /// A database that migrations 1 to `last` made.
+    fn at_version(last: i64) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys=ON;
+             CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                                          applied_at TEXT NOT NULL);",
+        )
+        .unwrap();
+        for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 <= last) {
+            conn.execute_batch(sql).unwrap();
+            conn.execute(
+                "INSERT INTO schema_version VALUES (?1, ?2, '2026-11-30T08:00:00+08:00')",
+                params![version, name],
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    /// A day's plan as JSON: `stops` stops, the one at `moved` given to another engineer.
+    fn plan_json(stops: usize, moved: usize) -> String {
+        let stops: Vec<Value> = (0..stops)
+            .map(|i| {
+                serde_json::json!({
+                    "task": format!("T-{i:05}"),
+                    "engineer": format!("E-{:02}", if i == moved { 99 } else { i % 30 }),
+                    "arrival": format!("2026-11-30T{:02}:{:02}:00+08:00", 8 + i % 9, i % 60),
+                    "travelSeconds": (i * 37) % 1800,
+                })
+            })
+            .collect();
+        serde_json::json!({"date": "2026-11-30", "routes": stops}).to_string()
+    }
+
+    #[test]
+    fn processes_opening_a_new_file_at_once_apply_each_migration_once() {
+        let dir = std::env::temp_dir().join(format!("fieldplan-migrate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let db = dir.join("race.db");
+        let opened: Vec<StoreResult<i64>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| SqliteStore::open(&db)?.schema_version()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for result in opened {
+            assert_eq!(result.unwrap(), MIGRATIONS.last().unwrap().0);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn plan_versions_from_before_migration_8_and_after_read_back_exactly_and_compactly() {
+        let conn = at_version(7);
+        let date = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let mut published = Vec::new();
+        for v in 1..=3u32 {
+            let json = plan_json(1500, v as usize);
+            conn.execute(
+                "INSERT INTO plan_versions (date, version, etag, reason, json, created_at)
+                 VALUES ('2026-11-30', ?1, ?2, 'old', ?3, '2026-11-30T08:00:00+08:00')",
+                params![v, plan_etag(date, v, &json), json],
+            )
+            .unwrap();
+            published.push(json);
+        }
+        let store = SqliteStore::with_connection(conn, std::sync::Arc::new(SystemClock)).unwrap();
+        for v in 4..=40u32 {
+            let json = plan_json(1500, v as usize);
+            let stored = store.publish_plan(date, "fault", &json).unwrap();
+            assert_eq!(stored.version, v);
+            published.push(json);
+        }
+        for (i, json) in published.iter().enumerate() {
+            let v = store.plan_version(date, i as u32 + 1).unwrap().unwrap();
+            assert_eq!(&v.json, json, "version {}", i + 1);
+            assert_eq!(v.etag, plan_etag(date, v.version, json));
+        }
+        assert_eq!(
+            store.latest_plan(date).unwrap().unwrap().json,
+            published[39]
+        );
+        let (kept, raw): (i64, usize) = (
+            store
+                .conn()
+                .query_row(
+                    "SELECT SUM(length(body)) FROM plan_versions WHERE version > 3",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap(),
+            published[3..].iter().map(String::len).sum(),
+        );
+        assert!(
+            kept * 50 < raw as i64,
+            "{kept} bytes kept for {raw} bytes of JSON"
+        );
+        let codecs: Vec<(u32, String, Option<u32>)> = store
+            .conn()
+            .prepare("SELECT version, codec, base FROM plan_versions ORDER BY version")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(codecs[0], (1, "json".into(), None));
+        assert_eq!(codecs[3], (4, "zstd-delta".into(), Some(1)));
+        assert_eq!(codecs[16], (17, "zstd".into(), None));
+        assert_eq!(codecs[17], (18, "zstd-delta".into(), Some(17)));
+    }
+
     #[test]
     fn migration_5_keeps_the_tokens_and_binds_engineer_tokens_to_stored_engineers() {
         let sha = "ab".repeat(32);
         let conn = at_version_4(&[(&sha, "viewer")]);
         let store = SqliteStore::with_connection(conn, std::sync::Arc::new(SystemClock)).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 7);
+        assert_eq!(store.schema_version().unwrap(), 8);
         let grant = store.token_grant(&sha).unwrap().unwrap();
         assert_eq!((grant.role, grant.engineer), (Role::Viewer, None));
         assert_eq!(store.tokens().unwrap()[0].id, super::super::token_id(&sha));

@@ -656,3 +656,112 @@ async fn the_openapi_document_says_what_the_service_answers() {
     assert_eq!(param("limit")["maximum"], 500);
     assert!(param("offset")["maximum"].is_number());
 }
+
+/// Plans days as the service does, but every re-plan after a fault fails.
+struct FailingReplanner;
+
+impl Planner for FailingReplanner {
+    fn plan_day(
+        &self,
+        w: &World,
+        p: &[ProgressEvent],
+        s: &SolveSettings,
+    ) -> Result<Plan, PlanningError> {
+        DayPlanner.plan_day(w, p, s)
+    }
+    fn insert_fault(
+        &self,
+        _: &World,
+        _: Option<&Plan>,
+        _: &[ProgressEvent],
+        _: &FaultRecord,
+        _: Instant,
+        _: &SolveSettings,
+    ) -> Result<FaultReplan, PlanningError> {
+        Err(PlanningError::Internal(
+            "the solver ran out of memory".into(),
+        ))
+    }
+    fn recommend(
+        &self,
+        _: &World,
+        _: Option<&Plan>,
+        _: &[ProgressEvent],
+        _: &FaultRecord,
+        _: Instant,
+    ) -> Result<Vec<Recommendation>, PlanningError> {
+        Ok(vec![])
+    }
+}
+
+/// The ids of `GET /v1/faults?{query}`.
+async fn fault_ids(app: &crate::support::TestApp, query: &str) -> Vec<String> {
+    let r = app
+        .get(&format!("/v1/faults?{query}"), Role::Dispatcher)
+        .await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.bytes));
+    r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fault"]["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fault_whose_replan_fails_is_kept_flagged_until_a_plan_takes_it_up() {
+    let app = spawn_app_with(Arc::new(FailingReplanner), Settings::default());
+    app.publish_plan().await;
+    let fault = json!({"siteId": "S-0001", "deviceId": "D-0001", "level": 1,
+                       "reportedAt": "2026-11-30T09:15:00+08:00"});
+    let r = app.post("/v1/faults", Role::Dispatcher, fault).await;
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.bytes));
+    let answer = r.json();
+    let id = answer["faultId"].as_str().unwrap().to_owned();
+    assert!(answer["plan"].is_null(), "{answer}");
+    let why = answer["notPlanned"].as_str().unwrap();
+    assert!(
+        !why.contains("memory"),
+        "internal detail reached the client: {why}"
+    );
+
+    // Recorded, and flagged wherever the dispatcher looks.
+    let view = app
+        .get(&format!("/v1/faults/{id}"), Role::Dispatcher)
+        .await
+        .json();
+    assert_eq!(view["status"], "open", "{view}");
+    assert!(view["planned"].is_null(), "{view}");
+    assert_eq!(
+        fault_ids(&app, "status=open&planned=false").await,
+        [id.clone()]
+    );
+    assert!(!fault_ids(&app, "planned=true").await.contains(&id));
+
+    // The next plan of the day takes it up.
+    let plan = app.publish_plan().await;
+    let view = app
+        .get(&format!("/v1/faults/{id}"), Role::Dispatcher)
+        .await
+        .json();
+    let planned = &view["planned"];
+    let engineer = planned["engineer"].as_str().unwrap();
+    assert_eq!(planned["version"], plan["version"], "{view}");
+    let route = plan["plan"]["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["engineer"] == engineer)
+        .unwrap();
+    let stop = route["stops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["task"] == view["repairTask"])
+        .unwrap_or_else(|| panic!("{engineer}'s route lacks the repair: {route}"));
+    assert_eq!(planned["eta"], stop["arrival"], "{view}");
+    assert!(fault_ids(&app, "planned=true").await.contains(&id));
+    assert!(!fault_ids(&app, "planned=false").await.contains(&id));
+    let r = app.get("/v1/faults?planned=maybe", Role::Dispatcher).await;
+    assert_eq!(r.error_fields(), ["planned"]);
+}

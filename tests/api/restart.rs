@@ -60,7 +60,7 @@ fn what_the_store_wrote_is_there_after_reopening() {
             .is_empty()
     );
     assert!(store.get(RecordKind::Sites, "S-0001").unwrap().is_some());
-    assert_eq!(store.schema_version().unwrap(), 7);
+    assert_eq!(store.schema_version().unwrap(), 8);
     // The next version continues the numbering; old versions refuse changes.
     assert_eq!(store.publish_plan(date, "again", "{}").unwrap().version, 2);
     let _ = std::fs::remove_dir_all(dir);
@@ -76,7 +76,7 @@ fn append_only_tables_refuse_updates() {
             .publish_plan("2026-11-30".parse().unwrap(), "t", "{}")
             .unwrap();
     }
-    let conn = raw_update(&db, "UPDATE plan_versions SET json = '[]'");
+    let conn = raw_update(&db, "UPDATE plan_versions SET body = x'00'");
     assert!(conn.contains("immutable"), "{conn}");
     let _ = std::fs::remove_dir_all(dir);
 }

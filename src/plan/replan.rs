@@ -247,13 +247,7 @@ fn prepare(
     let mut crews = Vec::new();
     let mut crew_route = Vec::new();
     let mut kept_jobs: Vec<Vec<JobSpec>> = Vec::new();
-    let call_outs: Vec<EngineerRoute> = plan
-        .routes
-        .iter()
-        .filter(|r| r.is_call_out())
-        .chain(call_out)
-        .cloned()
-        .collect();
+    let call_outs = call_out_routes(&plan, call_out);
     for (ri, r) in plan.routes.iter().enumerate() {
         // A call-out is one trip to one fault: it stays as it is.
         if r.is_call_out() {
@@ -341,11 +335,10 @@ fn prepare(
         routes.push(r);
     }
     let fault_spec = build::job_spec(ctx, &clock, &fault_task)?;
-    let fault_blocked = if call_out.is_some() {
-        None
-    } else {
-        prediagnose(&crews, &fault_spec)
-    };
+    let fault_blocked = call_out
+        .is_none()
+        .then(|| prediagnose(&crews, &fault_spec))
+        .flatten();
     let target = fault_task.deadline.map(|d| clock.seconds(d));
     let urgent = if fault_blocked.is_none() && call_out.is_none() {
         // A part's pickup goes in with the fault's visit (see `solve::replan`).
@@ -426,6 +419,16 @@ fn prepare(
         fault: fault_task,
         fault_blocked,
     })
+}
+
+/// The plan's call-outs and the one to add, if any.
+fn call_out_routes(plan: &Plan, call_out: Option<&EngineerRoute>) -> Vec<EngineerRoute> {
+    plan.routes
+        .iter()
+        .filter(|r| r.is_call_out())
+        .chain(call_out)
+        .cloned()
+        .collect()
 }
 
 /// Makes the current routes feasible under the reported delays: a fault deadline a route can

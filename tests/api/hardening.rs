@@ -734,7 +734,7 @@ async fn a_fault_whose_replan_fails_is_kept_flagged_until_a_plan_takes_it_up() {
     assert!(view["planned"].is_null(), "{view}");
     assert_eq!(
         fault_ids(&app, "status=open&planned=false").await,
-        [id.clone()]
+        std::slice::from_ref(&id)
     );
     assert!(!fault_ids(&app, "planned=true").await.contains(&id));
 

@@ -383,6 +383,47 @@ pub async fn record_event(state: &AppState, id: &str, event: FaultEvent) -> ApiR
     Ok(record)
 }
 
+/// A visit just became needed (`remoteFailed`, `needsVisit`): an open fault not yet in
+/// today's plan is re-planned into it at once (the 30-minute promise after a remote failure
+/// cannot wait for the next plan). A failure is logged; the next plan of the day takes the
+/// fault up.
+async fn visit_now(state: &AppState, record: &FaultRecord) {
+    if record.is_resolved() {
+        return;
+    }
+    let now = state.now();
+    let date = now.date();
+    let task = crate::domain::task::Task::repair_id(&record.fault().id);
+    let planned = match state.current_plan(date).await {
+        Ok(Some(plan)) => {
+            plan.find_stop(&task).is_some() || plan.unassigned.iter().any(|u| u.task.task == task)
+        }
+        Ok(None) => false,
+        Err(e) => {
+            tracing::warn!("no plan of {date} to re-plan {}: {e}", record.fault().id);
+            return;
+        }
+    };
+    if planned {
+        return;
+    }
+    let Ok(_queued) = state.try_replan_slot() else {
+        tracing::warn!(
+            "re-plan queue full: {} waits for the next plan",
+            record.fault().id
+        );
+        return;
+    };
+    let _guard = state.publishing().await;
+    let world = state.world();
+    if let Err(e) = super::faults::replan(state, &world, record, date, now).await {
+        tracing::warn!(
+            "fault {} needs a visit but was not re-planned: {e}",
+            record.fault().id
+        );
+    }
+}
+
 /// Record a step of a fault's handling.
 #[utoipa::path(post, path = "/v1/faults/{id}/events", request_body = FaultEventRequest,
     tag = "faults", security(("bearer" = [])), params(("id" = String, Path)),
@@ -406,7 +447,14 @@ pub async fn create_event(
         return Err(ApiError::NotFound(format!("no fault {id}")));
     }
     let event = read_event(&state, &body)?;
+    let kind = event.kind;
     let record = record_event(&state, &id, event).await?;
+    if matches!(
+        kind,
+        FaultEventKind::RemoteFailed | FaultEventKind::NeedsVisit
+    ) {
+        visit_now(&state, &record).await;
+    }
     let world = state.world();
     let today = TodayRepairs::read(&state).await?;
     let view = FaultView::new(

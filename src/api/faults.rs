@@ -150,9 +150,23 @@ pub async fn create(
     let _guard = state.publishing().await;
     let rec = record.clone();
     let world = state.change_world(move |s| s.put_fault(rec))?;
-    // The fault is served from today's plan, whenever it was reported.
+    // The fault is served from today's plan, whenever it was reported; a remote-first
+    // level only once a visit is needed (`remoteFailed` / `needsVisit` re-plan it then).
     let date = now.date();
-    let replanned = replan(&state, &world, &record, date, now).await;
+    let replanned = if world
+        .config()
+        .sla
+        .visit_needed(record.fault(), record.events())
+        .is_some()
+    {
+        replan(&state, &world, &record, date, now).await
+    } else {
+        Err(ApiError::Conflict(format!(
+            "{} is served by phone and remote login first: a visit is planned after \
+             remoteFailed or needsVisit",
+            record.fault().level
+        )))
+    };
     state.metrics().replan_latency(started.elapsed());
 
     let fault = record.fault();
@@ -249,7 +263,7 @@ fn read_fault(state: &AppState, body: &Value, now: Instant) -> ApiResult<(FaultD
 }
 
 /// Re-plans `date` around a recorded fault and publishes the result.
-async fn replan(
+pub(super) async fn replan(
     state: &AppState,
     world: &Arc<World>,
     record: &FaultRecord,
@@ -293,6 +307,7 @@ async fn insert_fault(
         cancel: Arc::new(AtomicBool::new(false)),
         pins: state.roster_pins(date).await?,
         max_work: None,
+        now: Some(state.now()),
     };
     let (w, rec) = (world.clone(), record.clone());
     blocking(move || {

@@ -248,6 +248,7 @@ async fn solve_and_publish(
         cancel: cancel.clone(),
         pins: state.roster_pins(date).await?,
         max_work,
+        now: Some(state.now()),
     };
     let started = std::time::Instant::now();
     let plan = blocking(move || {

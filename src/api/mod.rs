@@ -809,6 +809,7 @@ pub fn app(state: AppState) -> Router {
         .route("/engineers/{id}", get(master::get_engineer))
         .route("/tasks", get(tasks::list))
         .route("/reports/sla", get(reports::sla))
+        .route("/reports/remote-promise", get(reports::remote_promise))
         .route("/reports/inspections", get(reports::inspections))
         .route("/reports/engineers", get(reports::engineers))
         .route("/tasks/{id}", get(master::get_task))

@@ -206,6 +206,7 @@ async fn solve(
         cancel: Arc::new(AtomicBool::new(false)),
         pins,
         max_work: None,
+        now: Some(state.now()),
     };
     let started = std::time::Instant::now();
     let plan = blocking(move || {

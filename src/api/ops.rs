@@ -132,7 +132,7 @@ fn problem_response(description: &str) -> DocResponse {
         master::list_devices, master::get_device, tasks::device_history,
         master::list_engineers, master::get_engineer,
         tasks::list, master::get_task,
-        reports::sla, reports::inspections, reports::engineers,
+        reports::sla, reports::remote_promise, reports::inspections, reports::engineers,
         alerts::list, auth::me, move_clock, healthz, metrics, openapi,
     ),
     components(schemas(

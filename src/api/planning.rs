@@ -90,6 +90,8 @@ pub struct SolveSettings {
     /// A fixed work budget instead of the time limit's (the same plan on any machine, under
     /// any load: reproducible runs and tests).
     pub max_work: Option<u64>,
+    /// The service's clock: no on-call engineer is called before it.
+    pub now: Option<Instant>,
 }
 
 /// The answer to a fault: the new plan and what the dispatcher needs to know.
@@ -212,6 +214,7 @@ impl DayPlanner {
             roster: settings.pins.clone(),
             include_scenario_faults: true,
             progress: progress.to_vec(),
+            calls_from: settings.now,
             ..DayInputs::default()
         };
         Ok(plan_day_cancellable(
@@ -295,6 +298,9 @@ impl Planner for DayPlanner {
             r.stops.retain(|s| s.task.task != task);
         }
         plan.unassigned.retain(|u| u.task.task != task);
+        // Its call-out, if it had one, is gone with it.
+        plan.routes
+            .retain(|r| !(r.is_call_out() && r.stops.is_empty()));
         input.events.clear();
         Ok(recommend(
             world.context(),

@@ -3,6 +3,10 @@
 //! - `GET /v1/reports/sla`: per fault level and milestone, the deadlines falling in the
 //!   range and how many were met, late, missed (and still pending or not needed), judged by
 //!   the SLA table at the clock's now; `shareMet` is met over met + late + missed.
+//! - `GET /v1/reports/remote-promise`: per site on `?date=` (default today), whether the
+//!   promise "on site within 30 minutes after phone and remote support failed" can
+//!   physically be kept: the nearest service point with an engineer on duty (shift or on
+//!   call) and its drive time, farthest first ([`crate::plan::reach`]).
 //! - `GET /v1/reports/inspections`: per district, the inspection slots due in the range on
 //!   the schedule the service keeps ([`inspection_compliance`]): on time, late, missed, open.
 //! - `GET /v1/reports/engineers`: per engineer, from each day's latest published plan and
@@ -164,6 +168,80 @@ pub async fn sla(
         "shareMet",
     ];
     Ok(Table { header, rows }.answer(csv, from, to, "sla"))
+}
+
+/// The remote-failure promise: per site, whether an engineer on duty is within reach.
+#[utoipa::path(get, path = "/v1/reports/remote-promise", tag = "reports", security(("bearer" = [])),
+    params(("date" = Option<String>, Query, format = Date),
+        ("format" = Option<String>, Query, description = "json (default) or csv")),
+    responses((status = 200, description = "{from, to, limitMinutes, sites, outOfReach, rows: [{siteId, district, areaType, nearestServicePoint, driveMinutes, keepable}]} or CSV"),
+        (status = 422, body = super::error::Problem)))]
+pub async fn remote_promise(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let mut f = QueryFields::new(&q);
+    let date = q
+        .get("date")
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(state.now().date());
+    let format = f.raw("format").cloned();
+    if let Some(x) = format.as_deref().filter(|x| *x != "json" && *x != "csv") {
+        f.issue("format", "invalid", format!("'{x}' is not json or csv"));
+    }
+    if let Some(d) = q.get("date").filter(|d| d.parse::<NaiveDate>().is_err()) {
+        f.issue("date", "invalid", format!("'{d}' is not a date YYYY-MM-DD"));
+    }
+    f.finish()?;
+    let world = state.world();
+    let Some(limit) = world.config().sla.remote_failure.on_site else {
+        return Ok(
+            axum::Json(json!({"from": date, "to": date, "limitMinutes": null,
+            "sites": 0, "outOfReach": 0, "rows": []}))
+            .into_response(),
+        );
+    };
+    let reach = crate::plan::reach::remote_promise_reach(world.context(), date, limit.get() * 60);
+    let scenario = world.scenario();
+    let out_of_reach = reach.iter().filter(|r| !r.keepable).count();
+    let rows: Vec<Vec<Value>> = reach
+        .iter()
+        .map(|r| {
+            let site = scenario.site(&r.site);
+            vec![
+                json!(r.site),
+                json!(site.map(|s| s.district.to_string())),
+                json!(site.map(|s| s.area_type)),
+                json!(r.nearest.as_ref().map(|n| n.0.to_string())),
+                json!(
+                    r.nearest
+                        .as_ref()
+                        .map(|n| (f64::from(n.1) / 6.0).round() / 10.0)
+                ),
+                json!(r.keepable),
+            ]
+        })
+        .collect();
+    let header = vec![
+        "siteId",
+        "district",
+        "areaType",
+        "nearestServicePoint",
+        "driveMinutes",
+        "keepable",
+    ];
+    if format.as_deref() == Some("csv") {
+        return Ok(Table { header, rows }.answer(true, date, date, "remote-promise"));
+    }
+    let rows: Vec<Value> = rows
+        .into_iter()
+        .map(|r| Value::Object(header.iter().map(|h| h.to_string()).zip(r).collect()))
+        .collect();
+    Ok(axum::Json(json!({
+        "from": date, "to": date, "limitMinutes": limit.get(),
+        "sites": reach.len(), "outOfReach": out_of_reach, "rows": rows,
+    }))
+    .into_response())
 }
 
 /// Inspections: per district.

@@ -175,6 +175,40 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Milestones in `sim::RepSummary::milestones` order.
+const MILESTONE_NAMES: [&str; 5] = ["respond", "dispatch", "solution", "on_site", "resolve"];
+
+/// Per level and milestone: the mean share met (or not needed) across replications, `-`
+/// where the level has no such milestone; and the call-outs per replication.
+fn print_milestones(result: &SweepResult) {
+    println!("per level and milestone, mean % met across replications; call-outs per replication");
+    let mut head = format!("{:>5}", "staff");
+    for l in 1..=4 {
+        for m in ["resp", "disp", "sol", "site", "res"] {
+            head.push_str(&format!(" {:>6}", format!("L{l}{m}")));
+        }
+    }
+    println!("{head} {:>8}", "callouts");
+    for lv in &result.levels {
+        let mut line = format!("{:>5}", lv.headcount);
+        for l in 0..4 {
+            for k in 0..5 {
+                let decided = lv
+                    .replications
+                    .iter()
+                    .any(|r| r.milestones_decided[l][k] > 0);
+                let cell = if decided {
+                    pct(lv.milestones[l][k].mean)
+                } else {
+                    "-".into()
+                };
+                line.push_str(&format!(" {cell:>6}"));
+            }
+        }
+        println!("{line} {:>8.1}", lv.call_outs.mean);
+    }
+}
+
 fn pct(x: f64) -> String {
     format!("{:.1}", x * 100.0)
 }
@@ -188,7 +222,11 @@ fn write_csv(result: &SweepResult, path: &std::path::Path) -> anyhow::Result<()>
         header.extend(stat_cols(&format!("l{l}_sla")));
         header.extend(stat_cols(&format!("l{l}_on_site_within_target")));
         header.extend(stat_cols(&format!("l{l}_mean_on_site_min")));
+        for m in MILESTONE_NAMES {
+            header.extend(stat_cols(&format!("l{l}_{m}_met")));
+        }
     }
+    header.extend(stat_cols("call_outs"));
     for name in [
         "inspections_in_window",
         "on_site_callbacks_in_window",
@@ -209,7 +247,11 @@ fn write_csv(result: &SweepResult, path: &std::path::Path) -> anyhow::Result<()>
             row.extend(s3(&lv.sla[l]));
             row.extend(s3(&lv.on_site[l]));
             row.extend(s3(&lv.mean_on_site_minutes[l]));
+            for s in &lv.milestones[l] {
+                row.extend(s3(s));
+            }
         }
+        row.extend(s3(&lv.call_outs));
         for s in [
             &lv.inspections,
             &lv.on_site_callbacks,
@@ -262,6 +304,7 @@ fn print_summary(result: &SweepResult) {
             if lv.meets_target { "met" } else { "-" },
         );
     }
+    print_milestones(result);
     match result.smallest_meeting_target {
         Some(h) => println!(
             "smallest headcount meeting the target ({:.0}% of level-{} faults on site within {}, {:.0}% of inspections in window): {h}",

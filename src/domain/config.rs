@@ -5,6 +5,7 @@
 use super::cadence::CadenceConfig;
 use super::calendar::HolidayCalendar;
 use super::durations::DurationTable;
+use super::oncall::OnCallConfig;
 use super::sla::SlaConfig;
 
 /// Everything the rules need besides the data.
@@ -14,4 +15,6 @@ pub struct DomainConfig {
     pub cadence: CadenceConfig,
     pub durations: DurationTable,
     pub calendar: HolidayCalendar,
+    /// Call-outs of on-call engineers (`oncall.toml`).
+    pub on_call: OnCallConfig,
 }

@@ -92,6 +92,9 @@ pub enum FaultEventKind {
     SolutionGiven,
     /// Phone and remote support could not solve it: an engineer must go.
     RemoteFailed,
+    /// A dispatcher decided that an engineer must go (a visit "if needed", see
+    /// `sla::Visit`), without waiting for remote support to fail.
+    NeedsVisit,
     /// An engineer arrived on site (written `arrived` in older files).
     #[serde(alias = "arrived")]
     OnSite,
@@ -109,12 +112,13 @@ pub enum FaultEventKind {
 }
 
 impl FaultEventKind {
-    pub const ALL: [FaultEventKind; 10] = [
+    pub const ALL: [FaultEventKind; 11] = [
         FaultEventKind::Responded,
         FaultEventKind::RemoteAttempted,
         FaultEventKind::Dispatched,
         FaultEventKind::SolutionGiven,
         FaultEventKind::RemoteFailed,
+        FaultEventKind::NeedsVisit,
         FaultEventKind::OnSite,
         FaultEventKind::PartRequested,
         FaultEventKind::Resolved,
@@ -130,6 +134,7 @@ impl FaultEventKind {
             FaultEventKind::Dispatched => "dispatched",
             FaultEventKind::SolutionGiven => "solutionGiven",
             FaultEventKind::RemoteFailed => "remoteFailed",
+            FaultEventKind::NeedsVisit => "needsVisit",
             FaultEventKind::OnSite => "onSite",
             FaultEventKind::PartRequested => "partRequested",
             FaultEventKind::Resolved => "resolved",

@@ -35,6 +35,7 @@ pub mod history;
 pub mod ids;
 pub mod instant;
 pub mod name;
+pub mod oncall;
 pub mod reason;
 pub mod service_point;
 pub mod site;

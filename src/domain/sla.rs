@@ -14,8 +14,17 @@
 //!
 //! A device under warranty gets, for each milestone, the stricter of its level's target and
 //! the warranty promise (respond 2 h, on site 24 h, fixed within 1 day). When phone and remote
-//! support fail on an urban site, an engineer is promised on site within 30 minutes of that
-//! moment.
+//! support fail, an engineer is promised on site within 30 minutes of that moment, at every
+//! site (the source sets no area limit; where the promise cannot physically be kept, a KPI
+//! says so: `GET /v1/reports/sla`).
+//!
+//! **Remote first.** Each level says when it is visited ([`Visit`], `visit` in the table):
+//! at once (level 1: dispatch and on-site count from the report), or only if needed (levels
+//! 2-4 by default): phone and remote support first, and a visit only once `remoteFailed` or
+//! a dispatcher's `needsVisit` is recorded (or an engineer was dispatched all the same). Until then such a fault has no dispatch or
+//! on-site milestone; then its dispatch target counts from that event, its on-site target
+//! (if any) from the report. The solution of a level visited only if needed can be given by
+//! phone or remote login, so it is no arrival deadline (see `plan::on_site_deadline`).
 //!
 //! A later milestone implies the earlier ones it contains: resolving a fault also gives a
 //! solution and a response; arriving implies dispatch. A dispatch or on-site milestone that
@@ -56,7 +65,10 @@ impl Milestone {
     fn reached_by(self, kind: FaultEventKind) -> bool {
         use FaultEventKind as E;
         match self {
-            Milestone::Respond => !matches!(kind, E::RemoteFailed | E::Escalated | E::Closed),
+            Milestone::Respond => !matches!(
+                kind,
+                E::RemoteFailed | E::NeedsVisit | E::Escalated | E::Closed
+            ),
             Milestone::Dispatch => matches!(kind, E::Dispatched | E::OnSite),
             Milestone::Solution => matches!(kind, E::SolutionGiven | E::Resolved),
             Milestone::OnSite => kind == E::OnSite,
@@ -70,10 +82,24 @@ impl Milestone {
     }
 }
 
+/// When a level's faults are visited.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visit {
+    /// An engineer goes at once: dispatch and on-site count from the report.
+    #[default]
+    AtOnce,
+    /// Phone and remote support first: a visit only after `remoteFailed` or `needsVisit`.
+    IfNeeded,
+}
+
 /// Targets of one fault level, measured from the report; `None`: no deadline.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LevelTargets {
+    /// When the level is visited (at once when left out).
+    #[serde(default)]
+    pub visit: Visit,
     pub respond: Minutes,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dispatch: Option<Minutes>,
@@ -110,9 +136,14 @@ pub struct WarrantyTargets {
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RemoteFailureTargets {
-    /// On site within this time on urban sites; `None`: no such promise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub urban_on_site: Option<Minutes>,
+    /// On site within this time, at every site; `None`: no such promise. (`urban_on_site`,
+    /// its name when it applied to urban sites only, is still read.)
+    #[serde(
+        default,
+        alias = "urban_on_site",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub on_site: Option<Minutes>,
 }
 
 /// SLA targets per fault level, for warranty devices, and after remote support failed.
@@ -133,6 +164,7 @@ impl Default for SlaConfig {
         let h = Minutes::hours;
         Self {
             level1: LevelTargets {
+                visit: Visit::AtOnce,
                 respond: h(1),
                 dispatch: Some(Minutes::ZERO),
                 solution: Some(h(4)),
@@ -140,6 +172,7 @@ impl Default for SlaConfig {
                 resolve: Some(h(8)),
             },
             level2: LevelTargets {
+                visit: Visit::IfNeeded,
                 respond: h(1),
                 dispatch: Some(h(1)),
                 solution: Some(h(24)),
@@ -147,6 +180,7 @@ impl Default for SlaConfig {
                 resolve: None,
             },
             level3: LevelTargets {
+                visit: Visit::IfNeeded,
                 respond: h(2),
                 dispatch: Some(h(1)),
                 solution: Some(h(24)),
@@ -154,6 +188,7 @@ impl Default for SlaConfig {
                 resolve: None,
             },
             level4: LevelTargets {
+                visit: Visit::IfNeeded,
                 respond: h(2),
                 dispatch: Some(h(1)),
                 solution: Some(h(48)),
@@ -166,7 +201,7 @@ impl Default for SlaConfig {
                 resolve: Minutes::days(1),
             },
             remote_failure: RemoteFailureTargets {
-                urban_on_site: Some(Minutes::new(30)),
+                on_site: Some(Minutes::new(30)),
             },
         }
     }
@@ -176,6 +211,8 @@ impl Default for SlaConfig {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct SlaContext {
     pub under_warranty: bool,
+    /// The site's area (the SLA no longer depends on it: the remote-failure promise holds
+    /// at every site; kept for reports).
     pub area: AreaType,
 }
 
@@ -276,7 +313,31 @@ impl SlaConfig {
         self.deadlines_with(fault, ctx, &[])
     }
 
-    /// The deadlines of a fault given its events so far (a remote failure may tighten the
+    /// When a visit to the fault became needed: its report for a level visited at once,
+    /// else the first `remoteFailed` or `needsVisit` (or `dispatched` / `onSite`: an
+    /// engineer sent without either was the dispatcher's own call that a visit is needed);
+    /// `None`: not (yet) needed.
+    pub fn visit_needed(&self, fault: &Fault, events: &[FaultEvent]) -> Option<Instant> {
+        match self.level(fault.level).visit {
+            Visit::AtOnce => Some(fault.reported),
+            Visit::IfNeeded => events
+                .iter()
+                .filter(|e| {
+                    matches!(
+                        e.kind,
+                        FaultEventKind::RemoteFailed
+                            | FaultEventKind::NeedsVisit
+                            | FaultEventKind::Dispatched
+                            | FaultEventKind::OnSite
+                    )
+                })
+                .map(|e| e.at)
+                .min(),
+        }
+    }
+
+    /// The deadlines of a fault given its events so far (a needed visit brings the dispatch
+    /// and on-site milestones of a remote-first level; a remote failure may tighten the
     /// on-site deadline).
     pub fn deadlines_with(
         &self,
@@ -285,8 +346,13 @@ impl SlaConfig {
         events: &[FaultEvent],
     ) -> Deadlines {
         let targets = self.level(fault.level);
+        let needed = self.visit_needed(fault, events);
         let mut by = [None; 5];
         for m in Milestone::ALL {
+            let visit = matches!(m, Milestone::Dispatch | Milestone::OnSite);
+            if visit && needed.is_none() {
+                continue;
+            }
             let mut target = targets.get(m);
             if ctx.under_warranty {
                 let w = match m {
@@ -297,14 +363,17 @@ impl SlaConfig {
                 };
                 target = stricter(target, w);
             }
-            by[m.index()] = target.map(|t| fault.reported + t);
+            // A remote-first level's dispatch counts from the moment a visit was needed.
+            let from = match (m, targets.visit, needed) {
+                (Milestone::Dispatch, Visit::IfNeeded, Some(at)) => at,
+                _ => fault.reported,
+            };
+            by[m.index()] = target.map(|t| from + t);
         }
         let remote_failed = events
             .iter()
             .find(|e| e.kind == FaultEventKind::RemoteFailed);
-        if let (AreaType::Urban, Some(limit), Some(failed)) =
-            (ctx.area, self.remote_failure.urban_on_site, remote_failed)
-        {
+        if let (Some(limit), Some(failed)) = (self.remote_failure.on_site, remote_failed) {
             let due = failed.at + limit;
             let slot = &mut by[Milestone::OnSite.index()];
             *slot = Some(slot.map_or(due, |d| d.min(due)));

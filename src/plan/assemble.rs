@@ -140,5 +140,6 @@ pub fn route(
         stops,
         kpis: EngineerKpis::default(),
         restart: restart(clock, crew, frozen),
+        call_out: None,
     }
 }

@@ -18,6 +18,7 @@ use super::error::PlanError;
 use super::inputs::{DayInputs, PlanRequest};
 use super::kpis;
 use super::model::{Flag, Plan, PlanStats, ReasonCode, TaskRef, UnassignedTask};
+use super::oncall;
 use super::tasks;
 use crate::domain::duration::Minutes;
 use crate::domain::engineer::Availability;
@@ -223,7 +224,11 @@ pub fn plan_day_cancellable(
     let date = request.date;
     let clock = DayClock::new(date);
     let mut day = tasks::collect(ctx, date, inputs)?;
-    let crews = crews_on(ctx, date, inputs);
+    let mut crews = crews_on(ctx, date, inputs);
+    // Faults no shift can reach in time go to on-call engineers first; a night call-out
+    // delays the engineer's shift by the rest.
+    let call_outs = oncall::plan_call_outs(ctx, &clock, &crews, &mut day.visits, inputs.calls_from);
+    oncall::apply_rest(ctx, &clock, &mut crews, &call_outs);
     let mut unassigned = Vec::new();
     let mut specs = Vec::new();
     for t in &day.visits {
@@ -358,6 +363,7 @@ pub fn plan_day_cancellable(
             Kept::default(),
         ));
     }
+    plan_routes.extend(call_outs);
     let (desk, desk_left) = schedule_desk(ctx.settings(), &clock, day.phone);
     unassigned.extend(desk_left);
     unassigned.sort_by(|a, b| a.task.task.cmp(&b.task.task));

@@ -188,6 +188,9 @@ pub struct DayInputs {
     pub overtime_used: BTreeMap<EngineerId, Minutes>,
     /// Progress so far: tasks reported done are not planned again.
     pub progress: Vec<ProgressEvent>,
+    /// No on-call engineer is called before this instant (the service's clock when it
+    /// plans: a fault calls someone out once it is known); `None`: from its report.
+    pub calls_from: Option<Instant>,
 }
 
 impl Default for DayInputs {
@@ -199,6 +202,7 @@ impl Default for DayInputs {
             extra_tasks: Vec::new(),
             overtime_used: BTreeMap::new(),
             progress: Vec::new(),
+            calls_from: None,
         }
     }
 }

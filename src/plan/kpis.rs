@@ -96,8 +96,21 @@ pub fn refresh(plan: &mut Plan) {
     }
     plan.faults = fault_statuses(plan);
     let mut k = PlanKpis {
-        engineers_on_shift: plan.routes.len(),
-        engineers_used: plan.routes.iter().filter(|r| !r.stops.is_empty()).count(),
+        engineers_on_shift: plan.routes.iter().filter(|r| !r.is_call_out()).count(),
+        engineers_used: plan
+            .routes
+            .iter()
+            .filter(|r| !r.stops.is_empty())
+            .map(|r| &r.engineer)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        call_outs: plan.routes.iter().filter(|r| r.is_call_out()).count(),
+        call_out_cost: plan
+            .routes
+            .iter()
+            .filter_map(|r| r.call_out)
+            .map(|c| c.cost)
+            .sum(),
         desk_calls: plan.desk.len(),
         unassigned: plan.unassigned.len(),
         ..PlanKpis::default()
@@ -111,7 +124,9 @@ pub fn refresh(plan: &mut Plan) {
         k.travel_km += r.kpis.travel_km;
         k.overtime_seconds += r.kpis.overtime_seconds;
         service += r.kpis.service_seconds;
-        shift += secs(r.shift_start, r.shift_end).max(0);
+        if !r.is_call_out() {
+            shift += secs(r.shift_start, r.shift_end).max(0);
+        }
         for s in r.stops.iter().filter(|s| !s.is_pickup()) {
             if s.task.kind == TaskKind::Inspection {
                 k.inspections_planned += 1;

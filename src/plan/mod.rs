@@ -96,6 +96,8 @@ mod error;
 mod inputs;
 mod kpis;
 mod model;
+pub mod oncall;
+pub mod reach;
 pub mod replan;
 pub mod roster;
 mod settings;
@@ -110,8 +112,8 @@ pub use error::PlanError;
 pub use inputs::{DayInputs, FaultInput, PlanRequest, ProgressEvent, RosterAssignment};
 pub use kpis::refresh as refresh_kpis;
 pub use model::{
-    CadenceInfo, DeskCall, EngineerKpis, EngineerRoute, FaultInfo, FaultStatus, Flag, Lunch,
-    PartPickup, Plan, PlanKpis, PlanStats, ReasonCode, Restart, Stop, StopKind, StopStatus,
+    CadenceInfo, CallOut, DeskCall, EngineerKpis, EngineerRoute, FaultInfo, FaultStatus, Flag,
+    Lunch, PartPickup, Plan, PlanKpis, PlanStats, ReasonCode, Restart, Stop, StopKind, StopStatus,
     TaskRef, UnassignedTask,
 };
 pub use settings::PlanSettings;

@@ -209,6 +209,29 @@ pub struct EngineerRoute {
     /// Set by a re-plan that started from a reported position.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart: Option<Restart>,
+    /// Set on a call-out: an on-call engineer's trip to one fault outside her shift (see
+    /// [`crate::domain::oncall`]); `shiftStart`..`shiftEnd` is then the trip itself. An
+    /// engineer may have a shift route and call-out routes on one day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call_out: Option<CallOut>,
+}
+
+impl EngineerRoute {
+    pub fn is_call_out(&self) -> bool {
+        self.call_out.is_some()
+    }
+}
+
+/// What a call-out route adds to a route.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallOut {
+    /// When the engineer was called (she leaves the configured response time later).
+    pub called_at: Instant,
+    /// Touches the night: her shift that day starts after the rest.
+    pub night: bool,
+    /// The call-out's own cost plus its driving, in cost units.
+    pub cost: i64,
 }
 
 /// A phone callback made from the service centre's desk.
@@ -275,6 +298,11 @@ pub struct PlanKpis {
     /// Spare-part pickup stops (not counted in `stops`).
     #[serde(default)]
     pub part_pickups: usize,
+    /// Call-out routes, and their cost (call-out cost plus driving).
+    #[serde(default)]
+    pub call_outs: usize,
+    #[serde(default)]
+    pub call_out_cost: i64,
 }
 
 /// How the plan was made.
@@ -305,8 +333,10 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The engineer's shift route (else her first call-out).
     pub fn route(&self, engineer: &EngineerId) -> Option<&EngineerRoute> {
-        self.routes.iter().find(|r| &r.engineer == engineer)
+        let mine = || self.routes.iter().filter(move |r| &r.engineer == engineer);
+        mine().find(|r| !r.is_call_out()).or_else(|| mine().next())
     }
 
     /// The engineer and stop serving a task (its visit, never its part pickup).

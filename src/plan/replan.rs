@@ -36,6 +36,7 @@ use super::error::PlanError;
 use super::inputs::{FaultInput, ProgressEvent};
 use super::kpis;
 use super::model::{EngineerRoute, Flag, Plan, ReasonCode, StopStatus, TaskRef, UnassignedTask};
+use super::oncall;
 use super::tasks;
 use crate::domain::geo::LatLon;
 use crate::domain::ids::{EngineerId, TaskId};
@@ -44,7 +45,7 @@ use crate::solve::diagnose::diagnose;
 use crate::solve::replan::{
     Announced, RepairConfig, Routes, Stability, Urgent, insert_urgent, offers,
 };
-use crate::solve::routing::{Break, Cost, Infeasibility, TimeWindow, schedule};
+use crate::solve::routing::{Break, Cost, Infeasibility, Time, TimeWindow, schedule};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -95,6 +96,10 @@ pub struct Recommendation {
     pub displaced: Vec<TaskId>,
     /// Visits of this engineer whose start would change.
     pub retimed: Vec<Retimed>,
+    /// An on-call engineer called out outside her shift (her shift that day may start
+    /// later after a night call-out; `retimed` does not list that).
+    #[serde(default)]
+    pub call_out: bool,
 }
 
 /// The state a re-plan works on.
@@ -206,13 +211,16 @@ fn apply_progress(
     Ok(plan)
 }
 
-/// Builds the workspace: crews, jobs, feasible current routes, the fault's job.
+/// Builds the workspace: crews, jobs, feasible current routes, the fault's job. With
+/// `call_out` (the fault's call-out route, to be added), the fault is not inserted into the
+/// shifts, and its engineer's shift starts after the rest it calls for.
 fn prepare(
     ctx: &PlanningContext,
     plan: &Plan,
     progress: &[ProgressEvent],
     fault: &FaultInput,
     now: Instant,
+    call_out: Option<&EngineerRoute>,
 ) -> Result<Workspace, PlanError> {
     let clock = DayClock::new(plan.date);
     let plan = apply_progress(plan, progress, now)?;
@@ -239,7 +247,14 @@ fn prepare(
     let mut crews = Vec::new();
     let mut crew_route = Vec::new();
     let mut kept_jobs: Vec<Vec<JobSpec>> = Vec::new();
+    let call_outs = call_out_routes(&plan, call_out);
     for (ri, r) in plan.routes.iter().enumerate() {
+        // A call-out is one trip to one fault: it stays as it is.
+        if r.is_call_out() {
+            continue;
+        }
+        let rest = oncall::rest_until(ctx, &call_outs, &r.engineer, r.shift_start)
+            .map_or(Time::ZERO, |t| clock.seconds(t));
         let engineer = ctx
             .scenario()
             .engineer(&r.engineer)
@@ -264,7 +279,7 @@ fn prepare(
                     travel: BTreeMap::new(),
                 }
             });
-        let start = free_from.max(now_s).max(day_shift.start);
+        let start = free_from.max(now_s).max(day_shift.start).max(rest);
         let latest = day_shift.end + max_overtime;
         if start > latest {
             continue; // the day is over for this engineer: the route stays as it is
@@ -320,9 +335,12 @@ fn prepare(
         routes.push(r);
     }
     let fault_spec = build::job_spec(ctx, &clock, &fault_task)?;
-    let fault_blocked = prediagnose(&crews, &fault_spec);
+    let fault_blocked = call_out
+        .is_none()
+        .then(|| prediagnose(&crews, &fault_spec))
+        .flatten();
     let target = fault_task.deadline.map(|d| clock.seconds(d));
-    let urgent = if fault_blocked.is_none() {
+    let urgent = if fault_blocked.is_none() && call_out.is_none() {
         // A part's pickup goes in with the fault's visit (see `solve::replan`).
         specs.extend(build::pickup_spec(ctx, &fault_task)?);
         let mut spec = fault_spec;
@@ -401,6 +419,16 @@ fn prepare(
         fault: fault_task,
         fault_blocked,
     })
+}
+
+/// The plan's call-outs and the one to add, if any.
+fn call_out_routes(plan: &Plan, call_out: Option<&EngineerRoute>) -> Vec<EngineerRoute> {
+    plan.routes
+        .iter()
+        .filter(|r| r.is_call_out())
+        .chain(call_out)
+        .cloned()
+        .collect()
 }
 
 /// Makes the current routes feasible under the reported delays: a fault deadline a route can
@@ -488,7 +516,9 @@ fn late_flags(t: &TaskRef) -> Vec<Flag> {
     }
 }
 
-/// Inserts a new fault into `plan` at `now` (see the module doc).
+/// Inserts a new fault into `plan` at `now` (see the module doc): into the shifts, or, when
+/// they miss its deadline, as a call-out of an on-call engineer who gets there earlier (see
+/// [`oncall`]).
 pub fn insert_fault(
     ctx: &PlanningContext,
     plan: &Plan,
@@ -496,7 +526,38 @@ pub fn insert_fault(
     fault: &FaultInput,
     now: Instant,
 ) -> Result<ReplanOutcome, PlanError> {
-    let ws = prepare(ctx, plan, progress, fault, now)?;
+    let on_shift = insert_with(ctx, plan, progress, fault, now, None)?;
+    if on_shift.deadline_met {
+        return Ok(on_shift);
+    }
+    let task = tasks::fault_task(ctx, fault, plan.date)?;
+    if !oncall::eligible(ctx, &task) {
+        return Ok(on_shift);
+    }
+    let routes = apply_progress(plan, progress, now)?.routes;
+    let called_at = now.max(fault.reported_at);
+    let best = oncall::offers(ctx, &task, plan.date, called_at, &routes)
+        .into_iter()
+        .next();
+    match best {
+        Some(o) if on_shift.eta.is_none_or(|eta| o.arrival < eta) => {
+            let route = oncall::route(ctx, &o, &task);
+            insert_with(ctx, plan, progress, fault, now, Some(&route))
+        }
+        _ => Ok(on_shift),
+    }
+}
+
+/// [`insert_fault`] into the shifts, or as the call-out `call_out`.
+fn insert_with(
+    ctx: &PlanningContext,
+    plan: &Plan,
+    progress: &[ProgressEvent],
+    fault: &FaultInput,
+    now: Instant,
+    call_out: Option<&EngineerRoute>,
+) -> Result<ReplanOutcome, PlanError> {
+    let ws = prepare(ctx, plan, progress, fault, now, call_out)?;
     let settings = ctx.settings();
     let (routes, mut left, work) = match ws.urgent {
         Some(urgent) => {
@@ -568,6 +629,7 @@ pub fn insert_fault(
             detail: detail.clone(),
         });
     }
+    new_plan.routes.extend(call_out.cloned());
     new_plan
         .unassigned
         .sort_by(|a, b| a.task.task.cmp(&b.task.task));
@@ -608,9 +670,10 @@ pub fn recommend(
     now: Instant,
     k: usize,
 ) -> Result<Vec<Recommendation>, PlanError> {
-    let ws = prepare(ctx, plan, progress, fault, now)?;
+    let ws = prepare(ctx, plan, progress, fault, now, None)?;
+    let mut recs = call_out_offers(ctx, &ws, plan, fault, now)?;
     let Some(urgent) = ws.urgent else {
-        return Ok(Vec::new());
+        return Ok(ranked(recs, k));
     };
     let all = offers(
         &ws.problem().problem,
@@ -619,48 +682,52 @@ pub fn recommend(
         &ws.stability,
         ctx.settings().repair_work,
     )?;
-    let mut recs: Vec<Recommendation> = all
-        .into_iter()
-        .map(|o| {
-            let ri = ws.crew_route[o.vehicle];
-            let old = &ws.plan.routes[ri];
-            let mut retimed = Vec::new();
-            for (&j, visit) in o.route.iter().zip(&o.schedule.visits) {
-                if j == urgent.job || ws.specs[j].pickup {
-                    continue;
-                }
-                let task = &ws.specs[j].task.task;
-                if let Some(s) = old
-                    .stops
-                    .iter()
-                    .find(|s| &s.task.task == task && !s.is_pickup())
-                {
-                    let to = ws.clock.instant(visit.start);
-                    if to != s.start {
-                        retimed.push(Retimed {
-                            task: task.clone(),
-                            from_start: s.start,
-                            to_start: to,
-                        });
-                    }
+    recs.extend(all.into_iter().map(|o| {
+        let ri = ws.crew_route[o.vehicle];
+        let old = &ws.plan.routes[ri];
+        let mut retimed = Vec::new();
+        for (&j, visit) in o.route.iter().zip(&o.schedule.visits) {
+            if j == urgent.job || ws.specs[j].pickup {
+                continue;
+            }
+            let task = &ws.specs[j].task.task;
+            if let Some(s) = old
+                .stops
+                .iter()
+                .find(|s| &s.task.task == task && !s.is_pickup())
+            {
+                let to = ws.clock.instant(visit.start);
+                if to != s.start {
+                    retimed.push(Retimed {
+                        task: task.clone(),
+                        from_start: s.start,
+                        to_start: to,
+                    });
                 }
             }
-            Recommendation {
-                rank: 0,
-                engineer: old.engineer.clone(),
-                eta: ws.clock.instant(o.arrival),
-                start: ws.clock.instant(o.start),
-                deadline_met: o.meets_target,
-                cost: o.delta.0,
-                displaced: o
-                    .displaced
-                    .iter()
-                    .map(|&j| ws.specs[j].task.task.clone())
-                    .collect(),
-                retimed,
-            }
-        })
-        .collect();
+        }
+        Recommendation {
+            rank: 0,
+            engineer: old.engineer.clone(),
+            eta: ws.clock.instant(o.arrival),
+            start: ws.clock.instant(o.start),
+            deadline_met: o.meets_target,
+            cost: o.delta.0,
+            call_out: false,
+            displaced: o
+                .displaced
+                .iter()
+                .map(|&j| ws.specs[j].task.task.clone())
+                .collect(),
+            retimed,
+        }
+    }));
+    Ok(ranked(recs, k))
+}
+
+/// Best first: those meeting the deadline, then those displacing nothing, then by arrival,
+/// then by added cost, then by id; the first `k`, ranked.
+fn ranked(mut recs: Vec<Recommendation>, k: usize) -> Vec<Recommendation> {
     recs.sort_by(|a, b| {
         (
             !a.deadline_met,
@@ -681,5 +748,37 @@ pub fn recommend(
     for (i, r) in recs.iter_mut().enumerate() {
         r.rank = i + 1;
     }
-    Ok(recs)
+    recs
+}
+
+/// The call-outs on offer for a fault that may call an engineer out (see [`oncall`]); a
+/// call-out's cost is the configured call-out cost plus its driving.
+fn call_out_offers(
+    ctx: &PlanningContext,
+    ws: &Workspace,
+    plan: &Plan,
+    fault: &FaultInput,
+    now: Instant,
+) -> Result<Vec<Recommendation>, PlanError> {
+    let task = tasks::fault_task(ctx, fault, plan.date)?;
+    if !oncall::eligible(ctx, &task) {
+        return Ok(Vec::new());
+    }
+    let called_at = now.max(fault.reported_at);
+    Ok(
+        oncall::offers(ctx, &task, plan.date, called_at, &ws.plan.routes)
+            .into_iter()
+            .map(|o| Recommendation {
+                rank: 0,
+                engineer: o.engineer,
+                eta: o.arrival,
+                start: o.arrival,
+                deadline_met: o.meets_deadline,
+                cost: o.cost,
+                displaced: Vec::new(),
+                retimed: Vec::new(),
+                call_out: true,
+            })
+            .collect(),
+    )
 }

@@ -62,9 +62,11 @@ pub struct DayTasks {
 }
 
 /// The latest arrival on site that meets the fault's SLA: the earliest of the open on-site
-/// deadline, the open solution deadline (a solution is given on site, so a level-1 fault with
-/// a 4 h solution target needs an engineer there within 4 h) and the open resolve deadline
-/// less the repair time. `None` when nothing is due.
+/// deadline, the open solution deadline of a level visited at once (its solution is given on
+/// site, so a level-1 fault with a 4 h solution target needs an engineer there within 4 h;
+/// a level visited only if needed may get its solution by phone or remote login, so its
+/// solution deadline is no arrival deadline) and the open resolve deadline less the repair
+/// time. `None` when nothing is due.
 pub fn on_site_deadline(
     cfg: &DomainConfig,
     fault: &Fault,
@@ -80,9 +82,10 @@ pub fn on_site_deadline(
             .find(|s| s.milestone == m && matches!(s.outcome, Outcome::Pending | Outcome::Missed))
             .map(|s| s.deadline)
     };
+    let at_once = cfg.sla.level(fault.level).visit == crate::domain::sla::Visit::AtOnce;
     [
         open(Milestone::OnSite),
-        open(Milestone::Solution),
+        open(Milestone::Solution).filter(|_| at_once),
         open(Milestone::Resolve).map(|r| r - repair),
     ]
     .into_iter()
@@ -281,7 +284,8 @@ pub fn task_ref(task: &Task, date: NaiveDate, pickup_minutes: u32) -> Option<Tas
     Some(r)
 }
 
-/// The faults to plan: the inputs', then the scenario's unresolved ones not already given.
+/// The faults to plan: the inputs', then the scenario's unresolved ones not already given;
+/// those of a remote-first level only once a visit is needed (`sla::Visit`).
 pub fn faults_to_plan(ctx: &PlanningContext, inputs: &DayInputs) -> Vec<FaultInput> {
     let mut out = inputs.faults.clone();
     if inputs.include_scenario_faults {
@@ -304,7 +308,20 @@ pub fn faults_to_plan(ctx: &PlanningContext, inputs: &DayInputs) -> Vec<FaultInp
             });
         }
     }
+    out.retain(|f| visit_needed(ctx.config(), f));
     out
+}
+
+/// Is a visit to this fault needed yet (at once, or after `remoteFailed` / `needsVisit`)?
+pub fn visit_needed(cfg: &DomainConfig, f: &FaultInput) -> bool {
+    let fault = Fault {
+        id: f.fault.clone(),
+        device: f.device.clone(),
+        level: f.level,
+        reported: f.reported_at,
+        description: String::new(),
+    };
+    cfg.sla.visit_needed(&fault, &f.events).is_some()
 }
 
 /// Everything to plan on `date`.

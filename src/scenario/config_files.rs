@@ -1,5 +1,5 @@
 //! Reads the domain configuration from a directory: `sla.toml`, `cadence.toml`,
-//! `durations.toml`, `holidays.toml`.
+//! `durations.toml`, `holidays.toml`, and `oncall.toml` (optional: defaults when missing).
 
 use super::files::{ScenarioError, read_text};
 use crate::domain::DomainConfig;
@@ -7,6 +7,7 @@ use crate::domain::FieldError;
 use crate::domain::cadence::CadenceConfig;
 use crate::domain::calendar::HolidayCalendar;
 use crate::domain::durations::DurationTable;
+use crate::domain::oncall::OnCallConfig;
 use crate::domain::sla::SlaConfig;
 use std::path::Path;
 
@@ -32,5 +33,11 @@ pub fn load_config(dir: impl AsRef<Path>) -> Result<DomainConfig, ScenarioError>
         cadence: part(dir, "cadence.toml", CadenceConfig::from_toml_str)?,
         durations: part(dir, "durations.toml", DurationTable::from_toml_str)?,
         calendar: part(dir, "holidays.toml", HolidayCalendar::from_toml_str)?,
+        // Optional: a configuration directory from before call-outs gets the defaults.
+        on_call: if dir.join("oncall.toml").exists() {
+            part(dir, "oncall.toml", OnCallConfig::from_toml_str)?
+        } else {
+            OnCallConfig::default()
+        },
     })
 }

@@ -243,14 +243,15 @@ impl Scenario {
         due_tasks(self.sites(), self.devices(), &self.history, cfg, horizon)
     }
 
-    /// Repair tasks of the faults still open at the reference instant, each with its
-    /// earliest SLA deadline not yet reached.
+    /// Repair tasks of the faults still open at the reference instant that need a visit
+    /// (`sla::Visit`), each with its earliest SLA deadline not yet reached.
     pub fn open_fault_tasks(&self, cfg: &DomainConfig) -> Vec<Task> {
         use crate::domain::sla::Outcome;
         let now = self.meta.reference_instant;
         self.faults()
             .iter()
             .filter(|f| !f.is_resolved())
+            .filter(|f| cfg.sla.visit_needed(f.fault(), f.events()).is_some())
             .map(|record| {
                 let fault = record.fault();
                 let device = self.device(&fault.device).expect("checked");

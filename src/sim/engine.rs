@@ -29,7 +29,7 @@ use super::rng::{Rng, lognormal_minutes, stream};
 use super::world::{DAY, SimMinute, World};
 use crate::domain::fault::{Fault, FaultEvent, FaultEventKind};
 use crate::domain::ids::FaultId;
-use crate::domain::sla::Milestone;
+use crate::domain::sla::Visit;
 use crate::domain::task::TaskKind;
 use chrono::{Datelike, Weekday};
 use std::cmp::Reverse;
@@ -71,12 +71,15 @@ struct Eng {
     overtime: SimMinute,
     metres: u64,
     tasks_done: u32,
+    call_outs: u32,
 }
 
 #[derive(Clone, Debug)]
 struct FaultLog {
     task: Option<usize>,
     responded: SimMinute,
+    /// Remote support failed (a remote-first level's visit became needed).
+    remote_failed: Option<SimMinute>,
     /// First assigned to an engineer (the SLA's dispatch: 派工).
     assigned: Option<SimMinute>,
     /// First set off towards the site.
@@ -176,9 +179,23 @@ pub fn run_replication(
                 overtime: 0,
                 metres: 0,
                 tasks_done: 0,
+                call_outs: 0,
             })
             .collect(),
-        faults: Vec::with_capacity(arrivals.len()),
+        // One log per arrival, by arrival index (a remote-first fault's visit is needed
+        // later than its report, so faults do not come in arrival order).
+        faults: arrivals
+            .iter()
+            .map(|a| FaultLog {
+                task: None,
+                responded: a.at + a.respond_after,
+                remote_failed: None,
+                assigned: None,
+                dispatched: None,
+                arrived: None,
+                resolved: None,
+            })
+            .collect(),
         inspections_done: vec![Vec::new(); base.devices.len()],
         callbacks_done: vec![Vec::new(); base.site_place.len()],
         by_device,
@@ -190,9 +207,16 @@ pub fn run_replication(
     for d in 0..i64::from(base.days) {
         sim.push(d * DAY, Ev::Day(d));
     }
+    // A fault of a remote-first level (`sla::Visit::IfNeeded`) not solved remotely needs a
+    // visit once the remote attempt has failed: its repair task appears then.
     for (i, a) in arrivals.iter().enumerate() {
-        if a.at < sim.end {
-            sim.push(a.at, Ev::Fault(i));
+        let at = if !a.remote && base.cfg.sla.level(a.level).visit == Visit::IfNeeded {
+            a.at + a.remote_after
+        } else {
+            a.at
+        };
+        if at < sim.end {
+            sim.push(at, Ev::Fault(i));
         }
     }
     while let Some(Reverse((t, _, ev))) = sim.heap.pop() {
@@ -298,7 +322,8 @@ impl Sim<'_> {
         let base = &self.world.base;
         let mut log = FaultLog {
             task: None,
-            responded: t + a.respond_after,
+            responded: a.at + a.respond_after,
+            remote_failed: (t > a.at).then_some(t),
             assigned: None,
             dispatched: None,
             arrived: None,
@@ -306,18 +331,27 @@ impl Sim<'_> {
         };
         if a.remote {
             log.resolved = Some(t + a.remote_after);
-            self.faults.push(log);
+            self.faults[i] = log;
             return;
         }
         let dev = &base.devices[a.device];
         let fault = self.domain_fault(i);
-        let ctx = base.sla_context(a.device, t.div_euclid(DAY));
-        let deadlines = base.cfg.sla.deadlines(&fault, ctx);
-        let deadline = [Milestone::OnSite, Milestone::Solution, Milestone::Resolve]
+        let ctx = base.sla_context(a.device, a.at.div_euclid(DAY));
+        let events: Vec<FaultEvent> = log
+            .remote_failed
+            .map(|f| FaultEvent::new(FaultEventKind::RemoteFailed, base.instant(f)))
             .into_iter()
-            .filter_map(|m| deadlines.get(m))
-            .min()
-            .map(|d| d.minutes_since(base.epoch));
+            .collect();
+        // The latest arrival meeting the SLA, as the day planner reads it.
+        let deadline = crate::plan::on_site_deadline(
+            &base.cfg,
+            &fault,
+            ctx,
+            &events,
+            *base.cfg.durations.fault_repair.get(dev.family),
+            base.instant(t),
+        )
+        .map(|d| d.minutes_since(base.epoch));
         let k = self.tasks.len();
         self.tasks.push(SimTask {
             id: crate::domain::task::Task::repair_id(&fault.id),
@@ -332,7 +366,7 @@ impl Sim<'_> {
                 index: i,
                 level: a.level,
                 device: a.device,
-                reported: t,
+                reported: a.at,
                 deadline,
             }),
             cadence: None,
@@ -340,7 +374,7 @@ impl Sim<'_> {
         self.state.push(State::Open);
         self.open.insert(k);
         log.task = Some(k);
-        self.faults.push(log);
+        self.faults[i] = log;
         let changes = self.view_and(t, |v| policy.insert_fault(v, k));
         self.apply(changes, t);
     }
@@ -446,6 +480,7 @@ impl Sim<'_> {
                     if at == home && self.engs[e].call_out_ready.is_none() {
                         let ready = t + self.call_out_delay;
                         self.engs[e].call_out_ready = Some(ready);
+                        self.engs[e].call_outs += 1;
                         self.schedule(e, ready);
                         return;
                     }
@@ -627,6 +662,7 @@ impl Sim<'_> {
             .faults
             .iter()
             .enumerate()
+            .filter(|&(i, _)| self.arrivals[i].at < end)
             .map(|(i, log)| {
                 let a = &self.arrivals[i];
                 let fault = self.domain_fault(i);
@@ -640,6 +676,7 @@ impl Sim<'_> {
                         events.push(FaultEvent::new(kind, base.instant(t)));
                     }
                 };
+                add(FaultEventKind::RemoteFailed, log.remote_failed);
                 add(FaultEventKind::Dispatched, log.assigned.or(log.dispatched));
                 add(FaultEventKind::OnSite, log.arrived);
                 // On site the engineer gives a solution (a fix plan, a workaround, a loan
@@ -676,6 +713,7 @@ impl Sim<'_> {
                 overtime: s.overtime,
                 metres: s.metres,
                 tasks_done: s.tasks_done,
+                call_outs: s.call_outs,
             })
             .collect();
         RepOutcome::new(

@@ -12,7 +12,7 @@ use crate::domain::cadence::{SlotOutcome, compliance, inspection_slots, on_site_
 use crate::domain::dates::add_days;
 use crate::domain::fault::FaultLevel;
 use crate::domain::history::CallbackKind;
-use crate::domain::sla::{MilestoneStatus, Outcome};
+use crate::domain::sla::{Milestone, MilestoneStatus, Outcome};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -118,6 +118,9 @@ pub struct EngineerOutcome {
     pub overtime: SimMinute,
     pub metres: u64,
     pub tasks_done: u32,
+    /// Times called out while on call.
+    #[serde(default)]
+    pub call_outs: u32,
 }
 
 impl EngineerOutcome {
@@ -163,6 +166,16 @@ pub struct RepSummary {
     pub overtime_hours: f64,
     pub km: f64,
     pub cost: f64,
+    /// Per level 1-4 and milestone (respond, dispatch, solution, on site, resolve): share of
+    /// the decided milestones met (or not needed); `NaN`-free: 1 when none was decided.
+    #[serde(default)]
+    pub milestones: [[f64; 5]; 4],
+    /// Per level and milestone: how many were decided (met, not needed, late or missed).
+    #[serde(default)]
+    pub milestones_decided: [[u32; 5]; 4],
+    /// Call-outs of on-call engineers.
+    #[serde(default)]
+    pub call_outs: u32,
 }
 
 fn share(met: u32, decided: u32) -> f64 {
@@ -241,9 +254,24 @@ impl RepOutcome {
         let (mut sla_met, mut sla_dec) = ([0u32; 4], [0u32; 4]);
         let (mut os_met, mut os_dec) = ([0u32; 4], [0u32; 4]);
         let (mut os_sum, mut os_n) = ([0f64; 4], [0u32; 4]);
+        let (mut ms_met, mut ms_dec) = ([[0u32; 5]; 4], [[0u32; 5]; 4]);
         for f in &self.faults {
             let l = usize::from(f.level.number() - 1);
             faults[l] += 1;
+            for m in &f.milestones {
+                let k = Milestone::ALL
+                    .iter()
+                    .position(|x| *x == m.milestone)
+                    .expect("a milestone");
+                match m.outcome {
+                    Outcome::Met { .. } | Outcome::NotNeeded => {
+                        ms_met[l][k] += 1;
+                        ms_dec[l][k] += 1;
+                    }
+                    Outcome::Late { .. } | Outcome::Missed => ms_dec[l][k] += 1,
+                    Outcome::Pending => {}
+                }
+            }
             if let Some(ok) = f.sla_met() {
                 sla_dec[l] += 1;
                 sla_met[l] += u32::from(ok);
@@ -283,6 +311,11 @@ impl RepOutcome {
             },
             overtime_hours,
             km,
+            milestones: std::array::from_fn(|l| {
+                std::array::from_fn(|k| share(ms_met[l][k], ms_dec[l][k]))
+            }),
+            milestones_decided: ms_dec,
+            call_outs: self.engineers.iter().map(|e| e.call_outs).sum(),
             cost: self.headcount as f64 * f64::from(self.days) * cost.per_engineer_day
                 + overtime_hours * cost.per_overtime_hour
                 + km * cost.per_km,

@@ -114,6 +114,13 @@ pub struct LevelResult {
     pub overtime_hours: Stat,
     pub km: Stat,
     pub cost: Stat,
+    /// Per level 1-4 and milestone (respond, dispatch, solution, on site, resolve): share
+    /// of the decided milestones met (or not needed).
+    #[serde(default)]
+    pub milestones: [[Stat; 5]; 4],
+    /// Call-outs per replication.
+    #[serde(default)]
+    pub call_outs: Stat,
     pub meets_target: bool,
     /// Each replication's figures, in replication order.
     pub replications: Vec<RepSummary>,
@@ -250,6 +257,8 @@ fn level_result(p: &SweepParams, world: &World, reps: Vec<RepSummary>) -> LevelR
         overtime_hours: stat(&|s| s.overtime_hours),
         km: stat(&|s| s.km),
         cost: stat(&|s| s.cost),
+        milestones: std::array::from_fn(|l| std::array::from_fn(|k| stat(&|s| s.milestones[l][k]))),
+        call_outs: stat(&|s| f64::from(s.call_outs)),
         meets_target: on_site[target_level].mean >= p.target.fault_share
             && inspections.mean >= p.target.inspection_share,
         on_site,

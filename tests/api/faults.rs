@@ -168,3 +168,127 @@ async fn a_fault_after_progress_keeps_the_reported_visits() {
             .any(|s| s["task"] == task.as_str())
     );
 }
+
+#[tokio::test]
+async fn a_remote_first_fault_is_planned_when_remote_support_fails() {
+    let app = spawn_app();
+    app.publish_plan().await;
+    // Level 3 at 09:15: served by phone and remote login first, not planned.
+    let body = json!({"siteId": "S-0001", "deviceId": "D-0001", "level": 3,
+                      "reportedAt": "2026-11-30T09:15:00+08:00"});
+    let r = app.post("/v1/faults", Role::Dispatcher, body).await;
+    assert_eq!(r.status, 201);
+    let out = r.json();
+    assert!(out["plan"].is_null());
+    assert!(
+        out["notPlanned"].as_str().unwrap().contains("remoteFailed"),
+        "{out}"
+    );
+    let milestones: Vec<&str> = out["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["milestone"].as_str().unwrap())
+        .collect();
+    // No visit milestones yet (a warranty device also has "resolve": fixed within a day).
+    assert!(
+        milestones.starts_with(&["respond", "solution"]),
+        "{milestones:?}"
+    );
+    assert!(!milestones.contains(&"dispatch") && !milestones.contains(&"onSite"));
+    let id = out["faultId"].as_str().unwrap().to_owned();
+    // Remote support fails at 09:20: on site by 09:50 (30 minutes, at every site), dispatch
+    // by 10:20; the fault is re-planned into today's plan at once.
+    let r = app
+        .post(
+            &format!("/v1/faults/{id}/events"),
+            Role::Dispatcher,
+            json!({"kind": "remoteFailed", "at": "2026-11-30T09:20:00+08:00"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.bytes));
+    let view = r.json();
+    let deadline = |m: &str| {
+        view["milestones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["milestone"] == m)
+            .map(|x| x["deadline"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        deadline("onSite").as_deref(),
+        Some("2026-11-30T09:50:00+08:00")
+    );
+    assert_eq!(
+        deadline("dispatch").as_deref(),
+        Some("2026-11-30T10:20:00+08:00")
+    );
+    let plan = app
+        .get(&format!("/v1/plans/{DAY}"), Role::Viewer)
+        .await
+        .json();
+    app.check_plan(&plan["plan"]);
+    let fault = plan["plan"]["faults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["fault"] == id.as_str())
+        .expect("the fault is in today's plan");
+    assert_eq!(fault["deadline"], "2026-11-30T09:50:00+08:00");
+}
+
+#[tokio::test]
+async fn the_remote_promise_report_lists_the_sites_out_of_reach() {
+    let app = spawn_app();
+    let r = app.get("/v1/reports/remote-promise", Role::Manager).await;
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.bytes));
+    let v = r.json();
+    assert_eq!(v["limitMinutes"], 30);
+    // Recomputed here: a site is out of reach when every service point with an engineer on
+    // shift or on call today is more than 30 minutes' drive away.
+    let world = app.state.world();
+    let ctx = world.context();
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let cal = &ctx.config().calendar;
+    let bases: Vec<usize> = ctx
+        .scenario()
+        .engineers()
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.availability(date, cal),
+                fieldplan::domain::engineer::Availability::Shift(_)
+            ) || (e.on_call.contains(&date) && !e.is_absent(date))
+        })
+        .filter_map(|e| ctx.service_point_point(&e.home))
+        .collect();
+    let out: usize = ctx
+        .scenario()
+        .sites()
+        .iter()
+        .filter(|s| {
+            let p = ctx.site_point(&s.id).unwrap();
+            bases.iter().all(|&b| ctx.travel(b, p).1 > 30 * 60)
+        })
+        .count();
+    assert_eq!(v["sites"], ctx.scenario().sites().len());
+    assert_eq!(v["outOfReach"], out);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), ctx.scenario().sites().len());
+    assert_eq!(rows.iter().filter(|r| r["keepable"] == false).count(), out);
+    // Farthest first.
+    let minutes: Vec<f64> = rows
+        .iter()
+        .map(|r| r["driveMinutes"].as_f64().unwrap())
+        .collect();
+    assert!(minutes.windows(2).all(|w| w[0] >= w[1]));
+    let csv = app
+        .get("/v1/reports/remote-promise?format=csv", Role::Manager)
+        .await;
+    assert_eq!(csv.status, 200);
+    let bad = app
+        .get("/v1/reports/remote-promise?date=yesterday", Role::Manager)
+        .await;
+    crate::support::assert_problem(&bad, 422);
+}

@@ -749,9 +749,12 @@ async fn a_fault_whose_replan_fails_is_kept_flagged_until_a_plan_takes_it_up() {
         .json();
     assert_eq!(view["status"], "open", "{view}");
     assert!(view["planned"].is_null(), "{view}");
-    assert_eq!(
-        fault_ids(&app, "status=open&planned=false").await,
-        std::slice::from_ref(&id)
+    // (Open faults of remote-first levels without remoteFailed / needsVisit are not planned
+    // either: the scenario's F-0018 waits for remote support.)
+    assert!(
+        fault_ids(&app, "status=open&planned=false")
+            .await
+            .contains(&id)
     );
     assert!(!fault_ids(&app, "planned=true").await.contains(&id));
 

@@ -87,6 +87,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/v1/tasks", &["get"]),
     ("/v1/tasks/{id}", &["get"]),
     ("/v1/reports/sla", &["get"]),
+    ("/v1/reports/remote-promise", &["get"]),
     ("/v1/reports/inspections", &["get"]),
     ("/v1/reports/engineers", &["get"]),
     ("/healthz", &["get"]),

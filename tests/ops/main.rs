@@ -402,6 +402,9 @@ fn week() -> Vec<Value> {
     for d in 0..DAYS {
         let day = monday + Days::new(d);
         let mut due = faults_of_day(&mut arrivals, &devices, day);
+        if d == 6 {
+            saturday_night_call_out(&mut s, &mut log, &devices, day);
+        }
         for (i, h) in LOOKS.iter().enumerate() {
             let now = day.and_hms_opt(*h, 0, 0).unwrap();
             if d == 2 && *h == 13 && !crashed {
@@ -447,6 +450,81 @@ fn week() -> Vec<Value> {
     drop(s);
     let _ = std::fs::remove_dir_all(dir);
     reports
+}
+
+/// Saturday night, 01:30 on Sunday: a level-1 fault (system down) on the first device of
+/// the scenario, reported at 01:40, before any plan of the day. The answer sends an engineer
+/// on call that Sunday by the engineers' own rota (`onCall` in engineers.json), as a
+/// call-out route of the published plan, on site by the deadline, and the plan passes the
+/// product's independent plan checker. The fault is then handled as the others.
+fn saturday_night_call_out(s: &mut Service, log: &mut Log, devices: &[Device], sunday: NaiveDate) {
+    let reported = sunday.and_hms_opt(1, 30, 0).unwrap();
+    s.set_clock(&local(sunday, 1, 40));
+    let d = &devices[0];
+    let body = json!({"siteId": d.site, "deviceId": d.id, "level": 1, "reportedAt": fmt(reported)});
+    let (status, v) = s.call("POST", "/v1/faults", "dispatcher", Some(body));
+    assert_eq!(status, 201, "{v}");
+    let id = v["faultId"].as_str().unwrap().to_owned();
+    let engineer = v["engineerId"]
+        .as_str()
+        .expect("an engineer is called out")
+        .to_owned();
+    let engineers: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo("data/nanchang/engineers.json")).unwrap(),
+    )
+    .unwrap();
+    let e = engineers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == engineer.as_str())
+        .unwrap();
+    let on_call = e["onCall"]
+        .as_array()
+        .is_some_and(|d| d.iter().any(|d| d == &json!(sunday.to_string())));
+    assert!(on_call, "{engineer} is not on call on {sunday}");
+    let plan = s.get(&format!("/v1/plans/{sunday}"))["plan"].clone();
+    let task = format!("T-REP-{id}");
+    let route = plan["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["task"] == task.as_str())
+        })
+        .expect("the repair is planned");
+    assert_eq!(route["engineer"], engineer.as_str());
+    let call = &route["callOut"];
+    assert!(call.is_object(), "a call-out route: {route}");
+    assert_eq!(call["night"], true);
+    // Called at 01:40 (the report reached the service then), she leaves 30 minutes later.
+    assert!(parse(route["departure"].as_str().unwrap()) >= sunday.and_hms_opt(2, 10, 0).unwrap());
+    let stop = &route["stops"][0];
+    let eta = parse(stop["arrival"].as_str().unwrap());
+    assert_eq!(parse(v["eta"].as_str().unwrap()), eta);
+    // Level 1: a solution within 4 h of the report is given on site.
+    assert!(eta <= reported + Duration::hours(4), "{stop}");
+    let checked: fieldplan::plan::Plan = serde_json::from_value(plan.clone()).unwrap();
+    let scenario = fieldplan::scenario::Scenario::load(repo("data/nanchang")).unwrap();
+    let config = fieldplan::scenario::load_config(repo("config")).unwrap();
+    let ctx = fieldplan::plan::PlanningContext::geodesic(scenario, config).unwrap();
+    let violations = fieldplan::plan::check(&checked, &ctx);
+    assert!(violations.is_empty(), "{violations:#?}");
+    log.faults.insert(
+        id,
+        PlannedFault {
+            device: d.id.clone(),
+            site: d.site.clone(),
+            level: 1,
+            at: reported,
+            remote_fails: false,
+            remote_fix: false,
+        },
+    );
 }
 
 /// The independent checks of the week.

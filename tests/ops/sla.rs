@@ -1,7 +1,11 @@
 //! The SLA, recomputed by the test from `config/sla.toml` and the scenario's files: each
 //! milestone's deadline (the level's target from the report; under warranty the stricter of
-//! it and the warranty's; after a failed remote attempt at an urban site, on site within the
+//! it and the warranty's; after a failed remote attempt, at any site, on site within the
 //! remote-failure limit) and its outcome from the fault's events at the clock's now.
+//!
+//! Remote first: a level whose `visit` is `"if_needed"` has no dispatch or on-site
+//! milestone until the first `remoteFailed`, `needsVisit`, `dispatched` or `onSite` event
+//! (the moment a visit became needed); its dispatch target counts from that moment.
 
 use super::{Service, parse, repo};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -57,7 +61,7 @@ fn read(file: &str) -> Value {
 /// The events that reach a milestone (its own and the later ones that imply it).
 fn reaches(milestone: &str, kind: &str) -> bool {
     match milestone {
-        "respond" => !matches!(kind, "remoteFailed" | "escalated" | "closed"),
+        "respond" => !matches!(kind, "remoteFailed" | "needsVisit" | "escalated" | "closed"),
         "dispatch" => matches!(kind, "dispatched" | "onSite"),
         "solution" => matches!(kind, "solutionGiven" | "resolved"),
         "onSite" => kind == "onSite",
@@ -75,17 +79,6 @@ pub fn check_faults(s: &mut Service, end: NaiveDate) -> Vec<Fact> {
         .iter()
         .map(|d| (d["id"].as_str().unwrap().to_owned(), d.clone()))
         .collect();
-    let urban: BTreeMap<String, bool> = read("data/nanchang/sites.json")
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["id"].as_str().unwrap().to_owned(),
-                s["areaType"] == "urban",
-            )
-        })
-        .collect();
     let as_of = end.and_hms_opt(7, 0, 0).unwrap();
     let mut facts = Vec::new();
     let mut offset = 0;
@@ -94,7 +87,7 @@ pub fn check_faults(s: &mut Service, end: NaiveDate) -> Vec<Fact> {
         let items = page["items"].as_array().unwrap().clone();
         offset += items.len();
         for f in &items {
-            let got = recompute(&table, &devices, &urban, f, as_of);
+            let got = recompute(&table, &devices, f, as_of);
             for fact in &got {
                 let m = f["milestones"]
                     .as_array()
@@ -119,7 +112,6 @@ pub fn check_faults(s: &mut Service, end: NaiveDate) -> Vec<Fact> {
 fn recompute(
     table: &toml::Value,
     devices: &BTreeMap<String, Value>,
-    urban: &BTreeMap<String, bool>,
     f: &Value,
     as_of: NaiveDateTime,
 ) -> Vec<Fact> {
@@ -149,8 +141,29 @@ fn recompute(
     };
     let resolved = first("resolve");
     let section = format!("level{level}");
+    let at_once = table[section.as_str()]
+        .get("visit")
+        .is_none_or(|v| v.as_str() == Some("at_once"));
+    let needed = if at_once {
+        Some(reported)
+    } else {
+        events
+            .iter()
+            .filter(|(k, _)| {
+                matches!(
+                    k.as_str(),
+                    "remoteFailed" | "needsVisit" | "dispatched" | "onSite"
+                )
+            })
+            .map(|(_, t)| *t)
+            .min()
+    };
     let mut out = Vec::new();
     for m in MILESTONES {
+        let visit = matches!(m, "dispatch" | "onSite");
+        if visit && needed.is_none() {
+            continue;
+        }
         let mut t = target(table, &section, m);
         if warranty && matches!(m, "respond" | "onSite" | "resolve") {
             t = match (t, target(table, "warranty", m)) {
@@ -158,9 +171,13 @@ fn recompute(
                 (a, b) => a.or(b),
             };
         }
-        let mut deadline = t.map(|t| reported + Duration::minutes(t));
-        if m == "onSite" && urban[f["site"].as_str().unwrap()] {
-            let limit = target(table, "remote_failure", "urban_on_site");
+        let from = match (m, needed) {
+            ("dispatch", Some(need)) if !at_once => need,
+            _ => reported,
+        };
+        let mut deadline = t.map(|t| from + Duration::minutes(t));
+        if m == "onSite" {
+            let limit = target(table, "remote_failure", "onSite");
             let failed = events
                 .iter()
                 .find(|(k, _)| k == "remoteFailed")

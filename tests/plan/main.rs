@@ -4,6 +4,7 @@
 
 mod day;
 mod index;
+mod oncall;
 mod parts;
 mod position;
 mod replan;

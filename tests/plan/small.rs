@@ -1,6 +1,8 @@
 //! Small hand-built scenarios (one engineer, two sites) whose answers are worked out by hand.
 
-use crate::support::{assert_valid, at, d, inspection, monday, request, small_context};
+use crate::support::{
+    assert_valid, at, d, inspection, monday, on_call_context, request, small_context,
+};
 use fieldplan::domain::ids::{DeviceId, EngineerId, FaultId, SiteId, TaskId};
 use fieldplan::plan::{
     DayInputs, FaultInput, Flag, PlanningContext, ReasonCode, RosterAssignment, plan_day,
@@ -93,10 +95,57 @@ fn nobody_works_on_saturday() {
 }
 
 #[test]
-fn unreachable_fault_deadline_is_flagged_not_dropped() {
-    let ctx = small_context();
+fn night_fault_calls_out_the_on_call_engineer() {
+    let ctx = on_call_context();
     // Level 1 at 00:30: a solution by 04:30 (given on site) and resolved by 08:30 (on site by
-    // 06:30 with two hours of repair), so on site by 04:30, before the shift starts. The repair is placed first, as early as possible, and flagged.
+    // 06:30 with two hours of repair), so on site by 04:30, before the shift starts. E-01 is
+    // on call: called at 00:30, she leaves at 01:00 (30 min to leave), arrives 01:00 + t,
+    // repairs until 03:00 + t, is home at 03:00 + 2t. A night call-out: her shift leaves no
+    // earlier than 07:00 + 2t (4 h of rest), so still at 08:30 for the inspection.
+    let inputs = DayInputs {
+        faults: vec![fault(
+            "F-0001",
+            "D-0005",
+            "S-0002",
+            1,
+            at(2026, 11, 30, 0, 30),
+        )],
+        extra_tasks: vec![inspection("D-0001", "S-0001", true)],
+        ..DayInputs::default()
+    };
+    let plan = plan_day(&ctx, &request(monday(), 1), &inputs).unwrap();
+    assert_valid(&plan, &ctx);
+    let t = travel(&ctx, "SP-DH", "S-0002");
+    let call = plan
+        .routes
+        .iter()
+        .find(|r| r.is_call_out())
+        .expect("a call-out");
+    assert_eq!(call.engineer.as_str(), "E-01");
+    let first = &call.stops[0];
+    assert_eq!(first.task.task.as_str(), "T-REP-F-0001");
+    assert_eq!(first.task.deadline, Some(at(2026, 11, 30, 4, 30)));
+    assert!(first.flags.is_empty());
+    assert_eq!(call.departure, at(2026, 11, 30, 1, 0));
+    assert_eq!(
+        first.arrival.timestamp(),
+        at(2026, 11, 30, 1, 0).timestamp() + t
+    );
+    assert!(call.call_out.unwrap().night);
+    let shift = plan.route(&EngineerId::new("E-01").unwrap()).unwrap();
+    assert!(!shift.is_call_out());
+    assert_eq!(shift.departure, at(2026, 11, 30, 8, 30));
+    assert_eq!(plan.faults.len(), 1);
+    assert!(plan.faults[0].deadline_met);
+    assert_eq!(plan.kpis.fault_deadlines_met, 1);
+    assert_eq!(plan.kpis.call_outs, 1);
+}
+
+#[test]
+fn unreachable_fault_deadline_is_flagged_not_dropped_when_nobody_is_on_call() {
+    let ctx = small_context();
+    // As above, but nobody is on call: the repair is placed first, as early as possible
+    // (08:30 + t), and flagged.
     let inputs = DayInputs {
         faults: vec![fault(
             "F-0001",
@@ -125,16 +174,16 @@ fn unreachable_fault_deadline_is_flagged_not_dropped() {
 #[test]
 fn reachable_fault_deadline_is_met_before_inspections() {
     let ctx = small_context();
-    // Level 2 under warranty, reported at 14:00 the day before: on site within 24 h and
-    // fixed within a day, so on site by 12:00 (two hours of repair).
+    // Level 2 under warranty, reported at 14:00 the day before, a dispatcher asked for a
+    // visit at 15:00: on site within 24 h
+    // and fixed within a day, so on site by 12:00 (two hours of repair).
+    let mut f = fault("F-0002", "D-0005", "S-0002", 2, at(2026, 11, 29, 14, 0));
+    f.events = vec![fieldplan::domain::fault::FaultEvent::new(
+        fieldplan::domain::fault::FaultEventKind::NeedsVisit,
+        at(2026, 11, 29, 15, 0),
+    )];
     let inputs = DayInputs {
-        faults: vec![fault(
-            "F-0002",
-            "D-0005",
-            "S-0002",
-            2,
-            at(2026, 11, 29, 14, 0),
-        )],
+        faults: vec![f],
         extra_tasks: vec![
             inspection("D-0001", "S-0001", true),
             inspection("D-0003", "S-0001", true),

@@ -72,17 +72,25 @@ pub fn assert_valid(plan: &Plan, ctx: &PlanningContext) {
 /// biochemistry analyser D-0002 and a DR D-0005. Everything was inspected and called back on
 /// 29 November, so nothing of the cadence is due on the 30th: tests add their own tasks.
 pub fn small_context() -> PlanningContext {
-    small(false)
+    small(false, &[])
+}
+
+/// [`small_context`] with E-01 on call from Saturday 28 November to Sunday 6 December.
+pub fn on_call_context() -> PlanningContext {
+    let week: Vec<NaiveDate> = (28..=36)
+        .map(|n| d(2026, 11, 1) + chrono::Days::new(n - 1))
+        .collect();
+    small(false, &week)
 }
 
 /// [`small_context`] plus a Xihu service point SP-XH (south-west, about 2.4 km from S-0002)
 /// with engineer E-02 (biochemistry only, 08:30-17:30 weekdays): spare parts can come from
 /// a service point other than E-01's home.
 pub fn parts_context() -> PlanningContext {
-    small(true)
+    small(true, &[])
 }
 
-fn small(xihu: bool) -> PlanningContext {
+fn small(xihu: bool, on_call: &[NaiveDate]) -> PlanningContext {
     let meta = json!({
         "name": "small", "description": "hand-built", "synthetic": true, "seed": 0,
         "referenceInstant": "2026-11-30T08:00:00+08:00",
@@ -142,7 +150,8 @@ fn small(xihu: bool) -> PlanningContext {
     ]);
     let mut engineers = json!([{
         "id": "E-01", "name": name("付伟", "Fu Wei"), "home": "SP-DH", "skills": ["dr"],
-        "shifts": weekdays(json!("08:30-17:30")), "overtimePerWeek": "2h"
+        "shifts": weekdays(json!("08:30-17:30")), "overtimePerWeek": "2h",
+        "onCall": on_call
     }]);
     if xihu {
         engineers.as_array_mut().unwrap().push(json!({

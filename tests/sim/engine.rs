@@ -43,19 +43,22 @@ fn fault_in_shift_is_reached_after_the_planned_drive() {
         d > 0 && d < 60,
         "an urban Donghu site is a short drive: {d} min"
     );
+    // Level 3 is remote first (config/sla.toml): the remote attempt fails after 45 min,
+    // then the visit is needed: on site within 30 min of the failure, dispatch within 1 h.
     let out = run(&world, &[arrival(MON_1000, dev, FaultLevel::L3)]);
     let f = &out.faults[0];
+    let failed = MON_1000 + 45;
     assert_eq!(f.responded, MON_1000 + 10);
     assert_eq!(
         f.assigned,
-        Some(MON_1000),
-        "assigned at once: idle engineer on shift"
+        Some(failed),
+        "assigned at once when the visit is needed: idle engineer on shift"
     );
-    assert_eq!(f.departed, Some(MON_1000));
-    assert_eq!(f.arrived, Some(MON_1000 + d));
+    assert_eq!(f.departed, Some(failed));
+    assert_eq!(f.arrived, Some(failed + d));
     // A DR repair takes 2 h (config/durations.toml).
-    assert_eq!(f.resolved, Some(MON_1000 + d + 120));
-    assert_eq!(f.sla_met(), Some(true));
+    assert_eq!(f.resolved, Some(failed + d + 120));
+    assert_eq!(f.sla_met(), Some(d <= 30));
     let e = &out.engineers[0];
     assert_eq!(e.busy_in_shift, 2 * d + 120, "there, repair, back home");
     assert_eq!(e.overtime, 0);
@@ -74,12 +77,14 @@ fn second_fault_at_the_same_site_waits_for_the_first_repair() {
             arrival(MON_1000 + 30, dev, FaultLevel::L3),
         ],
     );
+    // Remote first: visits needed 45 min after each report.
     let second = &out.faults[1];
-    assert_eq!(second.assigned, Some(MON_1000 + 30));
+    assert_eq!(second.assigned, Some(MON_1000 + 30 + 45));
     // Same place: no drive; starts when the first repair ends.
-    assert_eq!(second.departed, Some(MON_1000 + d + 120));
-    assert_eq!(second.arrived, Some(MON_1000 + d + 120));
-    assert_eq!(second.resolved, Some(MON_1000 + d + 240));
+    let first_end = MON_1000 + 45 + d + 120;
+    assert_eq!(second.departed, Some(first_end));
+    assert_eq!(second.arrived, Some(first_end));
+    assert_eq!(second.resolved, Some(first_end + 120));
 }
 
 #[test]

@@ -25,7 +25,12 @@
 //! - spare parts: a visit whose task needs a part has its pickup stop earlier on the same
 //!   route (`PICKUP_MISSING`), and every pickup stop is followed by its task's visit on the
 //!   same route (`PICKUP_WITHOUT_VISIT`); a pickup stop is at its service point (travel from
-//!   and to it is checked as for visits) and lasts its pickup minutes.
+//!   and to it is checked as for visits) and lasts its pickup minutes;
+//! - on call (`oncall`): a call-out route is made by an engineer on call that day (her rota,
+//!   not absent), for one fault of a level that may call out, leaving no earlier than the
+//!   response time after the call (itself not before the report) and not during her shift;
+//!   her routes do not overlap, and her shift leaves no earlier than the return from a
+//!   call-out before it, plus the rest after a night call-out.
 //!
 //! [`check_replan`] adds what a re-plan must keep: every stop frozen before, and every stop
 //! that progress reports arrived, started or done, is unchanged and frozen.
@@ -37,6 +42,7 @@
 mod breaks;
 mod desk;
 mod frozen;
+mod oncall;
 mod pickups;
 mod shift;
 mod skills;
@@ -86,6 +92,12 @@ pub enum ViolationCode {
     PickupMissing,
     PickupWithoutVisit,
     RestartBeforeStopEnd,
+    NotOnCall,
+    CallOutNotAllowed,
+    CallOutTooEarly,
+    CallOutDuringShift,
+    CallOutOverlap,
+    RestBroken,
 }
 
 /// One broken rule, with where it is.
@@ -134,6 +146,7 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
     for r in &plan.routes {
         check_route(&mut out, ctx, plan, r);
     }
+    oncall::check_rest(&mut out, ctx, plan);
     check_unassigned(&mut out, plan);
     desk::check_desk(&mut out, ctx, plan);
     out.0
@@ -186,7 +199,11 @@ fn check_route(out: &mut Out, ctx: &PlanningContext, plan: &Plan, r: &EngineerRo
         out.add(ViolationCode::UnknownEngineer, e_id, None, String::new());
         return;
     };
-    shift::check_shift(out, ctx, plan.date, r, engineer);
+    if r.is_call_out() {
+        oncall::check_call_out(out, ctx, plan.date, r, engineer);
+    } else {
+        shift::check_shift(out, ctx, plan.date, r, engineer);
+    }
     let Some(home) = ctx.service_point_point(&r.home) else {
         out.add(
             ViolationCode::UnknownSite,
@@ -205,7 +222,9 @@ fn check_route(out: &mut Out, ctx: &PlanningContext, plan: &Plan, r: &EngineerRo
         );
     }
     time::check_stops(out, ctx, plan, r, engineer, home);
-    breaks::check_lunch(out, ctx, plan.date, r);
+    if !r.is_call_out() {
+        breaks::check_lunch(out, ctx, plan.date, r);
+    }
 }
 
 /// A fault due today and left out carries `DEADLINE_MISSED`.

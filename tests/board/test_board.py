@@ -138,7 +138,7 @@ def test_planner_builds_and_publishes_a_roster(page_for):
     page.wait_for_selector("#roster-calendar tbody tr[data-engineer-id]", timeout=90000)
     assert page.locator("#roster-kpis dt").count() > 5
     page.get_by_role("button", name="Publish").click()
-    page.wait_for_function("document.querySelector('#roster-status').textContent.includes('Published')")
+    page.wait_for_function("() => document.querySelector('#roster-status').textContent.includes('Published')")
     assert page.locator("#roster-calendar code").first.inner_text().endswith("/calendar.ics")
     page.screenshot(path=str(SHOTS / "planner.png"))
 

@@ -181,8 +181,15 @@ fn fault_client(s: &Soak, seed: u64) {
         }
         s.count("fault, valid instant");
         let v: Value = serde_json::from_str(&reply).unwrap_or(Value::Null);
+        // Levels 2-4 are served by phone and remote login first (config/sla.toml): recorded,
+        // not planned, and the answer says so. Level 1 is always planned at once.
+        let planned = v["plan"]["version"].is_u64();
+        let remote_first = body["level"].as_u64() > Some(1)
+            && v["notPlanned"]
+                .as_str()
+                .is_some_and(|why| why.contains("remote"));
         match v["faultId"].as_str() {
-            Some(id) if status == 201 && v["plan"]["version"].is_u64() => {
+            Some(id) if status == 201 && (planned || remote_first) => {
                 let mut t = s.tally.lock().unwrap();
                 t.faults
                     .push((id.to_owned(), at.as_str().unwrap().to_owned()));

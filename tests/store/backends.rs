@@ -62,7 +62,7 @@ pub fn empty() -> Vec<Backend> {
     all
 }
 
-fn repo(path: &str) -> std::path::PathBuf {
+pub fn repo(path: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 

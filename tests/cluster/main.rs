@@ -10,22 +10,21 @@
 #[path = "../common/http.rs"]
 mod http_client;
 
+#[path = "../common/serve.rs"]
+mod serve;
+
 use http_client::http;
 use serde_json::{Value, json};
+use serve::{repo, token};
 use std::collections::{BTreeSet, HashMap};
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const NOW: &str = "2026-11-30T12:00:00+08:00";
 const DAY: &str = "2026-11-30";
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
 
 /// A URL of the test database whose connections use a new, empty schema.
 fn fresh_schema(url: &str) -> (String, String) {
@@ -44,19 +43,6 @@ fn fresh_schema(url: &str) -> (String, String) {
     )
 }
 
-fn token(db: &str, role: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
-        .args(["token", "create", "--role", role, "--db", db])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_owned()
-}
-
 /// A killed-on-drop `fieldplan serve` on the shared database.
 struct Instance {
     child: Child,
@@ -71,35 +57,7 @@ impl Drop for Instance {
 }
 
 fn spawn(db: &str) -> Instance {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--manual-clock",
-            "--now",
-            NOW,
-        ])
-        .args(["--db", db])
-        .arg("--data")
-        .arg(repo("data/nanchang"))
-        .arg("--config")
-        .arg(repo("config"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("server exited before listening")
-            .unwrap();
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let (child, addr) = serve::spawn(db, NOW);
     Instance { child, addr }
 }
 

@@ -1,6 +1,7 @@
 //! The `fieldplan serve` binary as a child process, and its tokens, shared by the test
 //! binaries that run the real service (`#[path]`-included next to `http.rs`).
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -10,8 +11,9 @@ pub fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-/// A new token of `role` in the database `db`, made with `fieldplan token create`.
-pub fn token(db: &Path, role: &str) -> String {
+/// A new token of `role` in the database `db` (a file or a `postgres://` URL), made with
+/// `fieldplan token create`.
+pub fn token(db: impl AsRef<OsStr>, role: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
         .args(["token", "create", "--role", role, "--db"])
         .arg(db)
@@ -26,8 +28,8 @@ pub fn token(db: &Path, role: &str) -> String {
 }
 
 /// `fieldplan serve` on a free port, the Nanchang data and a manual clock standing at `now`:
-/// the child and the address it listens on, once it does.
-pub fn spawn(db: &Path, now: &str) -> (Child, String) {
+/// the child and the address it listens on, once it does. `db` is a file or a `postgres://` URL.
+pub fn spawn(db: impl AsRef<OsStr>, now: &str) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
         .args([
             "serve",

@@ -7,8 +7,12 @@ use fieldplan::domain::fault::FaultLevel;
 use fieldplan::domain::ids::DeviceId;
 use fieldplan::domain::instant::Instant;
 use fieldplan::store::{FaultDraft, RecordKind, Role, SqliteStore, Store};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
+
+// Shared with tests/ops, tests/soak and tests/cluster.
+#[allow(dead_code)]
+#[path = "../common/serve.rs"]
+mod serve;
 
 #[test]
 fn what_the_store_wrote_is_there_after_reopening() {
@@ -94,29 +98,7 @@ pub struct Server {
 }
 
 pub fn start_server(db: &std::path::Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--now", START, "--db"])
-        .arg(db)
-        .arg("--data")
-        .arg(repo("data/nanchang"))
-        .arg("--config")
-        .arg(repo("config"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = loop {
-        let line = lines
-            .next()
-            .expect("server exited before listening")
-            .unwrap();
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            break rest.trim().to_owned();
-        }
-    };
-    // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
+    let (child, addr) = serve::spawn_clocked(db, START, false);
     Server { child, addr }
 }
 
@@ -124,17 +106,7 @@ pub fn start_server(db: &std::path::Path) -> Server {
 fn a_fault_posted_to_the_binary_survives_sigkill() {
     let dir = temp_dir("sigkill");
     let db = dir.join("fieldplan.db");
-    let out = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
-        .args(["token", "create", "--role", "dispatcher", "--db"])
-        .arg(&db)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let token = serve::token(&db, "dispatcher");
 
     let mut server = start_server(&db);
     let body = r#"{"siteId":"S-0001","deviceId":"D-0001","level":1,"reportedAt":"2026-11-30T09:15:00+08:00"}"#;

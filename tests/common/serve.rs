@@ -30,16 +30,15 @@ pub fn token(db: impl AsRef<OsStr>, role: &str) -> String {
 /// `fieldplan serve` on a free port, the Nanchang data and a manual clock standing at `now`:
 /// the child and the address it listens on, once it does. `db` is a file or a `postgres://` URL.
 pub fn spawn(db: impl AsRef<OsStr>, now: &str) -> (Child, String) {
+    spawn_clocked(db, now, true)
+}
+
+/// [`spawn`], with a clock that stands at `now` (`manual`) or runs on from it.
+pub fn spawn_clocked(db: impl AsRef<OsStr>, now: &str, manual: bool) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fieldplan"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--manual-clock",
-            "--now",
-            now,
-            "--db",
-        ])
+        .args(["serve", "--listen", "127.0.0.1:0", "--now", now])
+        .args(manual.then_some("--manual-clock"))
+        .arg("--db")
         .arg(db)
         .arg("--data")
         .arg(repo("data/nanchang"))

@@ -44,6 +44,7 @@ fn circle_route(rest_break: Option<Break>) -> (Problem, Vec<JobId>) {
         jobs,
         vehicles: vec![vehicle],
         pairs: Vec::new(),
+        groups: Vec::new(),
         minimize_vehicles: false,
     })
     .expect("a valid bench problem");

@@ -1,7 +1,7 @@
 //! fieldplan: scheduling and optimisation for after-sales field service.
 //!
 //! Modules are rings; outer rings may use inner ones, never the reverse. From the innermost
-//! (this is the one statement of the order; it follows the real `use crate::` graph):
+//! (this is the one statement of the order, which `tests/domain/rings.rs` holds the code to):
 //! 1. [`domain`]: sites, devices, engineers, tasks, cadence and SLA rules (no I/O, uses no
 //!    other module);
 //! 2. [`travel`]: travel times and distances between coordinates (geodesic, road network,

@@ -8,6 +8,10 @@
 //! Each is sent once per fault, milestone and kind: the store records it first
 //! ([`crate::store::Store::record_alert`]), so a restart never sends one again. Checks run
 //! when the clock is moved, after each published plan and every [`WATCH_EVERY`].
+//!
+//! A check reads every open fault, so checks must not pile up behind a stream of
+//! published plans: one runs at a time and at most one more waits ([`Checks`]); and only
+//! alerts this instance has not yet seen in the store are written.
 
 use super::error::{ApiError, ApiResult};
 use super::{AppState, blocking};
@@ -19,6 +23,9 @@ use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How often the running service looks for alerts (by real time).
 pub const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
@@ -92,9 +99,34 @@ fn alerts_of(
     out
 }
 
+/// The alert checks of one service instance.
+///
+/// Invariants: at most one check runs at a time (`running`); `queued` is true exactly while
+/// a requested check has been spawned and has not yet started, so requests made meanwhile
+/// fold into it (it reads the world and the plan when it starts, after their change).
+/// `seen` holds the (fault, milestone, kind) alerts known to be in the store; it only grows
+/// with alerts raised, a few per fault.
+#[derive(Default)]
+pub(super) struct Checks {
+    running: tokio::sync::Mutex<()>,
+    queued: AtomicBool,
+    seen: Mutex<HashSet<(String, String, &'static str)>>,
+}
+
+/// Asks for a check soon, off the caller's path (after a published plan).
+pub fn request_check(state: &AppState) {
+    if state.alert_checks().queued.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let me = state.clone();
+    tokio::spawn(async move { check(&me).await });
+}
+
 /// Looks for new alerts now: records each once and announces it. Failures are logged (a
 /// check runs again soon).
 pub async fn check(state: &AppState) {
+    let _one_at_a_time = state.alert_checks().running.lock().await;
+    state.alert_checks().queued.store(false, Ordering::Release);
     if let Err(e) = try_check(state).await {
         tracing::warn!("alert check failed: {e}");
     }
@@ -115,24 +147,44 @@ async fn try_check(state: &AppState) -> ApiResult<()> {
         let milestones = world.scenario().milestones(world.config(), record, now);
         found.extend(alerts_of(record, &milestones, plan.as_ref(), now, lead));
     }
-    if found.is_empty() {
+    let checks = state.alert_checks();
+    let key = |a: &Alert, json: &Value| {
+        let milestone = json["milestone"].as_str().unwrap_or_default().to_owned();
+        (a.fault_id.clone(), milestone, a.kind)
+    };
+    let mut unseen = Vec::new();
+    {
+        let seen = checks.seen.lock().unwrap_or_else(|e| e.into_inner());
+        for a in found {
+            let json = serde_json::to_value(&a).map_err(ApiError::internal)?;
+            if !seen.contains(&key(&a, &json)) {
+                unseen.push((a, json));
+            }
+        }
+    }
+    if unseen.is_empty() {
         return Ok(());
     }
     let store = state.store();
-    let new = blocking(move || {
-        let mut new = Vec::new();
-        for a in found {
-            let json = serde_json::to_value(&a).map_err(ApiError::internal)?;
-            let milestone = json["milestone"].as_str().unwrap_or_default().to_owned();
-            if store.record_alert(&a.fault_id, &milestone, a.kind, &json)? {
-                new.push(a);
-            }
+    let written = blocking(move || {
+        let mut written = Vec::new();
+        for (a, json) in unseen {
+            let k = key(&a, &json);
+            let new = store.record_alert(&k.0, &k.1, k.2, &json)?;
+            written.push((a, k, new));
         }
-        Ok(new)
+        Ok(written)
     })
     .await?;
-    for a in new {
-        state.announce_alert(a);
+    for (a, k, new) in written {
+        checks
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(k);
+        if new {
+            state.announce_alert(a);
+        }
     }
     Ok(())
 }

@@ -63,6 +63,8 @@ pub mod may {
     pub const SIMULATE: &[Role] = &[Role::Manager];
     /// Faults.
     pub const REPORT: &[Role] = &[Role::Dispatcher];
+    /// Installation projects (`POST /v1/installations`).
+    pub const INSTALL: &[Role] = &[Role::Dispatcher, Role::Planner];
     /// The service's clock, when it runs on a manual one (training, demos, tests).
     pub const MOVE_CLOCK: &[Role] = &[Role::Dispatcher, Role::Manager];
     /// Engineers' progress reports: the dispatcher for anyone, an engineer for itself.
@@ -224,7 +226,7 @@ async fn engineer_may(req: Request, own: &EngineerId) -> Result<Request, ApiErro
 /// client must use instead of its own.
 #[utoipa::path(get, path = "/v1/me", tag = "operations", security(("bearer" = [])),
     responses((status = 200, description = "{role, engineer, now, today}: role dispatcher, planner, manager, viewer or engineer; engineer: the engineer id an engineer's token is bound to (null for the other roles); now by the service's clock"),
-        (status = 401, body = super::error::Problem)))]
+        (status = 401, body = super::error::ProblemDoc)))]
 pub async fn me(
     State(state): State<AppState>,
     axum::Extension(caller): axum::Extension<Caller>,

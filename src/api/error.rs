@@ -31,7 +31,8 @@ impl FieldIssue {
 
 /// A problem document (RFC 9457).
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct Problem {
+#[schema(as = Problem)]
+pub struct ProblemDoc {
     #[serde(rename = "type")]
     pub kind: String,
     pub title: String,
@@ -109,7 +110,7 @@ impl ApiError {
         }
     }
 
-    pub fn problem(&self) -> Problem {
+    pub fn problem(&self) -> ProblemDoc {
         let (kind, title, detail, errors) = match self {
             ApiError::Malformed(e) => (
                 "malformed-json",
@@ -171,7 +172,7 @@ impl ApiError {
                 vec![],
             ),
         };
-        Problem {
+        ProblemDoc {
             kind: format!("urn:fieldplan:problem:{kind}"),
             title: title.to_owned(),
             status: self.status().as_u16(),

@@ -262,7 +262,7 @@ impl FaultFilter {
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 500),
         ("offset" = Option<u64>, Query, minimum = 0)),
     responses((status = 200, description = "{items: [FaultView], total, limit, offset}"),
-        (status = 422, body = super::error::Problem)))]
+        (status = 422, body = super::error::ProblemDoc)))]
 pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
@@ -300,7 +300,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/v1/faults/{id}", tag = "faults", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, description = "A FaultView with `deadlines`", body = FaultView),
-        (status = 404, body = super::error::Problem)))]
+        (status = 404, body = super::error::ProblemDoc)))]
 pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
     let world = state.world();
     let record = world
@@ -428,8 +428,8 @@ async fn visit_now(state: &AppState, record: &FaultRecord) {
 #[utoipa::path(post, path = "/v1/faults/{id}/events", request_body = FaultEventRequest,
     tag = "faults", security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 201, description = "Recorded: the fault as it now stands", body = FaultView),
-        (status = 404, body = super::error::Problem),
-        (status = 422, description = "A bad field or a broken handling rule (closing an unresolved fault, an event before the report or later than now)", body = super::error::Problem)))]
+        (status = 404, body = super::error::ProblemDoc),
+        (status = 422, description = "A bad field or a broken handling rule (closing an unresolved fault, an event before the report or later than now)", body = super::error::ProblemDoc)))]
 pub async fn create_event(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -448,7 +448,12 @@ pub async fn create_event(
     }
     let event = read_event(&state, &body)?;
     let kind = event.kind;
+    if let (FaultEventKind::PartRequested, Some(part)) = (kind, &event.part_number) {
+        super::parts::check_part_known(&state, part).await?;
+    }
+    let recorded = event.clone();
     let record = record_event(&state, &id, event).await?;
+    super::parts::on_fault_event(&state, &record, &recorded).await;
     if matches!(
         kind,
         FaultEventKind::RemoteFailed | FaultEventKind::NeedsVisit

@@ -5,7 +5,7 @@
 use super::auth::Caller;
 use super::body::{Fields, JsonBody};
 use super::error::{ApiError, ApiResult};
-use super::planning::{SolveSettings, World};
+use super::planning::{PlanningWorld, SolveSettings};
 use super::{AppState, blocking};
 use crate::domain::fault::{FaultLevel, FaultRecord};
 use crate::domain::ids::{DeviceId, EngineerId, SiteId};
@@ -101,7 +101,7 @@ pub fn planning_error(e: super::planning::PlanningError) -> ApiError {
 }
 
 /// The SLA deadlines of a fault, from the rules.
-pub fn deadlines(world: &World, fault: &FaultRecord) -> Vec<DeadlineView> {
+pub fn deadlines(world: &PlanningWorld, fault: &FaultRecord) -> Vec<DeadlineView> {
     let Some(ctx) = world.scenario().sla_context(fault.fault()) else {
         return vec![];
     };
@@ -122,7 +122,7 @@ pub fn deadlines(world: &World, fault: &FaultRecord) -> Vec<DeadlineView> {
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Recorded; re-planned and published unless `notPlanned` says why not", body = FaultOutcome),
-        (status = 422, description = "Invalid fields", body = super::error::Problem),
+        (status = 422, description = "Invalid fields", body = super::error::ProblemDoc),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -150,6 +150,8 @@ pub async fn create(
     let _guard = state.publishing().await;
     let rec = record.clone();
     let world = state.change_world(move |s| s.put_fault(rec))?;
+    // A device that cannot be used gets a loan unit (before the re-plan, which plans it).
+    super::loans::on_fault_created(&state, &record).await;
     // The fault is served from today's plan, whenever it was reported; a remote-first
     // level only once a visit is needed (`remoteFailed` / `needsVisit` re-plan it then).
     let date = now.date();
@@ -265,7 +267,7 @@ fn read_fault(state: &AppState, body: &Value, now: Instant) -> ApiResult<(FaultD
 /// Re-plans `date` around a recorded fault and publishes the result.
 pub(super) async fn replan(
     state: &AppState,
-    world: &Arc<World>,
+    world: &Arc<PlanningWorld>,
     record: &FaultRecord,
     date: chrono::NaiveDate,
     now: Instant,
@@ -290,7 +292,7 @@ const STALE_RETRIES: usize = 5;
 
 async fn insert_fault(
     state: &AppState,
-    world: &Arc<World>,
+    world: &Arc<PlanningWorld>,
     record: &FaultRecord,
     date: chrono::NaiveDate,
     now: Instant,
@@ -331,7 +333,7 @@ async fn load_fault(state: &AppState, id: String) -> ApiResult<FaultRecord> {
     security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, description = "{faultId, recommendations: [...]}"),
-        (status = 404, body = super::error::Problem)))]
+        (status = 404, body = super::error::ProblemDoc)))]
 pub async fn recommendations(
     State(state): State<AppState>,
     Path(id): Path<String>,

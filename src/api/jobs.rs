@@ -277,7 +277,7 @@ async fn load(state: &AppState, id: String) -> ApiResult<JobRecord> {
 /// A job's state.
 #[utoipa::path(get, path = "/v1/jobs/{id}", tag = "jobs", security(("bearer" = [])),
     params(("id" = String, Path)),
-    responses((status = 200, body = JobView), (status = 404, body = super::error::Problem)))]
+    responses((status = 200, body = JobView), (status = 404, body = super::error::ProblemDoc)))]
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -289,9 +289,9 @@ pub async fn get(
 #[utoipa::path(delete, path = "/v1/jobs/{id}", tag = "jobs", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 200, body = JobView),
-        (status = 403, description = "The caller's role may not start this kind of job (plans: planner or dispatcher; rosters: planner; simulations: manager)", body = super::error::Problem),
-        (status = 404, body = super::error::Problem),
-        (status = 409, description = "Already finished", body = super::error::Problem)))]
+        (status = 403, description = "The caller's role may not start this kind of job (plans: planner or dispatcher; rosters: planner; simulations: manager)", body = super::error::ProblemDoc),
+        (status = 404, body = super::error::ProblemDoc),
+        (status = 409, description = "Already finished", body = super::error::ProblemDoc)))]
 pub async fn cancel(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

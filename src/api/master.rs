@@ -52,7 +52,7 @@ macro_rules! master_routes {
                            ("offset" = Option<u64>, Query, minimum = 0, maximum = 1_000_000_000,
                                 description = "0..=1000000000, default 0")),
                     responses((status = 200, description = "{items, total, limit, offset}"),
-                        (status = 422, body = super::error::Problem)))]
+                        (status = 422, body = super::error::ProblemDoc)))]
         pub async fn $list(
             State(state): State<AppState>,
             Query(q): Query<HashMap<String, String>>,
@@ -66,7 +66,7 @@ macro_rules! master_routes {
         #[utoipa::path(get, path = concat!("/v1/", $path, "/{id}"), tag = "master data",
                     security(("bearer" = [])), params(("id" = String, Path)),
                     responses((status = 200, description = "The record"),
-                        (status = 404, body = super::error::Problem)))]
+                        (status = 404, body = super::error::ProblemDoc)))]
         pub async fn $get(
             State(state): State<AppState>,
             Path(id): Path<String>,

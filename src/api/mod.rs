@@ -1,6 +1,7 @@
 //! The HTTP API (axum 0.8 on tokio): plans, faults, progress events, master data, jobs,
 //! rosters (built as jobs, published, exported as CSV and as engineers' calendar feeds:
-//! `rosters.rs`), staffing simulations (`simulations.rs`), moves of visits between engineers
+//! `rosters.rs`), installation projects (`installations.rs`), staffing simulations
+//! (`simulations.rs`), moves of visits between engineers
 //! (`moves.rs`), server-sent events, OpenAPI, health and metrics, and the dispatcher's board
 //! (a web page at `/`, `board.rs`).
 //!
@@ -22,11 +23,14 @@ pub mod error;
 mod fault_handling;
 mod faults;
 mod idempotency;
+mod installations;
 mod jobs;
+mod loans;
 mod master;
 pub mod metrics;
 mod moves;
 mod ops;
+mod parts;
 pub mod planning;
 mod plans;
 mod progress;
@@ -50,7 +54,7 @@ use axum::routing::{get, post};
 use chrono::NaiveDate;
 use error::{ApiError, ApiResult};
 use metrics::Metrics;
-use planning::{Planner, World};
+use planning::{Planner, PlanningWorld};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -155,7 +159,7 @@ struct Inner {
     /// demos, the week-of-operation test): `POST /v1/clock` moves it forward.
     manual_clock: RwLock<Option<Arc<crate::domain::clock::ManualClock>>>,
     store: Arc<dyn Store>,
-    world: RwLock<Arc<World>>,
+    world: RwLock<Arc<PlanningWorld>>,
     /// One change of the world at a time, so that none is lost (see [`AppState::change_world`]).
     world_change: std::sync::Mutex<()>,
     planner: Arc<dyn Planner>,
@@ -170,6 +174,8 @@ struct Inner {
     published: broadcast::Sender<Published>,
     /// Alerts about faults, as they are raised ([`alerts`]).
     alerts: broadcast::Sender<alerts::Alert>,
+    /// The alert checks: one at a time, the alerts already stored ([`alerts::Checks`]).
+    alert_checks: alerts::Checks,
     /// What `GET /v1/events` streams: every announcement, numbered, the latest
     /// [`stream::REPLAY`] kept for clients that reconnect with `Last-Event-ID`.
     announced: broadcast::Sender<stream::Announcement>,
@@ -214,7 +220,7 @@ impl AppState {
     pub fn new(
         clock: SharedClock,
         store: Arc<dyn Store>,
-        world: World,
+        world: PlanningWorld,
         planner: Arc<dyn Planner>,
         settings: Settings,
     ) -> Self {
@@ -225,7 +231,7 @@ impl AppState {
     pub fn with_roster_config(
         clock: SharedClock,
         store: Arc<dyn Store>,
-        world: World,
+        world: PlanningWorld,
         planner: Arc<dyn Planner>,
         settings: Settings,
         roster_config: crate::solve::roster::RosterConfig,
@@ -246,6 +252,7 @@ impl AppState {
             jobs: std::sync::Mutex::new(HashMap::new()),
             published,
             alerts: broadcast::channel(256).0,
+            alert_checks: alerts::Checks::default(),
             announced: broadcast::channel(256).0,
             replay: std::sync::Mutex::new(stream::Replay::default()),
             metrics: Metrics::default(),
@@ -269,6 +276,7 @@ impl AppState {
     ) -> anyhow::Result<Self> {
         let config = load_config(config_dir)?;
         seed_store(store.as_ref(), data_dir, &config)?;
+        parts::seed(store.as_ref(), data_dir, &config)?;
         let released = store.release_idempotency(None)?;
         if released > 0 {
             tracing::warn!("{released} idempotency key(s) a previous run left unanswered released");
@@ -298,8 +306,12 @@ impl AppState {
                 }
             );
         }
-        let world = World::with_model(scenario, config, travel.model())?;
-        let roster_config = rosters::load_config(config_dir)?;
+        let plan_settings = crate::plan::load_settings(config_dir)?;
+        let world = PlanningWorld::with_model(scenario, config, travel.model(), plan_settings)?;
+        let (stock, work) = parts::parts_of(store.as_ref(), world.config())
+            .map_err(|e| anyhow::anyhow!("stored stock and cases: {e}"))?;
+        let world = world.with_parts(stock, work);
+        let roster_config = crate::plan::roster::load_config(config_dir)?;
         let state = Self::with_roster_config(clock, store, world, planner, settings, roster_config);
         state.follow_others()?;
         Ok(state)
@@ -329,22 +341,22 @@ impl AppState {
         self.0.store.clone()
     }
 
-    pub fn world(&self) -> Arc<World> {
+    pub fn world(&self) -> Arc<PlanningWorld> {
         read(&self.0.world).clone()
     }
 
-    pub fn set_world(&self, world: World) {
+    pub fn set_world(&self, world: PlanningWorld) {
         *write(&self.0.world) = Arc::new(world);
     }
 
     /// Applies `change` (something the store has already recorded: a fault, a fault's
     /// events, completed work) to the world the planner sees, and returns the new world.
     /// Changes apply one at a time on the latest world, so none is lost; the travel matrix is
-    /// shared, not recomputed ([`World::with_change`]).
+    /// shared, not recomputed ([`PlanningWorld::with_change`]).
     pub fn change_world(
         &self,
         change: impl FnOnce(&mut Scenario) -> Result<(), String>,
-    ) -> ApiResult<Arc<World>> {
+    ) -> ApiResult<Arc<PlanningWorld>> {
         let _one = self
             .0
             .world_change
@@ -357,6 +369,23 @@ impl AppState {
         );
         *write(&self.0.world) = next.clone();
         Ok(next)
+    }
+
+    /// Installs a new stock snapshot and the visits of the open cases ([`parts`]), one change
+    /// of the world at a time as [`AppState::change_world`].
+    pub fn change_parts(
+        &self,
+        stock: crate::domain::parts::Stock,
+        work: planning::PartsWork,
+    ) -> Arc<PlanningWorld> {
+        let _one = self
+            .0
+            .world_change
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let next = Arc::new(self.world().with_parts(stock, work));
+        *write(&self.0.world) = next.clone();
+        next
     }
 
     pub fn planner(&self) -> Arc<dyn Planner> {
@@ -391,6 +420,10 @@ impl AppState {
     /// Alerts as they are raised.
     pub fn subscribe_alerts(&self) -> broadcast::Receiver<alerts::Alert> {
         self.0.alerts.subscribe()
+    }
+
+    fn alert_checks(&self) -> &alerts::Checks {
+        &self.0.alert_checks
     }
 
     fn announce_alert(&self, alert: alerts::Alert) {
@@ -628,8 +661,7 @@ impl AppState {
         .map_err(|e| crate::store::StoreError::Corrupt(format!("publishing: {e}")))??;
         let cached = self.remember(&v);
         // Whether the new plan puts a fault at risk; off the publisher's path.
-        let me = self.clone();
-        tokio::spawn(async move { alerts::check(&me).await });
+        alerts::request_check(self);
         let published = Published {
             date,
             version: v.version,
@@ -772,6 +804,13 @@ pub fn app(state: AppState) -> Router {
                 .route_layer(only!(may::PROGRESS))
                 .get(progress::list),
         )
+        .route(
+            "/installations",
+            post(installations::create)
+                .route_layer(only!(may::INSTALL))
+                .get(installations::list),
+        )
+        .route("/installations/{id}", get(installations::get))
         .route("/events", get(stream::events))
         .route("/alerts", get(alerts::list))
         .route("/me", get(auth::me))
@@ -813,6 +852,23 @@ pub fn app(state: AppState) -> Router {
         .route("/reports/inspections", get(reports::inspections))
         .route("/reports/engineers", get(reports::engineers))
         .route("/tasks/{id}", get(master::get_task))
+        .route("/stock", get(parts::stock))
+        .route("/deliveries", get(parts::deliveries))
+        .route(
+            "/loans",
+            post(loans::create_loan)
+                .route_layer(only!(may::REPORT))
+                .get(loans::loans),
+        )
+        .route(
+            "/devices/{id}/doa",
+            post(loans::record_doa).route_layer(only!(may::REPORT)),
+        )
+        .route("/doa", get(loans::list_doa))
+        .route(
+            "/doa/{id}/events",
+            post(loans::doa_events).route_layer(only!(may::REPORT)),
+        )
         // Inside authentication: the key's scope includes the caller's token.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

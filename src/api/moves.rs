@@ -64,10 +64,10 @@ fn invalid(field: &str, code: &str, message: impl Into<String>) -> ApiError {
     params(("date" = String, Path, format = Date, description = "Local date, YYYY-MM-DD")),
     responses(
         (status = 201, description = "Re-planned with the task on that engineer, published", body = super::plans::PlanVersionDoc),
-        (status = 404, description = "No plan for the date", body = super::error::Problem),
-        (status = 409, description = "The task is already that engineer's", body = super::error::Problem),
-        (status = 422, description = "Invalid fields, or a move the rules forbid (the reason in `errors[0].code`)", body = super::error::Problem),
-        (status = 503, description = "All solver slots busy (see Retry-After)", body = super::error::Problem),
+        (status = 404, description = "No plan for the date", body = super::error::ProblemDoc),
+        (status = 409, description = "The task is already that engineer's", body = super::error::ProblemDoc),
+        (status = 422, description = "Invalid fields, or a move the rules forbid (the reason in `errors[0].code`)", body = super::error::ProblemDoc),
+        (status = 503, description = "All solver slots busy (see Retry-After)", body = super::error::ProblemDoc),
     ))]
 pub async fn create(
     State(state): State<AppState>,

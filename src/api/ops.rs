@@ -3,8 +3,8 @@
 
 use super::error::ApiError;
 use super::{
-    AppState, alerts, auth, fault_handling, faults, jobs, master, moves, plans, progress, reports,
-    rosters, simulations, stream, tasks,
+    AppState, alerts, auth, fault_handling, faults, installations, jobs, loans, master, moves,
+    parts, plans, progress, reports, rosters, simulations, stream, tasks,
 };
 use axum::Json;
 use axum::extract::State;
@@ -124,6 +124,7 @@ fn problem_response(description: &str) -> DocResponse {
         faults::create, faults::recommendations,
         fault_handling::list, fault_handling::get, fault_handling::create_event,
         progress::create, progress::list,
+        installations::create, installations::list, installations::get,
         stream::events,
         rosters::create, rosters::get, rosters::publish, rosters::calendar,
         simulations::simulate, simulations::get, simulations::cancel, simulations::chart,
@@ -133,14 +134,21 @@ fn problem_response(description: &str) -> DocResponse {
         master::list_engineers, master::get_engineer,
         tasks::list, master::get_task,
         reports::sla, reports::remote_promise, reports::inspections, reports::engineers,
+        parts::stock, parts::deliveries, loans::loans, loans::create_loan,
+        loans::record_doa, loans::list_doa, loans::doa_events,
         alerts::list, auth::me, move_clock, healthz, metrics, openapi,
     ),
     components(schemas(
-        plans::PlanRequest, moves::MoveRequest, faults::FaultRequest, progress::ProgressRequest,
+        plans::PlanRequestBody, moves::MoveRequest, faults::FaultRequest, progress::ProgressRequest,
         fault_handling::FaultEventRequest, fault_handling::FaultView,
         rosters::RosterRequestBody, rosters::RosterView, rosters::PublicationView,
         simulations::SimulationView, simulations::SweepRequest,
-        alerts::Alert, super::error::Problem, super::error::FieldIssue, super::Published,
+        parts::StockView, parts::DeliveryView, loans::LoanRequest, loans::DoaRequest,
+        loans::DoaEventRequest,
+        alerts::Alert, super::error::ProblemDoc, super::error::FieldIssue, super::Published,
+        installations::InstallationRequest, installations::NewDeviceRequest,
+        installations::InstallationView, installations::InstallationDeviceView,
+        installations::StepView, installations::InstallationList,
         ClockRequest,
     ))
 )]
@@ -232,8 +240,8 @@ pub struct ClockRequest {
 #[utoipa::path(post, path = "/v1/clock", tag = "operations", security(("bearer" = [])),
     request_body(content = ClockRequest, description = "Not before the clock"),
     responses((status = 200, description = "{now, today}"),
-        (status = 409, description = "The service runs on the system's clock", body = super::error::Problem),
-        (status = 422, body = super::error::Problem)))]
+        (status = 409, description = "The service runs on the system's clock", body = super::error::ProblemDoc),
+        (status = 422, body = super::error::ProblemDoc)))]
 pub async fn move_clock(
     State(state): State<AppState>,
     super::body::JsonBody(body): super::body::JsonBody,

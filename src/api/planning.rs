@@ -26,29 +26,43 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-/// What the planner plans from: the scenario (faults included), the rules and travel times.
-pub struct World {
+/// What the planner plans from: the scenario (faults included), the rules and travel times,
+/// and the stock snapshot with the open spare-part deliveries and loan visits
+/// ([`super::parts`]).
+pub struct PlanningWorld {
     context: PlanningContext,
+    parts: Arc<PartsWork>,
 }
 
-impl World {
+/// The visits the service's parts, loan and DOA cases need ([`super::parts`]).
+#[derive(Clone, Debug, Default)]
+pub struct PartsWork {
+    /// Each task with the first date it may be planned on.
+    pub tasks: Vec<(NaiveDate, crate::domain::task::Task)>,
+    /// What a plan before that date must say (a part on order from the manufacturer).
+    pub notes: Vec<(NaiveDate, String)>,
+}
+
+impl PlanningWorld {
     /// Computes the travel matrix (geodesic) of the scenario's places.
     pub fn new(scenario: Scenario, config: DomainConfig) -> Result<Self, PlanError> {
         Ok(Self {
             context: PlanningContext::geodesic(scenario, config)?,
+            parts: Arc::default(),
         })
     }
 
     /// Measures the scenario's places (and positions off them) with `model` (a loaded
-    /// [`crate::travel::TravelSource`]).
+    /// [`crate::travel::TravelSource`]), and plans under `settings` (`plan.toml`).
     pub fn with_model(
         scenario: Scenario,
         config: DomainConfig,
         model: Arc<dyn crate::travel::TravelModel>,
+        settings: crate::plan::PlanSettings,
     ) -> Result<Self, PlanError> {
-        let settings = crate::plan::PlanSettings::default();
         Ok(Self {
             context: PlanningContext::shared(scenario, config, model, settings)?,
+            parts: Arc::default(),
         })
     }
 
@@ -72,7 +86,28 @@ impl World {
     ) -> Result<Self, E> {
         Ok(Self {
             context: self.context.with_change(change)?,
+            parts: self.parts.clone(),
         })
+    }
+
+    /// The world with a new stock snapshot and the visits of the open cases.
+    pub fn with_parts(&self, stock: crate::domain::parts::Stock, work: PartsWork) -> Self {
+        Self {
+            context: self.context.with_stock(stock),
+            parts: Arc::new(work),
+        }
+    }
+
+    /// The case visits that may be planned on `date`.
+    pub fn parts_tasks(&self, date: NaiveDate) -> Vec<crate::domain::task::Task> {
+        let from_date = self.parts.tasks.iter().filter(|(from, _)| *from <= date);
+        from_date.map(|(_, t)| t.clone()).collect()
+    }
+
+    /// The notes a plan of `date` carries (parts still on order).
+    pub fn parts_notes(&self, date: NaiveDate) -> Vec<String> {
+        let before = self.parts.notes.iter().filter(|(from, _)| date < *from);
+        before.map(|(_, n)| n.clone()).collect()
     }
 }
 
@@ -133,14 +168,14 @@ fn internal(e: impl std::fmt::Display) -> PlanningError {
 pub trait Planner: Send + Sync + 'static {
     fn plan_day(
         &self,
-        world: &World,
+        world: &PlanningWorld,
         progress: &[ProgressEvent],
         settings: &SolveSettings,
     ) -> Result<Plan, PlanningError>;
 
     fn insert_fault(
         &self,
-        world: &World,
+        world: &PlanningWorld,
         current: Option<&Plan>,
         progress: &[ProgressEvent],
         fault: &FaultRecord,
@@ -150,7 +185,7 @@ pub trait Planner: Send + Sync + 'static {
 
     fn recommend(
         &self,
-        world: &World,
+        world: &PlanningWorld,
         current: Option<&Plan>,
         progress: &[ProgressEvent],
         fault: &FaultRecord,
@@ -187,7 +222,7 @@ fn fitting(plan: &Plan, progress: &[ProgressEvent]) -> Vec<ProgressEvent> {
         .collect()
 }
 
-fn fault_input(world: &World, record: &FaultRecord) -> Result<FaultInput, PlanningError> {
+fn fault_input(world: &PlanningWorld, record: &FaultRecord) -> Result<FaultInput, PlanningError> {
     let f = record.fault();
     let device = world
         .scenario()
@@ -206,30 +241,33 @@ fn fault_input(world: &World, record: &FaultRecord) -> Result<FaultInput, Planni
 impl DayPlanner {
     fn day(
         &self,
-        world: &World,
+        world: &PlanningWorld,
         progress: &[ProgressEvent],
         settings: &SolveSettings,
     ) -> Result<Plan, PlanningError> {
         let inputs = DayInputs {
             roster: settings.pins.clone(),
             include_scenario_faults: true,
+            extra_tasks: world.parts_tasks(settings.date),
             progress: progress.to_vec(),
             calls_from: settings.now,
             ..DayInputs::default()
         };
-        Ok(plan_day_cancellable(
+        let mut plan = plan_day_cancellable(
             world.context(),
             &request(settings),
             &inputs,
             Some(settings.cancel.clone()),
-        )?)
+        )?;
+        plan.warnings.extend(world.parts_notes(settings.date));
+        Ok(plan)
     }
 }
 
 impl Planner for DayPlanner {
     fn plan_day(
         &self,
-        world: &World,
+        world: &PlanningWorld,
         progress: &[ProgressEvent],
         settings: &SolveSettings,
     ) -> Result<Plan, PlanningError> {
@@ -238,7 +276,7 @@ impl Planner for DayPlanner {
 
     fn insert_fault(
         &self,
-        world: &World,
+        world: &PlanningWorld,
         current: Option<&Plan>,
         progress: &[ProgressEvent],
         fault: &FaultRecord,
@@ -280,7 +318,7 @@ impl Planner for DayPlanner {
 
     fn recommend(
         &self,
-        world: &World,
+        world: &PlanningWorld,
         current: Option<&Plan>,
         progress: &[ProgressEvent],
         fault: &FaultRecord,

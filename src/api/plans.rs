@@ -21,7 +21,8 @@ use utoipa::ToSchema;
 #[allow(dead_code)]
 #[derive(Debug, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct PlanRequest {
+#[schema(as = PlanRequest)]
+pub struct PlanRequestBody {
     /// The local date to plan (`2026-11-30`).
     #[schema(value_type = String, format = Date)]
     pub date: NaiveDate,
@@ -88,13 +89,13 @@ pub(super) fn plan_response(status: StatusCode, p: &CachedPlan) -> Response {
 }
 
 /// Optimise and publish a day plan.
-#[utoipa::path(post, path = "/v1/plans", request_body = PlanRequest, tag = "plans",
+#[utoipa::path(post, path = "/v1/plans", request_body = PlanRequestBody, tag = "plans",
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Solved at once and published", body = PlanVersionDoc),
         (status = 202, description = "Solving as a job", body = JobView),
-        (status = 422, description = "Invalid fields", body = super::error::Problem),
-        (status = 503, description = "All solver slots busy (see Retry-After)", body = super::error::Problem),
+        (status = 422, description = "Invalid fields", body = super::error::ProblemDoc),
+        (status = 503, description = "All solver slots busy (see Retry-After)", body = super::error::ProblemDoc),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -117,6 +118,8 @@ pub async fn create(
     let seed = seed.unwrap_or(1);
 
     let permit = state.try_solve_slot()?;
+    // Stock imported from the command line and every open case count in the plan.
+    super::parts::refresh(&state).await?;
     let request =
         json!({"date": date, "timeLimitMs": time_limit_ms, "seed": seed, "maxWork": max_work});
     let (job, handle) =
@@ -141,7 +144,7 @@ pub async fn create(
     responses(
         (status = 200, description = "The latest version (ETag set)", body = PlanVersionDoc),
         (status = 304, description = "If-None-Match matched"),
-        (status = 404, description = "No plan for the date", body = super::error::Problem),
+        (status = 404, description = "No plan for the date", body = super::error::ProblemDoc),
     ))]
 pub async fn latest(
     State(state): State<AppState>,
@@ -174,7 +177,7 @@ pub async fn latest(
 #[utoipa::path(get, path = "/v1/plans/{date}/versions/{version}", tag = "plans",
     security(("bearer" = [])),
     params(("date" = String, Path, format = Date), ("version" = u32, Path, minimum = 1)),
-    responses((status = 200, body = PlanVersionDoc), (status = 404, body = super::error::Problem)))]
+    responses((status = 200, body = PlanVersionDoc), (status = 404, body = super::error::ProblemDoc)))]
 pub async fn version(
     State(state): State<AppState>,
     Path((date, version)): Path<(String, String)>,
@@ -213,7 +216,7 @@ fn route_of<'a>(plan: &'a Value, engineer: &str) -> Option<&'a Value> {
     security(("bearer" = [])),
     params(("date" = String, Path, format = Date), ("engineer" = String, Path, pattern = "^E-[A-Z0-9-]+$")),
     responses((status = 200, description = "{date, version, engineerId, route}"),
-        (status = 404, body = super::error::Problem)))]
+        (status = 404, body = super::error::ProblemDoc)))]
 pub async fn engineer_route(
     State(state): State<AppState>,
     Path((date, engineer)): Path<(String, String)>,

@@ -5,7 +5,9 @@
 //!
 //! A visit report also counts beyond the day: `done` of an inspection or callback is a
 //! completion (the cadence engine's history), and `arrived` and `done` at a fault's repair
-//! are its `onSite` and `resolved`.
+//! are its `onSite` and `resolved`; `done` of an installation step completes the step
+//! (`domain::installation`: its predecessor done first; an acceptance test done accepts the
+//! device and starts its trial run and inspection cadence).
 
 use super::auth::{Caller, may};
 use super::body::{Fields, JsonBody};
@@ -15,6 +17,7 @@ use crate::domain::fault::{FaultEvent, FaultEventKind};
 use crate::domain::geo::LatLon;
 use crate::domain::history::{CompletedKind, Completion};
 use crate::domain::ids::{EngineerId, TaskId};
+use crate::domain::installation::StepDone;
 use crate::domain::instant::Instant;
 use crate::domain::task::TaskKind;
 use crate::plan::{ProgressEvent, TaskRef};
@@ -77,8 +80,8 @@ pub struct ProgressRequest {
     tag = "engineers", security(("bearer" = [])),
     params(("id" = String, Path)),
     responses((status = 201, description = "Recorded: {seq, event, engineer, at, task?, position?}; a `done` of an inspection or callback also records its completion, `arrived` and `done` at a fault's repair record `onSite` and `resolved`"),
-        (status = 404, body = super::error::Problem),
-        (status = 422, description = "A bad field, a task not on the engineer's route, a task done already", body = super::error::Problem)))]
+        (status = 404, body = super::error::ProblemDoc),
+        (status = 422, description = "A bad field, a task not on the engineer's route, a task done already, an installation step before its predecessor", body = super::error::ProblemDoc)))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -99,6 +102,7 @@ pub async fn create(
     // report stores nothing.
     apply_effect(&state, &effect).await?;
     let kind = event.kind();
+    let reported = event.clone();
     let mut report = serde_json::to_value(&event).map_err(ApiError::internal)?;
     let store = state.store();
     let r = report.clone();
@@ -112,6 +116,9 @@ pub async fn create(
     })
     .await?;
     report["seq"] = json!(seq);
+    if let Some(task) = &stop {
+        super::parts::on_visit_report(&state, &reported, task).await;
+    }
     Ok((StatusCode::CREATED, Json(report)))
 }
 
@@ -232,6 +239,8 @@ enum Effect {
     Completed(Completion),
     /// A step of a fault's handling.
     Fault(String, FaultEvent),
+    /// An installation step done: the project's id and the report.
+    Installation(String, StepDone),
 }
 
 /// The effect of `event` about the planned `task`: `done` of an inspection or callback
@@ -245,6 +254,18 @@ fn effect_of(state: &AppState, event: &ProgressEvent, task: &TaskRef) -> ApiResu
         TaskKind::PhoneCallback => Some(CompletedKind::PhoneCallback),
         _ => None,
     };
+    if let (ProgressEvent::Done { .. }, TaskKind::Installation) = (event, task.kind) {
+        let world = state.world();
+        let Some(project) = world.scenario().installation_of(&task.task) else {
+            return Ok(Effect::None);
+        };
+        let done = StepDone {
+            task: task.task.clone(),
+            at,
+            engineer,
+        };
+        return Ok(Effect::Installation(project.id().to_owned(), done));
+    }
     if let (ProgressEvent::Done { .. }, Some(kind)) = (event, completed) {
         let c = Completion::new(
             Some(task.task.clone()),
@@ -295,6 +316,13 @@ async fn apply_effect(state: &AppState, effect: &Effect) -> ApiResult<()> {
         }
         Effect::Fault(id, event) => {
             super::fault_handling::record_event(state, id, event.clone()).await?;
+            Ok(())
+        }
+        Effect::Installation(id, done) => {
+            let store = state.store();
+            let (id, done) = (id.clone(), done.clone());
+            let made = blocking(move || Ok(store.complete_installation_step(&id, &done)?)).await?;
+            state.change_world(move |s| s.put_installation(made.record, made.devices))?;
             Ok(())
         }
     }

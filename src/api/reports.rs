@@ -109,7 +109,7 @@ fn share(part: usize, whole: usize) -> Value {
     params(("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date),
         ("format" = Option<String>, Query, pattern = "^(json|csv)$", description = "json (default) or csv")),
     responses((status = 200, description = "{from, to, rows: [{level, milestone, due, met, late, missed, pending, notNeeded, shareMet}]} or CSV"),
-        (status = 422, body = super::error::Problem)))]
+        (status = 422, body = super::error::ProblemDoc)))]
 pub async fn sla(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
@@ -175,7 +175,7 @@ pub async fn sla(
     params(("date" = Option<String>, Query, format = Date),
         ("format" = Option<String>, Query, description = "json (default) or csv")),
     responses((status = 200, description = "{from, to, limitMinutes, sites, outOfReach, rows: [{siteId, district, areaType, nearestServicePoint, driveMinutes, keepable}]} or CSV"),
-        (status = 422, body = super::error::Problem)))]
+        (status = 422, body = super::error::ProblemDoc)))]
 pub async fn remote_promise(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
@@ -249,7 +249,7 @@ pub async fn remote_promise(
     params(("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date),
         ("format" = Option<String>, Query, pattern = "^(json|csv)$", description = "json (default) or csv")),
     responses((status = 200, description = "{from, to, rows: [{district, districtName, due, onTime, late, missed, open, shareOnTime}]} or CSV"),
-        (status = 422, body = super::error::Problem)))]
+        (status = 422, body = super::error::ProblemDoc)))]
 pub async fn inspections(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
@@ -265,7 +265,11 @@ pub async fn inspections(
     for dev in scenario.devices() {
         let district = scenario.site_of(dev).district.to_string();
         let done = scenario.history().inspections(dev.id());
-        let slots = inspection_compliance(&world.config().cadence, dev.accepted(), done, today);
+        // A device not yet accepted has no inspection due.
+        let Some(accepted) = dev.accepted() else {
+            continue;
+        };
+        let slots = inspection_compliance(&world.config().cadence, accepted, done, today);
         for s in slots
             .iter()
             .filter(|s| s.slot.due >= from && s.slot.due <= to)
@@ -328,7 +332,7 @@ struct EngineerFigures {
     params(("from" = Option<String>, Query, format = Date), ("to" = Option<String>, Query, format = Date, description = "at most 92 days after from"),
         ("format" = Option<String>, Query, pattern = "^(json|csv)$", description = "json (default) or csv")),
     responses((status = 200, description = "{from, to, rows: [{engineer, name, visitsPlanned, visitsDone, arrivals, onTime, shareOnTime, km, overtimeMinutes}]} or CSV"),
-        (status = 422, body = super::error::Problem)))]
+        (status = 422, body = super::error::ProblemDoc)))]
 pub async fn engineers(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,

@@ -34,7 +34,7 @@ use super::{AppState, blocking, read, write};
 use crate::domain::dates::DateRange;
 use crate::domain::ids::EngineerId;
 use crate::plan::RosterAssignment;
-use crate::plan::roster::{EngineerDay, Roster, RosterConfig, RosterData, RosterRequest};
+use crate::plan::roster::{EngineerDay, Roster, RosterData, RosterRequest};
 use crate::store::{JobStatus, RosterPublication};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -47,16 +47,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use utoipa::ToSchema;
-
-/// Reads `dir/roster.toml`, or the defaults if there is none.
-pub(super) fn load_config(dir: &std::path::Path) -> anyhow::Result<RosterConfig> {
-    let file = dir.join("roster.toml");
-    if !file.exists() {
-        return Ok(RosterConfig::default());
-    }
-    let text = std::fs::read_to_string(&file)?;
-    RosterConfig::from_toml_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
-}
 
 /// Body of `POST /v1/rosters`.
 // Documents the body; the handler reads it field by field (`Fields`) to report every problem.
@@ -270,9 +260,9 @@ fn published_state(
     security(("bearer" = [])),
     responses(
         (status = 202, description = "Building as a job; its result is {id, location, kpis}", body = JobView),
-        (status = 403, body = super::error::Problem),
-        (status = 422, description = "Invalid fields", body = super::error::Problem),
-        (status = 503, description = "All solver slots busy", body = super::error::Problem)))]
+        (status = 403, body = super::error::ProblemDoc),
+        (status = 422, description = "Invalid fields", body = super::error::ProblemDoc),
+        (status = 503, description = "All solver slots busy", body = super::error::ProblemDoc)))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -391,7 +381,7 @@ async fn store_roster(state: &AppState, built: ApiResult<Roster>) -> ApiResult<V
     responses(
         (status = 200, description = "The roster as JSON; for `{id}.csv`, its visits as CSV",
             content((RosterView = "application/json"), (String = "text/csv"))),
-        (status = 404, body = super::error::Problem)))]
+        (status = 404, body = super::error::ProblemDoc)))]
 pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let (id, csv) = match id.strip_suffix(".csv") {
         Some(stem) => (stem.to_owned(), true),
@@ -439,8 +429,8 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiRe
     params(("id" = String, Path)),
     responses(
         (status = 201, description = "Published", body = PublicationView),
-        (status = 403, body = super::error::Problem),
-        (status = 404, body = super::error::Problem)))]
+        (status = 403, body = super::error::ProblemDoc),
+        (status = 404, body = super::error::ProblemDoc)))]
 pub async fn publish(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -469,7 +459,7 @@ pub async fn publish(
     params(("id" = String, Path, description = "Engineer id")),
     responses(
         (status = 200, description = "iCalendar (RFC 5545); see the rosters module doc for what it holds", content_type = "text/calendar"),
-        (status = 404, description = "Unknown engineer, or no roster published", body = super::error::Problem)))]
+        (status = 404, description = "Unknown engineer, or no roster published", body = super::error::ProblemDoc)))]
 pub async fn calendar(
     State(state): State<AppState>,
     Path(id): Path<String>,

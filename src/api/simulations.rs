@@ -257,7 +257,7 @@ async fn load(state: &AppState, id: String) -> ApiResult<JobRecord> {
 /// A simulation: its state, share done and result.
 #[utoipa::path(get, path = "/v1/simulations/{id}", tag = "simulations", security(("bearer" = [])),
     params(("id" = String, Path, description = "The job id")),
-    responses((status = 200, body = SimulationView), (status = 404, body = super::error::Problem)))]
+    responses((status = 200, body = SimulationView), (status = 404, body = super::error::ProblemDoc)))]
 pub async fn get(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -269,9 +269,9 @@ pub async fn get(
 #[utoipa::path(delete, path = "/v1/simulations/{id}", tag = "simulations",
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The job id")),
-    responses((status = 200, body = SimulationView), (status = 403, body = super::error::Problem),
-        (status = 404, body = super::error::Problem),
-        (status = 409, description = "Already finished", body = super::error::Problem)))]
+    responses((status = 200, body = SimulationView), (status = 403, body = super::error::ProblemDoc),
+        (status = 404, body = super::error::ProblemDoc),
+        (status = 409, description = "Already finished", body = super::error::ProblemDoc)))]
 pub async fn cancel(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -323,8 +323,8 @@ async fn view(state: &AppState, id: String) -> ApiResult<SimulationView> {
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The job id")),
     responses((status = 200, description = "The chart", content_type = "image/svg+xml"),
-        (status = 404, body = super::error::Problem),
-        (status = 409, description = "No result yet", body = super::error::Problem)))]
+        (status = 404, body = super::error::ProblemDoc),
+        (status = 409, description = "No result yet", body = super::error::ProblemDoc)))]
 pub async fn chart(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Response> {
     let job = load(&state, id).await?;
     let Some(result) = job.result else {
@@ -351,9 +351,9 @@ pub async fn chart(State(state): State<AppState>, Path(id): Path<String>) -> Api
 #[utoipa::path(post, path = "/v1/simulations", tag = "simulations", security(("bearer" = [])),
     request_body(content = SweepRequest, description = "SweepParams. Caps: at most 50 headcounts of at most 500 engineers, reps <= 100, sim.days <= 365, planWork <= 20000000, sim.faults.rateFactor <= 10, sum of staff x sim.days x reps <= 10000000 engineer-days"),
     responses((status = 202, body = super::jobs::JobView),
-        (status = 403, body = super::error::Problem),
-        (status = 422, body = super::error::Problem),
-        (status = 503, body = super::error::Problem)))]
+        (status = 403, body = super::error::ProblemDoc),
+        (status = 422, body = super::error::ProblemDoc),
+        (status = 503, body = super::error::ProblemDoc)))]
 pub async fn simulate(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -381,7 +381,7 @@ pub async fn simulate(
         return Err(ApiError::Invalid(issues));
     }
     let world = state.world();
-    let cfg = SweepConfig::new(
+    let mut cfg = SweepConfig::new(
         Arc::new(world.scenario().clone()),
         Arc::new(world.config().clone()),
         params,
@@ -389,6 +389,7 @@ pub async fn simulate(
     .map_err(|e| ApiError::Invalid(vec![FieldIssue::new(e.field, "invalid", e.message)]))?
     .with_travel(world.context().model())
     .map_err(ApiError::internal)?;
+    cfg.plan = world.context().settings().clone();
     let permit = state.try_solve_slot()?;
     let id = super::jobs::job_id();
     let store = state.store();

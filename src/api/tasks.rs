@@ -101,7 +101,7 @@ impl TaskView {
         ("limit" = Option<u32>, Query, minimum = 1, maximum = 500),
         ("offset" = Option<u64>, Query, minimum = 0)),
     responses((status = 200, description = "{items, total, limit, offset}"),
-        (status = 422, body = super::error::Problem)))]
+        (status = 422, body = super::error::ProblemDoc)))]
 pub async fn list(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
@@ -182,7 +182,7 @@ fn recent_faults(state: &AppState, now: Instant) -> BTreeMap<DeviceId, usize> {
     params(("limit" = Option<u32>, Query, minimum = 1, maximum = 500),
         ("offset" = Option<u64>, Query, minimum = 0)),
     responses((status = 200, description = "{items, total, limit, offset}; each device with faultsLast90Days"),
-        (status = 422, body = super::error::Problem)))]
+        (status = 422, body = super::error::ProblemDoc)))]
 pub async fn list_devices(
     State(state): State<AppState>,
     q: Query<HashMap<String, String>>,
@@ -207,7 +207,7 @@ pub async fn list_devices(
 #[utoipa::path(get, path = "/v1/devices/{id}/history", tag = "master data",
     security(("bearer" = [])), params(("id" = String, Path)),
     responses((status = 200, description = "{device, site, inspections, callbacks, faults, faultsLast90Days}"),
-        (status = 404, body = super::error::Problem)))]
+        (status = 404, body = super::error::ProblemDoc)))]
 pub async fn device_history(
     State(state): State<AppState>,
     Path(id): Path<String>,

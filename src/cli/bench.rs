@@ -7,8 +7,8 @@
 //! values of R109 and RC103, which break the DIMACS lower bound. Feasibility is our own
 //! double-precision check ([`check_solomon`]), the rules of `check_solution.py`.
 
-use super::solve::{ObjectiveArg, solve_solomon, solver_config};
-use crate::io::solomon::{Instance, SolomonObjective};
+use super::solve::{Format, ObjectiveArg, solve_solomon, solver_config};
+use crate::io::solomon::SolomonObjective;
 use crate::io::solomon_check::check_solomon;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
@@ -26,7 +26,8 @@ pub struct BenchArgs {
 
 #[derive(Subcommand)]
 pub enum Suite {
-    /// Solve every `*.txt` Solomon instance of a directory and compare with its `bks.csv`.
+    /// Solve every instance of a directory (`*.txt` Solomon, or `*.vrp` with `--format vrplib`)
+    /// and compare with its `bks.csv`.
     Solomon(SolomonBenchArgs),
 }
 
@@ -44,6 +45,9 @@ pub struct SolomonBenchArgs {
     pub objective: ObjectiveArg,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Format of the instances: `solomon` reads `DIR/*.txt`, `vrplib` reads `DIR/*.vrp`.
+    #[arg(long, value_enum, default_value = "solomon")]
+    pub format: Format,
     /// Also write the results as CSV to this file.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -173,18 +177,18 @@ pub struct BenchRow {
 }
 
 /// The instance files of `dir`, sorted by name.
-fn instance_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+fn instance_files(dir: &Path, extension: &str) -> anyhow::Result<Vec<PathBuf>> {
     if !dir.is_dir() {
         bail!("{}: not a directory", dir.display());
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("{}: cannot list", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "txt"))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == extension))
         .collect();
     files.sort();
     if files.is_empty() {
-        bail!("{}: no instance (*.txt) found", dir.display());
+        bail!("{}: no instance (*.{extension}) found", dir.display());
     }
     Ok(files)
 }
@@ -311,11 +315,11 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
 fn run_solomon(args: &SolomonBenchArgs) -> anyhow::Result<()> {
     let config = solver_config(args.time_limit, args.seed, args.threads)?;
     let objective: SolomonObjective = args.objective.into();
-    let files = instance_files(&args.dir)?;
+    let files = instance_files(&args.dir, args.format.extension())?;
     // Read everything first: a malformed file stops the run before any solving.
     let instances = files
         .iter()
-        .map(|f| Instance::read(f))
+        .map(|f| args.format.read(f))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let bks_path = args.dir.join("bks.csv");
     let table = if bks_path.is_file() {

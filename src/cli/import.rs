@@ -1,6 +1,7 @@
 //! `fieldplan import --db PATH --kind sites|devices|engineers FILE.csv`: loads master data
 //! from CSV into the database, all rows or none. `--kind completions` loads completed
-//! inspections and callbacks instead ([`completions`]).
+//! inspections and callbacks instead ([`completions`]), `--kind stock` spare-part stock per
+//! service point ([`stock`]).
 //!
 //! The header names the JSON fields of the record, dotted for nested ones (`id`, `name.zh`,
 //! `name.en`, `location.lat`, `location.lon`, `opening`). A cell holding a JSON number,
@@ -21,6 +22,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub mod completions;
+pub mod stock;
+
+pub use stock::read_stock_csv;
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
 pub enum Kind {
@@ -29,6 +33,8 @@ pub enum Kind {
     Engineers,
     /// Completed inspections and callbacks (history kept in another system).
     Completions,
+    /// Spare-part stock per service point (`servicePoint,partNumber,quantity`).
+    Stock,
 }
 
 impl Kind {
@@ -38,7 +44,7 @@ impl Kind {
             Kind::Sites => Some(RecordKind::Sites),
             Kind::Devices => Some(RecordKind::Devices),
             Kind::Engineers => Some(RecordKind::Engineers),
-            Kind::Completions => None,
+            Kind::Completions | Kind::Stock => None,
         }
     }
 }
@@ -145,7 +151,10 @@ pub fn read_csv(kind: RecordKind, file: &std::path::Path) -> anyhow::Result<Vec<
 
 pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     let Some(kind) = args.kind.records() else {
-        return run_completions(&args);
+        return match args.kind {
+            Kind::Stock => run_stock(&args),
+            _ => run_completions(&args),
+        };
     };
     let records = read_csv(kind, &args.file)?;
     let store = crate::store::open(&args.db, Arc::new(SystemClock))
@@ -161,6 +170,19 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
         "imported {} {:?} into {}",
         records.len(),
         args.kind,
+        args.db.display()
+    );
+    Ok(())
+}
+
+fn run_stock(args: &ImportArgs) -> anyhow::Result<()> {
+    let rows = read_stock_csv(&args.file)?;
+    let store = crate::store::open(&args.db, super::serve::clock_from(args.now))
+        .with_context(|| format!("opening {}", args.db.display()))?;
+    stock::import(store.as_ref(), &args.file, &rows)?;
+    println!(
+        "imported {} stock counts into {}",
+        rows.len(),
         args.db.display()
     );
     Ok(())

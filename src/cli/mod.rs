@@ -44,8 +44,8 @@ enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(serve::TokenCommand),
-    /// Load sites, devices, engineers or completed inspections and callbacks from a CSV file
-    /// into the database.
+    /// Load sites, devices, engineers, completed inspections and callbacks, or spare-part
+    /// stock from a CSV file into the database.
     Import(import::ImportArgs),
     /// Simulate the service over a horizon for a range of headcounts (staffing sweep).
     Simulate(simulate::SimulateArgs),

@@ -1,10 +1,15 @@
-//! `fieldplan plan`: plan one day of the scenario, print a summary table, write the plan JSON.
+//! `fieldplan plan`: plan one day of the scenario, print a summary table, write the plan JSON;
+//! or export the day's problem for VROOM (`--export vroom FILE`), or plan on a VROOM solution's
+//! routes (`--routes vroom FILE`) and check the plan (`--check`).
 
-use crate::plan::{DayInputs, Plan, PlanRequest, PlanSettings, PlanningContext, plan_day};
+use crate::plan::{
+    DayInputs, GivenRoute, Plan, PlanRequest, PlanningContext, check, day_problem, load_settings,
+    plan_day, plan_day_with_routes,
+};
 use crate::scenario::{Scenario, load_config};
 use anyhow::Context;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[derive(Args)]
@@ -28,6 +33,56 @@ pub struct PlanArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub travel: super::travel::TravelArgs,
+    /// `--export vroom FILE`: write the day's routing problem (the one the search solves) as
+    /// VROOM input JSON to FILE, and plan nothing.
+    #[arg(long, num_args = 2, value_names = ["FORMAT", "FILE"])]
+    pub export: Option<Vec<String>>,
+    /// `--routes vroom FILE`: take the search's routes from a VROOM solution of the exported
+    /// problem (mapped by its descriptions) instead of searching; the rest of the day plan is
+    /// made as usual.
+    #[arg(long, num_args = 2, value_names = ["FORMAT", "FILE"])]
+    pub routes: Option<Vec<String>>,
+    /// Check the plan with the independent plan checker; violations exit non-zero.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// The file of a `FORMAT FILE` pair whose only format is `vroom`.
+fn vroom_file(flag: &str, pair: &[String]) -> anyhow::Result<PathBuf> {
+    match pair {
+        [format, file] if format == "vroom" => Ok(PathBuf::from(file)),
+        [format, _] => anyhow::bail!("--{flag}: unknown format '{format}' (only 'vroom')"),
+        _ => anyhow::bail!("--{flag} takes a format and a file"),
+    }
+}
+
+/// Writes the day's problem as VROOM input.
+fn export_vroom(ctx: &PlanningContext, date: chrono::NaiveDate, out: &Path) -> anyhow::Result<()> {
+    let day = day_problem(ctx, date, &DayInputs::default())?;
+    let Some(problem) = day.problem() else {
+        anyhow::bail!("--export: nobody is on shift on {date}; there is no problem to export");
+    };
+    let jobs: Vec<String> = day.jobs().iter().map(|(t, _)| t.to_string()).collect();
+    let engineers: Vec<String> = day.engineers().iter().map(|e| e.to_string()).collect();
+    let json =
+        crate::plan::vroom::problem_json(problem, &jobs, &engineers).context("--export vroom")?;
+    std::fs::write(out, serde_json::to_string(&json)?)
+        .with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "{} jobs ({} pairs) and {} engineers written to {}",
+        problem.jobs.len(),
+        problem.pairs.len(),
+        problem.vehicles.len(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// The routes of a VROOM solution file, as the planner's given routes.
+fn vroom_routes(file: &Path) -> anyhow::Result<Vec<GivenRoute>> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    crate::plan::vroom::read_routes(&text).with_context(|| format!("--routes {}", file.display()))
 }
 
 pub fn run(args: PlanArgs) -> anyhow::Result<()> {
@@ -35,7 +90,15 @@ pub fn run(args: PlanArgs) -> anyhow::Result<()> {
     let config = load_config(&args.config)?;
     let started = std::time::Instant::now();
     let travel = args.travel.load(&PlanningContext::places(&scenario))?;
-    let ctx = PlanningContext::shared(scenario, config, travel.model(), PlanSettings::default())?;
+    let settings = load_settings(&args.config)?;
+    let ctx = PlanningContext::shared(scenario, config, travel.model(), settings)?;
+    if let Some(pair) = &args.export {
+        return export_vroom(&ctx, args.date, &vroom_file("export", pair)?);
+    }
+    let given = match &args.routes {
+        Some(pair) => Some(vroom_routes(&vroom_file("routes", pair)?)?),
+        None => None,
+    };
     let request = PlanRequest {
         date: args.date,
         time_limit: Duration::try_from_secs_f64(args.time_limit)
@@ -44,7 +107,10 @@ pub fn run(args: PlanArgs) -> anyhow::Result<()> {
         threads: args.threads.max(1),
         max_work: None,
     };
-    let plan = plan_day(&ctx, &request, &DayInputs::default())?;
+    let plan = match &given {
+        Some(routes) => plan_day_with_routes(&ctx, &request, &DayInputs::default(), routes)?,
+        None => plan_day(&ctx, &request, &DayInputs::default())?,
+    };
     let elapsed = started.elapsed().as_secs_f64();
     print!("{}", summary(&plan));
     println!(
@@ -55,6 +121,16 @@ pub fn run(args: PlanArgs) -> anyhow::Result<()> {
         let json = serde_json::to_string_pretty(&plan)?;
         std::fs::write(out, json).with_context(|| format!("writing {}", out.display()))?;
         println!("written to {}", out.display());
+    }
+    if args.check {
+        let violations = check(&plan, &ctx);
+        for v in &violations {
+            println!("violation: {v:?}");
+        }
+        if !violations.is_empty() {
+            anyhow::bail!("the plan checker found {} violation(s)", violations.len());
+        }
+        println!("plan check: no violation");
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::scenario::{Scenario, load_config};
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Args)]
@@ -47,20 +47,9 @@ pub enum Method {
     Greedy,
 }
 
-/// Reads `dir/roster.toml`, or the defaults if there is none.
-pub fn load_roster_config(dir: &Path) -> anyhow::Result<RosterConfig> {
-    let file = dir.join("roster.toml");
-    if !file.exists() {
-        return Ok(RosterConfig::default());
-    }
-    let text =
-        std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-    RosterConfig::from_toml_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
-}
-
 /// `config/roster.toml` with the flags' overrides.
 fn roster_config(args: &RosterArgs) -> anyhow::Result<RosterConfig> {
-    let mut roster_cfg = load_roster_config(&args.config)?;
+    let mut roster_cfg = crate::plan::roster::load_config(&args.config)?;
     if let Some(s) = args.time_limit {
         anyhow::ensure!(s > 0.0, "--time-limit must be positive");
         roster_cfg.routing.time_limit_seconds = s;

@@ -125,9 +125,10 @@ pub fn run(args: SimulateArgs) -> anyhow::Result<()> {
     let travel = args
         .travel
         .load(&crate::plan::PlanningContext::places(&scenario))?;
-    let cfg = SweepConfig::new(Arc::new(scenario), Arc::new(domain), params)?
+    let mut cfg = SweepConfig::new(Arc::new(scenario), Arc::new(domain), params)?
         .with_travel(travel.model())
         .map_err(|e| anyhow::anyhow!("--travel {}: {e}", args.travel.travel))?;
+    cfg.plan = crate::plan::load_settings(&args.config)?;
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("creating {}", args.out.display()))?;
 

@@ -7,9 +7,30 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[derive(Copy, Clone, Debug, ValueEnum)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Solomon and Gehring-Homberger text files (`*.txt`).
     Solomon,
+    /// VRPLIB (CVRPLIB, PyVRP, the `vrplib` package; `*.vrp`), Euclidean.
+    Vrplib,
+}
+
+impl Format {
+    /// Reads an instance file in this format; errors name the file and line.
+    pub fn read(self, path: &std::path::Path) -> anyhow::Result<Instance> {
+        match self {
+            Format::Solomon => Instance::read(path),
+            Format::Vrplib => crate::io::vrplib::read(path),
+        }
+    }
+
+    /// The extension of this format's files.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Solomon => "txt",
+            Format::Vrplib => "vrp",
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, ValueEnum)]
@@ -114,8 +135,7 @@ pub fn solve_solomon(
 pub fn run(args: SolveArgs) -> anyhow::Result<()> {
     let mut config = solver_config(args.time_limit, args.seed, args.threads)?;
     config.max_work = args.work;
-    let Format::Solomon = args.format;
-    let instance = Instance::read(&args.file)?;
+    let instance = args.format.read(&args.file)?;
     let output = solve_solomon(&instance, args.objective.into(), &config);
     println!("{}", serde_json::to_string(&output)?);
     if args.stats {

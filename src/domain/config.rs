@@ -5,7 +5,9 @@
 use super::cadence::CadenceConfig;
 use super::calendar::HolidayCalendar;
 use super::durations::DurationTable;
+use super::installation::InstallationConfig;
 use super::oncall::OnCallConfig;
+use super::parts::PartsConfig;
 use super::sla::SlaConfig;
 
 /// Everything the rules need besides the data.
@@ -17,4 +19,8 @@ pub struct DomainConfig {
     pub calendar: HolidayCalendar,
     /// Call-outs of on-call engineers (`oncall.toml`).
     pub on_call: OnCallConfig,
+    /// Spare parts, loan units and DOA (`parts.toml`).
+    pub parts: PartsConfig,
+    /// Installation phases, trial run and its report (`installation.toml`).
+    pub installation: InstallationConfig,
 }

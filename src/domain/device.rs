@@ -1,5 +1,6 @@
 //! Installed devices: what they are, where, and their dates (installation, acceptance,
-//! warranty end).
+//! warranty end). A device of an installation project not yet accepted has no acceptance
+//! date, and no inspection falls due for it (`domain::installation`).
 
 use super::dates::{add_months, whole_months_between};
 use super::error::{Checked, FieldError};
@@ -11,7 +12,8 @@ use serde::{Deserialize, Serialize};
 /// Months of warranty from installation (the source: 12 months).
 pub const STANDARD_WARRANTY_MONTHS: u32 = 12;
 
-/// One device at a site. Invariant: `installed <= accepted`, `installed < warranty_end`,
+/// One device at a site. Invariant: `installed <= accepted` (once accepted),
+/// `installed < warranty_end`,
 /// model and serial not empty.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "DeviceData", into = "DeviceData")]
@@ -30,8 +32,11 @@ pub struct DeviceData {
     pub serial: String,
     /// Installation finished (hardware and software, before the acceptance test).
     pub installed: NaiveDate,
-    /// Initial acceptance signed by the customer: the start of the inspection cadence.
-    pub accepted: NaiveDate,
+    /// Initial acceptance signed by the customer: the start of the inspection cadence and of
+    /// the trial run. `None` while its installation project has not passed the acceptance
+    /// test.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<NaiveDate>,
     /// Last day under warranty (inclusive).
     pub warranty_end: NaiveDate,
 }
@@ -57,13 +62,10 @@ impl Device {
         if data.serial.trim().is_empty() {
             return Err(FieldError::new("serial", "must not be empty"));
         }
-        if data.accepted < data.installed {
+        if let Some(accepted) = data.accepted.filter(|a| *a < data.installed) {
             return Err(FieldError::new(
                 "accepted",
-                format!(
-                    "{} is before installation on {}",
-                    data.accepted, data.installed
-                ),
+                format!("{accepted} is before installation on {}", data.installed),
             ));
         }
         if data.warranty_end <= data.installed {
@@ -109,7 +111,8 @@ impl Device {
         self.data.installed
     }
 
-    pub fn accepted(&self) -> NaiveDate {
+    /// The acceptance date; `None` while not accepted.
+    pub fn accepted(&self) -> Option<NaiveDate> {
         self.data.accepted
     }
 
@@ -126,9 +129,11 @@ impl Device {
         self.data.installed <= date && date <= self.data.warranty_end
     }
 
-    /// Completed months since acceptance on a local date.
+    /// Completed months since acceptance on a local date (0 while not accepted).
     pub fn age_months(&self, date: NaiveDate) -> u32 {
-        whole_months_between(self.data.accepted, date)
+        self.data
+            .accepted
+            .map_or(0, |a| whole_months_between(a, date))
     }
 }
 
@@ -148,7 +153,7 @@ mod tests {
             model: "GX-DR 560".into(),
             serial: "DR5600001".into(),
             installed: d(2026, 1, 10),
-            accepted: d(2026, 1, 20),
+            accepted: Some(d(2026, 1, 20)),
             warranty_end: Device::standard_warranty_end(d(2026, 1, 10)),
         }
     }
@@ -157,7 +162,7 @@ mod tests {
     fn device_dates_must_be_in_order() {
         assert!(Device::new(data()).is_ok());
         let mut bad = data();
-        bad.accepted = d(2026, 1, 1);
+        bad.accepted = Some(d(2026, 1, 1));
         assert_eq!(Device::new(bad).unwrap_err().field, "accepted");
         let mut bad = data();
         bad.warranty_end = bad.installed;

@@ -2,8 +2,8 @@
 //! phone and on-site callbacks of every customer, each with its duration.
 
 use super::cadence::{
-    due_in_horizon, inspection_slots, inspection_slots_after, on_site_callback_slots,
-    on_site_callback_slots_after, phone_callback_slots,
+    due_in_horizon, escalation_slots, inspection_slots, inspection_slots_after,
+    on_site_callback_slots, on_site_callback_slots_after, phone_callback_slots,
 };
 use super::config::DomainConfig;
 use super::dates::DateRange;
@@ -40,11 +40,15 @@ pub fn due_tasks(
             continue;
         };
         for dev in devs {
-            // The schedule follows the last actual visit once there is one.
+            // The schedule follows the last actual visit once there is one; it starts at
+            // acceptance, so a device not yet accepted has none.
+            let Some(accepted) = dev.accepted() else {
+                continue;
+            };
             let last = history.last_inspection(dev.id());
             let slots = match last {
-                Some(done) => inspection_slots_after(&cfg.cadence, dev.accepted(), done, until),
-                None => inspection_slots(&cfg.cadence, dev.accepted(), until),
+                Some(done) => inspection_slots_after(&cfg.cadence, accepted, done, until),
+                None => inspection_slots(&cfg.cadence, accepted, until),
             };
             for due in due_in_horizon(&slots, last, horizon) {
                 let detail = TaskDetail::Inspection {
@@ -59,10 +63,16 @@ pub fn due_tasks(
         let sales: Vec<NaiveDate> = devs.iter().map(|d| d.installed()).collect();
         let anchor = *sales.iter().min().expect("a site in the map has a device");
         let phone = phone_callback_slots(&cfg.cadence, &sales, until);
-        let on_site = match history.last_callback(&site.id, CallbackKind::OnSite) {
+        let mut on_site = match history.last_callback(&site.id, CallbackKind::OnSite) {
             Some(done) => on_site_callback_slots_after(&cfg.cadence, site.tier, done, until),
             None => on_site_callback_slots(&cfg.cadence, site.tier, anchor, until),
         };
+        // Escalations of unsolved phone callbacks join the tier's slots; an on-site callback
+        // done on or after the phone callback settles one (`due_in_horizon`).
+        let unsolved = history.unsolved_phone_callbacks(&site.id);
+        on_site.extend(escalation_slots(&cfg.cadence, unsolved, until));
+        on_site.sort_by_key(|s| (s.opens(), s.due));
+        on_site.dedup_by_key(|s| s.due);
         for (kind, slots) in [
             (CallbackKind::Phone, phone),
             (CallbackKind::OnSite, on_site),

@@ -22,7 +22,9 @@ pub enum CallbackKind {
     OnSite,
 }
 
-/// A callback completed on a local date.
+/// A callback completed on a local date. `unsolved`: a phone callback that could not solve
+/// the customer's problem, escalated to the customer-service manager, who arranges an on-site
+/// callback (the source's callback rules).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CallbackRecord {
@@ -30,6 +32,28 @@ pub struct CallbackRecord {
     pub kind: CallbackKind,
     pub date: NaiveDate,
     pub engineer: EngineerId,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unsolved: bool,
+}
+
+/// How a callback ended: the customer's problem solved on the phone, or not (then an
+/// on-site callback follows).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CallbackOutcome {
+    Solved,
+    Unsolved,
+}
+
+impl std::str::FromStr for CallbackOutcome {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "solved" => Ok(Self::Solved),
+            "unsolved" => Ok(Self::Unsolved),
+            _ => Err(format!("'{s}' is not an outcome (solved, unsolved)")),
+        }
+    }
 }
 
 /// Completed visits, indexed for the cadence engine.
@@ -37,6 +61,8 @@ pub struct CallbackRecord {
 pub struct History {
     inspections: BTreeMap<DeviceId, Vec<NaiveDate>>,
     callbacks: BTreeMap<(SiteId, CallbackKind), Vec<NaiveDate>>,
+    /// Dates of phone callbacks recorded unsolved, per customer.
+    unsolved: BTreeMap<SiteId, Vec<NaiveDate>>,
 }
 
 impl History {
@@ -56,9 +82,13 @@ impl History {
                 .entry((r.site.clone(), r.kind))
                 .or_default()
                 .push(r.date);
+            if r.unsolved && r.kind == CallbackKind::Phone {
+                h.unsolved.entry(r.site.clone()).or_default().push(r.date);
+            }
         }
         h.inspections.values_mut().for_each(|v| v.sort());
         h.callbacks.values_mut().for_each(|v| v.sort());
+        h.unsolved.values_mut().for_each(|v| v.sort());
         h
     }
 
@@ -76,6 +106,11 @@ impl History {
         self.callbacks
             .get(&(site.clone(), kind))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// Dates of the customer's phone callbacks recorded unsolved, in order.
+    pub fn unsolved_phone_callbacks(&self, site: &SiteId) -> &[NaiveDate] {
+        self.unsolved.get(site).map_or(&[], Vec::as_slice)
     }
 
     pub fn last_callback(&self, site: &SiteId, kind: CallbackKind) -> Option<NaiveDate> {
@@ -132,9 +167,25 @@ pub struct Completion {
     pub site: SiteId,
     pub engineer: EngineerId,
     pub at: super::instant::Instant,
+    /// A callback's outcome, when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<CallbackOutcome>,
 }
 
 impl Completion {
+    /// This completion with its outcome; only a phone callback may be unsolved (an on-site
+    /// callback is the escalation itself, an inspection has no customer problem to solve).
+    pub fn with_outcome(mut self, outcome: CallbackOutcome) -> super::error::Checked<Self> {
+        if outcome == CallbackOutcome::Unsolved && self.kind != CompletedKind::PhoneCallback {
+            return Err(super::error::FieldError::new(
+                "outcome",
+                "only a phone callback is recorded unsolved",
+            ));
+        }
+        self.outcome = Some(outcome);
+        Ok(self)
+    }
+
     pub fn new(
         task: Option<super::ids::TaskId>,
         kind: CompletedKind,
@@ -156,6 +207,7 @@ impl Completion {
             site,
             engineer,
             at,
+            outcome: None,
         })
     }
 
@@ -178,6 +230,7 @@ impl Completion {
                 },
                 date,
                 engineer: self.engineer.clone(),
+                unsolved: self.outcome == Some(CallbackOutcome::Unsolved),
             }),
         }
     }

@@ -7,7 +7,7 @@
 //! - [`device`]s of a [`family`], [`engineer`]s with skills and shifts;
 //! - time: [`clock`] (the one source of "now"), [`instant`] (real instants in
 //!   Asia/Shanghai), [`day_time`] and [`week`] (local windows), [`dates`], [`calendar`]
-//!   (public holidays), [`duration`];
+//!   (public holidays), [`duration`], [`lunch`] (the break rule);
 //! - work: [`task`]s with [`durations`], [`fault`]s, [`history`] of completed visits;
 //! - rules: [`cadence`] (inspections and callbacks due, compliance), [`sla`] (fault
 //!   deadlines and milestones), [`fault_model`] (fault rates for the simulation),
@@ -33,9 +33,12 @@ pub mod fault_model;
 pub mod geo;
 pub mod history;
 pub mod ids;
+pub mod installation;
 pub mod instant;
+pub mod lunch;
 pub mod name;
 pub mod oncall;
+pub mod parts;
 pub mod reason;
 pub mod service_point;
 pub mod site;

@@ -14,8 +14,9 @@
 //!
 //! **A call-out** serves one fault repair: the engineer leaves her home service point
 //! `response` after the call, drives to the site, repairs, and drives back. Only faults of
-//! the `levels` listed may call anyone out, and only when no engineer on shift can reach
-//! the site by the fault's deadline (see `plan::oncall`).
+//! the `levels` listed, and (with `remote_failed`) faults of any level whose remote attempt
+//! failed, may call anyone out, and only when no engineer on shift can reach the site by the
+//! fault's deadline (see `plan::oncall`).
 //!
 //! **The rest rule**: a call-out any part of which (from leaving home to coming back) falls
 //! in the night window (`night_from` to `night_until`, across midnight) is a night call-out;
@@ -38,6 +39,10 @@ use serde::{Deserialize, Serialize};
 pub struct OnCallConfig {
     /// Fault levels that may call an on-call engineer out.
     pub levels: Vec<FaultLevel>,
+    /// Whether a fault of any level whose remote attempt failed may call one out (the
+    /// source's promise of an engineer on site within 30 minutes after a remote failure).
+    #[serde(default = "yes")]
+    pub remote_failed: bool,
     /// What one call-out costs, in the planner's cost units (one unit: one metre of
     /// driving), on top of its driving.
     pub call_out_cost: i64,
@@ -53,12 +58,17 @@ pub struct OnCallConfig {
     pub rest: Minutes,
 }
 
+fn yes() -> bool {
+    true
+}
+
 impl Default for OnCallConfig {
-    /// Level 1 only (system down, resolved within 8 h); a call-out priced as 100 km of
+    /// Level 1 (system down, resolved within 8 h) and failed remote attempts; a call-out priced as 100 km of
     /// driving; 30 minutes to leave; night 22:00-06:00; 4 hours of rest.
     fn default() -> Self {
         Self {
             levels: vec![FaultLevel::L1],
+            remote_failed: true,
             call_out_cost: 100_000,
             response: Minutes::new(30),
             night_from: TimeOfDay::hm(22, 0).expect("valid"),
@@ -82,9 +92,25 @@ impl OnCallConfig {
         Ok(cfg)
     }
 
-    /// May a fault of this level call an engineer out?
-    pub fn calls_out(&self, level: FaultLevel) -> bool {
-        self.levels.contains(&level)
+    /// May a fault of this level, whose remote attempt failed or not, call an engineer out?
+    pub fn calls_out(&self, level: FaultLevel, remote_failed: bool) -> bool {
+        self.levels.contains(&level) || (self.remote_failed && remote_failed)
+    }
+
+    /// From when a fault reported at `reported`, whose remote attempt failed at
+    /// `remote_failed` (if it did), may call an engineer out: at once if its level is listed,
+    /// else from the failure; `None`: never.
+    pub fn call_from(
+        &self,
+        level: FaultLevel,
+        reported: Instant,
+        remote_failed: Option<Instant>,
+    ) -> Option<Instant> {
+        if self.levels.contains(&level) {
+            Some(reported)
+        } else {
+            remote_failed.filter(|_| self.remote_failed)
+        }
     }
 
     /// Does `[from, to]` touch the night (which runs from `night_from` to `night_until` the

@@ -13,6 +13,7 @@ use super::family::DeviceFamily;
 use super::fault::{FaultLevel, FaultRecord};
 use super::ids::{DeviceId, FaultId, ServicePointId, SiteId, TaskId};
 use super::instant::Instant;
+use super::parts::PartNumber;
 use serde::{Deserialize, Serialize};
 
 /// What every repair task's id starts with, before its fault's id.
@@ -28,6 +29,8 @@ pub enum TaskKind {
     FaultRepair,
     SparePartDelivery,
     Installation,
+    /// Taking a loan unit back once its fault is resolved (`domain::parts`).
+    LoanCollection,
 }
 
 /// On-site phases of an installation project that need an engineer.
@@ -39,6 +42,9 @@ pub enum InstallationPhase {
     SoftwareCommissioning,
     AcceptanceTest,
     Training,
+    /// The trial-run report and the application for final acceptance, one week before the
+    /// trial run ends (`domain::installation`).
+    TrialRunReport,
 }
 
 /// What a task is, with the data of its kind.
@@ -68,12 +74,25 @@ pub enum TaskDetail {
         reported: Instant,
         deadline: Option<Instant>,
     },
-    /// A spare part taken from `pickup` to the device.
+    /// A spare part (or, without `partNumber`, a loan unit) taken from `pickup` to the
+    /// device.
     SparePartDelivery {
         device: DeviceId,
         family: DeviceFamily,
         pickup: ServicePointId,
         fault: Option<FaultId>,
+        deadline: Instant,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        part_number: Option<PartNumber>,
+        /// The part was ordered from the manufacturer to `pickup`.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        ordered: bool,
+    },
+    /// A loan unit taken back from the site once its fault is resolved.
+    LoanCollection {
+        device: DeviceId,
+        family: DeviceFamily,
+        fault: FaultId,
         deadline: Instant,
     },
     /// One on-site visit of an installation project, inside a window of dates.
@@ -94,6 +113,7 @@ impl TaskDetail {
             TaskDetail::FaultRepair { .. } => TaskKind::FaultRepair,
             TaskDetail::SparePartDelivery { .. } => TaskKind::SparePartDelivery,
             TaskDetail::Installation { .. } => TaskKind::Installation,
+            TaskDetail::LoanCollection { .. } => TaskKind::LoanCollection,
         }
     }
 
@@ -103,7 +123,8 @@ impl TaskDetail {
             TaskDetail::Inspection { family, .. }
             | TaskDetail::FaultRepair { family, .. }
             | TaskDetail::SparePartDelivery { family, .. }
-            | TaskDetail::Installation { family, .. } => Some(*family),
+            | TaskDetail::Installation { family, .. }
+            | TaskDetail::LoanCollection { family, .. } => Some(*family),
             TaskDetail::PhoneCallback { .. } | TaskDetail::OnSiteCallback { .. } => None,
         }
     }
@@ -115,7 +136,8 @@ impl TaskDetail {
             TaskDetail::PhoneCallback { .. } => table.callback.phone,
             TaskDetail::OnSiteCallback { .. } => table.callback.on_site,
             TaskDetail::FaultRepair { family, .. } => *table.fault_repair.get(*family),
-            TaskDetail::SparePartDelivery { family, .. } => *table.spare_part_delivery.get(*family),
+            TaskDetail::SparePartDelivery { family, .. }
+            | TaskDetail::LoanCollection { family, .. } => *table.spare_part_delivery.get(*family),
             TaskDetail::Installation { family, .. } => *table.installation.get(*family),
         }
     }

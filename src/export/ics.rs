@@ -55,6 +55,7 @@ fn kind_label(kind: TaskKind) -> &'static str {
         TaskKind::FaultRepair => "维修 Repair",
         TaskKind::SparePartDelivery => "备件 Spare part",
         TaskKind::Installation => "安装 Installation",
+        TaskKind::LoanCollection => "备用机回收 Loan unit collection",
     }
 }
 

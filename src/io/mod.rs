@@ -2,3 +2,4 @@
 
 pub mod solomon;
 pub mod solomon_check;
+pub mod vrplib;

@@ -65,126 +65,17 @@ pub enum SolomonObjective {
 }
 
 impl Instance {
-    /// Parses the text of an instance.
+    /// Parses the text of an instance: the name line, the `VEHICLE` section, then the
+    /// `CUSTOMER` rows.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
         let lines: Vec<&str> = text.lines().map(str::trim).collect();
-        let (name_line, name) = lines
+        let name = lines
             .iter()
-            .enumerate()
-            .find(|(_, l)| !l.is_empty())
-            .map(|(i, l)| {
-                (
-                    i,
-                    l.split_whitespace().next().unwrap_or_default().to_string(),
-                )
-            })
+            .find(|l| !l.is_empty())
+            .map(|l| l.split_whitespace().next().unwrap_or_default().to_string())
             .ok_or_else(|| error(0, "the file is empty"))?;
-        let header = lines
-            .iter()
-            .position(|l| {
-                let up = l.to_ascii_uppercase();
-                up.starts_with("NUMBER") && up.contains("CAPACITY")
-            })
-            .ok_or_else(|| error(0, "no 'NUMBER CAPACITY' header of a VEHICLE section"))?;
-        let (fleet_line, fleet_row) = lines
-            .iter()
-            .enumerate()
-            .skip(header + 1)
-            .find(|(_, l)| !l.is_empty())
-            .ok_or_else(|| error(header + 1, "the VEHICLE section has no fleet row"))?;
-        let fields: Vec<&str> = fleet_row.split_whitespace().collect();
-        if fields.len() < 2 {
-            return Err(error(
-                fleet_line + 1,
-                "expected the fleet size and the capacity",
-            ));
-        }
-        let fleet: usize = fields[0].parse().map_err(|_| {
-            error(
-                fleet_line + 1,
-                format!("fleet size '{}' is not a whole number", fields[0]),
-            )
-        })?;
-        let capacity = parse_number(fields[1], fleet_line + 1, "capacity")?;
-        if capacity < 0.0 {
-            return Err(error(fleet_line + 1, "capacity is negative"));
-        }
-        let customers = lines
-            .iter()
-            .position(|l| {
-                let up = l.to_ascii_uppercase();
-                up.starts_with("CUST") && up.contains("NO")
-            })
-            .ok_or_else(|| error(0, "no 'CUST NO.' header of a CUSTOMER section"))?;
-        let mut nodes = Vec::new();
-        for (i, line) in lines.iter().enumerate().skip(customers + 1) {
-            if line.is_empty() {
-                continue;
-            }
-            let number = i + 1;
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            if fields.len() < 7 {
-                return Err(error(
-                    number,
-                    format!(
-                        "expected 7 numbers (no, x, y, demand, ready, due, service), found {}",
-                        fields.len()
-                    ),
-                ));
-            }
-            let names = [
-                "customer number",
-                "x",
-                "y",
-                "demand",
-                "ready time",
-                "due date",
-                "service time",
-            ];
-            let mut v = [0.0; 7];
-            for k in 0..7 {
-                v[k] = parse_number(fields[k], number, names[k])?;
-            }
-            let id = v[0] as usize;
-            if v[0] != id as f64 || id != nodes.len() {
-                return Err(error(
-                    number,
-                    format!(
-                        "customer number {} where {} was expected (rows must be numbered 0..n in order)",
-                        fields[0],
-                        nodes.len()
-                    ),
-                ));
-            }
-            if v[3] < 0.0 || v[6] < 0.0 {
-                return Err(error(
-                    number,
-                    "demand and service time must not be negative",
-                ));
-            }
-            if v[4] > v[5] {
-                return Err(error(
-                    number,
-                    format!("ready time {} is after due date {}", v[4], v[5]),
-                ));
-            }
-            nodes.push(Node {
-                id,
-                x: v[1],
-                y: v[2],
-                demand: v[3],
-                ready: v[4],
-                due: v[5],
-                service: v[6],
-            });
-        }
-        if nodes.is_empty() {
-            return Err(error(
-                customers + 1,
-                "the CUSTOMER section has no depot row",
-            ));
-        }
-        let _ = name_line;
+        let (fleet, capacity) = parse_vehicles(&lines)?;
+        let nodes = parse_customers(&lines)?;
         Ok(Self {
             name,
             fleet,
@@ -241,6 +132,7 @@ impl Instance {
             jobs,
             vehicles: vec![vehicle; self.fleet],
             pairs: Vec::new(),
+            groups: Vec::new(),
             minimize_vehicles: objective == SolomonObjective::Hierarchical,
         })
         .expect("a parsed Solomon instance is a valid problem")
@@ -262,6 +154,125 @@ impl Instance {
             })
             .sum()
     }
+}
+
+/// The index of a section's header line: the first that starts with `words.0` and contains
+/// `words.1`, in any case.
+fn header(lines: &[&str], words: (&str, &str)) -> Option<usize> {
+    lines.iter().position(|l| {
+        let up = l.to_ascii_uppercase();
+        up.starts_with(words.0) && up.contains(words.1)
+    })
+}
+
+/// The `VEHICLE` section: the fleet size and the capacity from the row after the
+/// `NUMBER CAPACITY` header.
+fn parse_vehicles(lines: &[&str]) -> Result<(usize, f64), ParseError> {
+    let header = header(lines, ("NUMBER", "CAPACITY"))
+        .ok_or_else(|| error(0, "no 'NUMBER CAPACITY' header of a VEHICLE section"))?;
+    let (fleet_line, fleet_row) = lines
+        .iter()
+        .enumerate()
+        .skip(header + 1)
+        .find(|(_, l)| !l.is_empty())
+        .ok_or_else(|| error(header + 1, "the VEHICLE section has no fleet row"))?;
+    let fields: Vec<&str> = fleet_row.split_whitespace().collect();
+    if fields.len() < 2 {
+        return Err(error(
+            fleet_line + 1,
+            "expected the fleet size and the capacity",
+        ));
+    }
+    let fleet: usize = fields[0].parse().map_err(|_| {
+        error(
+            fleet_line + 1,
+            format!("fleet size '{}' is not a whole number", fields[0]),
+        )
+    })?;
+    let capacity = parse_number(fields[1], fleet_line + 1, "capacity")?;
+    if capacity < 0.0 {
+        return Err(error(fleet_line + 1, "capacity is negative"));
+    }
+    Ok((fleet, capacity))
+}
+
+/// The `CUSTOMER` section: one node per non-empty row after the `CUST NO.` header, the
+/// depot first; at least the depot row.
+fn parse_customers(lines: &[&str]) -> Result<Vec<Node>, ParseError> {
+    let customers = header(lines, ("CUST", "NO"))
+        .ok_or_else(|| error(0, "no 'CUST NO.' header of a CUSTOMER section"))?;
+    let mut nodes = Vec::new();
+    for (i, line) in lines.iter().enumerate().skip(customers + 1) {
+        if !line.is_empty() {
+            nodes.push(parse_node(line, i + 1, nodes.len())?);
+        }
+    }
+    if nodes.is_empty() {
+        return Err(error(
+            customers + 1,
+            "the CUSTOMER section has no depot row",
+        ));
+    }
+    Ok(nodes)
+}
+
+/// One customer row (`number` is its 1-based line), which must carry customer number
+/// `expected`.
+fn parse_node(line: &str, number: usize, expected: usize) -> Result<Node, ParseError> {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    if fields.len() < 7 {
+        return Err(error(
+            number,
+            format!(
+                "expected 7 numbers (no, x, y, demand, ready, due, service), found {}",
+                fields.len()
+            ),
+        ));
+    }
+    let names = [
+        "customer number",
+        "x",
+        "y",
+        "demand",
+        "ready time",
+        "due date",
+        "service time",
+    ];
+    let mut v = [0.0; 7];
+    for k in 0..7 {
+        v[k] = parse_number(fields[k], number, names[k])?;
+    }
+    let id = v[0] as usize;
+    if v[0] != id as f64 || id != expected {
+        return Err(error(
+            number,
+            format!(
+                "customer number {} where {} was expected (rows must be numbered 0..n in order)",
+                fields[0], expected
+            ),
+        ));
+    }
+    if v[3] < 0.0 || v[6] < 0.0 {
+        return Err(error(
+            number,
+            "demand and service time must not be negative",
+        ));
+    }
+    if v[4] > v[5] {
+        return Err(error(
+            number,
+            format!("ready time {} is after due date {}", v[4], v[5]),
+        ));
+    }
+    Ok(Node {
+        id,
+        x: v[1],
+        y: v[2],
+        demand: v[3],
+        ready: v[4],
+        due: v[5],
+        service: v[6],
+    })
 }
 
 fn parse_number(field: &str, line: usize, what: &str) -> Result<f64, ParseError> {

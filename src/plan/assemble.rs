@@ -1,7 +1,7 @@
 //! Solver answer to plan: stops with instants, travel from the previous stop, the lunch, and
 //! the flags. Frozen stops of a re-plan are copied as they were and the planned part follows.
 
-use super::build::{Built, Crew, JobSpec};
+use super::build::{BuiltProblem, Crew, JobSpec};
 use super::clock::DayClock;
 use super::context::PlanningContext;
 use super::model::{
@@ -36,6 +36,9 @@ pub fn stop_flags(task: &TaskRef, arrival: Instant) -> Vec<Flag> {
     if task.cadence.is_some_and(|c| c.overdue) {
         flags.push(Flag::Overdue);
     }
+    if task.part_pickup.as_ref().is_some_and(|p| p.ordered) {
+        flags.push(Flag::ManufacturerPart);
+    }
     flags
 }
 
@@ -44,7 +47,7 @@ pub fn stop_flags(task: &TaskRef, arrival: Instant) -> Vec<Flag> {
 pub fn route(
     ctx: &PlanningContext,
     clock: &DayClock,
-    built: &Built,
+    built: &BuiltProblem,
     crew: &Crew,
     v: usize,
     specs: &[JobSpec],

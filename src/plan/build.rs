@@ -1,8 +1,8 @@
 //! Domain to solver: engineers become vehicles ([`Crew`]), visits become jobs ([`JobSpec`]),
 //! and [`build`] makes the index [`Problem`] over the few locations they use.
 //!
-//! Skills: bit `i` is device family `i`; a roster pin adds the pinned engineer's own bit
-//! (from [`PIN_BIT0`] on) to the job and to that engineer only, so no one else can take it.
+//! Skills: bit `i` is device family `i`. A roster pin is a constraint of its own: the job is
+//! pinned to the engineer's vehicle ([`Problem::with_pins`]), so no one else can take it.
 //! Site opening hours become start windows `[open, close - duration]`: the work must fit
 //! inside one opening window (a site closed at lunch has two). A fault repair has the whole
 //! day: a faulty device is repaired when the engineer gets there (on-site support 7 x 24),
@@ -10,7 +10,7 @@
 //!
 //! A visit that needs a spare part ([`TaskRef::part_pickup`]) is two jobs, its pickup at the
 //! service point and then the visit, made a solver pickup-delivery pair: same route, pickup
-//! first. The pickup has the visit's skills (and pin bit), no window and no deadline, and is
+//! first. The pickup has the visit's skills (and pin), no window and no deadline, and is
 //! optional exactly when the visit is (its penalty is zero: the visit's penalty prices the
 //! pair).
 
@@ -26,9 +26,6 @@ use crate::solve::routing::{
     TimeWindow, Vehicle,
 };
 use std::collections::BTreeMap;
-
-/// First skill bit used for roster pins.
-pub const PIN_BIT0: usize = 8;
 
 /// An engineer's working day as the solver sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,7 +84,7 @@ pub struct JobSpec {
 
 /// A built problem and its locations (local index to context point).
 #[derive(Clone, Debug)]
-pub struct Built {
+pub struct BuiltProblem {
     pub problem: Problem,
     /// Local location index to context point.
     #[allow(dead_code)]
@@ -221,7 +218,7 @@ pub fn build(
     crews: &[Crew],
     jobs: &[JobSpec],
     overtime: bool,
-) -> Result<Built, PlanError> {
+) -> Result<BuiltProblem, PlanError> {
     build_with(
         &|a, b| ctx.travel(a, b),
         ctx.settings(),
@@ -239,67 +236,19 @@ pub fn build_with(
     crews: &[Crew],
     jobs: &[JobSpec],
     overtime: bool,
-) -> Result<Built, PlanError> {
-    let mut local: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut points = Vec::new();
-    let mut loc = |p: usize| -> usize {
-        *local.entry(p).or_insert_with(|| {
-            points.push(p);
-            points.len() - 1
-        })
-    };
-    let crew_locs: Vec<(usize, usize)> = crews
-        .iter()
-        .map(|c| (loc(c.start_point), loc(c.end_point)))
-        .collect();
-    let job_locs: Vec<usize> = jobs.iter().map(|j| loc(j.point)).collect();
-    // Reported positions get locations of their own after the context points.
-    let n_points = points.len();
-    let mut origins: Vec<&Origin> = Vec::new();
-    let crew_locs: Vec<(usize, usize)> = crews
-        .iter()
-        .zip(crew_locs)
-        .map(|(c, (start, end))| match &c.origin {
-            Some(o) => {
-                origins.push(o);
-                (n_points + origins.len() - 1, end)
-            }
-            None => (start, end),
-        })
-        .collect();
-    let mut pin_bits: BTreeMap<&EngineerId, usize> = BTreeMap::new();
-    for c in crews {
-        if jobs
-            .iter()
-            .any(|j| j.task.pinned.as_ref() == Some(&c.engineer))
-        {
-            let bit = PIN_BIT0 + pin_bits.len();
-            if bit >= Skills::MAX_SKILLS {
-                return Err(PlanError::invalid(
-                    "roster",
-                    format!(
-                        "at most {} engineers may have pinned tasks on one day",
-                        Skills::MAX_SKILLS - PIN_BIT0
-                    ),
-                ));
-            }
-            pin_bits.insert(&c.engineer, bit);
-        }
-    }
+) -> Result<BuiltProblem, PlanError> {
+    let places = Locations::of(crews, jobs);
+    let pins = pins(crews, jobs)?;
     let vehicles = crews
         .iter()
-        .zip(&crew_locs)
+        .zip(&places.crews)
         .map(|(c, &(start, end))| {
-            let bits = c
-                .families
-                .iter()
-                .map(|&f| f.index())
-                .chain(pin_bits.get(&c.engineer).copied());
+            let bits = c.families.iter().map(|&f| f.index());
             Vehicle {
                 start,
                 end,
                 shift: c.shift,
-                skills: Skills::from_indices(bits).expect("bits below 64"),
+                skills: Skills::from_indices(bits).expect("device families are fewer than 64"),
                 capacity: Load::MAX,
                 max_work: None,
                 overtime: (overtime && c.max_overtime > Time::ZERO).then_some(Overtime {
@@ -312,71 +261,157 @@ pub fn build_with(
             }
         })
         .collect();
-    let mut problem_jobs = Vec::with_capacity(jobs.len());
-    for (j, &l) in jobs.iter().zip(&job_locs) {
-        let mut bits: Vec<usize> = j.task.family.map(DeviceFamily::index).into_iter().collect();
-        if let Some(p) = &j.task.pinned {
-            match pin_bits.get(p) {
-                Some(&b) => bits.push(b),
-                None => {
-                    return Err(PlanError::invalid(
-                        "roster",
-                        format!("{} is pinned to {p}, who is not on shift", j.task.task),
-                    ));
-                }
-            }
-        }
-        let service = match (&j.task.part_pickup, j.pickup) {
-            (Some(p), true) => minutes(p.minutes),
-            _ => minutes(j.task.duration_minutes),
-        };
-        let drop_penalty = j
-            .task
-            .drop_penalty
-            .map(|p| Cost(if j.pickup { 0 } else { p }));
-        problem_jobs.push(Job {
-            location: l,
-            service,
-            windows: j.windows.clone(),
-            demand: Load::ZERO,
-            skills: Skills::from_indices(bits).expect("bits below 64"),
-            drop_penalty,
-            deadline: j.deadline,
-        });
-    }
-    // Invariant: an origin's travel covers every point of the problem (the re-planner
-    // measures them all); checked here so that a gap is an error, not a panic.
-    if let Some(p) = origins
+    let problem_jobs = jobs
         .iter()
-        .find_map(|o| points.iter().find(|p| !o.travel.contains_key(p)))
-    {
-        return Err(PlanError::invalid(
-            "progress.position",
-            format!("no travel measured from a reported position to point {p}"),
-        ));
-    }
-    // Nothing travels to an origin (no job is there, no route ends there): the way back
-    // is taken as the way there.
-    let travel = |a: usize, b: usize| -> (u32, u32) {
-        match (a.checked_sub(n_points), b.checked_sub(n_points)) {
-            (None, None) => travel(points[a], points[b]),
-            (Some(o), None) => origins[o].travel[&points[b]],
-            (None, Some(o)) => origins[o].travel[&points[a]],
-            (Some(_), Some(_)) => (0, 0),
-        }
-    };
-    let n = n_points + origins.len();
-    let distances = Matrix::from_fn(n, |a, b| {
-        crate::solve::routing::Distance(i64::from(travel(a, b).0))
-    });
-    let durations = Matrix::from_fn(n, |a, b| Time(i64::from(travel(a, b).1)));
+        .zip(&places.jobs)
+        .map(|(j, &l)| problem_job(j, l))
+        .collect();
+    let (distances, durations) = places.matrices(travel)?;
     let problem = Problem::new(ProblemInput {
         distances,
         durations,
         jobs: problem_jobs,
         vehicles,
         pairs: pairs_of(jobs),
+        groups: Vec::new(),
         minimize_vehicles: false,
-    })?;
-    Ok(Built { problem, points })
+    })?
+    .with_pins(pins)?;
+    Ok(BuiltProblem {
+        problem,
+        points: places.points,
+    })
+}
+
+/// The few locations of a problem: the context points its crews and jobs use, numbered in
+/// order of first use, then one location per reported position ([`Origin`]).
+struct Locations<'a> {
+    /// Local location index to context point.
+    points: Vec<usize>,
+    /// Each crew's start and end location.
+    crews: Vec<(usize, usize)>,
+    /// Each job's location.
+    jobs: Vec<usize>,
+    /// The reported positions; origin `o` is location `points.len() + o`.
+    origins: Vec<&'a Origin>,
+}
+
+impl<'a> Locations<'a> {
+    fn of(crews: &'a [Crew], jobs: &[JobSpec]) -> Self {
+        let mut local: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut points = Vec::new();
+        let mut loc = |p: usize| -> usize {
+            *local.entry(p).or_insert_with(|| {
+                points.push(p);
+                points.len() - 1
+            })
+        };
+        let crew_locs: Vec<(usize, usize)> = crews
+            .iter()
+            .map(|c| (loc(c.start_point), loc(c.end_point)))
+            .collect();
+        let job_locs: Vec<usize> = jobs.iter().map(|j| loc(j.point)).collect();
+        // Reported positions get locations of their own after the context points.
+        let n_points = points.len();
+        let mut origins: Vec<&Origin> = Vec::new();
+        let crew_locs = crews
+            .iter()
+            .zip(crew_locs)
+            .map(|(c, (start, end))| match &c.origin {
+                Some(o) => {
+                    origins.push(o);
+                    (n_points + origins.len() - 1, end)
+                }
+                None => (start, end),
+            })
+            .collect();
+        Self {
+            points,
+            crews: crew_locs,
+            jobs: job_locs,
+            origins,
+        }
+    }
+
+    /// The distance and duration matrices over the locations.
+    fn matrices(
+        &self,
+        travel: &dyn Fn(usize, usize) -> (u32, u32),
+    ) -> Result<(Matrix<crate::solve::routing::Distance>, Matrix<Time>), PlanError> {
+        let (points, origins) = (&self.points, &self.origins);
+        // Invariant: an origin's travel covers every point of the problem (the re-planner
+        // measures them all); checked here so that a gap is an error, not a panic.
+        if let Some(p) = origins
+            .iter()
+            .find_map(|o| points.iter().find(|p| !o.travel.contains_key(p)))
+        {
+            return Err(PlanError::invalid(
+                "progress.position",
+                format!("no travel measured from a reported position to point {p}"),
+            ));
+        }
+        let n_points = points.len();
+        // Nothing travels to an origin (no job is there, no route ends there): the way back
+        // is taken as the way there.
+        let travel = |a: usize, b: usize| -> (u32, u32) {
+            match (a.checked_sub(n_points), b.checked_sub(n_points)) {
+                (None, None) => travel(points[a], points[b]),
+                (Some(o), None) => origins[o].travel[&points[b]],
+                (None, Some(o)) => origins[o].travel[&points[a]],
+                (Some(_), Some(_)) => (0, 0),
+            }
+        };
+        let n = n_points + origins.len();
+        let distances = Matrix::from_fn(n, |a, b| {
+            crate::solve::routing::Distance(i64::from(travel(a, b).0))
+        });
+        let durations = Matrix::from_fn(n, |a, b| Time(i64::from(travel(a, b).1)));
+        Ok((distances, durations))
+    }
+}
+
+/// The solver pins: each job pinned to an engineer, to that engineer's vehicle (a
+/// constraint of the problem's own, [`Problem::with_pins`], so any number of engineers may
+/// have pins).
+fn pins(crews: &[Crew], jobs: &[JobSpec]) -> Result<Vec<(usize, usize)>, PlanError> {
+    let vehicle: BTreeMap<&EngineerId, usize> = crews
+        .iter()
+        .enumerate()
+        .map(|(v, c)| (&c.engineer, v))
+        .collect();
+    let mut pins = Vec::new();
+    for (j, spec) in jobs.iter().enumerate() {
+        if let Some(p) = &spec.task.pinned {
+            let &v = vehicle.get(p).ok_or_else(|| {
+                PlanError::invalid(
+                    "roster",
+                    format!("{} is pinned to {p}, who is not on shift", spec.task.task),
+                )
+            })?;
+            pins.push((j, v));
+        }
+    }
+    Ok(pins)
+}
+
+/// The solver job of a job spec at location `location`.
+fn problem_job(j: &JobSpec, location: usize) -> Job {
+    let bits = j.task.family.map(DeviceFamily::index);
+    let service = match (&j.task.part_pickup, j.pickup) {
+        (Some(p), true) => minutes(p.minutes),
+        _ => minutes(j.task.duration_minutes),
+    };
+    let drop_penalty = j
+        .task
+        .drop_penalty
+        .map(|p| Cost(if j.pickup { 0 } else { p }));
+    Job {
+        location,
+        service,
+        windows: j.windows.clone(),
+        demand: Load::ZERO,
+        skills: Skills::from_indices(bits).expect("device families are fewer than 64"),
+        drop_penalty,
+        deadline: j.deadline,
+    }
 }

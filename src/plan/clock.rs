@@ -39,7 +39,7 @@ impl DayClock {
     }
 
     pub fn of_time(&self, t: TimeOfDay) -> Time {
-        Time(i64::from(t.minutes()) * 60)
+        minutes(t.minutes())
     }
 
     pub fn window(&self, w: LocalWindow) -> TimeWindow {

@@ -15,8 +15,9 @@ use super::settings::PlanSettings;
 use crate::domain::DomainConfig;
 use crate::domain::geo::LatLon;
 use crate::domain::ids::{ServicePointId, SiteId};
+use crate::domain::parts::{PartNumber, Stock};
 use crate::scenario::Scenario;
-use crate::travel::{TravelMatrix, TravelModel, TravelPoint};
+use crate::travel::{PlaceNumbering, TravelMatrix, TravelModel, TravelPoint};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -46,6 +47,8 @@ pub struct PlanningContext {
     travel_model: String,
     /// Measures positions off the points (see the module doc).
     model: KeptModel,
+    /// The stock snapshot plans are made with (empty: stock not modelled).
+    stock: Arc<Stock>,
 }
 
 impl PlanningContext {
@@ -59,12 +62,14 @@ impl PlanningContext {
         let mut coords = Vec::new();
         let mut service_points = BTreeMap::new();
         let mut sites = BTreeMap::new();
-        for sp in scenario.service_points() {
-            service_points.insert(sp.id.clone(), coords.len());
+        let numbering =
+            PlaceNumbering::new(scenario.service_points().len(), scenario.sites().len());
+        for (i, sp) in scenario.service_points().iter().enumerate() {
+            service_points.insert(sp.id.clone(), numbering.service_point(i));
             coords.push(sp.location);
         }
-        for s in scenario.sites() {
-            sites.insert(s.id.clone(), coords.len());
+        for (i, s) in scenario.sites().iter().enumerate() {
+            sites.insert(s.id.clone(), numbering.site(i));
             coords.push(s.location);
         }
         let points: Vec<TravelPoint> = Self::places(&scenario)
@@ -84,6 +89,7 @@ impl PlanningContext {
             sites,
             travel_model: model.name().to_owned(),
             model: KeptModel(Arc::new(fallback)),
+            stock: Arc::new(Stock::default()),
         })
     }
 
@@ -102,17 +108,13 @@ impl PlanningContext {
     /// The places travel is measured between, in point order (service points, then sites),
     /// with their ids: what a [`crate::travel::TravelSource`] is loaded for.
     pub fn places(scenario: &Scenario) -> Vec<(String, TravelPoint)> {
-        let sps = scenario
+        let ids = scenario
             .service_points()
             .iter()
-            .map(|sp| (sp.id.as_str(), sp.location, sp.area_type));
-        let sites = scenario
-            .sites()
-            .iter()
-            .map(|s| (s.id.as_str(), s.location, s.area_type));
-        sps.chain(sites)
-            .map(|(id, at, area)| (id.to_owned(), TravelPoint::from_place(at, area)))
-            .collect()
+            .map(|sp| sp.id.as_str())
+            .chain(scenario.sites().iter().map(|s| s.id.as_str()));
+        let points = PlaceNumbering::points(scenario.service_points(), scenario.sites());
+        ids.map(str::to_owned).zip(points).collect()
     }
 
     /// The travel model kept for positions measured on the fly (see the module doc); the
@@ -212,6 +214,40 @@ impl PlanningContext {
             })
             .min_by_key(|&(d, p, _)| (d, p))
             .map(|(_, _, id)| id.clone())
+    }
+
+    /// A copy that plans with `stock` (see [`Self::stock`]).
+    pub fn with_stock(&self, stock: Stock) -> Self {
+        let mut next = self.clone();
+        next.stock = Arc::new(stock);
+        next
+    }
+
+    /// The stock snapshot given to the plans: spare-part pickups are planned at service
+    /// points it lists with the part available, and the checker holds them to it.
+    pub fn stock(&self) -> &Stock {
+        &self.stock
+    }
+
+    /// The service points by drive time to `point`, shortest first (ties: point order).
+    pub fn service_points_by_drive(&self, point: usize) -> Vec<ServicePointId> {
+        let mut all: Vec<(u32, usize, &ServicePointId)> = self
+            .service_points
+            .iter()
+            .map(|(id, &p)| (self.matrix.duration(p, point), p, id))
+            .collect();
+        all.sort();
+        all.into_iter().map(|(_, _, id)| id.clone()).collect()
+    }
+
+    /// The service points with `part` available in [`Self::stock`], by drive time to
+    /// `point`, nearest first.
+    pub fn holders_by_drive(&self, point: usize, part: &PartNumber) -> Vec<ServicePointId> {
+        let holders = self.stock.holders(part);
+        self.service_points_by_drive(point)
+            .into_iter()
+            .filter(|sp| holders.contains(sp))
+            .collect()
     }
 
     /// The point nearest to a position (great-circle), for positions reported off the map.

@@ -17,13 +17,14 @@ use super::desk::schedule_desk;
 use super::error::PlanError;
 use super::inputs::{DayInputs, PlanRequest};
 use super::kpis;
-use super::model::{Flag, Plan, PlanStats, ReasonCode, TaskRef, UnassignedTask};
+use super::model::{Flag, Plan, PlanStats, ReasonCode, StopKind, TaskRef, UnassignedTask};
 use super::oncall;
 use super::tasks;
 use crate::domain::duration::Minutes;
 use crate::domain::engineer::Availability;
+use crate::domain::ids::{EngineerId, TaskId};
 use crate::solve::diagnose::{Cause, diagnose};
-use crate::solve::replan::{RepairConfig, Routes, Stability, Urgent, insert_urgent};
+use crate::solve::replan::{Routes, Stability, Urgent, insert_urgent};
 use crate::solve::routing::{self, Break, JobId, SolverConfig, Time};
 use chrono::NaiveDate;
 
@@ -32,8 +33,8 @@ pub fn crews_on(ctx: &PlanningContext, date: NaiveDate, inputs: &DayInputs) -> V
     let clock = DayClock::new(date);
     let settings = ctx.settings();
     let lunch = Break {
-        window: clock.window(settings.lunch_window),
-        duration: minutes(settings.lunch_minutes),
+        window: clock.window(settings.lunch.window),
+        duration: minutes(settings.lunch.duration.get()),
     };
     ctx.scenario()
         .engineers()
@@ -131,14 +132,19 @@ pub(super) fn reason_of(cause: Cause) -> (ReasonCode, &'static str) {
     }
 }
 
-/// Flags of a visit left out: a fault due today misses its deadline.
+/// Flags of a visit left out: a fault or a delivery due today misses its deadline.
 fn unplanned_flags(t: &TaskRef) -> Vec<Flag> {
     let mut f = Vec::new();
-    if t.fault.is_some() && t.deadline.is_some() && t.drop_penalty.is_none() {
+    let delivery =
+        t.part_pickup.is_some() || t.kind == crate::domain::task::TaskKind::LoanCollection;
+    if (t.fault.is_some() || delivery) && t.deadline.is_some() && t.drop_penalty.is_none() {
         f.push(Flag::DeadlineMissed);
     }
     if t.cadence.is_some_and(|c| c.overdue) {
         f.push(Flag::Overdue);
+    }
+    if t.part_pickup.as_ref().is_some_and(|p| p.ordered) {
+        f.push(Flag::ManufacturerPart);
     }
     f
 }
@@ -205,23 +211,115 @@ fn construct(problem: &routing::Problem) -> Routes {
     routes
 }
 
-/// Plans `request.date`.
-pub fn plan_day(
-    ctx: &PlanningContext,
-    request: &PlanRequest,
-    inputs: &DayInputs,
-) -> Result<Plan, PlanError> {
-    plan_day_cancellable(ctx, request, inputs, None)
+/// The day's routing problem, exactly as the search gets it (first pass: no overtime), and
+/// what was settled before it: call-outs, pre-diagnosed tasks, the job specs.
+pub struct DayProblem {
+    clock: DayClock,
+    day: tasks::DayTasks,
+    crews: Vec<Crew>,
+    call_outs: Vec<super::model::EngineerRoute>,
+    unassigned: Vec<UnassignedTask>,
+    specs: Vec<JobSpec>,
+    /// `None` when nobody is on shift.
+    first: Option<build::BuiltProblem>,
 }
 
-/// [`plan_day`] whose search stops early (keeping its best solution) once `cancel` is set.
-pub fn plan_day_cancellable(
+impl DayProblem {
+    /// The problem the search solves; `None` when nobody is on shift.
+    pub fn problem(&self) -> Option<&routing::Problem> {
+        self.first.as_ref().map(|b| &b.problem)
+    }
+
+    /// The engineer of each vehicle, in vehicle order.
+    pub fn engineers(&self) -> Vec<&EngineerId> {
+        self.crews.iter().map(|c| &c.engineer).collect()
+    }
+
+    /// The task of each job, in job order, and whether the job is its part's pickup.
+    pub fn jobs(&self) -> Vec<(&TaskId, StopKind)> {
+        self.specs
+            .iter()
+            .map(|s| {
+                let kind = if s.pickup {
+                    StopKind::PartPickup
+                } else {
+                    StopKind::Visit
+                };
+                (&s.task.task, kind)
+            })
+            .collect()
+    }
+
+    /// Given routes as job sequences per vehicle; an error names the route and stop that is
+    /// unknown, repeated or infeasible (by the exact schedule of the search).
+    fn routes_of(&self, given: &[GivenRoute]) -> Result<Routes, PlanError> {
+        let mut routes: Routes = vec![Vec::new(); self.crews.len()];
+        let Some(problem) = self.problem() else {
+            return match given.iter().find(|r| !r.stops.is_empty()) {
+                Some(r) => Err(PlanError::unknown("engineer on shift", &r.engineer)),
+                None => Ok(routes),
+            };
+        };
+        let jobs: std::collections::HashMap<(&TaskId, StopKind), JobId> = self
+            .jobs()
+            .into_iter()
+            .enumerate()
+            .map(|(j, key)| (key, j))
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, r) in given.iter().enumerate() {
+            let field = |what: &str| format!("routes[{i}]{what}");
+            let v = self
+                .crews
+                .iter()
+                .position(|c| c.engineer == r.engineer)
+                .ok_or_else(|| PlanError::unknown("engineer on shift", &r.engineer))?;
+            if !routes[v].is_empty() {
+                return Err(PlanError::invalid(
+                    field(""),
+                    format!("{} has two routes", r.engineer),
+                ));
+            }
+            for (k, (task, kind)) in r.stops.iter().enumerate() {
+                let j = *jobs.get(&(task, *kind)).ok_or_else(|| {
+                    PlanError::invalid(
+                        field(&format!(".stops[{k}]")),
+                        format!("{task} ({kind:?}) is not a job of the day"),
+                    )
+                })?;
+                if !seen.insert(j) {
+                    return Err(PlanError::invalid(
+                        field(&format!(".stops[{k}]")),
+                        format!("{task} ({kind:?}) is planned twice"),
+                    ));
+                }
+                routes[v].push(j);
+            }
+            if let Err(why) = routing::schedule(problem, v, &routes[v]) {
+                return Err(PlanError::invalid(
+                    field(""),
+                    format!("the route of {} is infeasible: {why:?}", r.engineer),
+                ));
+            }
+        }
+        Ok(routes)
+    }
+}
+
+/// A route given from outside (another solver's answer): an engineer's stops in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GivenRoute {
+    pub engineer: EngineerId,
+    pub stops: Vec<(TaskId, StopKind)>,
+}
+
+/// The day's problem for `date`: tasks, crews, call-outs, pre-diagnosis and the first-pass
+/// problem (the one [`plan_day`] searches).
+pub fn day_problem(
     ctx: &PlanningContext,
-    request: &PlanRequest,
+    date: NaiveDate,
     inputs: &DayInputs,
-    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
-) -> Result<Plan, PlanError> {
-    let date = request.date;
+) -> Result<DayProblem, PlanError> {
     let clock = DayClock::new(date);
     let mut day = tasks::collect(ctx, date, inputs)?;
     let mut crews = crews_on(ctx, date, inputs);
@@ -244,15 +342,46 @@ pub fn plan_day_cancellable(
             None => specs.extend(jobs),
         }
     }
+    let first = if crews.is_empty() {
+        None
+    } else {
+        Some(build::build(ctx, &crews, &specs, false)?)
+    };
+    Ok(DayProblem {
+        clock,
+        day,
+        crews,
+        call_outs,
+        unassigned,
+        specs,
+        first,
+    })
+}
+
+/// Plans `request.date`.
+pub fn plan_day(
+    ctx: &PlanningContext,
+    request: &PlanRequest,
+    inputs: &DayInputs,
+) -> Result<Plan, PlanError> {
+    plan_day_cancellable(ctx, request, inputs, None)
+}
+
+/// [`plan_day`] whose search stops early (keeping its best solution) once `cancel` is set.
+pub fn plan_day_cancellable(
+    ctx: &PlanningContext,
+    request: &PlanRequest,
+    inputs: &DayInputs,
+    cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+) -> Result<Plan, PlanError> {
+    let mut p = day_problem(ctx, request.date, inputs)?;
     let mut stats = PlanStats {
         seed: request.seed,
         travel_model: ctx.travel_model().to_owned(),
         ..PlanStats::default()
     };
-    let mut routes: Routes = vec![Vec::new(); crews.len()];
-    let mut final_built = None;
-    if !crews.is_empty() {
-        let first = build::build(ctx, &crews, &specs, false)?;
+    let mut routes: Routes = vec![Vec::new(); p.crews.len()];
+    if let Some(first) = &p.first {
         let config = SolverConfig {
             seed: request.seed,
             threads: request.threads.max(1),
@@ -262,7 +391,7 @@ pub fn plan_day_cancellable(
         };
         let (solved, attempts) = guarded_solve(&first.problem, &config);
         if attempts > 1 {
-            day.warnings.push(format!(
+            p.day.warnings.push(format!(
                 "the search failed {} time(s) (a solver defect); {}",
                 attempts - 1,
                 if solved.is_some() {
@@ -283,55 +412,108 @@ pub fn plan_day_cancellable(
             }
             None => routes = construct(&first.problem),
         }
-        // Second pass: mandatory visits left out, with overtime, deadlines as targets.
-        let routed_first: std::collections::BTreeSet<JobId> =
-            routes.iter().flatten().copied().collect();
-        // Faults due today whose deadline the solver did not see (already passed, or before
-        // the site opens) go back in at their earliest place.
-        // (A late visit's part pickup leaves with it; pickups go back in with their visit.)
-        let late = |j: usize| {
-            let t = &specs[j].task;
-            t.drop_penalty.is_none() && t.deadline.is_some() && specs[j].deadline.is_none()
-        };
-        let late_tasks: std::collections::BTreeSet<&crate::domain::ids::TaskId> = (0..specs.len())
-            .filter(|&j| late(j))
-            .map(|j| &specs[j].task.task)
-            .collect();
-        for r in &mut routes {
-            r.retain(|&j| !late_tasks.contains(&specs[j].task.task));
-        }
-        let mut missing: Vec<JobId> = (0..specs.len())
-            .filter(|&j| !specs[j].pickup)
-            .filter(|&j| {
-                late(j) || (!routed_first.contains(&j) && specs[j].task.drop_penalty.is_none())
-            })
-            .collect();
-        let targets: Vec<Option<Time>> = specs
-            .iter()
-            .map(|s| s.task.deadline.map(|d| clock.seconds(d)))
-            .collect();
-        let mut relaxed = specs.clone();
-        for &j in &missing {
-            relaxed[j].deadline = None;
-        }
-        let second = build::build(ctx, &crews, &relaxed, true)?;
-        missing.sort_by_key(|&j| (targets[j].unwrap_or(Time::MAX), specs[j].task.task.clone()));
-        let settings = ctx.settings();
-        let repair = RepairConfig {
-            max_work: settings.repair_work,
-            near_routes: settings.near_routes,
-        };
-        let none = Stability::none(specs.len());
-        for j in missing {
-            let urgent = Urgent {
-                job: j,
-                target: targets[j],
-            };
-            let out = insert_urgent(&second.problem, &routes, urgent, &none, repair)?;
-            routes = out.routes;
-        }
-        final_built = Some(second);
     }
+    complete(ctx, p, routes, stats)
+}
+
+/// [`plan_day`] with the search's routes given (another solver's answer to the
+/// [`day_problem`]): the rest of the day plan (mandatory visits left out inserted with
+/// overtime, diagnosis, desk, KPIs) is made exactly as after the search.
+pub fn plan_day_with_routes(
+    ctx: &PlanningContext,
+    request: &PlanRequest,
+    inputs: &DayInputs,
+    given: &[GivenRoute],
+) -> Result<Plan, PlanError> {
+    let mut p = day_problem(ctx, request.date, inputs)?;
+    let routes = p.routes_of(given)?;
+    p.day
+        .warnings
+        .push("the search's routes were given, not searched".into());
+    let stats = PlanStats {
+        seed: request.seed,
+        travel_model: ctx.travel_model().to_owned(),
+        deterministic: true,
+        ..PlanStats::default()
+    };
+    complete(ctx, p, routes, stats)
+}
+
+/// The second pass (mandatory visits left out, with overtime, deadlines as targets) on the
+/// search's routes; the plan's routes are assembled on its problem.
+fn second_pass(
+    ctx: &PlanningContext,
+    p: &DayProblem,
+    mut routes: Routes,
+) -> Result<(Routes, Option<build::BuiltProblem>), PlanError> {
+    if p.crews.is_empty() {
+        return Ok((routes, None));
+    }
+    let (clock, specs, crews) = (&p.clock, &p.specs, &p.crews);
+    // Second pass: mandatory visits left out, with overtime, deadlines as targets.
+    let routed_first: std::collections::BTreeSet<JobId> =
+        routes.iter().flatten().copied().collect();
+    // Faults due today whose deadline the solver did not see (already passed, or before
+    // the site opens) go back in at their earliest place.
+    // (A late visit's part pickup leaves with it; pickups go back in with their visit.)
+    let late = |j: usize| {
+        let t = &specs[j].task;
+        t.drop_penalty.is_none() && t.deadline.is_some() && specs[j].deadline.is_none()
+    };
+    let late_tasks: std::collections::BTreeSet<&TaskId> = (0..specs.len())
+        .filter(|&j| late(j))
+        .map(|j| &specs[j].task.task)
+        .collect();
+    for r in &mut routes {
+        r.retain(|&j| !late_tasks.contains(&specs[j].task.task));
+    }
+    let mut missing: Vec<JobId> = (0..specs.len())
+        .filter(|&j| !specs[j].pickup)
+        .filter(|&j| {
+            late(j) || (!routed_first.contains(&j) && specs[j].task.drop_penalty.is_none())
+        })
+        .collect();
+    let targets: Vec<Option<Time>> = specs
+        .iter()
+        .map(|s| s.task.deadline.map(|d| clock.seconds(d)))
+        .collect();
+    let mut relaxed = specs.clone();
+    for &j in &missing {
+        relaxed[j].deadline = None;
+    }
+    let second = build::build(ctx, crews, &relaxed, true)?;
+    missing.sort_by_key(|&j| (targets[j].unwrap_or(Time::MAX), specs[j].task.task.clone()));
+    let repair = ctx.settings().repair;
+    let none = Stability::none(specs.len());
+    for j in missing {
+        let urgent = Urgent {
+            job: j,
+            target: targets[j],
+        };
+        let out = insert_urgent(&second.problem, &routes, urgent, &none, repair)?;
+        routes = out.routes;
+    }
+    Ok((routes, Some(second)))
+}
+
+/// The plan from the search's routes: second pass, diagnosis, assembly, desk, KPIs.
+fn complete(
+    ctx: &PlanningContext,
+    p: DayProblem,
+    routes: Routes,
+    stats: PlanStats,
+) -> Result<Plan, PlanError> {
+    let (routes, final_built) = second_pass(ctx, &p, routes)?;
+    let DayProblem {
+        clock,
+        day,
+        crews,
+        call_outs,
+        mut unassigned,
+        specs,
+        ..
+    } = p;
+    let date = clock.date();
     let routed: std::collections::BTreeSet<JobId> = routes.iter().flatten().copied().collect();
     if let Some(built) = &final_built {
         for (j, spec) in specs.iter().enumerate() {

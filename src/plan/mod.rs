@@ -14,6 +14,8 @@
 //! replan::recommend(&ctx, &plan, &[ProgressEvent], &FaultInput, now, k)
 //!     -> Result<Vec<Recommendation { rank, engineer, eta, start, deadline_met, cost,
 //!                                    displaced, retimed }>, PlanError>
+//! day_problem(&ctx, date, &DayInputs) -> Result<DayProblem, PlanError>  // what the search gets
+//! plan_day_with_routes(&ctx, &request, &DayInputs, &[GivenRoute])       // another solver's routes
 //! check(&plan, &ctx) -> Vec<Violation>                 // independent checker
 //! check_replan(&before, &after, &progress, &ctx) -> Vec<Violation>
 //! diff(&before, &after) -> PlanDiff                    // added / removed / moved / retimed
@@ -102,11 +104,14 @@ pub mod replan;
 pub mod roster;
 mod settings;
 mod tasks;
+pub mod vroom;
 
-pub use check::{Violation, ViolationCode, check, check_replan};
+pub use check::{Violation, ViolationCode, check, check_deliveries_present, check_replan};
 pub use clock::DayClock;
 pub use context::PlanningContext;
-pub use day::{plan_day, plan_day_cancellable};
+pub use day::{
+    DayProblem, GivenRoute, day_problem, plan_day, plan_day_cancellable, plan_day_with_routes,
+};
 pub use diff::{Change, PlanDiff, diff};
 pub use error::PlanError;
 pub use inputs::{DayInputs, FaultInput, PlanRequest, ProgressEvent, RosterAssignment};
@@ -116,5 +121,5 @@ pub use model::{
     Lunch, PartPickup, Plan, PlanKpis, PlanStats, ReasonCode, Restart, Stop, StopKind, StopStatus,
     TaskRef, UnassignedTask,
 };
-pub use settings::PlanSettings;
+pub use settings::{PlanSettings, load_settings};
 pub use tasks::on_site_deadline;

@@ -11,6 +11,7 @@ use crate::domain::fault::FaultLevel;
 use crate::domain::geo::LatLon;
 use crate::domain::ids::{DeviceId, EngineerId, FaultId, ServicePointId, SiteId, TaskId};
 use crate::domain::instant::Instant;
+use crate::domain::parts::PartNumber;
 use crate::domain::task::TaskKind;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -25,6 +26,9 @@ pub enum Flag {
     DeadlineMissed,
     /// A cadence task whose window closed before the plan date.
     Overdue,
+    /// A spare part ordered from the manufacturer (stocked nowhere, or the source's rule
+    /// for a repair not fixed 24 h after the engineer arrived): see `domain::parts`.
+    ManufacturerPart,
 }
 
 /// Where a stop stands in the day, from progress reports.
@@ -53,6 +57,10 @@ pub struct FaultInfo {
     pub fault: FaultId,
     pub level: FaultLevel,
     pub reported_at: Instant,
+    /// When its remote attempt failed, if it did (from then it may call an on-call engineer
+    /// out whatever its level, `domain::oncall::OnCallConfig::call_from`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_failed: Option<Instant>,
 }
 
 /// A task as the planner sees it.
@@ -93,6 +101,12 @@ pub struct TaskRef {
 pub struct PartPickup {
     pub service_point: ServicePointId,
     pub minutes: u32,
+    /// The part fetched (`None`: a part not named, or a loan unit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_number: Option<PartNumber>,
+    /// The part came from the manufacturer to this service point.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ordered: bool,
 }
 
 /// What a stop is for.

@@ -46,10 +46,11 @@ pub struct Offer {
 /// May this task call an engineer out at all (level, due that day, no part, no pin)?
 pub fn eligible(ctx: &PlanningContext, task: &TaskRef) -> bool {
     task.kind == TaskKind::FaultRepair
-        && task
-            .fault
-            .as_ref()
-            .is_some_and(|f| ctx.config().on_call.calls_out(f.level))
+        && task.fault.as_ref().is_some_and(|f| {
+            let cfg = &ctx.config().on_call;
+            cfg.call_from(f.level, f.reported_at, f.remote_failed)
+                .is_some()
+        })
         && task.deadline.is_some()
         && task.drop_penalty.is_none()
         && task.part_pickup.is_none()
@@ -257,7 +258,11 @@ pub fn plan_call_outs(
         if shift_best.is_some_and(|t| t <= deadline) {
             continue;
         }
-        let reported = task.fault.as_ref().map_or(midnight, |f| f.reported_at);
+        let reported = task.fault.as_ref().map_or(midnight, |f| {
+            let cfg = &ctx.config().on_call;
+            cfg.call_from(f.level, f.reported_at, f.remote_failed)
+                .unwrap_or(f.reported_at)
+        });
         let called_at = reported.max(midnight).max(calls_from.unwrap_or(midnight));
         let best = offers(ctx, task, date, called_at, &routes)
             .into_iter()

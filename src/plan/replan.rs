@@ -27,7 +27,7 @@
 //! can no longer reach inside opening hours are left out (`WINDOW_UNREACHABLE`).
 
 use super::assemble::{self, Kept};
-use super::build::{self, Built, Crew, JobSpec};
+use super::build::{self, BuiltProblem, Crew, JobSpec};
 use super::clock::{DayClock, minutes};
 use super::context::PlanningContext;
 use super::day::{prediagnose, reason_of};
@@ -42,9 +42,7 @@ use crate::domain::geo::LatLon;
 use crate::domain::ids::{EngineerId, TaskId};
 use crate::domain::instant::Instant;
 use crate::solve::diagnose::diagnose;
-use crate::solve::replan::{
-    Announced, RepairConfig, Routes, Stability, Urgent, insert_urgent, offers,
-};
+use crate::solve::replan::{Announced, Routes, Stability, Urgent, insert_urgent, offers};
 use crate::solve::routing::{Break, Cost, Infeasibility, Time, TimeWindow, schedule};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -112,7 +110,7 @@ struct Workspace {
     crew_route: Vec<usize>,
     specs: Vec<JobSpec>,
     /// The problem of the remaining work; `None` exactly when `crews` is empty.
-    built: Option<Built>,
+    built: Option<BuiltProblem>,
     routes: Routes,
     stability: Stability,
     /// Visits left out while making the current routes feasible.
@@ -127,7 +125,7 @@ struct Workspace {
 impl Workspace {
     /// The problem of the remaining work. Only asked for where a crew or the urgent job
     /// exists, which implies one was built.
-    fn problem(&self) -> &Built {
+    fn problem(&self) -> &BuiltProblem {
         self.built
             .as_ref()
             .expect("a problem is built whenever a crew can still work")
@@ -224,9 +222,6 @@ fn prepare(
 ) -> Result<Workspace, PlanError> {
     let clock = DayClock::new(plan.date);
     let plan = apply_progress(plan, progress, now)?;
-    let now_s = clock.seconds(now);
-    let settings = ctx.settings();
-    let lunch_window = clock.window(settings.lunch_window);
     let fault_task = tasks::fault_task(ctx, fault, plan.date)?;
     if plan.find_stop(&fault_task.task).is_some()
         || plan
@@ -255,72 +250,18 @@ fn prepare(
         }
         let rest = oncall::rest_until(ctx, &call_outs, &r.engineer, r.shift_start)
             .map_or(Time::ZERO, |t| clock.seconds(t));
-        let engineer = ctx
-            .scenario()
-            .engineer(&r.engineer)
-            .ok_or_else(|| PlanError::unknown("engineer", &r.engineer))?;
-        let home = ctx
-            .service_point_point(&r.home)
-            .ok_or_else(|| PlanError::unknown("service point", &r.home))?;
-        let day_shift = TimeWindow::new(clock.seconds(r.shift_start), clock.seconds(r.shift_end));
-        let max_overtime = minutes(r.max_overtime_minutes);
-        let frozen: Vec<_> = r.stops.iter().filter(|s| s.frozen).collect();
-        let (start_point, mut free_from) = match frozen.last() {
-            Some(s) => (build::stop_point(ctx, s)?, clock.seconds(s.end)),
-            None => (home, day_shift.start),
+        let at = RouteNow {
+            clock: &clock,
+            now,
+            rest,
+            positions: &progress_positions,
         };
-        // A position reported after the frozen part (by `now`) is where the route goes on.
-        let origin = latest_position(&progress_positions, r, now)
-            .filter(|&(at, _)| frozen.is_empty() || clock.seconds(at) >= free_from)
-            .map(|(at, position)| {
-                free_from = clock.seconds(at).max(day_shift.start);
-                build::Origin {
-                    position,
-                    travel: BTreeMap::new(),
-                }
-            });
-        let start = free_from.max(now_s).max(day_shift.start).max(rest);
-        let latest = day_shift.end + max_overtime;
-        if start > latest {
-            continue; // the day is over for this engineer: the route stays as it is
+        // `None`: the day is over for this engineer: the route stays as it is.
+        if let Some((crew, jobs)) = remaining_crew(ctx, r, &at)? {
+            crews.push(crew);
+            crew_route.push(ri);
+            kept_jobs.push(jobs);
         }
-        let lunch_taken = r.lunch.is_some_and(|l| l.start <= now);
-        let lunch = (!lunch_taken && start <= lunch_window.end).then_some(Break {
-            window: lunch_window,
-            duration: minutes(settings.lunch_minutes),
-        });
-        // Past the shift end, the rest of the allowed overtime is all there is.
-        let (shift_end, max_overtime) = if start > day_shift.end {
-            (start, latest - start)
-        } else {
-            (day_shift.end, max_overtime)
-        };
-        crews.push(Crew {
-            engineer: r.engineer.clone(),
-            home_point: home,
-            start_point,
-            end_point: home,
-            day_shift,
-            shift: TimeWindow::new(start, shift_end),
-            max_overtime,
-            lunch,
-            families: engineer.skills.iter().collect(),
-            origin,
-        });
-        crew_route.push(ri);
-        let mut jobs = Vec::new();
-        for s in r.stops.iter().filter(|s| !s.frozen) {
-            if s.is_pickup() {
-                jobs.extend(build::pickup_spec(ctx, &s.task)?);
-                continue;
-            }
-            let mut spec = build::job_spec(ctx, &clock, &s.task)?;
-            if s.flags.contains(&Flag::DeadlineMissed) {
-                spec.deadline = None;
-            }
-            jobs.push(spec);
-        }
-        kept_jobs.push(jobs);
     }
 
     // Jobs: the remaining visits in route order, then the fault.
@@ -354,21 +295,7 @@ fn prepare(
         None
     };
 
-    // Measure each reported position to every point the problem uses: the jobs' and every
-    // crew's start and end (`build` numbers all of them, origins or not).
-    let targets: Vec<usize> = specs
-        .iter()
-        .map(|s| s.point)
-        .chain(crews.iter().flat_map(|c| [c.start_point, c.end_point]))
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    for c in &mut crews {
-        if let Some(o) = &mut c.origin {
-            let row = ctx.travel_from(o.position, &targets)?;
-            o.travel = targets.iter().copied().zip(row).collect();
-        }
-    }
+    measure_origins(ctx, &mut crews, &specs)?;
 
     // Make the current routes feasible under the reported delays. With nobody left to work
     // there is no problem to build: the fault is blocked (`prediagnose`) and nothing moves.
@@ -385,26 +312,7 @@ fn prepare(
         )?)
     };
 
-    let mut announced = vec![None; specs.len()];
-    for (v, &ri) in crew_route.iter().enumerate() {
-        for s in plan.routes[ri].stops.iter().filter(|s| !s.frozen) {
-            if let Some(j) = specs
-                .iter()
-                .position(|x| x.task.task == s.task.task && x.pickup == s.is_pickup())
-            {
-                announced[j] = Some(Announced {
-                    vehicle: v,
-                    start: clock.seconds(s.start),
-                });
-            }
-        }
-    }
-    let stability = Stability {
-        announced,
-        move_cost: Cost(settings.move_cost),
-        retime_threshold: minutes(settings.retime_threshold_minutes),
-        retime_cost: Cost(settings.retime_cost),
-    };
+    let stability = stability(ctx, &clock, &plan, &crew_route, &specs);
     Ok(Workspace {
         clock,
         plan,
@@ -419,6 +327,151 @@ fn prepare(
         fault: fault_task,
         fault_blocked,
     })
+}
+
+/// The stability terms of a re-plan: each unfrozen stop still planned is announced to its
+/// engineer at its planned start.
+fn stability(
+    ctx: &PlanningContext,
+    clock: &DayClock,
+    plan: &Plan,
+    crew_route: &[usize],
+    specs: &[JobSpec],
+) -> Stability {
+    let settings = ctx.settings();
+    let mut announced = vec![None; specs.len()];
+    for (v, &ri) in crew_route.iter().enumerate() {
+        for s in plan.routes[ri].stops.iter().filter(|s| !s.frozen) {
+            if let Some(j) = specs
+                .iter()
+                .position(|x| x.task.task == s.task.task && x.pickup == s.is_pickup())
+            {
+                announced[j] = Some(Announced {
+                    vehicle: v,
+                    start: clock.seconds(s.start),
+                });
+            }
+        }
+    }
+    Stability {
+        announced,
+        move_cost: Cost(settings.move_cost),
+        retime_threshold: minutes(settings.retime_threshold_minutes),
+        retime_cost: Cost(settings.retime_cost),
+    }
+}
+
+/// Measures each reported position to every point the problem uses: the jobs' and every
+/// crew's start and end (`build` numbers all of them, origins or not).
+fn measure_origins(
+    ctx: &PlanningContext,
+    crews: &mut [Crew],
+    specs: &[JobSpec],
+) -> Result<(), PlanError> {
+    let targets: Vec<usize> = specs
+        .iter()
+        .map(|s| s.point)
+        .chain(crews.iter().flat_map(|c| [c.start_point, c.end_point]))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for c in crews.iter_mut() {
+        if let Some(o) = &mut c.origin {
+            let row = ctx.travel_from(o.position, &targets)?;
+            o.travel = targets.iter().copied().zip(row).collect();
+        }
+    }
+    Ok(())
+}
+
+/// Where a route stands at `now`: the clock, the end of any rest a call-out calls for
+/// (seconds of the day, zero if none) and the reported positions.
+struct RouteNow<'a> {
+    clock: &'a DayClock,
+    now: Instant,
+    rest: Time,
+    positions: &'a [&'a ProgressEvent],
+}
+
+/// The rest of a route from `at.now` on: its engineer as a crew starting after the frozen
+/// stops (or from a position reported since), and the jobs of its unfrozen stops in route
+/// order; `None` when the engineer's day, overtime included, is over.
+fn remaining_crew(
+    ctx: &PlanningContext,
+    r: &EngineerRoute,
+    at: &RouteNow,
+) -> Result<Option<(Crew, Vec<JobSpec>)>, PlanError> {
+    let (clock, now) = (at.clock, at.now);
+    let settings = ctx.settings();
+    let engineer = ctx
+        .scenario()
+        .engineer(&r.engineer)
+        .ok_or_else(|| PlanError::unknown("engineer", &r.engineer))?;
+    let home = ctx
+        .service_point_point(&r.home)
+        .ok_or_else(|| PlanError::unknown("service point", &r.home))?;
+    let day_shift = TimeWindow::new(clock.seconds(r.shift_start), clock.seconds(r.shift_end));
+    let max_overtime = minutes(r.max_overtime_minutes);
+    let frozen: Vec<_> = r.stops.iter().filter(|s| s.frozen).collect();
+    let (start_point, mut free_from) = match frozen.last() {
+        Some(s) => (build::stop_point(ctx, s)?, clock.seconds(s.end)),
+        None => (home, day_shift.start),
+    };
+    // A position reported after the frozen part (by `now`) is where the route goes on.
+    let origin = latest_position(at.positions, r, now)
+        .filter(|&(t, _)| frozen.is_empty() || clock.seconds(t) >= free_from)
+        .map(|(t, position)| {
+            free_from = clock.seconds(t).max(day_shift.start);
+            build::Origin {
+                position,
+                travel: BTreeMap::new(),
+            }
+        });
+    let start = free_from
+        .max(clock.seconds(now))
+        .max(day_shift.start)
+        .max(at.rest);
+    let latest = day_shift.end + max_overtime;
+    if start > latest {
+        return Ok(None);
+    }
+    let lunch_window = clock.window(settings.lunch.window);
+    let lunch_taken = r.lunch.is_some_and(|l| l.start <= now);
+    let lunch = (!lunch_taken && start <= lunch_window.end).then_some(Break {
+        window: lunch_window,
+        duration: minutes(settings.lunch.duration.get()),
+    });
+    // Past the shift end, the rest of the allowed overtime is all there is.
+    let (shift_end, max_overtime) = if start > day_shift.end {
+        (start, latest - start)
+    } else {
+        (day_shift.end, max_overtime)
+    };
+    let crew = Crew {
+        engineer: r.engineer.clone(),
+        home_point: home,
+        start_point,
+        end_point: home,
+        day_shift,
+        shift: TimeWindow::new(start, shift_end),
+        max_overtime,
+        lunch,
+        families: engineer.skills.iter().collect(),
+        origin,
+    };
+    let mut jobs = Vec::new();
+    for s in r.stops.iter().filter(|s| !s.frozen) {
+        if s.is_pickup() {
+            jobs.extend(build::pickup_spec(ctx, &s.task)?);
+            continue;
+        }
+        let mut spec = build::job_spec(ctx, clock, &s.task)?;
+        if s.flags.contains(&Flag::DeadlineMissed) {
+            spec.deadline = None;
+        }
+        jobs.push(spec);
+    }
+    Ok(Some((crew, jobs)))
 }
 
 /// The plan's call-outs and the one to add, if any.
@@ -441,7 +494,7 @@ fn feasible_routes(
     specs: &mut [JobSpec],
     routes: &mut Routes,
     dropped: &mut Vec<UnassignedTask>,
-) -> Result<Built, PlanError> {
+) -> Result<BuiltProblem, PlanError> {
     loop {
         let built = build::build(ctx, crews, specs, true)?;
         let mut changed = false;
@@ -561,10 +614,7 @@ fn insert_with(
     let settings = ctx.settings();
     let (routes, mut left, work) = match ws.urgent {
         Some(urgent) => {
-            let config = RepairConfig {
-                max_work: settings.repair_work,
-                near_routes: settings.near_routes,
-            };
+            let config = settings.repair;
             let out = insert_urgent(
                 &ws.problem().problem,
                 &ws.routes,
@@ -680,7 +730,7 @@ pub fn recommend(
         &ws.routes,
         urgent,
         &ws.stability,
-        ctx.settings().repair_work,
+        ctx.settings().repair.max_work,
     )?;
     recs.extend(all.into_iter().map(|o| {
         let ri = ws.crew_route[o.vehicle];

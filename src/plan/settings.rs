@@ -1,17 +1,21 @@
 //! The planner's own rules where the source is silent: lunch, daily overtime, costs, the
-//! phone desk, and the price of changing an announced plan. Every value is configurable;
-//! the defaults are ours.
+//! phone desk, the repair budget and the price of changing an announced plan. Every value is
+//! configurable in `config/plan.toml` (optional, like `oncall.toml`); the defaults are ours.
 
 use crate::domain::day_time::LocalWindow;
+use crate::domain::error::{Checked, FieldError};
+use crate::domain::lunch::LunchRule;
+use crate::scenario::{ScenarioError, optional_part};
+use crate::solve::replan::RepairConfig;
 use serde::{Deserialize, Serialize};
 
-/// Settings of day planning and re-planning.
+/// Settings of day planning and re-planning (`config/plan.toml`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(deny_unknown_fields, default)]
 pub struct PlanSettings {
-    /// The lunch break starts inside this window (wherever the engineer is).
-    pub lunch_window: LocalWindow,
-    pub lunch_minutes: u32,
+    /// The lunch break, shared with the roster (`[lunch]`). The day planner gives every
+    /// shift one; `min_shift` is the roster's.
+    pub lunch: LunchRule,
     /// Overtime that may be planned on one day (further capped by the engineer's weekly
     /// allowance). Overtime is only used for faults and pinned tasks, never to squeeze in an
     /// inspection.
@@ -32,10 +36,8 @@ pub struct PlanSettings {
     pub retime_threshold_minutes: u32,
     /// ...which costs this much.
     pub retime_cost: i64,
-    /// Re-planning: work limit of one repair (visits scheduled).
-    pub repair_work: u64,
-    /// Re-planning: how many routes near the fault the repair may touch.
-    pub near_routes: usize,
+    /// Re-planning and the second pass of a day plan: the bounds of one repair (`[repair]`).
+    pub repair: RepairConfig,
     /// Minutes to pick up a spare part at a service point.
     pub part_pickup_minutes: u32,
 }
@@ -43,8 +45,7 @@ pub struct PlanSettings {
 impl Default for PlanSettings {
     fn default() -> Self {
         Self {
-            lunch_window: LocalWindow::parse("11:30-13:30").expect("valid"),
-            lunch_minutes: 60,
+            lunch: LunchRule::default(),
             overtime_per_day_minutes: 120,
             cost_per_travel_second: 1,
             cost_per_metre: 0,
@@ -54,9 +55,38 @@ impl Default for PlanSettings {
             move_cost: 1_800,
             retime_threshold_minutes: 30,
             retime_cost: 600,
-            repair_work: 3_000_000,
-            near_routes: 6,
+            repair: RepairConfig::default(),
             part_pickup_minutes: 10,
         }
     }
+}
+
+impl PlanSettings {
+    /// Parses and checks the TOML text of `plan.toml`.
+    pub fn from_toml_str(text: &str) -> Checked<Self> {
+        let s: PlanSettings =
+            toml::from_str(text).map_err(|e| FieldError::new("", e.to_string()))?;
+        let costs = [
+            ("cost_per_travel_second", s.cost_per_travel_second),
+            ("cost_per_metre", s.cost_per_metre),
+            ("overtime_cost_per_second", s.overtime_cost_per_second),
+            ("move_cost", s.move_cost),
+            ("retime_cost", s.retime_cost),
+        ];
+        if let Some((field, _)) = costs.iter().find(|(_, c)| *c < 0) {
+            return Err(FieldError::new(*field, "must not be negative"));
+        }
+        if s.lunch.duration.get() == 0 {
+            return Err(FieldError::new("lunch.duration", "must be positive"));
+        }
+        if s.repair.near_routes == 0 {
+            return Err(FieldError::new("repair.near_routes", "at least one route"));
+        }
+        Ok(s)
+    }
+}
+
+/// Reads `dir/plan.toml` (usually `config/`), or the defaults if there is none.
+pub fn load_settings(dir: &std::path::Path) -> Result<PlanSettings, ScenarioError> {
+    optional_part(dir, "plan.toml", PlanSettings::from_toml_str)
 }

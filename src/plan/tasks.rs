@@ -1,6 +1,7 @@
 //! The day's tasks: cadence tasks whose window holds the date (or that are overdue), open
-//! faults with their on-site deadlines, extra tasks, roster pins; and what leaving each out
-//! costs.
+//! faults with their on-site deadlines, installation steps ready that day (their predecessor
+//! done on an earlier day, never before the project's start), extra tasks, roster pins; and
+//! what leaving each out costs.
 //!
 //! Drop penalties only rank tasks against each other (the objective puts dropped penalties
 //! above travel): overdue cadence tasks first, then by days left in their window, fewest
@@ -13,11 +14,14 @@
 //! earlier on the same route (a solver pickup-delivery pair), when it is
 //! - a **spare-part delivery** (`TaskDetail::SparePartDelivery`): at the service point the
 //!   task names;
-//! - the **repair of a fault whose handling recorded `PART_REQUESTED`** (an engineer on site
-//!   found a part is needed; the source: "not fixed within 24 h on site: the manufacturer's
-//!   spare parts are brought in") and that is not resolved: at the service point nearest the
-//!   site by drive time (service points stock the parts), or at the pinned engineer's home
-//!   service point when the roster pins the repair.
+//!   A delivery made from a `partRequested` naming its part (`domain::parts::Delivery`)
+//!   names the service point nearest the site by drive time with the part available in the
+//!   context's stock snapshot ([`PlanningContext::holders_by_drive`]), or the one the
+//!   manufacturer sends it to; the visit brings and fits the part;
+//! - the **repair of a fault whose handling recorded `PART_REQUESTED` without naming the
+//!   part** (an engineer on site found a part is needed) and that is not resolved: at the
+//!   service point nearest the site by drive time, or at the pinned engineer's home service
+//!   point when the roster pins the repair. A named part has its own delivery visit instead.
 //!
 //! The pickup takes [`PlanSettings::part_pickup_minutes`](super::PlanSettings) and has no
 //! opening hours of its own (service points are staffed whenever engineers work).
@@ -149,6 +153,8 @@ pub fn fault_task(
             .map(|service_point| PartPickup {
                 service_point,
                 minutes: ctx.settings().part_pickup_minutes,
+                part_number: None,
+                ordered: false,
             })
     } else {
         None
@@ -168,16 +174,22 @@ pub fn fault_task(
             fault: f.fault.clone(),
             level: f.level,
             reported_at: f.reported_at,
+            remote_failed: f
+                .events
+                .iter()
+                .find(|e| e.kind == FaultEventKind::RemoteFailed)
+                .map(|e| e.at),
         }),
         part_pickup,
     })
 }
 
-/// Does a fault's handling call for a spare part (a part requested, not resolved since)?
+/// Does a fault's repair fetch a spare part itself (a part requested without its number,
+/// not resolved since)? A named part comes with its own delivery (`domain::parts`).
 pub fn needs_part(events: &[FaultEvent]) -> bool {
     let requested = events
         .iter()
-        .rposition(|e| e.kind == FaultEventKind::PartRequested);
+        .rposition(|e| e.kind == FaultEventKind::PartRequested && e.part_number.is_none());
     let resolved = events
         .iter()
         .rposition(|e| e.kind == FaultEventKind::Resolved);
@@ -253,23 +265,36 @@ pub fn task_ref(task: &Task, date: NaiveDate, pickup_minutes: u32) -> Option<Tas
                 Some(d) if *d < end_of(date) => None,
                 _ => Some(FAULT_PENALTY_PER_LEVEL * (5 - i64::from(level.number()))),
             };
+            // A stored repair task carries no handling: only its level may call out.
             r.fault = Some(FaultInfo {
                 fault: fault.clone(),
                 level: *level,
                 reported_at: *reported,
+                remote_failed: None,
             });
         }
         TaskDetail::SparePartDelivery {
             device,
             deadline,
             pickup,
+            part_number,
+            ordered,
             ..
         } => {
             r.device = Some(device.clone());
             r.part_pickup = Some(PartPickup {
                 service_point: pickup.clone(),
                 minutes: pickup_minutes,
+                part_number: part_number.clone(),
+                ordered: *ordered,
             });
+            r.deadline = Some(*deadline);
+            r.drop_penalty = (*deadline >= end_of(date)).then_some(DELIVERY_PENALTY);
+        }
+        TaskDetail::LoanCollection {
+            device, deadline, ..
+        } => {
+            r.device = Some(device.clone());
             r.deadline = Some(*deadline);
             r.drop_penalty = (*deadline >= end_of(date)).then_some(DELIVERY_PENALTY);
         }
@@ -349,7 +374,9 @@ pub fn collect(
     }
     let day = DateRange::new(date, date).expect("one day");
     let cadence = ctx.scenario().due_tasks(ctx.config(), day);
-    for task in cadence.iter().chain(&inputs.extra_tasks) {
+    // Installation steps whose predecessor was done before `date` (domain::installation).
+    let installing = ctx.scenario().installation_tasks(ctx.config(), date);
+    for task in cadence.iter().chain(&installing).chain(&inputs.extra_tasks) {
         if ctx.scenario().site(&task.site).is_none() {
             return Err(PlanError::unknown("site", &task.site));
         }

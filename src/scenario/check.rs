@@ -7,22 +7,22 @@ use std::fmt;
 
 /// A problem in a scenario: the file it is in and the field at fault.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
+pub struct Finding {
     pub file: &'static str,
     pub error: FieldError,
 }
 
-impl fmt::Display for Problem {
+impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.file, self.error)
     }
 }
 
-struct Problems(Vec<Problem>);
+struct Findings(Vec<Finding>);
 
-impl Problems {
+impl Findings {
     fn add(&mut self, file: &'static str, field: String, message: String) {
-        self.0.push(Problem {
+        self.0.push(Finding {
             file,
             error: FieldError::new(field, message),
         });
@@ -30,7 +30,7 @@ impl Problems {
 }
 
 fn unique<'a, T: Ord + fmt::Display + 'a>(
-    problems: &mut Problems,
+    problems: &mut Findings,
     file: &'static str,
     ids: impl Iterator<Item = &'a T>,
 ) -> BTreeSet<&'a T> {
@@ -44,21 +44,51 @@ fn unique<'a, T: Ord + fmt::Display + 'a>(
 }
 
 /// Checks the parts and returns the meta data, or every problem found.
-pub fn check(p: &ScenarioParts) -> Result<ScenarioMeta, Vec<Problem>> {
+pub fn check(p: &ScenarioParts) -> Result<ScenarioMeta, Vec<Finding>> {
     use super::files::names::*;
-    let mut pr = Problems(Vec::new());
+    let mut pr = Findings(Vec::new());
     let districts = unique(&mut pr, DISTRICTS, p.districts.iter().map(|d| &d.code));
-    let sps = unique(
-        &mut pr,
-        SERVICE_POINTS,
-        p.service_points.iter().map(|s| &s.id),
-    );
-    let sites = unique(&mut pr, SITES, p.sites.iter().map(|s| &s.id));
-    let devices = unique(&mut pr, DEVICES, p.devices.iter().map(|d| d.id()));
-    let engineers = unique(&mut pr, ENGINEERS, p.engineers.iter().map(|e| &e.id));
-    let faults = unique(&mut pr, FAULTS, p.faults.iter().map(|f| &f.fault().id));
-    drop(faults);
+    let ids = Ids {
+        service_points: unique(
+            &mut pr,
+            SERVICE_POINTS,
+            p.service_points.iter().map(|s| &s.id),
+        ),
+        sites: unique(&mut pr, SITES, p.sites.iter().map(|s| &s.id)),
+        devices: unique(&mut pr, DEVICES, p.devices.iter().map(|d| d.id())),
+        engineers: unique(&mut pr, ENGINEERS, p.engineers.iter().map(|e| &e.id)),
+    };
+    unique(&mut pr, FAULTS, p.faults.iter().map(|f| &f.fault().id));
+    check_districts(&mut pr, p, &districts);
+    check_references(&mut pr, p, &ids);
+    if let Err(e) = p.fault_model.check() {
+        pr.0.push(Finding {
+            file: FAULT_MODEL,
+            error: e,
+        });
+    }
+    let meta = check_meta(&mut pr, p);
+    match meta {
+        Some(m) if pr.0.is_empty() => Ok(m),
+        _ => Err(pr.0),
+    }
+}
 
+/// The ids of the parts other parts refer to.
+struct Ids<'a> {
+    service_points: BTreeSet<&'a crate::domain::ids::ServicePointId>,
+    sites: BTreeSet<&'a crate::domain::ids::SiteId>,
+    devices: BTreeSet<&'a crate::domain::ids::DeviceId>,
+    engineers: BTreeSet<&'a crate::domain::ids::EngineerId>,
+}
+
+/// Service points and sites lie in known districts; each district has a service point.
+fn check_districts(
+    pr: &mut Findings,
+    p: &ScenarioParts,
+    districts: &BTreeSet<&crate::domain::district::DistrictCode>,
+) {
+    use super::files::names::*;
     for (i, s) in p.service_points.iter().enumerate() {
         if !districts.contains(&s.district) {
             pr.add(
@@ -86,8 +116,14 @@ pub fn check(p: &ScenarioParts) -> Result<ScenarioMeta, Vec<Problem>> {
             );
         }
     }
+}
+
+/// Devices, engineers, inspections, callbacks and faults refer to known parts; engineers
+/// pass their own checks.
+fn check_references(pr: &mut Findings, p: &ScenarioParts, ids: &Ids) {
+    use super::files::names::*;
     for (i, d) in p.devices.iter().enumerate() {
-        if !sites.contains(d.site()) {
+        if !ids.sites.contains(d.site()) {
             pr.add(
                 DEVICES,
                 format!("[{i}].site"),
@@ -96,7 +132,7 @@ pub fn check(p: &ScenarioParts) -> Result<ScenarioMeta, Vec<Problem>> {
         }
     }
     for (i, e) in p.engineers.iter().enumerate() {
-        if !sps.contains(&e.home) {
+        if !ids.service_points.contains(&e.home) {
             pr.add(
                 ENGINEERS,
                 format!("[{i}].home"),
@@ -104,21 +140,21 @@ pub fn check(p: &ScenarioParts) -> Result<ScenarioMeta, Vec<Problem>> {
             );
         }
         if let Err(err) = e.check() {
-            pr.0.push(Problem {
+            pr.0.push(Finding {
                 file: ENGINEERS,
                 error: err.at(format!("[{i}]")),
             });
         }
     }
     for (i, r) in p.inspections.iter().enumerate() {
-        if !devices.contains(&r.device) {
+        if !ids.devices.contains(&r.device) {
             pr.add(
                 INSPECTIONS,
                 format!("[{i}].device"),
                 format!("unknown device {}", r.device),
             );
         }
-        if !engineers.contains(&r.engineer) {
+        if !ids.engineers.contains(&r.engineer) {
             pr.add(
                 INSPECTIONS,
                 format!("[{i}].engineer"),
@@ -127,14 +163,14 @@ pub fn check(p: &ScenarioParts) -> Result<ScenarioMeta, Vec<Problem>> {
         }
     }
     for (i, r) in p.callbacks.iter().enumerate() {
-        if !sites.contains(&r.site) {
+        if !ids.sites.contains(&r.site) {
             pr.add(
                 CALLBACKS,
                 format!("[{i}].site"),
                 format!("unknown site {}", r.site),
             );
         }
-        if !engineers.contains(&r.engineer) {
+        if !ids.engineers.contains(&r.engineer) {
             pr.add(
                 CALLBACKS,
                 format!("[{i}].engineer"),
@@ -143,7 +179,7 @@ pub fn check(p: &ScenarioParts) -> Result<ScenarioMeta, Vec<Problem>> {
         }
     }
     for (i, f) in p.faults.iter().enumerate() {
-        if !devices.contains(&f.fault().device) {
+        if !ids.devices.contains(&f.fault().device) {
             pr.add(
                 FAULTS,
                 format!("[{i}].fault.device"),
@@ -151,13 +187,12 @@ pub fn check(p: &ScenarioParts) -> Result<ScenarioMeta, Vec<Problem>> {
             );
         }
     }
-    if let Err(e) = p.fault_model.check() {
-        pr.0.push(Problem {
-            file: FAULT_MODEL,
-            error: e,
-        });
-    }
-    let meta = match &p.meta {
+}
+
+/// The meta part: present, its horizon starting on the reference date, its history before.
+fn check_meta(pr: &mut Findings, p: &ScenarioParts) -> Option<ScenarioMeta> {
+    use super::files::names::*;
+    match &p.meta {
         Some(m) => {
             if m.horizon.first() != m.reference_instant.date() {
                 pr.add(
@@ -183,9 +218,5 @@ pub fn check(p: &ScenarioParts) -> Result<ScenarioMeta, Vec<Problem>> {
             pr.add(META, String::new(), "missing".into());
             None
         }
-    };
-    match meta {
-        Some(m) if pr.0.is_empty() => Ok(m),
-        _ => Err(pr.0),
     }
 }

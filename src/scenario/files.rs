@@ -18,7 +18,7 @@
 //! that files stay readable and diffs stay small; writing is deterministic (the order of
 //! the vectors, no hash maps), so the same scenario gives byte-identical files.
 
-use super::{Problem, Scenario, ScenarioMeta, ScenarioParts};
+use super::{Finding, Scenario, ScenarioMeta, ScenarioParts};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::fmt::Write as _;
@@ -53,7 +53,7 @@ pub enum ScenarioError {
     },
     /// The files parse but do not fit together.
     #[error("{} problem(s) in the scenario:\n  {}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
-    Invalid(Vec<Problem>),
+    Invalid(Vec<Finding>),
 }
 
 pub(super) fn read_text(file: &Path) -> Result<String, ScenarioError> {
@@ -111,6 +111,7 @@ impl Scenario {
             callbacks: read_json(dir, CALLBACKS)?,
             faults: read_json(dir, FAULTS)?,
             fault_model: read_json(dir, FAULT_MODEL)?,
+            installations: Vec::new(),
         };
         Scenario::new(parts).map_err(ScenarioError::Invalid)
     }

@@ -16,8 +16,8 @@ pub mod files;
 pub mod generate;
 pub mod map;
 
-pub use check::Problem;
-pub use config_files::load_config;
+pub use check::Finding;
+pub use config_files::{load_config, optional_part};
 pub use files::ScenarioError;
 
 use crate::domain::DomainConfig;
@@ -30,6 +30,7 @@ use crate::domain::fault::FaultRecord;
 use crate::domain::fault_model::FaultModel;
 use crate::domain::history::{CallbackRecord, Completion, History, InspectionRecord, Record};
 use crate::domain::ids::{DeviceId, EngineerId, ServicePointId, SiteId};
+use crate::domain::installation::InstallationRecord;
 use crate::domain::instant::Instant;
 use crate::domain::service_point::ServicePoint;
 use crate::domain::site::Site;
@@ -70,6 +71,8 @@ pub struct ScenarioParts {
     pub callbacks: Vec<CallbackRecord>,
     pub faults: Vec<FaultRecord>,
     pub fault_model: FaultModel,
+    /// Installation projects with their steps done (the service's, not the scenario files').
+    pub installations: Vec<InstallationRecord>,
 }
 
 fn index<K: Ord>(ids: impl Iterator<Item = K>) -> BTreeMap<K, usize> {
@@ -91,7 +94,7 @@ pub struct Scenario {
 
 impl Scenario {
     /// Checks the parts; all problems at once.
-    pub fn new(parts: ScenarioParts) -> Result<Self, Vec<Problem>> {
+    pub fn new(parts: ScenarioParts) -> Result<Self, Vec<Finding>> {
         let meta = check::check(&parts)?;
         let history = History::new(&parts.inspections, &parts.callbacks);
         Ok(Self {
@@ -211,6 +214,72 @@ impl Scenario {
 
     pub fn history(&self) -> &History {
         &self.history
+    }
+
+    /// Installation projects, in creation order.
+    pub fn installations(&self) -> &[InstallationRecord] {
+        &self.parts.installations
+    }
+
+    pub fn installation(&self, id: &str) -> Option<&InstallationRecord> {
+        self.parts.installations.iter().find(|r| r.id() == id)
+    }
+
+    /// The installation project a task is a step of, if any.
+    pub fn installation_of(
+        &self,
+        task: &crate::domain::ids::TaskId,
+    ) -> Option<&InstallationRecord> {
+        self.parts
+            .installations
+            .iter()
+            .find(|r| r.step(task).is_some())
+    }
+
+    /// Adds an installation project, or replaces the one with its id (a step was done), with
+    /// its devices as they now are (added or replaced). Refused (the scenario unchanged) when
+    /// the site is unknown or a device is not at it.
+    pub fn put_installation(
+        &mut self,
+        record: InstallationRecord,
+        devices: Vec<Device>,
+    ) -> Result<(), String> {
+        let site = &record.project.site;
+        if self.site(site).is_none() {
+            return Err(format!("no site {site}"));
+        }
+        if let Some(d) = devices.iter().find(|d| d.site() != site) {
+            return Err(format!("device {} is not at {site}", d.id()));
+        }
+        for d in devices {
+            match self.devices.get(d.id()) {
+                Some(&i) => self.parts.devices[i] = d,
+                None => {
+                    self.devices
+                        .insert(d.id().clone(), self.parts.devices.len());
+                    self.parts.devices.push(d);
+                }
+            }
+        }
+        match self
+            .parts
+            .installations
+            .iter_mut()
+            .find(|r| r.id() == record.id())
+        {
+            Some(r) => *r = record,
+            None => self.parts.installations.push(record),
+        }
+        Ok(())
+    }
+
+    /// The installation steps to plan on `date` (see [`InstallationRecord::tasks_on`]).
+    pub fn installation_tasks(&self, cfg: &DomainConfig, date: NaiveDate) -> Vec<Task> {
+        self.parts
+            .installations
+            .iter()
+            .flat_map(|r| r.tasks_on(date, &cfg.installation))
+            .collect()
     }
 
     pub fn site(&self, id: &SiteId) -> Option<&Site> {

@@ -12,7 +12,7 @@
 //!   for the next day plan.
 
 use super::policy::{EngineerState, Policy, RosterDay, RouteChanges, SimTask, View};
-use super::world::{DAY, Loc, SimMinute, World};
+use super::world::{DAY, Loc, SimMinute, StaffedWorld};
 use crate::domain::engineer::Availability;
 
 /// Settings of the greedy dispatcher.
@@ -31,7 +31,7 @@ impl Default for Baseline {
 /// End time and driving minutes of a route started at `loc` at `t`, back home; `None` if a
 /// cadence task finds no open window of its day.
 fn eval_route(
-    world: &World,
+    world: &StaffedWorld,
     tasks: &[SimTask],
     e: usize,
     loc: Loc,
@@ -93,7 +93,7 @@ impl Baseline {
     #[allow(clippy::too_many_arguments)]
     fn cheapest(
         &self,
-        world: &World,
+        world: &StaffedWorld,
         tasks: &[SimTask],
         e: usize,
         loc: Loc,
@@ -120,7 +120,7 @@ impl Baseline {
     }
 }
 
-fn skilled(task: &SimTask, world: &World, e: usize) -> bool {
+fn skilled(task: &SimTask, world: &StaffedWorld, e: usize) -> bool {
     task.skill.is_none_or(|f| world.engineers[e].skills.has(f))
 }
 
@@ -129,7 +129,7 @@ impl Policy for Baseline {
         "baseline"
     }
 
-    fn roster(&mut self, world: &World, first: i64, days: u32) -> Vec<Vec<RosterDay>> {
+    fn roster(&mut self, world: &StaffedWorld, first: i64, days: u32) -> Vec<Vec<RosterDay>> {
         let base = &world.base;
         let n_districts = base.scenario.service_points().len();
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); n_districts];
@@ -260,9 +260,9 @@ impl Policy for Baseline {
         let Some(fault) = task.fault else {
             return Vec::new();
         };
-        let faults_cfg = &world.base.sim.faults;
-        let urgent = faults_cfg.call_out_levels.contains(&fault.level);
-        let delay = i64::from(faults_cfg.call_out_delay.get());
+        let on_call = &world.base.cfg.on_call;
+        let urgent = on_call.calls_out(fault.level, fault.remote_failed);
+        let delay = i64::from(on_call.response.get());
         let mut best: Option<((SimMinute, SimMinute), usize, usize)> = None;
         for e in 0..view.engineers.len() {
             if !skilled(task, world, e) {

@@ -20,28 +20,10 @@ pub fn chart_svg(result: &SweepResult) -> String {
     svg
 }
 
-fn draw(result: &SweepResult, svg: &mut String) -> Result<(), Box<dyn std::error::Error>> {
-    let target = &result.params.target;
-    let tl = usize::from(target.level.number() - 1);
-    let levels = &result.levels;
-    let (x0, x1) = match (levels.first(), levels.last()) {
-        (Some(a), Some(b)) => (a.headcount as f64 - 1.0, b.headcount as f64 + 1.0),
-        _ => (0.0, 1.0),
-    };
-    let y0 = levels
-        .iter()
-        .flat_map(|l| {
-            [
-                l.on_site[tl].lo,
-                l.sla[0].lo,
-                l.sla[1].lo,
-                l.inspections.lo,
-                target.fault_share,
-            ]
-        })
-        .fold(1.0f64, f64::min);
-    let y0 = ((y0 * 10.0).floor() / 10.0).clamp(0.0, 0.9) * 100.0;
-    let series = [
+/// The four series drawn: on-site attainment at the target's level, each level's SLA
+/// attainment, inspection compliance.
+fn series(target: &super::config::Target) -> [Series; 4] {
+    [
         Series {
             label: format!(
                 "level {} on site within {}",
@@ -66,7 +48,31 @@ fn draw(result: &SweepResult, svg: &mut String) -> Result<(), Box<dyn std::error
             colour: RGBColor(31, 119, 180),
             stat: |l, _| l.inspections,
         },
-    ];
+    ]
+}
+
+fn draw(result: &SweepResult, svg: &mut String) -> Result<(), Box<dyn std::error::Error>> {
+    let target = &result.params.target;
+    let tl = usize::from(target.level.number() - 1);
+    let levels = &result.levels;
+    let (x0, x1) = match (levels.first(), levels.last()) {
+        (Some(a), Some(b)) => (a.headcount as f64 - 1.0, b.headcount as f64 + 1.0),
+        _ => (0.0, 1.0),
+    };
+    let y0 = levels
+        .iter()
+        .flat_map(|l| {
+            [
+                l.on_site[tl].lo,
+                l.sla[0].lo,
+                l.sla[1].lo,
+                l.inspections.lo,
+                target.fault_share,
+            ]
+        })
+        .fold(1.0f64, f64::min);
+    let y0 = ((y0 * 10.0).floor() / 10.0).clamp(0.0, 0.9) * 100.0;
+    let series = series(target);
     {
         let root = SVGBackend::with_string(svg, (900, 560)).into_drawing_area();
         root.fill(&WHITE)?;

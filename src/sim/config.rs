@@ -65,10 +65,6 @@ pub struct FaultsConfig {
     pub remote_share: [f64; 4],
     /// Mean time of a remote resolution.
     pub remote_minutes: Minutes,
-    /// Levels for which an on-call engineer is called out at night, on weekends and holidays.
-    pub call_out_levels: Vec<FaultLevel>,
-    /// Time from the call to an on-call engineer leaving home.
-    pub call_out_delay: Minutes,
 }
 
 impl Default for FaultsConfig {
@@ -89,8 +85,6 @@ impl Default for FaultsConfig {
             centre_response: Minutes::new(10),
             remote_share: [0.0, 0.1, 0.25, 0.35],
             remote_minutes: Minutes::new(45),
-            call_out_levels: vec![FaultLevel::L1, FaultLevel::L2],
-            call_out_delay: Minutes::new(20),
         }
     }
 }

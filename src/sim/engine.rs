@@ -21,12 +21,12 @@
 //! travel noise per engineer. One replication runs on one thread.
 
 use super::arrivals::Arrival;
-use super::metrics::{EngineerOutcome, FaultOutcome, RepOutcome};
+use super::metrics::{EngineerOutcome, FaultTimeline, RepOutcome};
 use super::policy::{
-    EngineerState, FaultInfo, Policy, Progress, ProgressKind, RosterDay, SimTask, View,
+    EngineerState, Policy, Progress, ProgressStage, RepairFault, RosterDay, SimTask, View,
 };
 use super::rng::{Rng, lognormal_minutes, stream};
-use super::world::{DAY, SimMinute, World};
+use super::world::{DAY, SimMinute, StaffedWorld};
 use crate::domain::fault::{Fault, FaultEvent, FaultEventKind};
 use crate::domain::ids::FaultId;
 use crate::domain::sla::Visit;
@@ -89,7 +89,7 @@ struct FaultLog {
 }
 
 struct Sim<'a> {
-    world: &'a World,
+    world: &'a StaffedWorld,
     seed: u64,
     arrivals: &'a [Arrival],
     end: SimMinute,
@@ -113,10 +113,98 @@ struct Sim<'a> {
     call_out_delay: SimMinute,
 }
 
+impl<'a> Sim<'a> {
+    /// The simulation before its first event: every cadence task unreleased, every
+    /// engineer at home and free, one log per arrival, no event queued.
+    fn new(world: &'a StaffedWorld, seed: u64, arrivals: &'a [Arrival]) -> Self {
+        let base = &world.base;
+        let tasks: Vec<SimTask> = base
+            .cadence
+            .iter()
+            .enumerate()
+            .map(|(i, c)| SimTask {
+                id: c.id.clone(),
+                kind: c.kind,
+                site: c.site,
+                place: base.site_place[c.site],
+                skill: c.skill,
+                service: c.service,
+                opens_day: c.opens_day,
+                closes_day: c.closes_day,
+                fault: None,
+                cadence: Some(i),
+            })
+            .collect();
+        let mut by_device = vec![Vec::new(); base.devices.len()];
+        let mut by_site = vec![Vec::new(); base.site_place.len()];
+        for (i, c) in base.cadence.iter().enumerate() {
+            match c.device {
+                Some(d) => by_device[d].push(i),
+                None => by_site[c.site].push(i),
+            }
+        }
+        let n = world.engineers.len();
+        Sim {
+            world,
+            seed,
+            arrivals,
+            end: i64::from(base.days) * DAY,
+            state: vec![State::Unreleased; tasks.len()],
+            cadence_done: vec![None; tasks.len()],
+            tasks,
+            open: BTreeSet::new(),
+            roster: Vec::new(),
+            states: (0..n)
+                .map(|e| EngineerState {
+                    at: world.home[e],
+                    free_at: 0,
+                    route: Vec::new(),
+                    overtime_left: 0,
+                })
+                .collect(),
+            engs: (0..n)
+                .map(|e| Eng {
+                    busy: None,
+                    epoch: 0,
+                    call_out_ready: None,
+                    travel_rng: stream(seed, "travel", e as u64),
+                    shift_minutes: 0,
+                    busy_in_shift: 0,
+                    overtime: 0,
+                    metres: 0,
+                    tasks_done: 0,
+                    call_outs: 0,
+                })
+                .collect(),
+            // One log per arrival, by arrival index (a remote-first fault's visit is needed
+            // later than its report, so faults do not come in arrival order).
+            faults: arrivals
+                .iter()
+                .map(|a| FaultLog {
+                    task: None,
+                    responded: a.at + a.respond_after,
+                    remote_failed: None,
+                    assigned: None,
+                    dispatched: None,
+                    arrived: None,
+                    resolved: None,
+                })
+                .collect(),
+            inspections_done: vec![Vec::new(); base.devices.len()],
+            callbacks_done: vec![Vec::new(); base.site_place.len()],
+            by_device,
+            by_site,
+            heap: BinaryHeap::new(),
+            seq: 0,
+            call_out_delay: i64::from(base.cfg.on_call.response.get()),
+        }
+    }
+}
+
 /// Runs one replication; `None` if `cancel` was set. `on_day` is called after each
 /// simulated day.
 pub fn run_replication(
-    world: &World,
+    world: &StaffedWorld,
     policy: &mut dyn Policy,
     seed: u64,
     arrivals: &[Arrival],
@@ -124,86 +212,7 @@ pub fn run_replication(
     cancel: &AtomicBool,
 ) -> Option<RepOutcome> {
     let base = &world.base;
-    let tasks: Vec<SimTask> = base
-        .cadence
-        .iter()
-        .enumerate()
-        .map(|(i, c)| SimTask {
-            id: c.id.clone(),
-            kind: c.kind,
-            site: c.site,
-            place: base.site_place[c.site],
-            skill: c.skill,
-            service: c.service,
-            opens_day: c.opens_day,
-            closes_day: c.closes_day,
-            fault: None,
-            cadence: Some(i),
-        })
-        .collect();
-    let mut by_device = vec![Vec::new(); base.devices.len()];
-    let mut by_site = vec![Vec::new(); base.site_place.len()];
-    for (i, c) in base.cadence.iter().enumerate() {
-        match c.device {
-            Some(d) => by_device[d].push(i),
-            None => by_site[c.site].push(i),
-        }
-    }
-    let n = world.engineers.len();
-    let mut sim = Sim {
-        world,
-        seed,
-        arrivals,
-        end: i64::from(base.days) * DAY,
-        state: vec![State::Unreleased; tasks.len()],
-        cadence_done: vec![None; tasks.len()],
-        tasks,
-        open: BTreeSet::new(),
-        roster: Vec::new(),
-        states: (0..n)
-            .map(|e| EngineerState {
-                at: world.home[e],
-                free_at: 0,
-                route: Vec::new(),
-                overtime_left: 0,
-            })
-            .collect(),
-        engs: (0..n)
-            .map(|e| Eng {
-                busy: None,
-                epoch: 0,
-                call_out_ready: None,
-                travel_rng: stream(seed, "travel", e as u64),
-                shift_minutes: 0,
-                busy_in_shift: 0,
-                overtime: 0,
-                metres: 0,
-                tasks_done: 0,
-                call_outs: 0,
-            })
-            .collect(),
-        // One log per arrival, by arrival index (a remote-first fault's visit is needed
-        // later than its report, so faults do not come in arrival order).
-        faults: arrivals
-            .iter()
-            .map(|a| FaultLog {
-                task: None,
-                responded: a.at + a.respond_after,
-                remote_failed: None,
-                assigned: None,
-                dispatched: None,
-                arrived: None,
-                resolved: None,
-            })
-            .collect(),
-        inspections_done: vec![Vec::new(); base.devices.len()],
-        callbacks_done: vec![Vec::new(); base.site_place.len()],
-        by_device,
-        by_site,
-        heap: BinaryHeap::new(),
-        seq: 0,
-        call_out_delay: i64::from(base.sim.faults.call_out_delay.get()),
-    };
+    let mut sim = Sim::new(world, seed, arrivals);
     for d in 0..i64::from(base.days) {
         sim.push(d * DAY, Ev::Day(d));
     }
@@ -238,9 +247,9 @@ pub fn run_replication(
                 engineer: e,
                 task: k,
                 kind: if started {
-                    ProgressKind::Started
+                    ProgressStage::Started
                 } else {
-                    ProgressKind::Arrived
+                    ProgressStage::Arrived
                 },
                 at: t,
             }),
@@ -362,12 +371,13 @@ impl Sim<'_> {
             service: i64::from(base.cfg.durations.fault_repair.get(dev.family).get()),
             opens_day: t.div_euclid(DAY),
             closes_day: i64::MAX,
-            fault: Some(FaultInfo {
+            fault: Some(RepairFault {
                 index: i,
                 level: a.level,
                 device: a.device,
                 reported: a.at,
                 deadline,
+                remote_failed: log.remote_failed.is_some(),
             }),
             cadence: None,
         });
@@ -447,7 +457,7 @@ impl Sim<'_> {
                 policy.progress(&Progress {
                     engineer: e,
                     task,
-                    kind: ProgressKind::Done,
+                    kind: ProgressStage::Done,
                     at: t,
                 });
             }
@@ -473,7 +483,7 @@ impl Sim<'_> {
             let on_shift = r.shift.is_some_and(|(s, end)| s <= t && t < end);
             let before_shift = r.shift.is_some_and(|(s, _)| t < s);
             if let Some(f) = task.fault {
-                let urgent = base.sim.faults.call_out_levels.contains(&f.level);
+                let urgent = base.cfg.on_call.calls_out(f.level, f.remote_failed);
                 if on_shift {
                     // Go.
                 } else if urgent && r.on_call {
@@ -520,7 +530,7 @@ impl Sim<'_> {
             policy.progress(&Progress {
                 engineer: e,
                 task: k,
-                kind: ProgressKind::Departed,
+                kind: ProgressStage::Departed,
                 at: t,
             });
             self.depart(e, k, t);
@@ -687,7 +697,7 @@ impl Sim<'_> {
                 events.sort_by_key(|ev| ev.at);
                 let milestones = base.cfg.sla.assess(&fault, ctx, &events, as_of);
                 let known = |t: Option<SimMinute>| t.filter(|&t| t <= end);
-                FaultOutcome {
+                FaultTimeline {
                     level: a.level,
                     device: a.device,
                     reported: a.at,

@@ -7,8 +7,8 @@
 //! time, busy time in shift (utilisation), overtime, distance.
 
 use super::config::Target;
-use super::world::{SimMinute, World};
-use crate::domain::cadence::{SlotOutcome, compliance, inspection_slots, on_site_callback_slots};
+use super::world::{SimMinute, StaffedWorld};
+use crate::domain::cadence::{SlotOutcome, inspection_compliance, on_site_callback_compliance};
 use crate::domain::dates::add_days;
 use crate::domain::fault::FaultLevel;
 use crate::domain::history::CallbackKind;
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 /// the end of the horizon.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct FaultOutcome {
+pub struct FaultTimeline {
     pub level: FaultLevel,
     pub device: usize,
     pub reported: SimMinute,
@@ -36,7 +36,7 @@ pub struct FaultOutcome {
     pub milestones: Vec<MilestoneStatus>,
 }
 
-impl FaultOutcome {
+impl FaultTimeline {
     /// Every milestone met (or not needed): `Some(true)`; one late or missed: `Some(false)`;
     /// otherwise still pending at the end: `None`.
     pub fn sla_met(&self) -> Option<bool> {
@@ -141,7 +141,7 @@ pub struct RepOutcome {
     pub days: u32,
     /// Minutes from the epoch to the end of the horizon.
     pub end: SimMinute,
-    pub faults: Vec<FaultOutcome>,
+    pub faults: Vec<FaultTimeline>,
     pub inspections: SlotCounts,
     pub on_site_callbacks: SlotCounts,
     pub engineers: Vec<EngineerOutcome>,
@@ -190,8 +190,8 @@ impl RepOutcome {
     /// Compliance of the cadence slots closing in the horizon, from the history and the
     /// simulated visits (`day` numbers per device and per site).
     pub fn new(
-        world: &World,
-        faults: Vec<FaultOutcome>,
+        world: &StaffedWorld,
+        faults: Vec<FaultTimeline>,
         inspections_done: &[Vec<i64>],
         callbacks_done: &[Vec<i64>],
         engineers: Vec<EngineerOutcome>,
@@ -204,10 +204,12 @@ impl RepOutcome {
         let closes_in = |d: NaiveDate| first <= d && d <= last;
         let mut inspections = SlotCounts::default();
         for (i, dev) in scenario.devices().iter().enumerate() {
-            let slots = inspection_slots(cadence, dev.accepted(), last);
+            let Some(accepted) = dev.accepted() else {
+                continue;
+            };
             let mut done: Vec<NaiveDate> = scenario.history().inspections(dev.id()).to_vec();
             done.extend(inspections_done[i].iter().map(|&d| base.date(d)));
-            for c in compliance(&slots, &done, last) {
+            for c in inspection_compliance(cadence, accepted, &done, last) {
                 if closes_in(c.slot.closes()) {
                     inspections.add(c.outcome);
                 }
@@ -224,13 +226,12 @@ impl RepOutcome {
             else {
                 continue;
             };
-            let slots = on_site_callback_slots(cadence, site.tier, anchor, last);
             let mut done: Vec<NaiveDate> = scenario
                 .history()
                 .callbacks(&site.id, CallbackKind::OnSite)
                 .to_vec();
             done.extend(callbacks_done[i].iter().map(|&d| base.date(d)));
-            for c in compliance(&slots, &done, last) {
+            for c in on_site_callback_compliance(cadence, site.tier, anchor, &done, last) {
                 if closes_in(c.slot.closes()) {
                     on_site_callbacks.add(c.outcome);
                 }

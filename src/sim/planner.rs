@@ -24,9 +24,9 @@
 
 use super::baseline::Baseline;
 use super::policy::{
-    Policy, PolicyMaker, Progress, ProgressKind, RosterDay, RouteChanges, SimTask, View,
+    Policy, PolicyMaker, Progress, ProgressStage, RosterDay, RouteChanges, SimTask, View,
 };
-use super::world::World;
+use super::world::StaffedWorld;
 use crate::domain::duration::Minutes;
 use crate::domain::ids::{EngineerId, TaskId};
 use crate::domain::instant::Instant;
@@ -47,7 +47,7 @@ pub struct PlannerMaker {
 
 impl PlannerMaker {
     /// The context of `world`'s engineers; day plans search `max_work` work units.
-    pub fn new(world: &World, max_work: u64) -> Result<Self, String> {
+    pub fn new(world: &StaffedWorld, max_work: u64) -> Result<Self, String> {
         let base = &world.base;
         let mut parts = base.scenario.parts().clone();
         parts.engineers = world.engineers.clone();
@@ -86,7 +86,7 @@ impl PlannerMaker {
             scenario,
             (*base.cfg).clone(),
             base.travel.model.clone(),
-            crate::plan::PlanSettings::default(),
+            base.plan.clone(),
         )
         .map_err(|e| e.to_string())?;
         Ok(Self {
@@ -264,7 +264,7 @@ impl Policy for Planner {
         "planner"
     }
 
-    fn roster(&mut self, world: &World, first: i64, days: u32) -> Vec<Vec<RosterDay>> {
+    fn roster(&mut self, world: &StaffedWorld, first: i64, days: u32) -> Vec<Vec<RosterDay>> {
         self.baseline.roster(world, first, days)
     }
 
@@ -326,8 +326,12 @@ impl Policy for Planner {
         let Some(f) = task.fault else {
             return Vec::new();
         };
-        let faults_cfg = &view.world.base.sim.faults;
-        let urgent = faults_cfg.call_out_levels.contains(&f.level);
+        let urgent = view
+            .world
+            .base
+            .cfg
+            .on_call
+            .calls_out(f.level, f.remote_failed);
         let on_shift_now = view.roster.iter().any(|r| {
             r.shift
                 .is_some_and(|(s, end)| s <= view.now && view.now < end)
@@ -369,15 +373,15 @@ impl Policy for Planner {
             return;
         };
         let (engineer, task) = (engineer.clone(), task.clone());
-        if report.kind == ProgressKind::Departed {
+        if report.kind == ProgressStage::Departed {
             self.under_way[report.engineer] = Some(report.task);
         }
         let at = self.epoch + Minutes::new(u32::try_from(report.at.max(0)).unwrap_or(u32::MAX));
         self.progress.push(match report.kind {
-            ProgressKind::Departed => return,
-            ProgressKind::Arrived => ProgressEvent::Arrived { engineer, task, at },
-            ProgressKind::Started => ProgressEvent::Started { engineer, task, at },
-            ProgressKind::Done => ProgressEvent::Done { engineer, task, at },
+            ProgressStage::Departed => return,
+            ProgressStage::Arrived => ProgressEvent::Arrived { engineer, task, at },
+            ProgressStage::Started => ProgressEvent::Started { engineer, task, at },
+            ProgressStage::Done => ProgressEvent::Done { engineer, task, at },
         });
     }
 }

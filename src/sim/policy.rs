@@ -16,7 +16,7 @@
 use super::baseline::Baseline;
 use super::config::PolicyKind;
 use super::planner::PlannerMaker;
-use super::world::{Loc, SimMinute, World};
+use super::world::{Loc, SimMinute, StaffedWorld};
 use crate::domain::family::DeviceFamily;
 use crate::domain::fault::FaultLevel;
 use crate::domain::ids::TaskId;
@@ -33,7 +33,7 @@ pub struct RosterDay {
 
 /// The fault behind a repair task.
 #[derive(Copy, Clone, Debug, PartialEq)]
-pub struct FaultInfo {
+pub struct RepairFault {
     /// Index of the fault in the replication's arrivals.
     pub index: usize,
     pub level: FaultLevel,
@@ -41,6 +41,8 @@ pub struct FaultInfo {
     pub reported: SimMinute,
     /// The earliest deadline among on site, solution and resolution, if any.
     pub deadline: Option<SimMinute>,
+    /// Its remote attempt failed (a remote-first level whose visit became needed).
+    pub remote_failed: bool,
 }
 
 /// A task the simulation knows: a cadence task or a fault repair.
@@ -59,7 +61,7 @@ pub struct SimTask {
     /// `i64::MAX`).
     pub opens_day: i64,
     pub closes_day: i64,
-    pub fault: Option<FaultInfo>,
+    pub fault: Option<RepairFault>,
     /// Index in [`super::world::Base::cadence`] for cadence tasks.
     pub cadence: Option<usize>,
 }
@@ -87,7 +89,7 @@ pub struct EngineerState {
 /// What a policy sees when it decides.
 #[derive(Clone, Copy, Debug)]
 pub struct View<'a> {
-    pub world: &'a World,
+    pub world: &'a StaffedWorld,
     pub now: SimMinute,
     /// Today's day number (`now / 1440`).
     pub day: i64,
@@ -107,7 +109,7 @@ pub type RouteChanges = Vec<(usize, Vec<usize>)>;
 /// What an engineer reports while she works (the simulation calls [`Policy::progress`]
 /// when it happens).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum ProgressKind {
+pub enum ProgressStage {
     /// Set off towards the task's site.
     Departed,
     Arrived,
@@ -120,7 +122,7 @@ pub enum ProgressKind {
 pub struct Progress {
     pub engineer: usize,
     pub task: usize,
-    pub kind: ProgressKind,
+    pub kind: ProgressStage,
     pub at: SimMinute,
 }
 
@@ -130,7 +132,7 @@ pub trait Policy: Send {
     fn name(&self) -> &str;
 
     /// The roster of `days` days from day `first`: `[day][engineer]`.
-    fn roster(&mut self, world: &World, first: i64, days: u32) -> Vec<Vec<RosterDay>>;
+    fn roster(&mut self, world: &StaffedWorld, first: i64, days: u32) -> Vec<Vec<RosterDay>>;
 
     /// The day plan, called at local midnight of each day: new routes for the day.
     fn plan_day(&mut self, view: &View) -> RouteChanges;
@@ -162,7 +164,7 @@ impl PolicyMaker for Baseline {
 
 /// The policy of a kind for one world; `plan_work` is the day planner's work budget.
 /// Falls back to the baseline (and says so in its name) if the planner cannot be set up.
-pub fn policy_for(kind: PolicyKind, world: &World, plan_work: u64) -> Box<dyn PolicyMaker> {
+pub fn policy_for(kind: PolicyKind, world: &StaffedWorld, plan_work: u64) -> Box<dyn PolicyMaker> {
     match kind {
         PolicyKind::Baseline => Box::new(Baseline::default()),
         PolicyKind::Planner => match PlannerMaker::new(world, plan_work) {

@@ -12,7 +12,7 @@ use super::engine::run_replication;
 use super::metrics::RepSummary;
 use super::policy::{PolicyMaker, policy_for};
 use super::rng::replication_seed;
-use super::world::{Base, SimTravel, World};
+use super::world::{Base, SimTravel, StaffedWorld};
 use crate::domain::DomainConfig;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -29,6 +29,8 @@ pub struct SweepConfig {
     pub params: SweepParams,
     /// Geodesic unless [`Self::with_travel`] says otherwise.
     pub travel: SimTravel,
+    /// The planner policy's settings (`plan.toml`), the defaults unless set.
+    pub plan: crate::plan::PlanSettings,
 }
 
 impl SweepConfig {
@@ -41,6 +43,7 @@ impl SweepConfig {
         params.check()?;
         Ok(Self {
             travel: SimTravel::geodesic(&scenario),
+            plan: crate::plan::PlanSettings::default(),
             scenario,
             domain,
             params,
@@ -160,18 +163,20 @@ pub fn run_sweep_with_levels(
 ) -> SweepResult {
     let started = Instant::now();
     let p = &cfg.params;
-    let base = Arc::new(Base::with_travel(
+    let mut base = Base::with_travel(
         cfg.scenario.clone(),
         cfg.domain.clone(),
         p.sim.clone(),
         cfg.travel.clone(),
-    ));
+    );
+    base.plan = cfg.plan.clone();
+    let base = Arc::new(base);
     let seeds: Vec<u64> = (0..p.reps).map(|r| replication_seed(p.seed, r)).collect();
     let arrivals: Vec<Vec<Arrival>> = seeds.par_iter().map(|&s| arrivals(&base, s)).collect();
-    let worlds: Vec<World> = p
+    let worlds: Vec<StaffedWorld> = p
         .staff
         .iter()
-        .map(|&h| World::new(base.clone(), h))
+        .map(|&h| StaffedWorld::new(base.clone(), h))
         .collect();
     let policies: Vec<Box<dyn PolicyMaker>> = worlds
         .iter()
@@ -240,7 +245,7 @@ pub fn run_sweep_with_levels(
 }
 
 /// The figures of one headcount from its replications (in replication order).
-fn level_result(p: &SweepParams, world: &World, reps: Vec<RepSummary>) -> LevelResult {
+fn level_result(p: &SweepParams, world: &StaffedWorld, reps: Vec<RepSummary>) -> LevelResult {
     let target_level = usize::from(p.target.level.number() - 1);
     let stat = |f: &dyn Fn(&RepSummary) -> f64| Stat::of(&reps.iter().map(f).collect::<Vec<_>>());
     let sla = std::array::from_fn(|l| stat(&|s| s.sla[l]));

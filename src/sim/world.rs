@@ -1,7 +1,7 @@
 //! The simulated world, index-based: places (service points, then sites) with a travel
 //! matrix in whole minutes and metres, devices, the cadence tasks due in the horizon, and
 //! the staffed engineers. Built once per sweep ([`Base`]) and once per headcount
-//! ([`World`]).
+//! ([`StaffedWorld`]).
 
 use super::config::SimConfig;
 use super::staffing::select_engineers;
@@ -11,7 +11,7 @@ use crate::domain::day_time::LocalWindow;
 use crate::domain::engineer::Engineer;
 use crate::domain::family::DeviceFamily;
 use crate::domain::fault_model::FaultModel;
-use crate::domain::geo::AreaType as DomainArea;
+use crate::domain::geo::AreaType;
 use crate::domain::ids::TaskId;
 use crate::domain::instant::Instant;
 use crate::domain::sla::SlaContext;
@@ -103,6 +103,8 @@ pub struct Base {
     pub sim: SimConfig,
     /// How the places were measured; the planner policy plans with the same model.
     pub travel: SimTravel,
+    /// The planner policy's settings (`plan.toml`; the defaults unless set).
+    pub plan: crate::plan::PlanSettings,
     pub fault_model: FaultModel,
     pub start: NaiveDate,
     pub days: u32,
@@ -116,7 +118,7 @@ pub struct Base {
     pub service_point_place: Vec<Loc>,
     /// Site index -> place (`service_points.len() + site index`).
     pub site_place: Vec<Loc>,
-    pub site_area: Vec<DomainArea>,
+    pub site_area: Vec<AreaType>,
     pub devices: Vec<SimDevice>,
     pub cadence: Vec<CadenceTask>,
     /// Open windows of each site on each simulated day, minutes from the epoch.
@@ -150,6 +152,7 @@ impl Base {
         let minutes = matrix.seconds().iter().map(|s| s.div_ceil(60)).collect();
         let metres = matrix.metres().to_vec();
         let n_sp = scenario.service_points().len();
+        let places = crate::travel::PlaceNumbering::new(n_sp, scenario.sites().len());
         let site_index: BTreeMap<_, usize> = scenario
             .sites()
             .iter()
@@ -218,13 +221,16 @@ impl Base {
             })
             .collect();
         Self {
-            service_point_place: (0..n_sp).collect(),
-            site_place: (0..scenario.sites().len()).map(|i| n_sp + i).collect(),
+            service_point_place: (0..n_sp).map(|i| places.service_point(i)).collect(),
+            site_place: (0..scenario.sites().len())
+                .map(|i| places.site(i))
+                .collect(),
             site_area: scenario.sites().iter().map(|s| s.area_type).collect(),
             scenario,
             cfg,
             sim,
             travel,
+            plan: crate::plan::PlanSettings::default(),
             fault_model,
             start,
             days,
@@ -288,7 +294,7 @@ impl Base {
 
 /// A headcount's world: the shared base and the engineers chosen for it.
 #[derive(Debug)]
-pub struct World {
+pub struct StaffedWorld {
     pub base: Arc<Base>,
     pub engineers: Vec<Engineer>,
     /// Home place of each engineer.
@@ -297,7 +303,7 @@ pub struct World {
     pub district: Vec<usize>,
 }
 
-impl World {
+impl StaffedWorld {
     /// The world with `headcount` engineers chosen by [`select_engineers`].
     pub fn new(base: Arc<Base>, headcount: usize) -> Self {
         let engineers = select_engineers(&base.scenario, headcount);

@@ -86,8 +86,9 @@ pub struct Urgent {
     pub target: Option<Time>,
 }
 
-/// Bounds of the repair.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// Bounds of the repair (`config/plan.toml`, `[repair]`; the defaults are its one definition).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct RepairConfig {
     /// Work units (visits scheduled) for the whole call.
     pub max_work: u64,
@@ -98,7 +99,8 @@ pub struct RepairConfig {
 impl Default for RepairConfig {
     fn default() -> Self {
         Self {
-            max_work: 2_000_000,
+            // Keeps a re-plan's p99 under 50 ms on the Nanchang day (benches/README.md).
+            max_work: 3_000_000,
             near_routes: 6,
         }
     }

@@ -13,6 +13,8 @@ pub(super) const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "idempotency_keys", V7),
     (8, "compact_plan_versions", V8),
     (9, "job_leases", V9),
+    (10, "stock_and_cases", V10),
+    (11, "installations", V11),
 ];
 
 /// Master data as JSON with indexed id columns; append-only faults, progress events and plan
@@ -279,6 +281,39 @@ ALTER TABLE jobs ADD COLUMN lease_until TEXT;
 ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
 "#;
 
+/// Installation projects (`domain::installation`): a project as created (its site, start, new
+/// devices and steps, as JSON; immutable) and the steps reported done (append-only, a step
+/// done at most once). The new devices themselves are master records of `devices`.
+const V11: &str = r#"
+CREATE TABLE installations (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT NOT NULL UNIQUE,
+    site_id    TEXT NOT NULL REFERENCES sites(id),
+    start_date TEXT NOT NULL,
+    json       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TRIGGER installations_no_update BEFORE UPDATE ON installations
+BEGIN SELECT RAISE(ABORT, 'installation projects are immutable'); END;
+CREATE TRIGGER installations_no_delete BEFORE DELETE ON installations
+BEGIN SELECT RAISE(ABORT, 'installation projects are immutable'); END;
+
+CREATE TABLE installation_steps_done (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    installation_id TEXT NOT NULL REFERENCES installations(id),
+    task_id         TEXT NOT NULL UNIQUE,
+    engineer_id     TEXT NOT NULL,
+    at              TEXT NOT NULL,
+    json            TEXT NOT NULL,
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX installation_steps_done_by_project ON installation_steps_done (installation_id, seq);
+CREATE TRIGGER installation_steps_done_no_update BEFORE UPDATE ON installation_steps_done
+BEGIN SELECT RAISE(ABORT, 'installation steps done are append-only'); END;
+CREATE TRIGGER installation_steps_done_no_delete BEFORE DELETE ON installation_steps_done
+BEGIN SELECT RAISE(ABORT, 'installation steps done are append-only'); END;
+"#;
+
 /// The same migrations for PostgreSQL (`(version, name, sql)`, the same numbers and names as
 /// [`MIGRATIONS`]): schema-equivalent DDL, instants and JSON kept as the same text, so both
 /// stores read and write the same values. Two differences of engine, no more: append-only is
@@ -294,6 +329,8 @@ pub(super) const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "idempotency_keys", PG_V7),
     (8, "compact_plan_versions", PG_V8),
     (9, "job_leases", PG_V9),
+    (10, "stock_and_cases", PG_V10),
+    (11, "installations", PG_V11),
 ];
 
 /// See [`V1`]. `refuse_change` raises with the message its trigger names.
@@ -528,6 +565,79 @@ ALTER TABLE jobs ADD COLUMN owner TEXT;
 ALTER TABLE jobs ADD COLUMN lease_until TIMESTAMPTZ;
 ALTER TABLE jobs ADD COLUMN cancel_requested BOOLEAN NOT NULL DEFAULT FALSE;
 CREATE INDEX jobs_unfinished ON jobs (lease_until) WHERE status IN ('queued', 'running');
+"#;
+
+/// Stock counts per service point (spare parts, loan units) whose invariant the schema keeps
+/// (`0 <= reserved <= quantity`), and the cases of spare-part deliveries, loans and DOA
+/// replacements as versioned JSON (an update names the version it read).
+const V10: &str = r#"
+CREATE TABLE stock (
+    kind          TEXT NOT NULL CHECK (kind IN ('part', 'loan')),
+    service_point TEXT NOT NULL REFERENCES service_points(id),
+    item          TEXT NOT NULL,
+    quantity      INTEGER NOT NULL CHECK (quantity >= 0),
+    reserved      INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= quantity),
+    updated_at    TEXT NOT NULL,
+    PRIMARY KEY (kind, service_point, item)
+);
+CREATE TABLE cases (
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('delivery', 'loan', 'doa')),
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    json       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX cases_by_kind ON cases(kind, id);
+"#;
+
+/// See [`V10`].
+const PG_V10: &str = r#"
+CREATE TABLE stock (
+    kind          TEXT NOT NULL CHECK (kind IN ('part', 'loan')),
+    service_point TEXT NOT NULL REFERENCES service_points(id),
+    item          TEXT NOT NULL,
+    quantity      BIGINT NOT NULL CHECK (quantity >= 0),
+    reserved      BIGINT NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= quantity),
+    updated_at    TEXT NOT NULL,
+    PRIMARY KEY (kind, service_point, item)
+);
+CREATE TABLE cases (
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('delivery', 'loan', 'doa')),
+    version    BIGINT NOT NULL CHECK (version >= 1),
+    json       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX cases_by_kind ON cases(kind, id);
+"#;
+
+/// See [`V11`].
+const PG_V11: &str = r#"
+CREATE TABLE installations (
+    seq        BIGSERIAL PRIMARY KEY,
+    id         TEXT NOT NULL UNIQUE,
+    site_id    TEXT NOT NULL REFERENCES sites(id),
+    start_date TEXT NOT NULL,
+    json       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TRIGGER installations_immutable BEFORE UPDATE OR DELETE ON installations
+FOR EACH ROW EXECUTE FUNCTION refuse_change('installation projects are immutable');
+
+CREATE TABLE installation_steps_done (
+    seq             BIGSERIAL PRIMARY KEY,
+    installation_id TEXT NOT NULL REFERENCES installations(id),
+    task_id         TEXT NOT NULL UNIQUE,
+    engineer_id     TEXT NOT NULL,
+    at              TEXT NOT NULL,
+    json            TEXT NOT NULL,
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX installation_steps_done_by_project ON installation_steps_done (installation_id, seq);
+CREATE TRIGGER installation_steps_done_append_only BEFORE UPDATE OR DELETE ON installation_steps_done
+FOR EACH ROW EXECUTE FUNCTION refuse_change('installation steps done are append-only');
 "#;
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 //! (`tokio::task::spawn_blocking`), never on the runtime.
 
 mod migrations;
+mod parts;
 pub mod plan_codec;
 mod postgres;
 mod sqlite;
@@ -23,9 +24,11 @@ mod values;
 pub use postgres::{JOB_LEASE, PgStore, is_postgres_url};
 pub use sqlite::SqliteStore;
 
+use crate::domain::device::Device;
 use crate::domain::fault::{FaultEvent, FaultLevel, FaultRecord};
 use crate::domain::history::Completion;
 use crate::domain::ids::{DeviceId, EngineerId};
+use crate::domain::installation::{InstallationDraft, InstallationRecord, StepDone};
 use crate::domain::instant::Instant;
 use crate::domain::task::Task;
 use crate::scenario::{Scenario, ScenarioParts};
@@ -305,6 +308,77 @@ pub enum Notice {
     Completion(Completion),
 }
 
+/// What a stock count counts: units of a spare part, or loan units of a device family.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StockKind {
+    Part,
+    Loan,
+}
+
+impl StockKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StockKind::Part => "part",
+            StockKind::Loan => "loan",
+        }
+    }
+
+    fn parse(s: &str) -> StoreResult<Self> {
+        match s {
+            "part" => Ok(StockKind::Part),
+            "loan" => Ok(StockKind::Loan),
+            _ => Err(StoreError::Corrupt(format!("stock kind '{s}'"))),
+        }
+    }
+}
+
+/// One stock count of a service point. Invariant (kept by the schema):
+/// `0 <= reserved <= quantity`; `quantity - reserved` units are available.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockLevel {
+    pub kind: StockKind,
+    pub service_point: String,
+    /// A part number, or a device family's key for loan units.
+    pub item: String,
+    /// Units on the shelf.
+    pub quantity: u32,
+    /// Units on the shelf promised to a delivery not yet picked up.
+    pub reserved: u32,
+    pub updated_at: Instant,
+}
+
+/// A change of one stock count, applied only if the count's invariant still holds after it
+/// (never below zero, never more reserved than on the shelf).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockMove {
+    pub kind: StockKind,
+    pub service_point: String,
+    pub item: String,
+    pub quantity: i64,
+    pub reserved: i64,
+}
+
+/// A delivery, loan or DOA case as stored: its JSON and a version that every update raises
+/// (1 once created; 0 in a record not yet written).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CaseRecord {
+    pub id: String,
+    /// `delivery`, `loan` or `doa`.
+    pub kind: String,
+    pub version: i64,
+    pub json: Value,
+}
+
+/// What [`Store::put_case`] did.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CaseWrite {
+    Written,
+    /// Created already (a record of version 0), or changed since it was read.
+    Stale,
+    /// A stock move would break its count's invariant: nothing was written.
+    NoStock,
+}
+
 /// The service's storage. Every method is blocking; every write is durable when it returns.
 pub trait Store: Send + Sync + 'static {
     /// Whether no master data has been loaded yet.
@@ -355,6 +429,20 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<bool>;
     /// Every alert recorded, oldest first.
     fn alerts(&self) -> StoreResult<Vec<Value>>;
+
+    /// Records a new installation project with the next free id (`I-0001`) and its new
+    /// devices with the next free device ids, installed and not accepted (one transaction).
+    /// Refused ([`StoreError::Rejected`]) when the site does not exist.
+    fn create_installation(&self, draft: &InstallationDraft) -> StoreResult<InstallationOutcome>;
+    /// Every installation project with its steps done, in creation order.
+    fn installations(&self) -> StoreResult<Vec<InstallationRecord>>;
+    /// Records a step of installation `id` done, if [`InstallationRecord::complete`] allows it
+    /// ([`StoreError::Refused`] else), and its device as the step leaves it (one transaction).
+    fn complete_installation_step(
+        &self,
+        id: &str,
+        done: &StepDone,
+    ) -> StoreResult<InstallationOutcome>;
     /// Claims an idempotency scope for a request with body hash `body_sha256`, or tells what
     /// an earlier request with the same scope left. Claims older than `keep` are forgotten.
     fn claim_idempotency(
@@ -445,6 +533,23 @@ pub trait Store: Send + Sync + 'static {
         Ok(false)
     }
 
+    /// Sets stock counts `(kind, service point, item, quantity)` in one transaction, keeping
+    /// their reservations; with `only_missing`, counts that exist are left alone. Refused
+    /// ([`StoreError::Refused`], naming the row) when a count would hold fewer units than it
+    /// has reserved, or names an unknown service point.
+    fn put_stock(
+        &self,
+        counts: &[(StockKind, String, String, u32)],
+        only_missing: bool,
+    ) -> StoreResult<()>;
+    /// Every stock count, by kind, service point and item.
+    fn stock(&self) -> StoreResult<Vec<StockLevel>>;
+    /// Writes `case` (creates it when its version is 0, else updates it if it is still at
+    /// that version) and applies `moves`, all or nothing, in one transaction.
+    fn put_case(&self, case: &CaseRecord, moves: &[StockMove]) -> StoreResult<CaseWrite>;
+    /// The cases of a kind, in id order.
+    fn cases(&self, kind: &str) -> StoreResult<Vec<CaseRecord>>;
+
     /// Stores a roster under `id` (the roster planner's JSON; ids are never reused).
     fn put_roster(&self, id: &str, json: &Value) -> StoreResult<()>;
     fn roster(&self, id: &str) -> StoreResult<Option<Value>>;
@@ -502,6 +607,13 @@ pub fn open(
         Some(url) if is_postgres_url(url) => Ok(Box::new(PgStore::open_with_clock(url, clock)?)),
         _ => Ok(Box::new(SqliteStore::open_with_clock(db, clock)?)),
     }
+}
+
+/// An installation project as a write left it, with its devices as they now are.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstallationOutcome {
+    pub record: InstallationRecord,
+    pub devices: Vec<Device>,
 }
 
 /// The public id of the token whose SHA-256 (hex) is `sha256_hex`.

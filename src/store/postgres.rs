@@ -13,6 +13,8 @@
 //! the fault's lock. Migrations run under a session lock, so instances starting together
 //! apply each one once.
 
+mod installations;
+
 use super::migrations::PG_MIGRATIONS;
 use super::plan_codec::{self, Codec};
 use super::plan_etag;
@@ -55,6 +57,9 @@ mod lock {
     pub const FAULT_IDS: i64 = 0x6669_656c_6470_0002;
     /// The series of roster publication numbers.
     pub const ROSTER_VERSIONS: i64 = 0x6669_656c_6470_0003;
+    /// The series of installation project ids (and the devices they add), and one step done
+    /// at a time.
+    pub const INSTALLATION_IDS: i64 = 0x6669_656c_6470_0011;
 }
 
 /// PostgreSQL storage. Share it behind an `Arc`; its pool is its own.
@@ -738,6 +743,7 @@ impl Store for PgStore {
 
     fn scenario_parts(&self) -> StoreResult<ScenarioParts> {
         let faults = self.faults()?;
+        let installations = self.installations()?;
         let completions = self.completions()?;
         let mut conn = self.conn()?;
         // One snapshot of the master data.
@@ -767,6 +773,7 @@ impl Store for PgStore {
             callbacks,
             faults,
             fault_model: get_doc(&mut tx, names::FAULT_MODEL)?.unwrap_or_default(),
+            installations,
         };
         tx.commit()?;
         Ok(parts)
@@ -798,6 +805,25 @@ impl Store for PgStore {
         one_text(&mut *self.conn()?, &sql, &[&id])?
             .map(|t| from_json(kind.table(), &t))
             .transpose()
+    }
+
+    fn create_installation(
+        &self,
+        draft: &crate::domain::installation::InstallationDraft,
+    ) -> StoreResult<super::InstallationOutcome> {
+        installations::create(&mut *self.conn()?, draft, self.now())
+    }
+
+    fn installations(&self) -> StoreResult<Vec<crate::domain::installation::InstallationRecord>> {
+        installations::all(&mut *self.conn()?)
+    }
+
+    fn complete_installation_step(
+        &self,
+        id: &str,
+        done: &crate::domain::installation::StepDone,
+    ) -> StoreResult<super::InstallationOutcome> {
+        installations::complete(&mut *self.conn()?, id, done, self.now())
     }
 
     fn put_records(&self, kind: RecordKind, records: &[Value]) -> StoreResult<()> {
@@ -1213,6 +1239,30 @@ impl Store for PgStore {
             &[&id],
         )?;
         Ok(n == 1)
+    }
+
+    fn put_stock(
+        &self,
+        counts: &[(super::StockKind, String, String, u32)],
+        only_missing: bool,
+    ) -> StoreResult<()> {
+        super::parts::pg::put_stock(&mut *self.conn()?, counts, only_missing, self.now())
+    }
+
+    fn stock(&self) -> StoreResult<Vec<super::StockLevel>> {
+        super::parts::pg::stock(&mut *self.conn()?)
+    }
+
+    fn put_case(
+        &self,
+        case: &super::CaseRecord,
+        moves: &[super::StockMove],
+    ) -> StoreResult<super::CaseWrite> {
+        super::parts::pg::put_case(&mut *self.conn()?, case, moves, self.now())
+    }
+
+    fn cases(&self, kind: &str) -> StoreResult<Vec<super::CaseRecord>> {
+        super::parts::pg::cases(&mut *self.conn()?, kind)
     }
 
     fn put_roster(&self, id: &str, json: &Value) -> StoreResult<()> {

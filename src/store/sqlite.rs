@@ -1,6 +1,8 @@
 //! [`Store`] on SQLite (rusqlite, bundled): one connection behind a mutex, WAL journal,
 //! `synchronous=FULL`, foreign keys on.
 
+mod installations;
+
 use super::migrations::MIGRATIONS;
 use super::plan_codec::{self, Codec};
 use super::values::{
@@ -60,10 +62,21 @@ impl SqliteStore {
 
     fn with_connection(mut conn: Connection, clock: SharedClock) -> StoreResult<Self> {
         conn.busy_timeout(Duration::from_secs(10))?;
-        // In-memory databases answer "memory": WAL applies to files only.
-        let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
-        migrate(&mut conn, clock.now())?;
+        // Processes opening a new file at once: switching it to WAL, or upgrading a read to a
+        // write, may be refused as busy at once (SQLite does not wait where waiting could
+        // deadlock). Such a refusal is retried for up to the busy timeout.
+        let started = std::time::Instant::now();
+        loop {
+            match prepare(&mut conn, clock.now()) {
+                Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _)))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && started.elapsed() < Duration::from_secs(10) =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => break other?,
+            }
+        }
         Ok(Self {
             conn: Mutex::new(conn),
             clock,
@@ -103,6 +116,14 @@ fn create_private(path: &Path) -> StoreResult<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(StoreError::Io(e)),
     }
+}
+
+/// WAL, durability, foreign keys, then [`migrate`].
+fn prepare(conn: &mut Connection, now: Instant) -> StoreResult<()> {
+    // In-memory databases answer "memory": WAL applies to files only.
+    let _mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+    migrate(conn, now)
 }
 
 fn migrate(conn: &mut Connection, now: Instant) -> StoreResult<()> {
@@ -463,6 +484,7 @@ impl Store for SqliteStore {
 
     fn scenario_parts(&self) -> StoreResult<ScenarioParts> {
         let faults = self.faults()?;
+        let installations = self.installations()?;
         let completions = self.completions()?;
         let conn = self.conn();
         let mut inspections: Vec<InspectionRecord> =
@@ -486,6 +508,7 @@ impl Store for SqliteStore {
             callbacks,
             faults,
             fault_model: get_doc(&conn, names::FAULT_MODEL)?.unwrap_or_default(),
+            installations,
         })
     }
 
@@ -521,6 +544,25 @@ impl Store for SqliteStore {
             )
             .optional()?;
         text.map(|t| from_json(kind.table(), &t)).transpose()
+    }
+
+    fn create_installation(
+        &self,
+        draft: &crate::domain::installation::InstallationDraft,
+    ) -> StoreResult<super::InstallationOutcome> {
+        installations::create(&mut self.conn(), draft, self.now())
+    }
+
+    fn installations(&self) -> StoreResult<Vec<crate::domain::installation::InstallationRecord>> {
+        installations::all(&self.conn())
+    }
+
+    fn complete_installation_step(
+        &self,
+        id: &str,
+        done: &crate::domain::installation::StepDone,
+    ) -> StoreResult<super::InstallationOutcome> {
+        installations::complete(&mut self.conn(), id, done, self.now())
     }
 
     fn put_records(&self, kind: RecordKind, records: &[Value]) -> StoreResult<()> {
@@ -917,6 +959,30 @@ impl Store for SqliteStore {
         )?)
     }
 
+    fn put_stock(
+        &self,
+        counts: &[(super::StockKind, String, String, u32)],
+        only_missing: bool,
+    ) -> StoreResult<()> {
+        super::parts::sqlite::put_stock(&mut self.conn(), counts, only_missing, self.now())
+    }
+
+    fn stock(&self) -> StoreResult<Vec<super::StockLevel>> {
+        super::parts::sqlite::stock(&self.conn())
+    }
+
+    fn put_case(
+        &self,
+        case: &super::CaseRecord,
+        moves: &[super::StockMove],
+    ) -> StoreResult<super::CaseWrite> {
+        super::parts::sqlite::put_case(&mut self.conn(), case, moves, self.now())
+    }
+
+    fn cases(&self, kind: &str) -> StoreResult<Vec<super::CaseRecord>> {
+        super::parts::sqlite::cases(&self.conn(), kind)
+    }
+
     fn put_roster(&self, id: &str, json: &Value) -> StoreResult<()> {
         self.conn().execute(
             "INSERT INTO rosters (id, json, created_at) VALUES (?1, ?2, ?3)",
@@ -1257,7 +1323,10 @@ mod tests {
         let sha = "ab".repeat(32);
         let conn = at_version_4(&[(&sha, "viewer")]);
         let store = SqliteStore::with_connection(conn, std::sync::Arc::new(SystemClock)).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 9);
+        assert_eq!(
+            store.schema_version().unwrap(),
+            MIGRATIONS.last().unwrap().0
+        );
         let grant = store.token_grant(&sha).unwrap().unwrap();
         assert_eq!((grant.role, grant.engineer), (Role::Viewer, None));
         assert_eq!(store.tokens().unwrap()[0].id, super::super::token_id(&sha));

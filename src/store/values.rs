@@ -80,3 +80,25 @@ pub(super) fn job_record(row: JobRow) -> StoreResult<JobRecord> {
         updated_at: instant(&updated_at)?,
     })
 }
+
+/// Installation projects with the steps done, joined by project id (creation order kept).
+pub(super) fn with_steps_done(
+    projects: Vec<crate::domain::installation::InstallationProject>,
+    done: Vec<(String, crate::domain::installation::StepDone)>,
+) -> Vec<crate::domain::installation::InstallationRecord> {
+    let mut records: Vec<_> = projects
+        .into_iter()
+        .map(crate::domain::installation::InstallationRecord::new)
+        .collect();
+    for (id, d) in done {
+        if let Some(r) = records.iter_mut().find(|r| r.id() == id) {
+            r.done.push(d);
+        }
+    }
+    records
+}
+
+/// The id `I-NNNN` of the `n`-th installation project.
+pub(super) fn installation_id(n: i64) -> String {
+    format!("I-{n:04}")
+}

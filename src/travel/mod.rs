@@ -47,7 +47,7 @@ pub use cache::{CacheStats, CachedModel};
 pub use error::{PointError, TravelError};
 pub use geodesic::{Geodesic, GeodesicConfig};
 pub use matrix::TravelMatrix;
-pub use places::PlaceMatrix;
+pub use places::{PlaceMatrix, PlaceNumbering};
 pub use point::{PerArea, SpeedClass, TravelPoint};
 pub use road::{OsmOptions, RoadGraphBuilder, RoadModel, RoadModelConfig, RoadNetwork};
 pub use source::{Travel, TravelSource, default_cache_dir};

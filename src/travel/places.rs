@@ -138,3 +138,60 @@ impl TravelModel for PlaceMatrix {
             .collect())
     }
 }
+
+/// The one numbering of a scenario's places, shared by the day planner's context, the roster
+/// and the simulation: service points `0..n`, then sites `n..n + m`, each in its list's order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct PlaceNumbering {
+    service_points: usize,
+    sites: usize,
+}
+
+impl PlaceNumbering {
+    pub fn new(service_points: usize, sites: usize) -> Self {
+        Self {
+            service_points,
+            sites,
+        }
+    }
+
+    /// Places in all.
+    pub fn len(self) -> usize {
+        self.service_points + self.sites
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// The place of service point `i`.
+    pub fn service_point(self, i: usize) -> usize {
+        debug_assert!(i < self.service_points);
+        i
+    }
+
+    /// The place of site `i`.
+    pub fn site(self, i: usize) -> usize {
+        debug_assert!(i < self.sites);
+        self.service_points + i
+    }
+
+    /// The site a place is; `None` for a service point.
+    pub fn site_of(self, place: usize) -> Option<usize> {
+        place.checked_sub(self.service_points)
+    }
+
+    /// The travel points of the places, in place order.
+    pub fn points(
+        service_points: &[crate::domain::service_point::ServicePoint],
+        sites: &[crate::domain::site::Site],
+    ) -> Vec<TravelPoint> {
+        let sps = service_points
+            .iter()
+            .map(|sp| TravelPoint::from_place(sp.location, sp.area_type));
+        let sites = sites
+            .iter()
+            .map(|s| TravelPoint::from_place(s.location, s.area_type));
+        sps.chain(sites).collect()
+    }
+}

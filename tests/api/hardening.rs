@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, header};
 use fieldplan::api::Settings;
 use fieldplan::api::planning::{
-    DayPlanner, FaultReplan, Planner, PlanningError, SolveSettings, World,
+    DayPlanner, FaultReplan, Planner, PlanningError, PlanningWorld, SolveSettings,
 };
 use fieldplan::domain::fault::FaultRecord;
 use fieldplan::domain::instant::Instant;
@@ -123,7 +123,7 @@ const SECRET: &str = "secret detail at /srv/fieldplan/src/solve.rs:42";
 impl Planner for PanickingPlanner {
     fn plan_day(
         &self,
-        _: &World,
+        _: &PlanningWorld,
         _: &[ProgressEvent],
         _: &SolveSettings,
     ) -> Result<Plan, PlanningError> {
@@ -131,7 +131,7 @@ impl Planner for PanickingPlanner {
     }
     fn insert_fault(
         &self,
-        w: &World,
+        w: &PlanningWorld,
         c: Option<&Plan>,
         p: &[ProgressEvent],
         f: &FaultRecord,
@@ -142,7 +142,7 @@ impl Planner for PanickingPlanner {
     }
     fn recommend(
         &self,
-        _: &World,
+        _: &PlanningWorld,
         _: Option<&Plan>,
         _: &[ProgressEvent],
         _: &FaultRecord,
@@ -680,7 +680,7 @@ struct FailingReplanner;
 impl Planner for FailingReplanner {
     fn plan_day(
         &self,
-        w: &World,
+        w: &PlanningWorld,
         p: &[ProgressEvent],
         s: &SolveSettings,
     ) -> Result<Plan, PlanningError> {
@@ -688,7 +688,7 @@ impl Planner for FailingReplanner {
     }
     fn insert_fault(
         &self,
-        _: &World,
+        _: &PlanningWorld,
         _: Option<&Plan>,
         _: &[ProgressEvent],
         _: &FaultRecord,
@@ -701,7 +701,7 @@ impl Planner for FailingReplanner {
     }
     fn recommend(
         &self,
-        _: &World,
+        _: &PlanningWorld,
         _: Option<&Plan>,
         _: &[ProgressEvent],
         _: &FaultRecord,

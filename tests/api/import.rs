@@ -209,3 +209,48 @@ fn a_bad_completion_row_is_named_by_line_and_field_and_nothing_is_written() {
     assert!(store.completions().unwrap().is_empty());
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_phone_callback_imported_unsolved_keeps_its_outcome_and_only_a_phone_callback_may() {
+    let dir = temp_dir("import-completions-outcome");
+    let (db, csv) = (seeded_db(&dir), dir.join("completions.csv"));
+    std::fs::write(
+        &csv,
+        "kind,device,site,engineer,at,outcome\n\
+         onSiteCallback,,S-0001,E-01,2026-11-20,unsolved\n\
+         phoneCallback,,S-0001,E-01,2026-11-20,maybe\n",
+    )
+    .unwrap();
+    let out = import_completions(&db, &csv);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 bad row(s), nothing imported"), "{err}");
+    assert!(
+        err.contains("only a phone callback is recorded unsolved"),
+        "{err}"
+    );
+    assert!(err.contains("'maybe' is not an outcome"), "{err}");
+    std::fs::write(
+        &csv,
+        "kind,device,site,engineer,at,outcome\n\
+         phoneCallback,,S-0001,E-01,2026-11-20,unsolved\n\
+         phoneCallback,,S-0002,E-01,2026-11-20,solved\n",
+    )
+    .unwrap();
+    let out = import_completions(&db, &csv);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stored = SqliteStore::open(&db).unwrap().completions().unwrap();
+    let outcomes: Vec<_> = stored.iter().map(|c| c.outcome).collect();
+    assert_eq!(
+        outcomes,
+        [
+            Some(fieldplan::domain::history::CallbackOutcome::Unsolved),
+            Some(fieldplan::domain::history::CallbackOutcome::Solved)
+        ]
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -3,7 +3,7 @@ use axum::body::Body;
 use axum::http::Request;
 use fieldplan::api::Settings;
 use fieldplan::api::planning::{
-    DayPlanner, FaultReplan, Planner, PlanningError, SolveSettings, World,
+    DayPlanner, FaultReplan, Planner, PlanningError, PlanningWorld, SolveSettings,
 };
 use fieldplan::domain::fault::FaultRecord;
 use fieldplan::domain::instant::Instant;
@@ -96,7 +96,7 @@ struct SlowPlanner;
 impl Planner for SlowPlanner {
     fn plan_day(
         &self,
-        _w: &World,
+        _w: &PlanningWorld,
         _p: &[ProgressEvent],
         s: &SolveSettings,
     ) -> Result<Plan, PlanningError> {
@@ -113,7 +113,7 @@ impl Planner for SlowPlanner {
     }
     fn insert_fault(
         &self,
-        _w: &World,
+        _w: &PlanningWorld,
         _c: Option<&Plan>,
         _p: &[ProgressEvent],
         _f: &FaultRecord,
@@ -124,7 +124,7 @@ impl Planner for SlowPlanner {
     }
     fn recommend(
         &self,
-        _w: &World,
+        _w: &PlanningWorld,
         _c: Option<&Plan>,
         _p: &[ProgressEvent],
         _f: &FaultRecord,

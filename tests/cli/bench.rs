@@ -131,3 +131,25 @@ fn a_malformed_instance_exits_with_code_2_naming_file_and_line() {
         "nothing is solved before every file is read"
     );
 }
+
+#[test]
+fn format_vrplib_benches_the_vrp_files_of_a_directory() {
+    let dir = scratch("bench_vrplib");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/vrplib");
+    std::fs::copy(fixture.join("R101.vrp"), dir.join("R101.vrp")).unwrap();
+    std::fs::write(dir.join("C101.txt"), truncated("C101.txt", 10)).unwrap();
+    let out = fieldplan(&[
+        "bench",
+        "solomon",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--format",
+        "vrplib",
+        "--time-limit",
+        "0.2",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("R101"), "{text}");
+    assert!(!text.contains("C101"), "only *.vrp files: {text}");
+}

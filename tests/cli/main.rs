@@ -1,6 +1,7 @@
 //! Command-line tests: the binary is run as a user would, via `CARGO_BIN_EXE_fieldplan`.
 
 mod bench;
+mod plan;
 mod scenario;
 mod solve;
 mod travel;

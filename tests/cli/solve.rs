@@ -96,3 +96,59 @@ fn a_missing_file_or_bad_argument_exits_with_code_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--time-limit"), "{}", stderr(&out));
 }
+
+fn vrplib_fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/vrplib")
+        .join(name)
+}
+
+#[test]
+fn format_vrplib_solves_the_same_instance_as_solomon() {
+    let file = vrplib_fixture("R101.vrp");
+    let run = |path: &str, format: &str| {
+        let out = fieldplan(&[
+            "solve",
+            path,
+            "--format",
+            format,
+            "--work",
+            "200000",
+            "--time-limit",
+            "60",
+            "--seed",
+            "3",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        serde_json::from_str::<Value>(stdout(&out).trim()).expect("one JSON line")
+    };
+    let vrp = run(file.to_str().unwrap(), "vrplib");
+    let txt = run(data("R101.txt").to_str().unwrap(), "solomon");
+    // Same problem, same seed and work budget: the same answer, in the same customer numbers.
+    assert_eq!(vrp["routes"], txt["routes"]);
+    let routes: Vec<Vec<usize>> = serde_json::from_value(vrp["routes"].clone()).unwrap();
+    let instance = Instance::read(&data("R101.txt")).unwrap();
+    assert!(check_solomon(&instance, &routes).feasible());
+}
+
+#[test]
+fn a_malformed_vrplib_file_exits_with_code_2_naming_line_and_section() {
+    let dir = scratch("solve_vrplib_malformed");
+    let file = dir.join("bad.vrp");
+    // Line 20 is node 13 of the NODE_COORD_SECTION (its header is line 7).
+    let text = std::fs::read_to_string(vrplib_fixture("R101.vrp")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    assert!(lines[19].starts_with("13\t"), "{}", lines[19]);
+    lines[19] = "13\t5x\t3";
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = fieldplan(&["solve", file.to_str().unwrap(), "--format", "vrplib"]);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    assert!(
+        message.contains("bad.vrp")
+            && message.contains("line 20")
+            && message.contains("NODE_COORD_SECTION"),
+        "{message}"
+    );
+    assert!(stdout(&out).is_empty());
+}

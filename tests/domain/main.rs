@@ -2,6 +2,8 @@
 
 mod cadence;
 mod calendar;
+mod installation;
+mod rings;
 mod scenario;
 mod sla;
 mod support;

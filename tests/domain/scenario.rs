@@ -285,3 +285,90 @@ fn the_shipped_config_loads_and_matches_the_defaults() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Worked by hand: S-0001 is a normal customer, so it gets no on-site callback by cadence.
+/// A phone callback there on 2026-11-28 recorded `unsolved` is escalated: with
+/// `escalation_days = 7` (config/cadence.toml) an on-site callback falls due on 12-05, its
+/// window 11-28..12-05, inside the horizon 11-30..12-27. Recorded `solved`, or followed by an
+/// on-site callback on 11-29, nothing is due.
+#[test]
+fn an_unsolved_phone_callback_brings_an_on_site_callback_within_the_escalation_days() {
+    use fieldplan::domain::history::{CallbackOutcome, CompletedKind, Completion};
+    use fieldplan::domain::ids::{EngineerId, SiteId};
+    use fieldplan::domain::instant::Instant;
+    let cfg = load_config(repo().join("config")).unwrap();
+    assert_eq!(cfg.cadence.on_site_callback.escalation_days, 7);
+    let site = SiteId::new("S-0001").unwrap();
+    let call = |kind, date, outcome: Option<CallbackOutcome>| {
+        let at = Instant::local(date, chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap()).unwrap();
+        let c = Completion::new(
+            None,
+            kind,
+            None,
+            site.clone(),
+            EngineerId::new("E-02").unwrap(),
+            at,
+        )
+        .unwrap();
+        match outcome {
+            Some(o) => c.with_outcome(o).unwrap(),
+            None => c,
+        }
+    };
+    let on_site_tasks =
+        |s: &Scenario| -> Vec<(String, bool, chrono::NaiveDate, chrono::NaiveDate)> {
+            s.due_tasks(&cfg, s.meta().horizon)
+                .into_iter()
+                .filter(|t| t.site == site)
+                .filter_map(|t| match t.detail {
+                    TaskDetail::OnSiteCallback { due } => Some((
+                        t.id.as_str().to_owned(),
+                        due.overdue,
+                        due.slot.window.first(),
+                        due.slot.window.last(),
+                    )),
+                    _ => None,
+                })
+                .collect()
+        };
+    let mut plain = nanchang();
+    assert!(on_site_tasks(&plain).is_empty(), "a normal customer");
+    let unsolved = call(
+        CompletedKind::PhoneCallback,
+        d(2026, 11, 28),
+        Some(CallbackOutcome::Unsolved),
+    );
+    let mut escalated = nanchang();
+    escalated.add_completion(&unsolved).unwrap();
+    assert_eq!(
+        on_site_tasks(&escalated),
+        vec![(
+            "T-OCB-S-0001-20261205".to_owned(),
+            false,
+            d(2026, 11, 28),
+            d(2026, 12, 5)
+        )]
+    );
+    let task = escalated
+        .due_tasks(&cfg, escalated.meta().horizon)
+        .into_iter()
+        .find(|t| t.id.as_str() == "T-OCB-S-0001-20261205")
+        .unwrap();
+    assert_eq!(task.kind(), TaskKind::OnSiteCallback);
+    escalated
+        .add_completion(&call(CompletedKind::OnSiteCallback, d(2026, 11, 29), None))
+        .unwrap();
+    assert!(on_site_tasks(&escalated).is_empty(), "done on 11-29");
+    let solved = call(
+        CompletedKind::PhoneCallback,
+        d(2026, 11, 28),
+        Some(CallbackOutcome::Solved),
+    );
+    plain.add_completion(&solved).unwrap();
+    assert!(on_site_tasks(&plain).is_empty(), "solved on the phone");
+    // Only a phone callback is recorded unsolved.
+    let wrong = call(CompletedKind::OnSiteCallback, d(2026, 11, 28), None)
+        .with_outcome(CallbackOutcome::Unsolved)
+        .unwrap_err();
+    assert_eq!(wrong.field, "outcome");
+}

@@ -24,6 +24,7 @@ fn line(n: usize, penalty: i64) -> Problem {
         jobs,
         vehicles: vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(100)))],
         pairs: Vec::new(),
+        groups: Vec::new(),
         minimize_vehicles: false,
     })
     .unwrap()
@@ -112,6 +113,7 @@ fn diagnosis_names_skill_deadline_window_and_capacity() {
             ..Vehicle::at(0, TimeWindow::new(Time(0), Time(100)))
         }],
         pairs: Vec::new(),
+        groups: Vec::new(),
         minimize_vehicles: false,
     };
     input.jobs[0].skills = Skills(2);

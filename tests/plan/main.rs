@@ -4,9 +4,12 @@
 
 mod day;
 mod index;
+mod installations;
 mod oncall;
 mod parts;
 mod position;
 mod replan;
+mod settings;
 mod small;
 mod support;
+mod vroom;

@@ -162,8 +162,10 @@ fn a_level_3_fault_waits_for_remote_support_and_its_solution_is_no_arrival_deadl
     };
     assert_eq!(deadline(3), None);
     assert_eq!(deadline(1), Some(at(2026, 11, 30, 11, 0)));
-    // Remote support failed at 07:30 instead: on site by 08:00 (30 minutes, at every site);
-    // the shift cannot make it (08:30 + t), and level 3 does not call anyone out.
+    // Remote support failed at 07:30 instead: on site by 08:00 (30 minutes, at every site).
+    // The shift cannot make it (08:30 + t). A failed remote attempt calls the on-call
+    // engineer out whatever the level (config/oncall.toml `remote_failed`): called at the
+    // failure, she leaves at 08:00 and arrives at 08:00 + t, late but before the shift.
     let mut failed = f;
     failed.events = vec![fieldplan::domain::fault::FaultEvent::new(
         fieldplan::domain::fault::FaultEventKind::RemoteFailed,
@@ -172,7 +174,15 @@ fn a_level_3_fault_waits_for_remote_support_and_its_solution_is_no_arrival_deadl
     let plan = day_plan(&ctx, monday(), vec![failed]);
     assert_eq!(plan.faults[0].deadline, Some(at(2026, 11, 30, 8, 0)));
     assert!(!plan.faults[0].deadline_met);
-    assert_eq!(plan.kpis.call_outs, 0);
+    assert_eq!(plan.kpis.call_outs, 1);
+    let ((_, t), _) = drive(&ctx);
+    let call = plan.routes.iter().find(|r| r.is_call_out()).unwrap();
+    assert_eq!(call.call_out.unwrap().called_at, at(2026, 11, 30, 7, 30));
+    assert_eq!(call.departure, at(2026, 11, 30, 8, 0));
+    assert_eq!(
+        plan.faults[0].eta.map(|e| e.timestamp()),
+        Some(plus(at(2026, 11, 30, 8, 0), i64::from(t)))
+    );
 }
 
 #[test]

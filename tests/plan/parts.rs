@@ -236,3 +236,71 @@ fn replan_inserts_a_fault_needing_a_part_with_its_pickup() {
     assert!(pickup.end <= visit.arrival);
     assert_eq!(out.assigned_engineer.as_ref(), Some(&r_visit.engineer));
 }
+
+/// A delivery of `part` for D-0001 at S-0001 fetched at `pickup`, due tomorrow.
+fn named_delivery(id: &str, pickup: &str, part: &str) -> Task {
+    let detail = serde_json::from_value(json!({
+        "kind": "sparePartDelivery", "device": "D-0001", "family": "dr", "pickup": pickup,
+        "deadline": "2026-12-01T18:00:00+08:00", "partNumber": part
+    }))
+    .unwrap();
+    Task::new(
+        TaskId::new(id).unwrap(),
+        SiteId::new("S-0001").unwrap(),
+        detail,
+        &crate::support::config().durations,
+    )
+}
+
+#[test]
+fn pickups_of_named_parts_are_held_to_the_stock_snapshot() {
+    use fieldplan::domain::parts::{PartNumber, Stock};
+    let part = PartNumber::new("DR-FPD-4343").unwrap();
+    // SP-XH is the nearer service point to S-0002 (see above) but holds none: the nearest
+    // stocking one is SP-DH.
+    let ctx = parts_context().with_stock(Stock::new([
+        (sp("SP-DH"), part.clone(), 1),
+        (sp("SP-XH"), part.clone(), 0),
+    ]));
+    let s2 = point_site(&ctx, "S-0002");
+    assert_eq!(
+        ctx.service_points_by_drive(s2),
+        vec![sp("SP-XH"), sp("SP-DH")]
+    );
+    assert_eq!(ctx.holders_by_drive(s2, &part), vec![sp("SP-DH")]);
+    let codes =
+        |p: &Plan| -> Vec<ViolationCode> { check(p, &ctx).iter().map(|v| v.code).collect() };
+    let plan_of = |tasks: Vec<Task>| {
+        let inputs = DayInputs {
+            extra_tasks: tasks,
+            ..DayInputs::default()
+        };
+        plan_day(&ctx, &request(monday(), 1), &inputs).unwrap()
+    };
+
+    let good = plan_of(vec![named_delivery("T-PD-1", "SP-DH", "DR-FPD-4343")]);
+    assert_valid(&good, &ctx);
+    assert!(good.find_pickup(&TaskId::new("T-PD-1").unwrap()).is_some());
+
+    let unstocked = plan_of(vec![named_delivery("T-PD-1", "SP-XH", "DR-FPD-4343")]);
+    assert!(codes(&unstocked).contains(&ViolationCode::PartNotStocked));
+
+    let twice = plan_of(vec![
+        named_delivery("T-PD-1", "SP-DH", "DR-FPD-4343"),
+        named_delivery("T-PD-2", "SP-DH", "DR-FPD-4343"),
+    ]);
+    // The planner plans both (the tasks name their pickup); one unit is on the shelf.
+    assert_eq!(twice.kpis.part_pickups, 2);
+    let c = codes(&twice);
+    assert!(c.contains(&ViolationCode::StockExceeded), "{c:?}");
+
+    // Every delivery given to the plan is in it.
+    let given = vec![named_delivery("T-PD-1", "SP-DH", "DR-FPD-4343")];
+    assert!(fieldplan::plan::check_deliveries_present(&good, &given).is_empty());
+    let mut lost = good.clone();
+    for r in &mut lost.routes {
+        r.stops.retain(|s| s.task.task.as_str() != "T-PD-1");
+    }
+    let v = fieldplan::plan::check_deliveries_present(&lost, &given);
+    assert_eq!(v[0].code, ViolationCode::DeliveryMissing);
+}

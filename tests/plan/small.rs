@@ -1,7 +1,7 @@
 //! Small hand-built scenarios (one engineer, two sites) whose answers are worked out by hand.
 
 use crate::support::{
-    assert_valid, at, d, inspection, monday, on_call_context, request, small_context,
+    assert_valid, at, crowd_context, d, inspection, monday, on_call_context, request, small_context,
 };
 use fieldplan::domain::ids::{DeviceId, EngineerId, FaultId, SiteId, TaskId};
 use fieldplan::plan::{
@@ -291,4 +291,36 @@ fn checker_catches_tampered_plans() {
     let mut p = plan.clone();
     p.routes[0].return_at = at(2026, 11, 30, 20, 0);
     assert!(codes(&p).contains(&ViolationCode::OvertimeExceeded));
+}
+
+#[test]
+fn sixty_engineers_each_pinned_to_a_visit_keep_their_visits() {
+    // Pins were skill bits once, 56 engineers at most on one day; they are a constraint of
+    // their own now.
+    let n = 60;
+    let ctx = crowd_context(n);
+    let devices: Vec<String> = (1..=n).map(|i| format!("D-{}", 1000 + i)).collect();
+    // Engineer E-(100 + i) gets the device of the crowd's other end, D-(1000 + n + 1 - i).
+    let inputs = DayInputs {
+        extra_tasks: devices
+            .iter()
+            .map(|d| inspection(d, "S-0002", true))
+            .collect(),
+        roster: (1..=n)
+            .map(|i| RosterAssignment {
+                task: TaskId::new(format!("T-INSP-D-{}", 1000 + n + 1 - i)).unwrap(),
+                engineer: EngineerId::new(format!("E-{}", 100 + i)).unwrap(),
+                date: monday(),
+            })
+            .collect(),
+        ..DayInputs::default()
+    };
+    let plan = plan_day(&ctx, &request(monday(), 1), &inputs).unwrap();
+    assert_valid(&plan, &ctx);
+    assert!(plan.unassigned.is_empty(), "{:?}", plan.unassigned);
+    for i in 1..=n {
+        let task = TaskId::new(format!("T-INSP-D-{}", 1000 + n + 1 - i)).unwrap();
+        let (route, _) = plan.find_stop(&task).expect("planned");
+        assert_eq!(route.engineer.as_str(), format!("E-{}", 100 + i));
+    }
 }

@@ -72,7 +72,7 @@ pub fn assert_valid(plan: &Plan, ctx: &PlanningContext) {
 /// biochemistry analyser D-0002 and a DR D-0005. Everything was inspected and called back on
 /// 29 November, so nothing of the cadence is due on the 30th: tests add their own tasks.
 pub fn small_context() -> PlanningContext {
-    small(false, &[])
+    small(false, &[], 0)
 }
 
 /// [`small_context`] with E-01 on call from Saturday 28 November to Sunday 6 December.
@@ -80,17 +80,23 @@ pub fn on_call_context() -> PlanningContext {
     let week: Vec<NaiveDate> = (28..=36)
         .map(|n| d(2026, 11, 1) + chrono::Days::new(n - 1))
         .collect();
-    small(false, &week)
+    small(false, &week, 0)
 }
 
 /// [`small_context`] plus a Xihu service point SP-XH (south-west, about 2.4 km from S-0002)
 /// with engineer E-02 (biochemistry only, 08:30-17:30 weekdays): spare parts can come from
 /// a service point other than E-01's home.
 pub fn parts_context() -> PlanningContext {
-    small(true, &[])
+    small(true, &[], 0)
 }
 
-fn small(xihu: bool, on_call: &[NaiveDate]) -> PlanningContext {
+/// [`small_context`] plus `n` more DR engineers at SP-DH, E-101 on (08:30-17:30 weekdays, no
+/// overtime), and one DR device each at S-0002, D-1001 on (inspected on 29 November).
+pub fn crowd_context(n: usize) -> PlanningContext {
+    small(false, &[], n)
+}
+
+fn small(xihu: bool, on_call: &[NaiveDate], crowd: usize) -> PlanningContext {
     let meta = json!({
         "name": "small", "description": "hand-built", "synthetic": true, "seed": 0,
         "referenceInstant": "2026-11-30T08:00:00+08:00",
@@ -141,7 +147,10 @@ fn small(xihu: bool, on_call: &[NaiveDate]) -> PlanningContext {
             "installed": "2026-06-10", "accepted": "2026-06-15", "warrantyEnd": "2027-06-09"
         })
     };
-    let devices = json!([
+    let mut device_ids: Vec<String> = ["D-0001", "D-0002", "D-0003", "D-0004", "D-0005"]
+        .map(String::from)
+        .to_vec();
+    let mut devices = json!([
         device("D-0001", "S-0001", "dr"),
         device("D-0002", "S-0002", "biochemistryAnalyser"),
         device("D-0003", "S-0001", "dr"),
@@ -160,7 +169,20 @@ fn small(xihu: bool, on_call: &[NaiveDate]) -> PlanningContext {
             "shifts": weekdays(json!("08:30-17:30")), "overtimePerWeek": "2h"
         }));
     }
-    let inspections: Vec<_> = ["D-0001", "D-0002", "D-0003", "D-0004", "D-0005"]
+    for i in 1..=crowd {
+        let id = format!("D-{}", 1000 + i);
+        devices
+            .as_array_mut()
+            .unwrap()
+            .push(device(&id, "S-0002", "dr"));
+        device_ids.push(id);
+        engineers.as_array_mut().unwrap().push(json!({
+            "id": format!("E-{}", 100 + i), "name": name("工程师", &format!("Engineer {i}")),
+            "home": "SP-DH", "skills": ["dr"],
+            "shifts": weekdays(json!("08:30-17:30")), "overtimePerWeek": "0m"
+        }));
+    }
+    let inspections: Vec<_> = device_ids
         .iter()
         .map(|dv| json!({"device": dv, "date": "2026-11-29", "engineer": "E-01"}))
         .collect();
@@ -182,6 +204,7 @@ fn small(xihu: bool, on_call: &[NaiveDate]) -> PlanningContext {
         callbacks: serde_json::from_value(json!(callbacks)).unwrap(),
         faults: Vec::new(),
         fault_model: Default::default(),
+        installations: Vec::new(),
     };
     let scenario = Scenario::new(parts).unwrap();
     PlanningContext::geodesic(scenario, config()).unwrap()

@@ -45,8 +45,11 @@ fn day_plans_with_the_roster_as_pins_keep_every_on_time_visit_on_its_engineer() 
         };
         // A tight roster day is one exact sequence among many: the day search needs a budget
         // above its default to find it again with every other engineer in the problem.
+        // The work budget, not the clock, ends the search: the answer must not depend on how
+        // busy the machine is (under load a 2 s limit cut it short and the plan differed).
         let request = PlanRequest {
             max_work: Some(30_000_000),
+            time_limit: std::time::Duration::from_secs(120),
             ..PlanRequest::new(date)
         };
         let plan = plan_day(&ctx, &request, &inputs).unwrap();
@@ -67,10 +70,18 @@ fn day_plans_with_the_roster_as_pins_keep_every_on_time_visit_on_its_engineer() 
         for r in plan.routes.iter().filter(|r| pinned.contains(&r.engineer)) {
             assert!(
                 r.return_at <= r.shift_end,
-                "{date}: {} works overtime (returns {}, shift ends {})",
+                "{date}: {} works overtime (returns {}, shift ends {}); stops {:?}; pins {:?}",
                 r.engineer,
                 r.return_at,
-                r.shift_end
+                r.shift_end,
+                r.stops
+                    .iter()
+                    .map(|s| (s.task.task.as_str(), s.start))
+                    .collect::<Vec<_>>(),
+                pins.iter()
+                    .filter(|p| p.engineer == r.engineer)
+                    .map(|p| p.task.as_str())
+                    .collect::<Vec<_>>()
             );
         }
     }

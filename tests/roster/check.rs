@@ -2,11 +2,11 @@
 //! configuration, and shares no code with the model (only the data types and the domain's
 //! availability and opening-hours rules).
 
-use super::support::world;
+use super::support::{World, world};
 use chrono::{NaiveDate, NaiveTime};
 use fieldplan::domain::engineer::{Availability, Engineer};
 use fieldplan::domain::task::{Task, TaskDetail};
-use fieldplan::plan::roster::Roster;
+use fieldplan::plan::roster::{EngineerDay, Roster};
 use std::collections::BTreeMap;
 
 fn window_of(task: &Task) -> (NaiveDate, NaiveDate, bool) {
@@ -84,6 +84,11 @@ pub fn check_roster(roster: &Roster, engineers: &[Engineer], tasks: &[Task]) -> 
             }
             last_end = b;
             busy += b - a;
+            if !task.needs_travel() {
+                errors.push(format!(
+                    "{here}: a phone callback is desk work, not an engineer's"
+                ));
+            }
             if let Some(f) = task.required_skill() {
                 if !eng.skills.has(f) {
                     errors.push(format!("{here}: lacks the skill {f}"));
@@ -115,31 +120,9 @@ pub fn check_roster(roster: &Roster, engineers: &[Engineer], tasks: &[Task]) -> 
                 }
             }
         }
-        // Capacity: work and driving within the shift less lunch and the fault reserve.
-        let len = s1 - s0;
-        let share = w.roster.reserve.share(
-            w.scenario
-                .service_point(&eng.home)
-                .unwrap()
-                .district
-                .as_str(),
-        );
-        let reserve = (len as f64 * share).ceil() as i64;
-        let lunch = if len >= i64::from(w.roster.lunch.min_shift.get()) {
-            i64::from(w.roster.lunch.duration.get())
-        } else {
-            0
-        };
-        let used = busy + i64::from(day.travel_minutes);
-        if used > len - lunch - reserve {
-            errors.push(format!(
-                "{} on {}: {used} min of work and travel over the capacity {}",
-                day.engineer,
-                day.date,
-                len - lunch - reserve
-            ));
-        }
+        check_capacity(w, eng, day, (s0, s1), busy, &mut errors);
     }
+    check_desk(roster, &by_id, &mut seen, &mut errors);
     for t in tasks {
         match seen.get(t.id.as_str()) {
             Some(1) => {}
@@ -148,4 +131,91 @@ pub fn check_roster(roster: &Roster, engineers: &[Engineer], tasks: &[Task]) -> 
         }
     }
     errors
+}
+
+/// The desk: only phone callbacks, on a date of their window, inside the desk hours of the
+/// planner's settings, lasting their duration, never two at once for one agent, agents
+/// numbered within the desk's headcount.
+fn check_desk<'a>(
+    roster: &'a Roster,
+    by_id: &BTreeMap<&str, &Task>,
+    seen: &mut BTreeMap<&'a str, usize>,
+    errors: &mut Vec<String>,
+) {
+    let settings = fieldplan::plan::PlanSettings::default();
+    let (open, close) = (
+        i64::from(settings.desk_hours.start().minutes()),
+        i64::from(settings.desk_hours.end().minutes()),
+    );
+    for day in &roster.desk {
+        if day.agent == 0 || day.agent > settings.desk_agents {
+            errors.push(format!(
+                "desk agent {} on {}: no such agent",
+                day.agent, day.date
+            ));
+        }
+        let mut last_end = i64::MIN;
+        let mut calls: Vec<_> = day.calls.iter().collect();
+        calls.sort_by_key(|c| c.start);
+        for c in calls {
+            *seen.entry(c.task.as_str()).or_default() += 1;
+            let here = format!("{} (desk agent {} on {})", c.task, day.agent, day.date);
+            let Some(task) = by_id.get(c.task.as_str()) else {
+                errors.push(format!("{here}: not a task of the input"));
+                continue;
+            };
+            if !matches!(task.detail, TaskDetail::PhoneCallback { .. }) || c.on_site {
+                errors.push(format!("{here}: only phone callbacks are desk work"));
+            }
+            let (first, last, _) = window_of(task);
+            if day.date < first || day.date > last {
+                errors.push(format!("{here}: outside its window {first}..{last}"));
+            }
+            let (a, b) = (minutes(c.start.time()), minutes(c.end.time()));
+            if c.start.date() != day.date || b - a != i64::from(task.duration.get()) {
+                errors.push(format!("{here}: wrong day or length"));
+            }
+            if a < open || b > close {
+                errors.push(format!("{here}: {a}-{b} outside the desk hours"));
+            }
+            if a < last_end {
+                errors.push(format!("{here}: overlaps the agent's previous call"));
+            }
+            last_end = b;
+        }
+    }
+}
+
+/// Capacity: work and driving within the shift less lunch and the fault reserve.
+fn check_capacity(
+    w: &World,
+    eng: &Engineer,
+    day: &EngineerDay,
+    (s0, s1): (i64, i64),
+    busy: i64,
+    errors: &mut Vec<String>,
+) {
+    let len = s1 - s0;
+    let share = w.roster.reserve.share(
+        w.scenario
+            .service_point(&eng.home)
+            .unwrap()
+            .district
+            .as_str(),
+    );
+    let reserve = (len as f64 * share).ceil() as i64;
+    let lunch = if len >= i64::from(w.roster.lunch.min_shift.get()) {
+        i64::from(w.roster.lunch.duration.get())
+    } else {
+        0
+    };
+    let used = busy + i64::from(day.travel_minutes);
+    if used > len - lunch - reserve {
+        errors.push(format!(
+            "{} on {}: {used} min of work and travel over the capacity {}",
+            day.engineer,
+            day.date,
+            len - lunch - reserve
+        ));
+    }
 }

@@ -62,16 +62,66 @@ fn places_each_task_in_its_window_with_a_skilled_engineer() {
         placed_on(&run, "T-INSP-D-9003-20261202"),
         Some(("E-92", d(2026, 12, 2)))
     );
-    let (_, day) = placed_on(&run, "T-PCB-S-0003-20261204").unwrap();
-    assert_eq!(day, d(2026, 12, 4));
-    let phone = run
-        .roster
-        .visits()
-        .find(|(_, v)| v.task.as_str() == "T-PCB-S-0003-20261204")
-        .unwrap()
-        .1;
+    // The phone callback is a customer-service agent's desk work, not an engineer's: on its
+    // due date (its window is that one day), the first agent, at the desk's opening (09:00).
+    assert_eq!(placed_on(&run, "T-PCB-S-0003-20261204"), None);
+    assert_eq!(run.roster.desk.len(), 1);
+    let desk = &run.roster.desk[0];
+    assert_eq!((desk.date, desk.agent), (d(2026, 12, 4), 1));
+    let phone = &desk.calls[0];
+    assert_eq!(phone.task.as_str(), "T-PCB-S-0003-20261204");
     assert!(!phone.on_site, "a phone callback is desk time");
+    assert_eq!(
+        phone.start.time(),
+        chrono::NaiveTime::from_hms_opt(9, 0, 0).unwrap()
+    );
+    assert_eq!(run.roster.kpis.placed, 4);
     assert_eq!(run.roster.kpis.inspections_doable_in_window_pct, 100.0);
+}
+
+/// Worked by hand: three phone callbacks due 12-03, each open a day either side, horizon
+/// 12-02..12-04. The desk (two agents, 09:00-17:00, the planner's defaults) takes them by
+/// window end, due date, then id: S-0001 to agent 1 at 09:00 on 12-02, the first day of the
+/// window; S-0002 to agent 2, free first (ties go to the lower number), at 09:00; S-0003 to
+/// agent 1 again, after its first call. No engineer-day holds one.
+#[test]
+fn phone_callbacks_are_desk_work_of_customer_service_agents() {
+    let engineers = vec![engineer("E-91", "SP-DH", &["dr"])];
+    let tasks = vec![
+        phone_callback("S-0003", d(2026, 12, 3), 1),
+        phone_callback("S-0001", d(2026, 12, 3), 1),
+        phone_callback("S-0002", d(2026, 12, 3), 1),
+        inspection("S-0001", "D-9001", Dr, d(2026, 12, 3), 1),
+    ];
+    let horizon = DateRange::new(d(2026, 12, 2), d(2026, 12, 4)).unwrap();
+    let run = run(&engineers, &tasks, horizon, 1);
+    assert_valid(&run, &engineers, &tasks);
+    assert!(run.roster.left_out.is_empty(), "{:?}", run.roster.left_out);
+    assert!(run.roster.visits().all(|(_, v)| v.on_site));
+    let length = i64::from(tasks[0].duration.get());
+    let at = |minutes: i64| {
+        d(2026, 12, 2).and_hms_opt(9, 0, 0).unwrap() + chrono::Duration::minutes(minutes)
+    };
+    let calls: Vec<(usize, &str, chrono::NaiveDateTime)> = run
+        .roster
+        .desk
+        .iter()
+        .flat_map(|day| {
+            day.calls
+                .iter()
+                .map(move |c| (day.agent, c.task.as_str(), c.start))
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        vec![
+            (1, "T-PCB-S-0001-20261203", at(0)),
+            (1, "T-PCB-S-0003-20261203", at(length)),
+            (2, "T-PCB-S-0002-20261203", at(0)),
+        ]
+    );
+    assert!(run.roster.desk.iter().all(|day| day.date == d(2026, 12, 2)));
+    assert_eq!(run.roster.kpis.placed, 4);
 }
 
 #[test]

@@ -5,8 +5,8 @@
 //! which keeps the triangle inequality (`ceil` is subadditive).
 
 use fieldplan::solve::routing::{
-    Break, Cost, Distance, Job, Load, Matrix, Overtime, Pair, Problem, ProblemInput, Skills, Time,
-    TimeWindow, Vehicle,
+    Break, Cost, Distance, Group, Job, Load, Matrix, Overtime, Pair, Problem, ProblemInput, Skills,
+    Time, TimeWindow, Vehicle,
 };
 use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
@@ -61,6 +61,9 @@ pub struct InstanceSpec {
     pub vehicles: Vec<VehicleSpec>,
     /// Job indices (taken modulo the job count); pairs reusing a job are skipped.
     pub pairs: Vec<(usize, usize)>,
+    /// Two-person groups as job indices (taken modulo the job count); groups reusing a job
+    /// (or a paired one) are skipped. The second member moves to the first's site.
+    pub groups: Vec<(usize, usize)>,
     pub minimize_vehicles: bool,
 }
 
@@ -139,9 +142,22 @@ pub fn instance(
                 jobs,
                 vehicles,
                 pairs,
+                groups: Vec::new(),
                 minimize_vehicles,
             },
         )
+}
+
+/// [`instance`]s with one or two two-person groups.
+pub fn instance_with_groups(
+    jobs: std::ops::RangeInclusive<usize>,
+    vehicles: std::ops::RangeInclusive<usize>,
+) -> impl Strategy<Value = InstanceSpec> {
+    (
+        instance(jobs, vehicles),
+        proptest::collection::vec((0usize..16, 0usize..16), 1..=2),
+    )
+        .prop_map(|(spec, groups)| InstanceSpec { groups, ..spec })
 }
 
 impl InstanceSpec {
@@ -188,6 +204,21 @@ impl InstanceSpec {
             jobs[delivery].drop_penalty = jobs[pickup].drop_penalty;
             pairs.push(Pair { pickup, delivery });
         }
+        let mut groups = Vec::new();
+        let mut taken = paired;
+        for &(a, b) in &self.groups {
+            let (first, second) = (a % jobs.len(), b % jobs.len());
+            if first == second || taken[first] || taken[second] {
+                continue;
+            }
+            taken[first] = true;
+            taken[second] = true;
+            jobs[second].drop_penalty = jobs[first].drop_penalty;
+            jobs[second].location = jobs[first].location;
+            groups.push(Group {
+                jobs: vec![first, second],
+            });
+        }
         let vehicles = self
             .vehicles
             .iter()
@@ -222,6 +253,7 @@ impl InstanceSpec {
             jobs,
             vehicles,
             pairs,
+            groups,
             minimize_vehicles: self.minimize_vehicles,
         })
         .expect("generated specs are valid problems")

@@ -4,7 +4,9 @@
 mod brute_force;
 mod check;
 mod generators;
+mod pins;
 mod properties;
 mod regressions;
 mod search;
 mod support;
+mod sync;

@@ -119,6 +119,7 @@ fn build<const N: usize>(
             .iter()
             .map(|&(pickup, delivery)| Pair { pickup, delivery })
             .collect(),
+        groups: Vec::new(),
         minimize_vehicles,
     })
     .expect("a valid problem")

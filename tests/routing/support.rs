@@ -1,7 +1,9 @@
 //! Helpers shared by the routing tests: hand-made problems and solutions assembled with the
 //! checker's own timing (never solver code).
 
-use fieldplan::solve::routing::check::{RouteReport, check_route, earliest_schedule};
+use fieldplan::solve::routing::check::{
+    RouteReport, check_route, earliest_schedule, earliest_synchronised,
+};
 use fieldplan::solve::routing::{
     Distance, Job, JobId, Matrix, Objective, Pair, Problem, ProblemInput, RoutePlan, Schedule,
     Solution, SolveStats, Time, TimeWindow, Vehicle, VehicleId,
@@ -30,6 +32,7 @@ pub fn line_problem(
         jobs,
         vehicles,
         pairs,
+        groups: Vec::new(),
         minimize_vehicles,
     })
     .expect("a valid test problem")
@@ -95,6 +98,44 @@ pub fn assemble(
         plans.push(RoutePlan {
             vehicle: *v,
             jobs: jobs.clone(),
+            schedule,
+        });
+    }
+    plans.sort_by_key(|p| p.vehicle);
+    let mut unassigned = unassigned.to_vec();
+    unassigned.sort_unstable();
+    Some(Solution {
+        routes: plans,
+        unassigned,
+        objective,
+        distance,
+        stats: SolveStats::default(),
+    })
+}
+
+/// A complete solution of the given routes with synchronised groups, timed by the checker's
+/// own synchronised timing; `None` if the routes cannot be timed or a route fails its check.
+pub fn assemble_synchronised(
+    problem: &Problem,
+    routes: &[(VehicleId, Vec<JobId>)],
+    unassigned: &[JobId],
+) -> Option<Solution> {
+    let routes: Vec<(VehicleId, Vec<JobId>)> = routes
+        .iter()
+        .filter(|(_, jobs)| !jobs.is_empty())
+        .cloned()
+        .collect();
+    let schedules = earliest_synchronised(problem, &routes)?;
+    let mut objective = unassigned_objective(problem, unassigned);
+    let mut plans = Vec::new();
+    let mut distance = Distance::ZERO;
+    for ((v, jobs), schedule) in routes.into_iter().zip(schedules) {
+        let report = check_route(problem, v, &jobs, &schedule).ok()?;
+        objective = plus(objective, route_objective(problem, &report));
+        distance += report.distance;
+        plans.push(RoutePlan {
+            vehicle: v,
+            jobs,
             schedule,
         });
     }

@@ -1,12 +1,12 @@
 //! One replication worked out by hand: one engineer, fixed arrivals, no noise.
 
-use crate::support::{arrival, donghu_dr_device, one_engineer_world};
+use crate::support::{arrival, donghu_dr_device, one_engineer_world, one_engineer_world_with};
 use fieldplan::domain::fault::FaultLevel;
 use fieldplan::domain::sla::{Milestone, Outcome};
 use fieldplan::sim::engine::run_replication;
 use fieldplan::sim::metrics::RepOutcome;
 use fieldplan::sim::policy::policy_for;
-use fieldplan::sim::world::World;
+use fieldplan::sim::world::StaffedWorld;
 use fieldplan::sim::{PolicyKind, arrivals::Arrival};
 use std::sync::atomic::AtomicBool;
 
@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicBool;
 const MON_1000: i64 = 600;
 const DAY: i64 = 1440;
 
-fn run(world: &World, arrivals: &[Arrival]) -> RepOutcome {
+fn run(world: &StaffedWorld, arrivals: &[Arrival]) -> RepOutcome {
     let mut policy = policy_for(PolicyKind::Baseline, world, 0).start();
     run_replication(
         world,
@@ -27,7 +27,7 @@ fn run(world: &World, arrivals: &[Arrival]) -> RepOutcome {
     .expect("not cancelled")
 }
 
-fn drive(world: &World, device: usize) -> i64 {
+fn drive(world: &StaffedWorld, device: usize) -> i64 {
     let site = world.base.devices[device].site;
     world
         .base
@@ -95,10 +95,10 @@ fn urgent_fault_at_night_calls_out_the_on_call_engineer() {
     let at = 22 * 60; // Monday 22:00, after the shift; the only engineer is on call.
     let out = run(&world, &[arrival(at, dev, FaultLevel::L1)]);
     let f = &out.faults[0];
-    // Call-out delay 20 min (SimConfig default), then the drive.
-    assert_eq!(f.departed, Some(at + 20));
-    assert_eq!(f.arrived, Some(at + 20 + d));
-    assert_eq!(f.resolved, Some(at + 20 + d + 120));
+    // The on-call response, 30 min (config/oncall.toml), then the drive.
+    assert_eq!(f.departed, Some(at + 30));
+    assert_eq!(f.arrived, Some(at + 30 + d));
+    assert_eq!(f.resolved, Some(at + 30 + d + 120));
     let resolve = f
         .milestones
         .iter()
@@ -111,8 +111,24 @@ fn urgent_fault_at_night_calls_out_the_on_call_engineer() {
 }
 
 #[test]
-fn minor_fault_after_the_shift_waits_for_the_next_morning() {
+fn a_minor_fault_whose_remote_attempt_failed_at_night_calls_out() {
     let world = one_engineer_world(3);
+    let dev = donghu_dr_device(&world);
+    let d = drive(&world, dev);
+    // Monday 20:00, level 4: remote support fails at 20:45; the product's on-call rule
+    // (config/oncall.toml `remote_failed`) calls the on-call engineer out then.
+    let failed = 20 * 60 + 45;
+    let out = run(&world, &[arrival(20 * 60, dev, FaultLevel::L4)]);
+    let f = &out.faults[0];
+    assert_eq!(f.assigned, Some(failed));
+    assert_eq!(f.departed, Some(failed + 30));
+    assert_eq!(f.arrived, Some(failed + 30 + d));
+}
+
+#[test]
+fn minor_fault_after_the_shift_waits_for_the_next_morning() {
+    // Failed remote attempts call nobody out here: only level 1 does.
+    let world = one_engineer_world_with(3, |cfg| cfg.on_call.remote_failed = false);
     let dev = donghu_dr_device(&world);
     let d = drive(&world, dev);
     let at = 20 * 60; // Monday 20:00, level 4: no call-out.

@@ -8,7 +8,7 @@ use fieldplan::domain::fault::FaultLevel;
 use fieldplan::domain::week::Week;
 use fieldplan::scenario::{Scenario, load_config};
 use fieldplan::sim::arrivals::Arrival;
-use fieldplan::sim::world::{Base, SimMinute, World};
+use fieldplan::sim::world::{Base, SimMinute, StaffedWorld};
 use fieldplan::sim::{NoiseConfig, SimConfig};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -30,8 +30,17 @@ pub fn nanchang() -> (Arc<Scenario>, Arc<DomainConfig>) {
 /// A world of the Nanchang places with no cadence task, no noise, and one engineer: E-01
 /// (home SP-DH, DR only, Monday to Friday 08:30-17:30), with no leave and no days off.
 /// The simulation starts on Monday 2026-11-30.
-pub fn one_engineer_world(days: u32) -> World {
-    let (scenario, cfg) = nanchang();
+pub fn one_engineer_world(days: u32) -> StaffedWorld {
+    one_engineer_world_with(days, |_| {})
+}
+
+/// [`one_engineer_world`] with the domain configuration changed by `change`.
+pub fn one_engineer_world_with(
+    days: u32,
+    change: impl FnOnce(&mut fieldplan::domain::DomainConfig),
+) -> StaffedWorld {
+    let (scenario, mut cfg) = nanchang();
+    change(std::sync::Arc::make_mut(&mut cfg));
     let sim = SimConfig {
         days,
         noise: NoiseConfig::NONE,
@@ -49,11 +58,11 @@ pub fn one_engineer_world(days: u32) -> World {
     e.days_off.clear();
     e.leave.clear();
     e.on_call.clear();
-    World::with_engineers(Arc::new(base), vec![e])
+    StaffedWorld::with_engineers(Arc::new(base), vec![e])
 }
 
 /// Index of the first DR device at an urban site of Donghu (the engineer's district).
-pub fn donghu_dr_device(world: &World) -> usize {
+pub fn donghu_dr_device(world: &StaffedWorld) -> usize {
     let scenario = &world.base.scenario;
     scenario
         .devices()

@@ -6,7 +6,7 @@ use fieldplan::plan::PlanningContext;
 use fieldplan::sim::PolicyKind;
 use fieldplan::sim::SimConfig;
 use fieldplan::sim::policy::policy_for;
-use fieldplan::sim::world::{Base, World};
+use fieldplan::sim::world::{Base, StaffedWorld};
 use fieldplan::travel::{Geodesic, GeodesicConfig, TravelModel, TravelPoint, TravelSource};
 use std::io::Write;
 use std::sync::Arc;
@@ -55,7 +55,7 @@ fn a_sweep_on_a_matrix_source_drives_its_minutes_and_metres() {
         }
     }
     // The planner policy builds its context on the same model.
-    let world = World::new(Arc::new(base), 4);
+    let world = StaffedWorld::new(Arc::new(base), 4);
     assert_eq!(
         policy_for(PolicyKind::Planner, &world, 100_000).name(),
         "planner"

@@ -3,6 +3,7 @@
 
 mod check;
 mod parser;
+mod vrplib;
 
 /// Line 1 is the name; customer rows start on line 10.
 pub fn instance_text(fleet: &str, rows: &[&str]) -> String {

@@ -369,3 +369,83 @@ fn tokens_grant_their_role_until_revoked_and_bind_only_stored_engineers() {
         assert!(listed.iter().any(|t| t.id == id && t.revoked_at.is_some()));
     }
 }
+
+#[test]
+fn an_installation_is_stored_with_its_devices_and_its_steps_done_in_order() {
+    use fieldplan::domain::family::DeviceFamily;
+    use fieldplan::domain::ids::{EngineerId, SiteId, TaskId};
+    use fieldplan::domain::installation::{InstallationDraft, NewDevice, StepDone};
+    let all = seeded();
+    let answers = on_each(&all, |b| {
+        let devices_before = b.store.list(RecordKind::Devices, 1, 0).unwrap().total;
+        let mut d = InstallationDraft {
+            site: SiteId::new("S-9999").unwrap(),
+            start: day("2026-12-01"),
+            devices: vec![NewDevice {
+                family: DeviceFamily::BiochemistryAnalyser,
+                model: "BA-800".into(),
+                serial: None,
+            }],
+            created_at: at("2026-11-30T10:00:00+08:00"),
+            config: Default::default(),
+        };
+        let refused = b.store.create_installation(&d);
+        assert!(
+            matches!(refused, Err(StoreError::Rejected(_))),
+            "{}",
+            b.name
+        );
+        d.site = SiteId::new("S-0001").unwrap();
+        let made = b.store.create_installation(&d).unwrap();
+        assert_eq!(made.record.id(), "I-0001");
+        let device = made.devices[0].id().clone();
+        assert!(
+            b.store
+                .get(RecordKind::Devices, device.as_str())
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            b.store.list(RecordKind::Devices, 1, 0).unwrap().total,
+            devices_before + 1
+        );
+        let step = |s: &str, when: &str| StepDone {
+            task: TaskId::new(format!("T-INS-{device}-{s}-1")).unwrap(),
+            at: at(when),
+            engineer: EngineerId::new("E-01").unwrap(),
+        };
+        // Out of order: refused by the rule, nothing stored.
+        let r = b
+            .store
+            .complete_installation_step("I-0001", &step("HW", "2026-12-01T10:00:00+08:00"));
+        assert!(matches!(r, Err(StoreError::Refused(_))), "{}", b.name);
+        for (s, when) in [
+            ("UNBOX", "2026-12-01T10:00:00+08:00"),
+            ("HW", "2026-12-02T10:00:00+08:00"),
+            ("SW", "2026-12-03T10:00:00+08:00"),
+            ("ACC", "2026-12-04T10:00:00+08:00"),
+        ] {
+            b.store
+                .complete_installation_step("I-0001", &step(s, when))
+                .unwrap();
+        }
+        // The acceptance test accepted the stored device; the commissioning installed it.
+        let stored = b
+            .store
+            .get(RecordKind::Devices, device.as_str())
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored["accepted"], "2026-12-04");
+        assert_eq!(stored["installed"], "2026-12-03");
+        let again = b
+            .store
+            .complete_installation_step("I-0001", &step("ACC", "2026-12-04T11:00:00+08:00"));
+        assert!(matches!(again, Err(StoreError::Refused(_))), "{}", b.name);
+        let read = b.store.installations().unwrap();
+        assert_eq!(read.len(), 1);
+        assert_eq!(read[0].done.len(), 4);
+        assert_eq!(b.store.scenario_parts().unwrap().installations, read);
+        serde_json::to_value(&read).unwrap()
+    });
+    assert!(answers.windows(2).all(|w| w[0] == w[1]));
+}

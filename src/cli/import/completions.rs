@@ -3,7 +3,9 @@
 //!
 //! Columns (header row, any order): `kind` (`inspection`, `phoneCallback`,
 //! `onSiteCallback`), `device` (required for an inspection, optional otherwise), `site`,
-//! `engineer`, `at`, and optionally `task` (a planned task of the database it completed).
+//! `engineer`, `at`, and optionally `task` (a planned task of the database it completed) and
+//! `outcome` (`solved` or `unsolved`; a phone callback recorded `unsolved` is escalated: an
+//! on-site callback falls due within `escalation_days` of `config/cadence.toml`).
 //! `at` is RFC 3339 with an offset (`2026-11-20T10:30:00+08:00`) or a plain local date
 //! (`2026-11-20`), which means the start of that day in Asia/Shanghai (00:00): the cadence
 //! engine reads only the local date.
@@ -19,7 +21,7 @@
 //! appended in one transaction.
 
 use crate::domain::FieldError;
-use crate::domain::history::{CallbackKind, CompletedKind, Completion, Record};
+use crate::domain::history::{CallbackKind, CallbackOutcome, CompletedKind, Completion, Record};
 use crate::domain::ids::{DeviceId, EngineerId, SiteId, TaskId};
 use crate::domain::instant::Instant;
 use crate::store::{RecordKind, Store};
@@ -120,19 +122,18 @@ struct Columns {
     engineer: usize,
     at: usize,
     task: Option<usize>,
+    outcome: Option<usize>,
 }
 
 impl Columns {
     /// Finds every column; refuses a missing one and an unknown one (a misspelt header).
     fn find(headers: &csv::StringRecord) -> Result<Self, String> {
         let names: Vec<&str> = headers.iter().map(str::trim).collect();
-        if let Some(odd) = names
-            .iter()
-            .find(|n| !["kind", "device", "site", "engineer", "at", "task"].contains(n))
-        {
-            return Err(format!(
-                "unknown column '{odd}' (kind, device, site, engineer, at, task)"
-            ));
+        const KNOWN: [&str; 7] = [
+            "kind", "device", "site", "engineer", "at", "task", "outcome",
+        ];
+        if let Some(odd) = names.iter().find(|n| !KNOWN.contains(n)) {
+            return Err(format!("unknown column '{odd}' ({})", KNOWN.join(", ")));
         }
         let at = |name: &str| names.iter().position(|n| *n == name);
         let need = |name: &str| at(name).ok_or_else(|| format!("no column '{name}'"));
@@ -143,6 +144,7 @@ impl Columns {
             engineer: need("engineer")?,
             at: need("at")?,
             task: at("task"),
+            outcome: at("outcome"),
         })
     }
 }
@@ -212,6 +214,9 @@ fn completion(
     let task = cols
         .task
         .and_then(|i| p.cell("task", text(i), false, id(TaskId::new)));
+    let outcome = cols
+        .outcome
+        .and_then(|i| p.cell("outcome", text(i), false, |t| t.parse::<CallbackOutcome>()));
     check_references(
         &mut p,
         known,
@@ -234,6 +239,10 @@ fn completion(
         (Some(kind), Some(site), Some(engineer), Some(at)) => {
             // The domain's own rules (an inspection names its device).
             Completion::new(task, kind, device, site, engineer, at)
+                .and_then(|c| match outcome {
+                    Some(o) => c.with_outcome(o),
+                    None => Ok(c),
+                })
                 .map_err(|e| p.0.push(e))
                 .ok()
         }

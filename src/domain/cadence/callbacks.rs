@@ -77,6 +77,28 @@ pub fn on_site_callback_slots_after(
     on_site_callback_slots(cfg, tier, done, until)
 }
 
+/// On-site callbacks that escalate phone callbacks recorded unsolved on `unsolved`: each one
+/// opens on the day of the phone callback and is due `escalation_days` later.
+pub fn escalation_slots(
+    cfg: &CadenceConfig,
+    unsolved: &[NaiveDate],
+    until: NaiveDate,
+) -> Vec<Slot> {
+    let days = u64::from(cfg.on_site_callback.escalation_days);
+    unsolved
+        .iter()
+        .filter(|&&date| date <= until)
+        .map(|&date| {
+            let due = date + chrono::Days::new(days);
+            Slot {
+                due,
+                window: DateRange::new(date, due).expect("due is on or after the call"),
+                month: 0,
+            }
+        })
+        .collect()
+}
+
 /// Sorts by window start and keeps a slot only if its window starts after the last kept one
 /// closed.
 fn merge_overlapping(mut slots: Vec<Slot>) -> Vec<Slot> {

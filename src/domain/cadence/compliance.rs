@@ -88,15 +88,42 @@ pub fn inspection_compliance(
     done: &[NaiveDate],
     as_of: NaiveDate,
 ) -> Vec<SlotCompliance> {
+    anchored_compliance(done, as_of, |last| match last {
+        None => super::inspection_slots(cfg, accepted, as_of),
+        Some(d) => super::inspection_slots_after(cfg, accepted, d, as_of),
+    })
+}
+
+/// [`inspection_compliance`] for a customer's on-site callbacks: slots from `anchor` (the
+/// first sale) until the first callback, then from each actual callback
+/// ([`super::on_site_callback_slots_after`]).
+pub fn on_site_callback_compliance(
+    cfg: &super::CadenceConfig,
+    tier: crate::domain::site::CustomerTier,
+    anchor: NaiveDate,
+    done: &[NaiveDate],
+    as_of: NaiveDate,
+) -> Vec<SlotCompliance> {
+    anchored_compliance(done, as_of, |last| match last {
+        None => super::on_site_callback_slots(cfg, tier, anchor, as_of),
+        Some(d) => super::on_site_callback_slots_after(cfg, tier, d, as_of),
+    })
+}
+
+/// Judges slots of a schedule that restarts from each completion: `slots_after(None)` is the
+/// schedule before any completion, `slots_after(Some(d))` the one after a completion on `d`
+/// (each in order, up to `as_of`). Completions after `as_of` are ignored.
+fn anchored_compliance(
+    done: &[NaiveDate],
+    as_of: NaiveDate,
+    slots_after: impl Fn(Option<NaiveDate>) -> Vec<Slot>,
+) -> Vec<SlotCompliance> {
     let mut done: Vec<NaiveDate> = done.iter().copied().filter(|d| *d <= as_of).collect();
     done.sort();
     let mut out = Vec::new();
     let mut last: Option<NaiveDate> = None;
     'segments: loop {
-        let slots = match last {
-            None => super::inspection_slots(cfg, accepted, as_of),
-            Some(d) => super::inspection_slots_after(cfg, accepted, d, as_of),
-        };
+        let slots = slots_after(last);
         let next_done = done.iter().copied().find(|d| last.is_none_or(|l| *d > l));
         for (i, slot) in slots.iter().enumerate() {
             let next_opens = slots.get(i + 1).map(Slot::opens);

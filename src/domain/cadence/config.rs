@@ -37,6 +37,14 @@ pub struct OnSiteCallbackCadence {
     pub very_large_every_months: u32,
     pub opens_days_before: u32,
     pub closes_days_after: u32,
+    /// Days within which a phone callback recorded unsolved is followed by an on-site
+    /// callback (the customer-service manager's escalation; the source names no figure).
+    #[serde(default = "default_escalation_days")]
+    pub escalation_days: u32,
+}
+
+fn default_escalation_days() -> u32 {
+    7
 }
 
 impl OnSiteCallbackCadence {
@@ -82,6 +90,7 @@ impl Default for CadenceConfig {
                 very_large_every_months: 3,
                 opens_days_before: 14,
                 closes_days_after: 14,
+                escalation_days: default_escalation_days(),
             },
         }
     }

@@ -24,8 +24,12 @@ mod due;
 mod inspections;
 mod slot;
 
-pub use callbacks::{on_site_callback_slots, on_site_callback_slots_after, phone_callback_slots};
-pub use compliance::{SlotCompliance, SlotOutcome, compliance, inspection_compliance};
+pub use callbacks::{
+    escalation_slots, on_site_callback_slots, on_site_callback_slots_after, phone_callback_slots,
+};
+pub use compliance::{
+    SlotCompliance, SlotOutcome, compliance, inspection_compliance, on_site_callback_compliance,
+};
 pub use config::{CadenceConfig, InspectionBand, OnSiteCallbackCadence, PhoneCallbackCadence};
 pub use due::{DueSlot, due_in_horizon};
 pub use inspections::{inspection_slots, inspection_slots_after};

@@ -11,7 +11,7 @@ pub(super) fn check_lunch(
     r: &EngineerRoute,
 ) {
     let settings = ctx.settings();
-    let lunch_window = settings.lunch_window.on(date);
+    let lunch_window = settings.lunch.window.on(date);
     let e_id = Some(&r.engineer);
     match r.lunch {
         Some(l) => {
@@ -23,7 +23,7 @@ pub(super) fn check_lunch(
                     format!("lunch at {}", l.start),
                 );
             }
-            if secs(l.start, l.end) != i64::from(settings.lunch_minutes) * 60 {
+            if secs(l.start, l.end) != i64::from(settings.lunch.duration.get()) * 60 {
                 out.add(
                     ViolationCode::LunchOutsideWindow,
                     e_id,

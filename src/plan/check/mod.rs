@@ -26,29 +26,41 @@
 //!   route (`PICKUP_MISSING`), and every pickup stop is followed by its task's visit on the
 //!   same route (`PICKUP_WITHOUT_VISIT`); a pickup stop is at its service point (travel from
 //!   and to it is checked as for visits) and lasts its pickup minutes;
+//! - stock (`parts`): a pickup of a named part is at a service point whose stock snapshot
+//!   holds it (`PART_NOT_STOCKED`), no service point gives more units than its shelf holds
+//!   (`STOCK_EXCEEDED`), a delivery due that day and left out carries `DEADLINE_MISSED`, and
+//!   [`check_deliveries_present`] finds every delivery and loan task given to the plan
+//!   (`DELIVERY_MISSING`);
 //! - on call (`oncall`): a call-out route is made by an engineer on call that day (her rota,
 //!   not absent), for one fault of a level that may call out, leaving no earlier than the
 //!   response time after the call (itself not before the report) and not during her shift;
 //!   her routes do not overlap, and her shift leaves no earlier than the return from a
 //!   call-out before it, plus the rest after a night call-out.
 //!
+//! - installations (`installations`): a step is planned only once its predecessor is
+//!   reported done and starts no earlier than that report or the predecessor's stop's end,
+//!   never before its project's start; a trial-run report not before its window opens.
+//!
 //! [`check_replan`] adds what a re-plan must keep: every stop frozen before, and every stop
 //! that progress reports arrived, started or done, is unchanged and frozen.
 //!
 //! One file per concern, as vrp-pragmatic's checker: `shift` (shifts and overtime), `time`
 //! (travel, stop times, opening hours, deadline flags), `skills` (skills and pins), `breaks`
-//! (the lunch), `pickups` (spare parts), `desk` (desk calls), `frozen` (what a re-plan keeps).
+//! (the lunch), `pickups` (spare parts on the route), `parts` (stock and deliveries), `desk` (desk calls), `frozen` (what a re-plan keeps).
 
 mod breaks;
 mod desk;
 mod frozen;
+mod installations;
 mod oncall;
+mod parts;
 mod pickups;
 mod shift;
 mod skills;
 mod time;
 
 pub use frozen::check_replan;
+pub use parts::check_deliveries_present;
 
 use super::context::PlanningContext;
 use super::inputs::ProgressEvent;
@@ -98,6 +110,14 @@ pub enum ViolationCode {
     CallOutDuringShift,
     CallOutOverlap,
     RestBroken,
+    PartNotStocked,
+    StockExceeded,
+    DeliveryMissing,
+    /// An installation step planned before its predecessor is reported done, or starting
+    /// before that report or before the predecessor's stop ends.
+    PrecedenceBroken,
+    /// An installation step before its project's start, a trial-run report before its window.
+    InstallationTooEarly,
 }
 
 /// One broken rule, with where it is.
@@ -148,7 +168,10 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
     }
     oncall::check_rest(&mut out, ctx, plan);
     check_unassigned(&mut out, plan);
+    parts::check_stock(&mut out, ctx, plan);
+    parts::check_unplanned_deliveries(&mut out, plan);
     desk::check_desk(&mut out, ctx, plan);
+    installations::check_installations(&mut out, ctx, plan);
     out.0
 }
 

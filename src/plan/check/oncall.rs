@@ -29,10 +29,10 @@ pub(super) fn check_call_out(
     let visits: Vec<&Stop> = r.stops.iter().filter(|s| !s.is_pickup()).collect();
     let allowed = |s: &Stop| {
         s.task.kind == TaskKind::FaultRepair
-            && s.task
-                .fault
-                .as_ref()
-                .is_some_and(|f| cfg.calls_out(f.level))
+            && s.task.fault.as_ref().is_some_and(|f| {
+                cfg.call_from(f.level, f.reported_at, f.remote_failed)
+                    .is_some()
+            })
     };
     if visits.len() != 1 || r.stops.len() != 1 || !allowed(visits[0]) {
         out.add(
@@ -40,7 +40,7 @@ pub(super) fn check_call_out(
             e_id,
             r.stops.first().map(|s| &s.task.task),
             format!(
-                "a call-out serves one fault of levels {:?}",
+                "a call-out serves one fault of levels {:?} or whose remote attempt failed",
                 cfg.levels.iter().map(|l| l.number()).collect::<Vec<_>>()
             ),
         );
@@ -48,7 +48,7 @@ pub(super) fn check_call_out(
     let reported = visits
         .first()
         .and_then(|s| s.task.fault.as_ref())
-        .map(|f| f.reported_at);
+        .and_then(|f| cfg.call_from(f.level, f.reported_at, f.remote_failed));
     if reported.is_some_and(|t| c.called_at < t) || r.departure < c.called_at + cfg.response {
         out.add(
             ViolationCode::CallOutTooEarly,

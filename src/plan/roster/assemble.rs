@@ -1,14 +1,15 @@
 //! The answer back in domain terms: engineer-days with timed visits, the tasks left out,
 //! per-engineer work and the KPIs.
 
-use super::build::Built;
+use super::build::RosterModel;
 use super::output::*;
 use super::{RosterRequest, RosterRun, RoutedDay, on_site_tasks};
 use crate::domain::reason::ReasonCode;
 use crate::domain::task::{Task, TaskDetail, TaskKind};
+use crate::plan::clock::minutes;
 use crate::solve::roster::assign::Assigner;
 use crate::solve::roster::config::RosterConfig;
-use crate::solve::roster::routing::{has_lunch, usable_minutes};
+use crate::solve::roster::routing::usable_minutes;
 use crate::solve::routing::{Problem, Solution, Time};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::collections::BTreeMap;
@@ -18,7 +19,14 @@ fn clock(date: NaiveDate, t: Time) -> NaiveDateTime {
     date.and_time(NaiveTime::from_num_seconds_from_midnight_opt(s, 0).expect("in range"))
 }
 
-fn visit(built: &Built, t: usize, task: &Task, date: NaiveDate, start: Time, end: Time) -> Visit {
+fn visit(
+    built: &RosterModel,
+    t: usize,
+    task: &Task,
+    date: NaiveDate,
+    start: Time,
+    end: Time,
+) -> Visit {
     let site = built.site(t);
     let at = &built.problem.tasks[t];
     let (due, window) = match &task.detail {
@@ -57,7 +65,7 @@ fn visit(built: &Built, t: usize, task: &Task, date: NaiveDate, start: Time, end
 /// The published roster from the model's answer: engineer-days with timed visits, the tasks
 /// left out, per-engineer work and the KPIs.
 pub fn assemble(
-    built: &Built,
+    built: &RosterModel,
     cfg: &RosterConfig,
     a: &Assigner,
     left: &[(usize, ReasonCode)],
@@ -88,7 +96,15 @@ pub fn assemble(
         .filter_map(|b| engineer_day(built, cfg, a, routes, b, &mut tally))
         .collect();
     days.sort_by(|x, y| (&x.engineer, x.date).cmp(&(&y.engineer, y.date)));
-    let left_out = left_out(built, left);
+    let (desk, desk_left) = super::desk::roster_desk(
+        &built.desk,
+        built.data.sites,
+        req.horizon,
+        &crate::plan::settings::PlanSettings::default(),
+    );
+    let mut left_out = left_out(built, left);
+    left_out.extend(desk_left);
+    left_out.sort_by(|x, y| x.task.cmp(&y.task));
     let DayTally {
         summaries,
         mut kpis,
@@ -96,6 +112,11 @@ pub fn assemble(
         routed,
     } = tally;
     task_kpis(built, a, &left_out, &mut kpis);
+    let desk_calls: usize = desk.iter().map(|d| d.calls.len()).sum();
+    kpis.tasks += built.desk.len();
+    kpis.placed += desk_calls;
+    kpis.placed_in_window += desk_calls;
+    kpis.in_window_pct = pct(kpis.placed_in_window, kpis.tasks);
     engineer_kpis(&summaries, &mut kpis);
     kpis.engineer_days_used = days.len();
     kpis.min_free_share = if min_free_share.is_finite() {
@@ -114,6 +135,7 @@ pub fn assemble(
             horizon: req.horizon,
             seed: req.seed,
             days,
+            desk,
             left_out,
             engineers: by_engineer.into_values().collect(),
             kpis,
@@ -137,7 +159,7 @@ struct DayTally {
 /// route), counted into `tally`; `None` if the day has no task (its time still counts as
 /// free).
 fn engineer_day(
-    built: &Built,
+    built: &RosterModel,
     cfg: &RosterConfig,
     a: &Assigner,
     routes: &[Option<(Problem, Solution)>],
@@ -151,7 +173,7 @@ fn engineer_day(
     let date = built.date(bin.day);
     let (shift, share) = built.shifts[b];
     let shift_len = shift.length_minutes();
-    let lunch = if has_lunch(shift, &cfg.lunch) {
+    let lunch = if cfg.lunch.fits(shift) {
         cfg.lunch.duration.get()
     } else {
         0
@@ -166,7 +188,7 @@ fn engineer_day(
     }
     // Desk work first, from the start of the shift.
     let mut visits = Vec::new();
-    let mut at = Time(i64::from(shift.start().minutes()) * 60);
+    let mut at = minutes(shift.start().minutes());
     let mut desk: Vec<usize> = a.bins[b]
         .tasks
         .iter()
@@ -175,7 +197,7 @@ fn engineer_day(
         .collect();
     desk.sort_unstable();
     for &t in &desk {
-        let end = at + Time(i64::from(p.tasks[t].work) * 60);
+        let end = at + minutes(p.tasks[t].work);
         visits.push(visit(built, t, built.tasks[t], date, at, end));
         at = end;
     }
@@ -243,7 +265,7 @@ fn engineer_day(
 }
 
 /// The tasks left out: those the model could not place, and those it does not support.
-fn left_out(built: &Built, left: &[(usize, ReasonCode)]) -> Vec<LeftOut> {
+fn left_out(built: &RosterModel, left: &[(usize, ReasonCode)]) -> Vec<LeftOut> {
     let p = &built.problem;
     let mut left_out: Vec<LeftOut> = left
         .iter()
@@ -273,7 +295,7 @@ fn left_out(built: &Built, left: &[(usize, ReasonCode)]) -> Vec<LeftOut> {
 }
 
 /// Placement, window and left-out counts over the tasks.
-fn task_kpis(built: &Built, a: &Assigner, left_out: &[LeftOut], kpis: &mut Kpis) {
+fn task_kpis(built: &RosterModel, a: &Assigner, left_out: &[LeftOut], kpis: &mut Kpis) {
     let p = &built.problem;
     kpis.tasks = built.tasks.len() + built.unsupported.len();
     for (t, bin) in a.bin_of.iter().enumerate() {

@@ -13,8 +13,9 @@ use crate::domain::site::{CustomerTier, Site};
 use crate::domain::task::{Task, TaskDetail};
 use crate::solve::roster::config::RosterConfig;
 use crate::solve::roster::problem::{AEngineer, ATask, AssignProblem, Bin, Day, Estimate};
-use crate::solve::roster::routing::{has_lunch, usable_minutes};
-use crate::travel::{Geodesic, GeodesicConfig, TravelPoint};
+use crate::solve::roster::routing::usable_minutes;
+use crate::solve::routing::Skills;
+use crate::travel::{Geodesic, GeodesicConfig, PlaceNumbering, TravelPoint};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,14 +30,16 @@ pub struct RosterData<'a> {
 }
 
 /// What the model's indices stand for.
-pub struct Built<'a> {
+pub struct RosterModel<'a> {
     pub problem: AssignProblem,
     pub data: RosterData<'a>,
     pub horizon: DateRange,
     /// Tasks the model plans (index = model task) and those it does not support.
     pub tasks: Vec<&'a Task>,
     pub unsupported: Vec<&'a Task>,
-    pub site_of_place: Vec<Option<usize>>,
+    /// Phone callbacks: the customer-service desk's, not the model's (see `desk.rs`).
+    pub desk: Vec<&'a Task>,
+    pub places: PlaceNumbering,
     pub sp_index: BTreeMap<&'a ServicePointId, usize>,
     pub devices: BTreeMap<&'a DeviceId, &'a Device>,
     /// Per bin: the engineer's shift that day and the district's reserve share.
@@ -44,7 +47,7 @@ pub struct Built<'a> {
     pub pool_codes: Vec<String>,
 }
 
-impl<'a> Built<'a> {
+impl<'a> RosterModel<'a> {
     pub fn date(&self, day: Day) -> NaiveDate {
         crate::domain::dates::add_days(self.horizon.first(), i64::from(day))
     }
@@ -71,19 +74,8 @@ impl<'a> Built<'a> {
             .enumerate()
             .map(|(i, s)| (&s.id, i))
             .collect();
-        let ns = data.service_points.len();
-        let mut points: Vec<TravelPoint> = data
-            .service_points
-            .iter()
-            .map(|s| TravelPoint::from_place(s.location, s.area_type))
-            .collect();
-        points.extend(
-            data.sites
-                .iter()
-                .map(|s| TravelPoint::from_place(s.location, s.area_type)),
-        );
-        let mut site_of_place = vec![None; ns];
-        site_of_place.extend((0..data.sites.len()).map(Some));
+        let places = PlaceNumbering::new(data.service_points.len(), data.sites.len());
+        let points = PlaceNumbering::points(data.service_points, data.sites);
 
         let pool_codes: Vec<String> = data
             .service_points
@@ -116,7 +108,8 @@ impl<'a> Built<'a> {
                 AEngineer {
                     home,
                     pool: pool_of(data.service_points[home].district.as_str()),
-                    skills: e.skills.iter().fold(0, |m, f| m | 1 << f.index()),
+                    skills: Skills::from_indices(e.skills.iter().map(|f| f.index()))
+                        .expect("device families are fewer than 64"),
                 }
             })
             .collect();
@@ -127,6 +120,7 @@ impl<'a> Built<'a> {
         let TaskModel {
             model_tasks,
             unsupported,
+            desk,
             atasks,
             site_work,
         } = task_model(data, horizon, tasks, &site_index, &pool_of);
@@ -150,7 +144,8 @@ impl<'a> Built<'a> {
             horizon,
             tasks: model_tasks,
             unsupported,
-            site_of_place,
+            desk,
+            places,
             sp_index,
             devices,
             shifts,
@@ -160,7 +155,7 @@ impl<'a> Built<'a> {
 
     /// The travel point of a place (a service point, or a site).
     pub fn place_point(&self, place: usize) -> TravelPoint {
-        match self.site_of_place[place] {
+        match self.places.site_of(place) {
             Some(s) => {
                 let site = &self.data.sites[s];
                 TravelPoint::from_place(site.location, site.area_type)
@@ -174,7 +169,7 @@ impl<'a> Built<'a> {
 
     pub fn site(&self, t: usize) -> &'a Site {
         let place = self.problem.tasks[t].place;
-        &self.data.sites[self.site_of_place[place].expect("tasks are at sites")]
+        &self.data.sites[self.places.site_of(place).expect("tasks are at sites")]
     }
 
     /// Is some engineer with the skill working on a day of the task's window in the horizon?
@@ -206,7 +201,7 @@ fn bins(
                 let share = cfg
                     .reserve
                     .share(data.service_points[engineers[i].home].district.as_str());
-                let lunch = if has_lunch(w, &cfg.lunch) {
+                let lunch = if cfg.lunch.fits(w) {
                     cfg.lunch.duration.get()
                 } else {
                     0
@@ -223,11 +218,12 @@ fn bins(
     (bins, shifts)
 }
 
-/// The tasks the model plans, those it does not support, their model form, and per site the
-/// longest on-site work (for the opening test).
+/// The tasks the model plans, those it does not support, the phone callbacks (desk work),
+/// the model form of the first, and per site the longest on-site work (for the opening test).
 struct TaskModel<'a> {
     model_tasks: Vec<&'a Task>,
     unsupported: Vec<&'a Task>,
+    desk: Vec<&'a Task>,
     atasks: Vec<ATask>,
     site_work: Vec<u32>,
 }
@@ -239,16 +235,19 @@ fn task_model<'a>(
     site_index: &BTreeMap<&SiteId, usize>,
     pool_of: &dyn Fn(&str) -> usize,
 ) -> TaskModel<'a> {
-    let ns = data.service_points.len();
+    let places = PlaceNumbering::new(data.service_points.len(), data.sites.len());
     let mut model_tasks = Vec::new();
     let mut unsupported = Vec::new();
+    let mut desk = Vec::new();
     let mut atasks = Vec::new();
     let mut site_work = vec![0u32; data.sites.len()];
     for task in tasks {
         let due = match &task.detail {
-            TaskDetail::Inspection { due, .. }
-            | TaskDetail::PhoneCallback { due }
-            | TaskDetail::OnSiteCallback { due } => due,
+            TaskDetail::Inspection { due, .. } | TaskDetail::OnSiteCallback { due } => due,
+            TaskDetail::PhoneCallback { .. } if site_index.contains_key(&task.site) => {
+                desk.push(task);
+                continue;
+            }
             _ => {
                 unsupported.push(task);
                 continue;
@@ -273,15 +272,15 @@ fn task_model<'a>(
             1.0
         };
         atasks.push(ATask {
-            place: ns + s,
+            place: places.site(s),
             work: task.duration.get(),
             on_site,
             skill: task.required_skill().map(DeviceFamily::index),
             window: (
-                Built::day_of(horizon, due.slot.window.first()),
-                Built::day_of(horizon, due.slot.window.last()),
+                RosterModel::day_of(horizon, due.slot.window.first()),
+                RosterModel::day_of(horizon, due.slot.window.last()),
             ),
-            due: Built::day_of(horizon, due.slot.due),
+            due: RosterModel::day_of(horizon, due.slot.due),
             overdue: due.overdue,
             pool: pool_of(site.district.as_str()),
             weight,
@@ -291,6 +290,7 @@ fn task_model<'a>(
     TaskModel {
         model_tasks,
         unsupported,
+        desk,
         atasks,
         site_work,
     }

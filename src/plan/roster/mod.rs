@@ -7,6 +7,7 @@
 
 mod assemble;
 pub mod build;
+mod desk;
 pub mod output;
 pub mod routing;
 
@@ -14,12 +15,13 @@ pub use crate::domain::reason::ReasonCode;
 pub use crate::solve::roster::RosterConfig;
 pub use build::RosterData;
 pub use output::{
-    EngineerDay, EngineerSummary, Kpis, LeftOut, ModelStats, Roster, Spread, Timings, Visit,
+    DeskDay, EngineerDay, EngineerSummary, Kpis, LeftOut, ModelStats, Roster, Spread, Timings,
+    Visit,
 };
 
 use crate::solve::roster::assign::Assigner;
 use crate::solve::roster::{config, lp, problem, seeds};
-use build::Built;
+use build::RosterModel;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,6 +32,15 @@ use crate::domain::ids::EngineerId;
 use crate::domain::task::Task;
 use crate::solve::routing::{Problem, Solution};
 use crate::travel::TravelModel;
+
+/// Reads `dir/roster.toml` (or the defaults if there is none) with the lunch break of
+/// `dir/plan.toml`, the one rule the day planner shares.
+pub fn load_config(dir: &std::path::Path) -> Result<RosterConfig, crate::scenario::ScenarioError> {
+    let mut config =
+        crate::scenario::optional_part(dir, "roster.toml", RosterConfig::from_toml_str)?;
+    config.lunch = super::settings::load_settings(dir)?.lunch;
+    Ok(config)
+}
 
 /// Everything a roster is built from.
 pub struct RosterRequest<'a> {
@@ -105,7 +116,7 @@ pub fn build_roster_run(req: &RosterRequest) -> Result<RosterRun, RosterError> {
     let started = Instant::now();
     let mut timings = Timings::default();
     let cfg = req.config;
-    let built = Built::new(req.data, cfg, req.horizon, req.tasks);
+    let built = RosterModel::new(req.data, cfg, req.horizon, req.tasks);
     let p = &built.problem;
     if p.days <= 0 {
         return Err(RosterError::EmptyHorizon);
@@ -274,7 +285,7 @@ fn lp_round<'a>(
 /// Routing of every engineer-day; dropped tasks go elsewhere and their days are re-routed
 /// (at most `repair_rounds` repairs, then what drops is left out as `ROUTE_INFEASIBLE`).
 fn route_all(
-    built: &Built,
+    built: &RosterModel,
     req: &RosterRequest,
     a: &mut Assigner,
     left: &mut Vec<(usize, ReasonCode)>,
@@ -458,7 +469,7 @@ fn desk_minutes(p: &problem::AssignProblem, a: &Assigner, b: usize) -> u32 {
 
 /// Routes bin `b` (`None` if it has no on-site task).
 fn route_bin(
-    built: &Built,
+    built: &RosterModel,
     cfg: &RosterConfig,
     a: &Assigner,
     b: usize,

@@ -27,6 +27,10 @@ pub struct Roster {
     pub horizon: DateRange,
     pub seed: u64,
     pub days: Vec<EngineerDay>,
+    /// Phone callbacks at the service centre's desk, per agent and day (never an engineer's
+    /// time).
+    #[serde(default)]
+    pub desk: Vec<DeskDay>,
     pub left_out: Vec<LeftOut>,
     pub engineers: Vec<EngineerSummary>,
     pub kpis: Kpis,
@@ -63,7 +67,7 @@ pub struct EngineerDay {
     /// Leaves the service point (after the desk work), and is back.
     pub depart: NaiveTime,
     pub back: NaiveTime,
-    /// Desk tasks first (phone callbacks, from the start of the shift), then the route.
+    /// The route's visits (phone callbacks are the desk's, in [`Roster::desk`]).
     pub visits: Vec<Visit>,
     pub work_minutes: u32,
     pub travel_minutes: u32,
@@ -74,13 +78,24 @@ pub struct EngineerDay {
     pub reserve_minutes: u32,
 }
 
+/// One customer-service agent's phone callbacks on one date, back to back inside the desk
+/// hours.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeskDay {
+    pub date: NaiveDate,
+    /// The agent's number at the desk, from 1.
+    pub agent: usize,
+    pub calls: Vec<Visit>,
+}
+
 /// A task at a time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Visit {
     pub task: TaskId,
     pub kind: TaskKind,
-    /// False for phone callbacks (desk time).
+    /// False for phone callbacks (desk work of a customer-service agent).
     pub on_site: bool,
     pub site: SiteId,
     pub site_name: Name,

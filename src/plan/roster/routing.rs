@@ -5,18 +5,18 @@
 //! same durations, the same vehicle costs (driving seconds) and the same travel model.
 //!
 //! What the roster sets itself, on purpose:
-//! - the lunch break follows `roster.toml` (`[lunch]`: window, length, shortest shift that
-//!   has one; the defaults equal the planner's `PlanSettings`);
-//! - the engineer makes the day's phone callbacks at the desk before leaving (the day plan
-//!   gives them to the service centre's desk, so on the day the engineer may leave earlier:
-//!   the roster's route stays feasible);
+//! - the lunch break only on shifts of at least `[lunch] min_shift` (`plan.toml`, the rule
+//!   the day planner shares);
+//! - phone callbacks are not the engineer's: the customer-service desk makes them, in the
+//!   roster as in the day plan (`desk.rs`); any desk minutes still given here delay the
+//!   departure;
 //! - no overtime, and every visit may be dropped at [`DROP_PENALTY`] (above any travel
 //!   saving), so the engine returns what fits and names the rest for the roster's repair;
 //! - a site closed all day gets a window before any shift, so the visit is dropped.
 //!
 //! The travel matrix is computed per day over its few places with the roster's model.
 
-use super::build::Built;
+use super::build::RosterModel;
 use crate::plan::build::{Crew, JobSpec, build_with};
 use crate::plan::clock::{DayClock, minutes};
 use crate::plan::model::TaskRef;
@@ -26,7 +26,7 @@ use crate::solve::routing::{Break, Cost, Problem, ProblemError, Time, TimeWindow
 use crate::travel::{TravelError, TravelModel};
 use std::collections::BTreeMap;
 
-pub use crate::solve::roster::routing::{has_lunch, route_day, usable_minutes};
+pub use crate::solve::roster::routing::{route_day, usable_minutes};
 
 /// Penalty for dropping a visit from a day route (above any travel saving).
 pub const DROP_PENALTY: Cost = Cost(100_000_000);
@@ -62,7 +62,7 @@ fn task_ref(task: &crate::domain::task::Task) -> TaskRef {
 /// The routing problem of bin `b` holding the on-site tasks `on_site` (model indices), after
 /// `desk_minutes` of phone callbacks. Job `i` is `on_site[i]`.
 pub fn day_problem(
-    built: &Built,
+    built: &RosterModel,
     cfg: &RosterConfig,
     b: usize,
     on_site: &[usize],
@@ -86,7 +86,7 @@ pub fn day_problem(
     let matrix = travel.matrix(&points)?;
     let day_shift = clock.window(shift);
     let start = (day_shift.start + minutes(desk_minutes)).min(day_shift.end);
-    let lunch = has_lunch(shift, &cfg.lunch).then(|| Break {
+    let lunch = cfg.lunch.fits(shift).then(|| Break {
         window: clock.window(cfg.lunch.window),
         duration: minutes(cfg.lunch.duration.get()),
     });

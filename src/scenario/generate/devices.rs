@@ -80,7 +80,7 @@ pub fn generate(opts: &GenerateOptions, placed: &Placed) -> Vec<Device> {
                     model: model.into(),
                     serial: format!("{code}{:02}{:05}", installed.year() % 100, i + 1),
                     installed,
-                    accepted,
+                    accepted: Some(accepted),
                     warranty_end,
                 })
                 .expect("generated dates are in order")

@@ -109,7 +109,10 @@ pub fn generate(
 
     let mut inspections = Vec::new();
     for dev in devices {
-        let slots = inspection_slots(cadence, dev.accepted(), until);
+        let Some(accepted) = dev.accepted() else {
+            continue;
+        };
+        let slots = inspection_slots(cadence, accepted, until);
         for (i, slot) in slots.iter().enumerate() {
             if let Some(date) = done_date(&mut rng, slot, slots.get(i + 1), reference, 0.86, 0.08)
                 .filter(|d| *d >= history_from)
@@ -156,6 +159,7 @@ pub fn generate(
                         kind,
                         date,
                         engineer,
+                        unsolved: false,
                     });
                 }
             }

@@ -124,6 +124,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<Scenario, String> {
         callbacks,
         faults,
         fault_model: model,
+        installations: Vec::new(),
     };
     Scenario::new(parts).map_err(|problems| {
         let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();

@@ -1,10 +1,9 @@
-//! The roster's settings (`config/roster.toml`): the fault reserve per district, the lunch
-//! break, the model's weights and the routing budget. Every field has a default, so an empty
+//! The roster's settings (`config/roster.toml`): the fault reserve per district, the
+//! model's weights and the routing budget (the lunch break comes from `config/plan.toml`). Every field has a default, so an empty
 //! file (or none) is valid.
 
-use crate::domain::day_time::LocalWindow;
-use crate::domain::duration::Minutes;
 use crate::domain::error::{Checked, FieldError};
+use crate::domain::lunch::LunchRule;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -33,27 +32,6 @@ impl ReserveConfig {
             .get(district)
             .copied()
             .unwrap_or(self.default)
-    }
-}
-
-/// The lunch break taken inside every shift long enough to hold one.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct LunchConfig {
-    pub duration: Minutes,
-    /// When it starts.
-    pub window: LocalWindow,
-    /// Shifts shorter than this have no break.
-    pub min_shift: Minutes,
-}
-
-impl Default for LunchConfig {
-    fn default() -> Self {
-        Self {
-            duration: Minutes::new(60),
-            window: LocalWindow::parse("11:30-13:30").expect("valid literal"),
-            min_shift: Minutes::new(360),
-        }
     }
 }
 
@@ -150,7 +128,10 @@ impl Default for RoutingConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct RosterConfig {
     pub reserve: ReserveConfig,
-    pub lunch: LunchConfig,
+    /// The lunch break: not read from `roster.toml` but shared with the day planner
+    /// (`plan.toml`, `[lunch]`); the loader sets it.
+    #[serde(skip)]
+    pub lunch: LunchRule,
     pub model: ModelConfig,
     pub routing: RoutingConfig,
 }

@@ -1,6 +1,7 @@
 //! The index-based assignment problem: tasks, engineers and engineer-days ("bins") as
 //! indices, days counted from the first day of the horizon. Nothing here knows sites or ids.
 
+use crate::solve::routing::Skills;
 use std::sync::Arc;
 
 /// A day index: 0 is the first day of the horizon.
@@ -61,13 +62,12 @@ pub struct AEngineer {
     /// Place index of the home service point.
     pub home: usize,
     pub pool: usize,
-    /// Bit `i` set: has skill `i`.
-    pub skills: u64,
+    pub skills: Skills,
 }
 
 impl AEngineer {
     pub fn can_do(&self, task: &ATask) -> bool {
-        task.skill.is_none_or(|s| self.skills & (1 << s) != 0)
+        task.skill.is_none_or(|s| self.skills.has(s))
     }
 }
 

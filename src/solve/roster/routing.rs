@@ -1,4 +1,4 @@
-//! The model's view of an engineer-day's time ([`has_lunch`], [`usable_minutes`]) and the
+//! The model's view of an engineer-day's time ([`usable_minutes`]) and the
 //! routing engine's run on one day ([`route_day`]). The day's routing problem itself is built
 //! on the domain side by the day planner's own builder (`plan::roster::routing`).
 //!
@@ -7,7 +7,6 @@
 //! waiting (say for a site's midday closure) is time a fault can use, so the route itself is
 //! not cut shorter.
 
-use super::config::LunchConfig;
 use crate::domain::day_time::LocalWindow;
 use crate::solve::routing::{Problem, Solution, SolverConfig, solve};
 
@@ -16,13 +15,6 @@ use crate::solve::routing::{Problem, Solution, SolverConfig, solve};
 pub fn usable_minutes(shift: LocalWindow, reserve_share: f64) -> u32 {
     let len = shift.length_minutes();
     len - (f64::from(len) * reserve_share).ceil() as u32
-}
-
-/// Does a shift of this length take the lunch break?
-pub fn has_lunch(shift: LocalWindow, lunch: &LunchConfig) -> bool {
-    shift.length_minutes() >= lunch.min_shift.get()
-        && shift.start() <= lunch.window.start()
-        && lunch.window.end().minutes() + lunch.duration.get() <= shift.end().minutes()
 }
 
 /// Routes one day with a deterministic budget that grows with the number of visits.

@@ -7,6 +7,10 @@
 
 use super::config::ModelConfig;
 use super::problem::{AssignProblem, Day};
+use crate::solve::routing::Skills;
+
+/// The site-mask bit of a task no skill limits (device families use the low bits).
+const ANY_ENGINEER: u64 = 1 << 63;
 
 /// A bin a task may go to, with its cost and the minutes it takes from the bin.
 #[derive(Copy, Clone, Debug, PartialEq)]
@@ -57,7 +61,7 @@ pub fn initial_seeds(p: &AssignProblem, index: &BinIndex) -> Vec<usize> {
             if !available {
                 continue;
             }
-            let mask = t.skill.map_or(1 << 63, |s| 1u64 << s);
+            let mask = t.skill.map_or(ANY_ENGINEER, |s| Skills::of(s).0);
             let list = &mut sites[t.pool];
             let i = *slot.entry((t.pool, t.place)).or_insert_with(|| {
                 list.push((t.place, 0, Day::MAX));
@@ -74,7 +78,7 @@ pub fn initial_seeds(p: &AssignProblem, index: &BinIndex) -> Vec<usize> {
             let mut nearest = vec![u32::MAX; list.len()];
             for &b in index.bins(pool, day) {
                 let eng = &p.engineers[p.bins[b].engineer];
-                let usable = |mask: u64| mask & (eng.skills | 1 << 63) != 0;
+                let usable = |mask: u64| mask & (eng.skills.0 | ANY_ENGINEER) != 0;
                 let pick = list
                     .iter()
                     .enumerate()

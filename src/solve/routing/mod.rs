@@ -16,10 +16,10 @@ pub mod units;
 pub use config::SolverConfig;
 pub use objective::Objective;
 pub use problem::{
-    Break, Job, JobId, LocationId, Matrix, Overtime, Pair, Problem, ProblemError, ProblemInput,
-    Skills, TimeWindow, Vehicle, VehicleId,
+    Break, Group, Job, JobId, LocationId, Matrix, Overtime, Pair, Problem, ProblemError,
+    ProblemInput, Skills, TimeWindow, Vehicle, VehicleId,
 };
-pub use schedule::{Infeasibility, Schedule, schedule};
+pub use schedule::{Infeasibility, Schedule, schedule, schedule_routes};
 #[doc(hidden)]
 pub use search::bench;
 pub use solution::{RoutePlan, Solution, SolveStats};
@@ -28,19 +28,19 @@ pub use units::{Cost, Distance, Load, Time};
 use std::time::Instant;
 
 /// The objective of a set of routes (job sequences per vehicle) and left-out jobs. Routes must
-/// be feasible; `None` if one is not.
+/// be feasible, groups synchronised; `None` if they are not.
 pub fn objective_of(
     problem: &Problem,
     routes: &[(VehicleId, Vec<JobId>)],
     unassigned: &[JobId],
 ) -> Option<Objective> {
     let mut objective = Objective::default();
-    for (v, jobs) in routes {
+    let schedules = schedule_routes(problem, routes).ok()?;
+    for ((v, jobs), s) in routes.iter().zip(&schedules) {
         if jobs.is_empty() {
             continue;
         }
-        let s = schedule(problem, *v, jobs).ok()?;
-        objective.travel += route_travel_cost(problem, *v, &s);
+        objective.travel += route_travel_cost(problem, *v, s);
         objective.overtime += overtime_cost(problem, *v, s.overtime);
         if problem.minimize_vehicles {
             objective.vehicles += 1;
@@ -96,12 +96,14 @@ fn finish(
     deterministic: bool,
 ) -> Solution {
     let objective = objective_of(problem, &routes, &unassigned).expect("routes are feasible");
+    let schedules = schedule_routes(problem, &routes).expect("routes are feasible");
     let mut plans: Vec<RoutePlan> = routes
         .into_iter()
-        .filter(|(_, jobs)| !jobs.is_empty())
-        .map(|(vehicle, jobs)| RoutePlan {
+        .zip(schedules)
+        .filter(|((_, jobs), _)| !jobs.is_empty())
+        .map(|((vehicle, jobs), schedule)| RoutePlan {
             vehicle,
-            schedule: schedule(problem, vehicle, &jobs).expect("routes are feasible"),
+            schedule,
             jobs,
         })
         .collect();

@@ -103,9 +103,23 @@ impl Skills {
             if i >= Self::MAX_SKILLS {
                 return None;
             }
-            bits |= 1 << i;
+            bits |= Self::of(i).0;
         }
         Some(Skills(bits))
+    }
+
+    /// The set of skill `i` alone (`i` below [`Self::MAX_SKILLS`]): the one place a skill
+    /// (a device family's index) becomes a bit.
+    #[inline]
+    pub const fn of(i: usize) -> Self {
+        assert!(i < Self::MAX_SKILLS, "a skill index is below 64");
+        Skills(1 << i)
+    }
+
+    /// Does this set hold skill `i`?
+    #[inline]
+    pub fn has(self, i: usize) -> bool {
+        i < Self::MAX_SKILLS && self.covers(Self::of(i))
     }
 
     /// Does this set hold every skill of `required`?
@@ -216,6 +230,18 @@ pub struct Pair {
     pub delivery: JobId,
 }
 
+/// The most people a synchronised group may need.
+pub const MAX_TEAM: usize = 4;
+
+/// Jobs served together by several people arriving together: one member job per person, all
+/// started at the same instant on different routes. Each member carries its own skills, the
+/// role or training its slot needs (an on-site callback: a customer-service colleague and a
+/// technical engineer, who both sign the callback sheet).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub jobs: Vec<JobId>,
+}
+
 /// Everything [`Problem::new`] needs.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ProblemInput {
@@ -224,8 +250,31 @@ pub struct ProblemInput {
     pub jobs: Vec<Job>,
     pub vehicles: Vec<Vehicle>,
     pub pairs: Vec<Pair>,
+    /// Synchronised visits of several people (see [`Group`]).
+    #[serde(default)]
+    pub groups: Vec<Group>,
     /// Put the number of vehicles used in the objective, right after dropped jobs.
     pub minimize_vehicles: bool,
+}
+
+impl ProblemInput {
+    /// Adds a visit needing `slots.len()` people who start together: one copy of `job` per
+    /// slot, each requiring that slot's skills (a role or a training), grouped. Returns the
+    /// member job ids, in slot order. One slot adds a plain job.
+    pub fn add_team_visit(&mut self, job: &Job, slots: &[Skills]) -> Vec<JobId> {
+        let first = self.jobs.len();
+        self.jobs.extend(slots.iter().map(|&skills| Job {
+            skills,
+            ..job.clone()
+        }));
+        let members: Vec<JobId> = (first..self.jobs.len()).collect();
+        if members.len() > 1 {
+            self.groups.push(Group {
+                jobs: members.clone(),
+            });
+        }
+        members
+    }
 }
 
 /// What is wrong with a problem: the field, as a path such as `jobs[3].windows`, and why.
@@ -259,20 +308,27 @@ pub struct Problem {
     pub jobs: Vec<Job>,
     pub vehicles: Vec<Vehicle>,
     pub pairs: Vec<Pair>,
+    pub groups: Vec<Group>,
     pub minimize_vehicles: bool,
     /// Per job: its role in a pair.
     pub pair_roles: Vec<PairRole>,
+    /// Per job: the index of its synchronised group, if any.
+    pub group_of: Vec<Option<usize>>,
     /// Per job: the hull of its windows clipped by its deadline, the single window the
     /// constant-time checks use.
     pub hull_windows: Vec<TimeWindow>,
     /// Per job: does it need the exact schedule check (several windows)?
     pub multi_window: Vec<bool>,
+    /// Per job: the one vehicle that may serve it, if pinned ([`Problem::with_pins`]). A
+    /// constraint of its own, not skill bits, so any number of vehicles may have pins.
+    pub pinned: Vec<Option<VehicleId>>,
 }
 
 impl Problem {
     /// Validates `input`. Invariants afterwards: matrices are square and cover every location;
     /// windows are sorted, disjoint and non-empty after the deadline; durations, demands and
-    /// penalties are non-negative; each job is in at most one pair.
+    /// penalties are non-negative; each job is in at most one pair or group, never both; a
+    /// group has two members or more, all mandatory or all optional.
     pub fn new(input: ProblemInput) -> Result<Self, ProblemError> {
         let ProblemInput {
             distances,
@@ -280,162 +336,76 @@ impl Problem {
             jobs,
             vehicles,
             pairs,
+            groups,
             minimize_vehicles,
         } = input;
+        check_matrices(&distances, &durations)?;
         let n = distances.size();
-        if durations.size() != n {
-            return Err(invalid(
-                "durations",
-                format!("is {0}x{0} but distances is {n}x{n}", durations.size()),
-            ));
-        }
-        if n == 0 {
-            return Err(invalid("distances", "has no location"));
-        }
-        if distances.data.iter().any(|d| d.0 < 0) {
-            return Err(invalid("distances", "holds a negative distance"));
-        }
-        if durations.data.iter().any(|d| d.0 < 0) {
-            return Err(invalid("durations", "holds a negative duration"));
-        }
         if vehicles.is_empty() && jobs.iter().any(Job::is_mandatory) {
             return Err(invalid("vehicles", "is empty but some jobs are mandatory"));
         }
         let mut hull_windows = Vec::with_capacity(jobs.len());
         let mut multi_window = Vec::with_capacity(jobs.len());
         for (j, job) in jobs.iter().enumerate() {
-            let f = |name: &str| format!("jobs[{j}].{name}");
-            if job.location >= n {
-                return Err(invalid(
-                    f("location"),
-                    format!("{} is not below {n}", job.location),
-                ));
-            }
-            if job.service < Time::ZERO {
-                return Err(invalid(f("service"), "is negative"));
-            }
-            if job.demand < Load::ZERO {
-                return Err(invalid(f("demand"), "is negative"));
-            }
-            if job.drop_penalty.is_some_and(|p| p < Cost::ZERO) {
-                return Err(invalid(f("dropPenalty"), "is negative"));
-            }
-            for (w, tw) in job.windows.iter().enumerate() {
-                if tw.start > tw.end {
-                    return Err(invalid(
-                        format!("jobs[{j}].windows[{w}]"),
-                        format!("start {} is after end {}", tw.start, tw.end),
-                    ));
-                }
-                if w > 0 && job.windows[w - 1].end >= tw.start {
-                    return Err(invalid(
-                        format!("jobs[{j}].windows[{w}]"),
-                        "overlaps or precedes the window before it",
-                    ));
-                }
-            }
-            // The windows that open by the deadline; the hull spans them, clipped by it.
-            let deadline = job.deadline.unwrap_or(Time::MAX);
-            let usable: Vec<&TimeWindow> =
-                job.windows.iter().filter(|w| w.start <= deadline).collect();
-            let hull = match (usable.first(), usable.last()) {
-                (Some(first), Some(last)) => TimeWindow::new(first.start, last.end.min(deadline)),
-                _ if job.windows.is_empty() => TimeWindow::new(Time::MIN, deadline),
-                _ => TimeWindow::new(Time::MAX, Time::MIN),
-            };
-            if hull.start > hull.end {
-                return Err(invalid(f("deadline"), "closes before every window opens"));
-            }
-            let usable = usable.len();
+            let (hull, multi) = check_job(j, job, n)?;
             hull_windows.push(hull);
-            multi_window.push(usable > 1);
+            multi_window.push(multi);
         }
         for (v, veh) in vehicles.iter().enumerate() {
-            let f = |name: &str| format!("vehicles[{v}].{name}");
-            if veh.start >= n {
-                return Err(invalid(
-                    f("start"),
-                    format!("{} is not below {n}", veh.start),
-                ));
-            }
-            if veh.end >= n {
-                return Err(invalid(f("end"), format!("{} is not below {n}", veh.end)));
-            }
-            if veh.shift.start > veh.shift.end {
-                return Err(invalid(f("shift"), "starts after it ends"));
-            }
-            if veh.capacity < Load::ZERO {
-                return Err(invalid(f("capacity"), "is negative"));
-            }
-            if veh.max_work.is_some_and(|m| m < Time::ZERO) {
-                return Err(invalid(f("maxWork"), "is negative"));
-            }
-            if let Some(o) = veh.overtime
-                && (o.max < Time::ZERO || o.cost_per_unit < Cost::ZERO)
-            {
-                return Err(invalid(f("overtime"), "has a negative maximum or cost"));
-            }
-            if let Some(b) = veh.rest_break
-                && (b.duration < Time::ZERO || b.window.start > b.window.end)
-            {
-                return Err(invalid(
-                    f("restBreak"),
-                    "has a negative duration or an empty window",
-                ));
-            }
-            if veh.cost_per_distance < 0 || veh.cost_per_travel_time < 0 {
-                return Err(invalid(
-                    f("costPerDistance"),
-                    "travel costs must not be negative",
-                ));
-            }
+            check_vehicle(v, veh, n)?;
         }
-        let mut pair_roles = vec![PairRole::Single; jobs.len()];
-        for (p, pair) in pairs.iter().enumerate() {
-            for (name, j) in [("pickup", pair.pickup), ("delivery", pair.delivery)] {
-                if j >= jobs.len() {
-                    return Err(invalid(
-                        format!("pairs[{p}].{name}"),
-                        format!("job {j} does not exist"),
-                    ));
-                }
-                if pair_roles[j] != PairRole::Single {
-                    return Err(invalid(
-                        format!("pairs[{p}].{name}"),
-                        format!("job {j} is already in a pair"),
-                    ));
-                }
-            }
-            if pair.pickup == pair.delivery {
-                return Err(invalid(
-                    format!("pairs[{p}]"),
-                    "pickup and delivery are the same job",
-                ));
-            }
-            if jobs[pair.pickup].is_mandatory() != jobs[pair.delivery].is_mandatory() {
-                return Err(invalid(
-                    format!("pairs[{p}]"),
-                    "pickup and delivery must both be mandatory or both optional",
-                ));
-            }
-            pair_roles[pair.pickup] = PairRole::Pickup {
-                delivery: pair.delivery,
-            };
-            pair_roles[pair.delivery] = PairRole::Delivery {
-                pickup: pair.pickup,
-            };
-        }
+        let pair_roles = pair_roles(&pairs, &jobs)?;
+        let group_of = group_index(&groups, &jobs, &pair_roles)?;
+        let pinned = vec![None; jobs.len()];
         Ok(Self {
             distances,
             durations,
             jobs,
             vehicles,
             pairs,
+            groups,
             minimize_vehicles,
             pair_roles,
+            group_of,
             hull_windows,
             multi_window,
+            pinned,
         })
+    }
+
+    /// Pins each `(job, vehicle)`: only that vehicle may serve the job. A pickup-delivery
+    /// pair must be pinned to the same vehicle, or only one of its jobs pinned (the pair
+    /// shares a route).
+    pub fn with_pins(
+        mut self,
+        pins: impl IntoIterator<Item = (JobId, VehicleId)>,
+    ) -> Result<Self, ProblemError> {
+        for (j, v) in pins {
+            if j >= self.jobs.len() {
+                return Err(invalid(
+                    "pins",
+                    format!("job {j} is not below {}", self.jobs.len()),
+                ));
+            }
+            if v >= self.vehicles.len() {
+                return Err(invalid(
+                    format!("pins[{j}]"),
+                    format!("vehicle {v} is not below {}", self.vehicles.len()),
+                ));
+            }
+            self.pinned[j] = Some(v);
+        }
+        for pair in &self.pairs {
+            if let (Some(a), Some(b)) = (self.pinned[pair.pickup], self.pinned[pair.delivery]) {
+                if a != b {
+                    return Err(invalid(
+                        format!("pins[{}]", pair.delivery),
+                        format!("pinned to vehicle {b}, its pickup to vehicle {a}"),
+                    ));
+                }
+            }
+        }
+        Ok(self)
     }
 
     pub fn num_jobs(&self) -> usize {
@@ -456,9 +426,211 @@ impl Problem {
         self.durations.get(from, to)
     }
 
-    /// Can vehicle `v` serve job `j` at all (skills)?
+    /// Can vehicle `v` serve job `j` at all (skills and pin)?
     #[inline]
     pub fn can_serve(&self, v: VehicleId, j: JobId) -> bool {
-        self.vehicles[v].skills.covers(self.jobs[j].skills)
+        self.vehicles[v].skills.covers(self.jobs[j].skills) && self.pin_allows(v, j)
     }
+
+    /// Is job `j` unpinned, or pinned to vehicle `v`?
+    #[inline]
+    pub fn pin_allows(&self, v: VehicleId, j: JobId) -> bool {
+        self.pinned[j].is_none_or(|p| p == v)
+    }
+}
+
+/// Both matrices square, of the same size, not empty, without negative entries.
+fn check_matrices(
+    distances: &Matrix<Distance>,
+    durations: &Matrix<Time>,
+) -> Result<(), ProblemError> {
+    let n = distances.size();
+    if durations.size() != n {
+        return Err(invalid(
+            "durations",
+            format!("is {0}x{0} but distances is {n}x{n}", durations.size()),
+        ));
+    }
+    if n == 0 {
+        return Err(invalid("distances", "has no location"));
+    }
+    if distances.data.iter().any(|d| d.0 < 0) {
+        return Err(invalid("distances", "holds a negative distance"));
+    }
+    if durations.data.iter().any(|d| d.0 < 0) {
+        return Err(invalid("durations", "holds a negative duration"));
+    }
+    Ok(())
+}
+
+/// Validates job `j` on `n` locations; returns the hull of its windows that open by its
+/// deadline (clipped by it) and whether more than one such window remains.
+fn check_job(j: usize, job: &Job, n: usize) -> Result<(TimeWindow, bool), ProblemError> {
+    let f = |name: &str| format!("jobs[{j}].{name}");
+    if job.location >= n {
+        return Err(invalid(
+            f("location"),
+            format!("{} is not below {n}", job.location),
+        ));
+    }
+    if job.service < Time::ZERO {
+        return Err(invalid(f("service"), "is negative"));
+    }
+    if job.demand < Load::ZERO {
+        return Err(invalid(f("demand"), "is negative"));
+    }
+    if job.drop_penalty.is_some_and(|p| p < Cost::ZERO) {
+        return Err(invalid(f("dropPenalty"), "is negative"));
+    }
+    for (w, tw) in job.windows.iter().enumerate() {
+        if tw.start > tw.end {
+            return Err(invalid(
+                format!("jobs[{j}].windows[{w}]"),
+                format!("start {} is after end {}", tw.start, tw.end),
+            ));
+        }
+        if w > 0 && job.windows[w - 1].end >= tw.start {
+            return Err(invalid(
+                format!("jobs[{j}].windows[{w}]"),
+                "overlaps or precedes the window before it",
+            ));
+        }
+    }
+    // The windows that open by the deadline; the hull spans them, clipped by it.
+    let deadline = job.deadline.unwrap_or(Time::MAX);
+    let usable: Vec<&TimeWindow> = job.windows.iter().filter(|w| w.start <= deadline).collect();
+    let hull = match (usable.first(), usable.last()) {
+        (Some(first), Some(last)) => TimeWindow::new(first.start, last.end.min(deadline)),
+        _ if job.windows.is_empty() => TimeWindow::new(Time::MIN, deadline),
+        _ => TimeWindow::new(Time::MAX, Time::MIN),
+    };
+    if hull.start > hull.end {
+        return Err(invalid(f("deadline"), "closes before every window opens"));
+    }
+    Ok((hull, usable.len() > 1))
+}
+
+/// Validates vehicle `v` on `n` locations.
+fn check_vehicle(v: usize, veh: &Vehicle, n: usize) -> Result<(), ProblemError> {
+    let f = |name: &str| format!("vehicles[{v}].{name}");
+    if veh.start >= n {
+        return Err(invalid(
+            f("start"),
+            format!("{} is not below {n}", veh.start),
+        ));
+    }
+    if veh.end >= n {
+        return Err(invalid(f("end"), format!("{} is not below {n}", veh.end)));
+    }
+    if veh.shift.start > veh.shift.end {
+        return Err(invalid(f("shift"), "starts after it ends"));
+    }
+    if veh.capacity < Load::ZERO {
+        return Err(invalid(f("capacity"), "is negative"));
+    }
+    if veh.max_work.is_some_and(|m| m < Time::ZERO) {
+        return Err(invalid(f("maxWork"), "is negative"));
+    }
+    if let Some(o) = veh.overtime
+        && (o.max < Time::ZERO || o.cost_per_unit < Cost::ZERO)
+    {
+        return Err(invalid(f("overtime"), "has a negative maximum or cost"));
+    }
+    if let Some(b) = veh.rest_break
+        && (b.duration < Time::ZERO || b.window.start > b.window.end)
+    {
+        return Err(invalid(
+            f("restBreak"),
+            "has a negative duration or an empty window",
+        ));
+    }
+    if veh.cost_per_distance < 0 || veh.cost_per_travel_time < 0 {
+        return Err(invalid(
+            f("costPerDistance"),
+            "travel costs must not be negative",
+        ));
+    }
+    Ok(())
+}
+
+/// Each job's role in a pair; every pair names two distinct existing jobs not in another pair,
+/// both mandatory or both optional.
+fn pair_roles(pairs: &[Pair], jobs: &[Job]) -> Result<Vec<PairRole>, ProblemError> {
+    let mut roles = vec![PairRole::Single; jobs.len()];
+    for (p, pair) in pairs.iter().enumerate() {
+        for (name, j) in [("pickup", pair.pickup), ("delivery", pair.delivery)] {
+            if j >= jobs.len() {
+                return Err(invalid(
+                    format!("pairs[{p}].{name}"),
+                    format!("job {j} does not exist"),
+                ));
+            }
+            if roles[j] != PairRole::Single {
+                return Err(invalid(
+                    format!("pairs[{p}].{name}"),
+                    format!("job {j} is already in a pair"),
+                ));
+            }
+        }
+        if pair.pickup == pair.delivery {
+            return Err(invalid(
+                format!("pairs[{p}]"),
+                "pickup and delivery are the same job",
+            ));
+        }
+        if jobs[pair.pickup].is_mandatory() != jobs[pair.delivery].is_mandatory() {
+            return Err(invalid(
+                format!("pairs[{p}]"),
+                "pickup and delivery must both be mandatory or both optional",
+            ));
+        }
+        roles[pair.pickup] = PairRole::Pickup {
+            delivery: pair.delivery,
+        };
+        roles[pair.delivery] = PairRole::Delivery {
+            pickup: pair.pickup,
+        };
+    }
+    Ok(roles)
+}
+
+/// Each job's group; every group has at least two existing jobs, none in a pair or in another
+/// group, all mandatory or all optional.
+fn group_index(
+    groups: &[Group],
+    jobs: &[Job],
+    roles: &[PairRole],
+) -> Result<Vec<Option<usize>>, ProblemError> {
+    let mut group_of = vec![None; jobs.len()];
+    for (g, group) in groups.iter().enumerate() {
+        if group.jobs.len() < 2 || group.jobs.len() > MAX_TEAM {
+            return Err(invalid(
+                format!("groups[{g}].jobs"),
+                format!("a synchronised visit needs 2 to {MAX_TEAM} jobs"),
+            ));
+        }
+        for (m, &j) in group.jobs.iter().enumerate() {
+            let field = format!("groups[{g}].jobs[{m}]");
+            if j >= jobs.len() {
+                return Err(invalid(field, format!("job {j} does not exist")));
+            }
+            if roles[j] != PairRole::Single {
+                return Err(invalid(
+                    field,
+                    format!("job {j} is in a pickup-delivery pair"),
+                ));
+            }
+            if group_of[j].is_some() {
+                return Err(invalid(field, format!("job {j} is already in a group")));
+            }
+            if jobs[j].is_mandatory() != jobs[group.jobs[0]].is_mandatory() {
+                return Err(invalid(
+                    field,
+                    "members must all be mandatory or all optional",
+                ));
+            }
+            group_of[j] = Some(g);
+        }
+    }
+    Ok(group_of)
 }

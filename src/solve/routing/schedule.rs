@@ -13,8 +13,11 @@
 //! - the load never exceeds capacity: deliveries of single jobs are on board from the start,
 //!   a pickup adds its demand until its delivery drops it; a pickup precedes its delivery.
 //!
+//! - the members of a synchronised group (see [`Problem::groups`]) are served on distinct
+//!   routes and start at the same instant: [`schedule_routes`] finds the earliest such instants.
+//!
 //! The search uses this for routes its constant-time checks do not cover exactly (several
-//! windows, breaks, pairs) and for every route it reports.
+//! windows, breaks, pairs, groups) and for every route it reports.
 
 use super::problem::{JobId, PairRole, Problem, VehicleId};
 use super::units::{Distance, Load, Time};
@@ -53,12 +56,27 @@ pub struct Schedule {
 /// Why a route has no feasible schedule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Infeasibility {
-    Skill { job: JobId },
-    Window { job: JobId },
+    Skill {
+        job: JobId,
+    },
+    /// The job is pinned to another vehicle.
+    Pin {
+        job: JobId,
+    },
+    Window {
+        job: JobId,
+    },
     Return,
     Break,
     Capacity,
-    Precedence { job: JobId },
+    Precedence {
+        job: JobId,
+    },
+    /// A group is partly routed, has two members on one route, or its members cannot start
+    /// together.
+    Sync {
+        group: usize,
+    },
 }
 
 /// The earliest start at or after `t` allowed by the job's windows and deadline.
@@ -87,6 +105,9 @@ pub fn check_static(
     for &j in jobs {
         if !veh.skills.covers(problem.jobs[j].skills) {
             return Err(Infeasibility::Skill { job: j });
+        }
+        if !problem.pin_allows(vehicle, j) {
+            return Err(Infeasibility::Pin { job: j });
         }
         if problem.pair_roles[j] == PairRole::Single {
             load += problem.jobs[j].demand;
@@ -125,12 +146,14 @@ struct BreakSlot {
     on_arrival: bool,
 }
 
-/// One forward pass with the break (if any) in `slot`.
+/// One forward pass with the break (if any) in `slot`; a group member starts no earlier than
+/// its group's `release` (none when `release` is empty).
 fn forward(
     problem: &Problem,
     vehicle: VehicleId,
     jobs: &[JobId],
     slot: Option<BreakSlot>,
+    release: &[Time],
 ) -> Result<Schedule, Infeasibility> {
     let veh = &problem.vehicles[vehicle];
     let mut t = veh.shift.start;
@@ -175,8 +198,12 @@ fn forward(
         }
         match jobs.get(gap) {
             Some(&j) => {
+                let ready = match problem.group_of[j].and_then(|g| release.get(g)) {
+                    Some(&r) => t.max(r),
+                    None => t,
+                };
                 let start =
-                    earliest_start(problem, j, t).ok_or(Infeasibility::Window { job: j })?;
+                    earliest_start(problem, j, ready).ok_or(Infeasibility::Window { job: j })?;
                 let end = start + problem.jobs[j].service;
                 visits.push(VisitTimes {
                     arrival,
@@ -217,13 +244,25 @@ fn break_needed(problem: &Problem, vehicle: VehicleId, arrival: Time, jobs: &[Jo
 }
 
 /// The exact schedule of `jobs` served in this order by `vehicle`, or why there is none.
+/// Group members are timed as if alone: [`schedule_routes`] synchronises them.
 pub fn schedule(
     problem: &Problem,
     vehicle: VehicleId,
     jobs: &[JobId],
 ) -> Result<Schedule, Infeasibility> {
+    schedule_released(problem, vehicle, jobs, &[])
+}
+
+/// [`schedule`] with each group member starting no earlier than `release[its group]` (no
+/// release when `release` is empty).
+pub fn schedule_released(
+    problem: &Problem,
+    vehicle: VehicleId,
+    jobs: &[JobId],
+    release: &[Time],
+) -> Result<Schedule, Infeasibility> {
     check_static(problem, vehicle, jobs)?;
-    let plain = forward(problem, vehicle, jobs, None);
+    let plain = forward(problem, vehicle, jobs, None, release);
     match &plain {
         Ok(s) if !break_needed(problem, vehicle, s.arrival, jobs) => {
             return Ok(with_late_departure(problem, vehicle, jobs, plain.unwrap()));
@@ -239,7 +278,8 @@ pub fn schedule(
     let mut error = plain.err().unwrap_or(Infeasibility::Break);
     for gap in 0..=jobs.len() {
         for on_arrival in [false, true] {
-            match forward(problem, vehicle, jobs, Some(BreakSlot { gap, on_arrival })) {
+            let slot = Some(BreakSlot { gap, on_arrival });
+            match forward(problem, vehicle, jobs, slot, release) {
                 Ok(s) => {
                     if best.as_ref().is_none_or(|b| s.arrival < b.arrival) {
                         best = Some(s);
@@ -251,6 +291,94 @@ pub fn schedule(
     }
     best.map(|s| with_late_departure(problem, vehicle, jobs, s))
         .ok_or(error)
+}
+
+/// The schedules of several routes, with every synchronised group's members starting
+/// together, at the earliest instant the routes allow; or why there are none.
+///
+/// Synchronisation as in Drexl 2012 ("Synchronization in vehicle routing - a survey of VRPs
+/// with multiple synchronization constraints", Transportation Science 46(3)), operation
+/// synchronisation with equal start times, and Bredström & Rönnqvist 2008 (EJOR 191(1)):
+/// there a MIP; here the earliest common starts are found by propagation (as Afifi, Dang and
+/// Moukrim 2016 do for the VRPTW with synchronised visits). Each group gets a release time;
+/// each round times every route with the releases and raises each group's release to the
+/// latest start of its members. Starts never fall as releases rise (waiting is allowed), so
+/// the releases climb to the least fixed point, where all members of every group start at its
+/// release: the earliest synchronised timing, hence the least overtime. Members waiting on
+/// each other in a cycle (A before B on one route, B before A on another) never settle; the
+/// rounds are capped and such routes are infeasible.
+pub fn schedule_routes<R: AsRef<[JobId]>>(
+    problem: &Problem,
+    routes: &[(VehicleId, R)],
+) -> Result<Vec<Schedule>, Infeasibility> {
+    let plain = |r: &(VehicleId, R)| schedule(problem, r.0, r.1.as_ref());
+    if problem.groups.is_empty() {
+        return routes.iter().map(plain).collect();
+    }
+    let seats = group_seats(problem, routes)?;
+    let synced: Vec<bool> = routes
+        .iter()
+        .map(|(_, jobs)| jobs.as_ref().iter().any(|&j| problem.group_of[j].is_some()))
+        .collect();
+    let mut release = vec![Time::MIN; problem.groups.len()];
+    let mut schedules: Vec<Schedule> = routes.iter().map(plain).collect::<Result<_, _>>()?;
+    let mut unsettled = 0;
+    let rounds = 2 * problem.groups.len() + 3;
+    for round in 1..=rounds {
+        let mut settled = true;
+        for (g, seats) in seats.iter().enumerate() {
+            let start = |&(r, pos): &(usize, usize)| schedules[r].visits[pos].start;
+            let Some(latest) = seats.iter().map(start).max() else {
+                continue;
+            };
+            if seats.iter().any(|s| start(s) != latest) {
+                release[g] = latest;
+                settled = false;
+                unsettled = g;
+            }
+        }
+        if settled {
+            return Ok(schedules);
+        }
+        if round == rounds {
+            break;
+        }
+        for (r, (vehicle, jobs)) in routes.iter().enumerate() {
+            if synced[r] {
+                schedules[r] = schedule_released(problem, *vehicle, jobs.as_ref(), &release)?;
+            }
+        }
+    }
+    Err(Infeasibility::Sync { group: unsettled })
+}
+
+/// Per group: where its members are (route, visit index), empty if it is not routed. A group
+/// is routed whole or not at all, one member per route.
+fn group_seats<R: AsRef<[JobId]>>(
+    problem: &Problem,
+    routes: &[(VehicleId, R)],
+) -> Result<Vec<Vec<(usize, usize)>>, Infeasibility> {
+    let mut seat = vec![None; problem.num_jobs()];
+    for (r, (_, jobs)) in routes.iter().enumerate() {
+        for (pos, &j) in jobs.as_ref().iter().enumerate() {
+            seat[j] = Some((r, pos));
+        }
+    }
+    let mut seats = Vec::with_capacity(problem.groups.len());
+    for (g, group) in problem.groups.iter().enumerate() {
+        let mut members: Vec<(usize, usize)> = group.jobs.iter().filter_map(|&j| seat[j]).collect();
+        if !members.is_empty() {
+            let mut routes_used: Vec<usize> = members.iter().map(|&(r, _)| r).collect();
+            routes_used.sort_unstable();
+            routes_used.dedup();
+            if members.len() != group.jobs.len() || routes_used.len() != members.len() {
+                return Err(Infeasibility::Sync { group: g });
+            }
+        }
+        members.shrink_to_fit();
+        seats.push(members);
+    }
+    Ok(seats)
 }
 
 /// Reports the departure as late as the first stop allows without moving any start: the

@@ -90,7 +90,9 @@ macro_rules! integer_unit {
 }
 
 integer_unit!(
-    /// A point in time or a duration, in the problem's time unit.
+    /// A point in time or a duration, in the problem's time unit: seconds in every problem
+    /// the product builds (`plan::clock` converts, `minutes` the one way from minutes), the
+    /// instance's unit times `io::solomon::SCALE` in a Solomon problem.
     Time
 );
 integer_unit!(

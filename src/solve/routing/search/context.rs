@@ -18,6 +18,9 @@ pub struct Context<'p> {
     pub class: Vec<VehicleId>,
     /// Per job: does a route holding it need the exact schedule check?
     pub exact_job: Vec<bool>,
+    /// Does the problem have synchronised groups? Routes holding a member are then timed
+    /// together (see [`super::state::State::resync`]).
+    pub has_groups: bool,
     /// Per vehicle: does its route need the exact schedule check (it has a break)?
     pub exact_vehicle: Vec<bool>,
     /// Per job: the nearest other jobs, nearest first.
@@ -56,8 +59,13 @@ impl<'p> Context<'p> {
             class.push(same.map_or(v, |w| class[w]));
         }
         let exact_job = (0..problem.num_jobs())
-            .map(|j| problem.multi_window[j] || problem.pair_roles[j] != PairRole::Single)
+            .map(|j| {
+                problem.multi_window[j]
+                    || problem.pair_roles[j] != PairRole::Single
+                    || problem.group_of[j].is_some()
+            })
             .collect();
+        let has_groups = !problem.groups.is_empty();
         let exact_vehicle = problem
             .vehicles
             .iter()
@@ -83,6 +91,7 @@ impl<'p> Context<'p> {
             end_segment,
             class,
             exact_job,
+            has_groups,
             exact_vehicle,
             neighbours,
             cost_scale,

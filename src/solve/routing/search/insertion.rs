@@ -11,6 +11,7 @@ use super::cost::LowerCost;
 use super::env::Env;
 use super::route::{Route, overtime_cost};
 use super::state::State;
+use super::sync::{TeamPlacement, apply_group, best_group_insertion, exact_change};
 use crate::solve::routing::problem::{JobId, PairRole};
 use crate::solve::routing::schedule::schedule;
 
@@ -23,13 +24,15 @@ pub struct InsertCost {
 }
 
 /// Where to insert: into route `route`, after position `after` (0: first), and for a pair the
-/// delivery after position `delivery_after` of the route with the pickup already in.
+/// delivery after position `delivery_after` of the route with the pickup already in; for a
+/// group, every member's place in `team`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Insertion {
     pub cost: InsertCost,
     pub route: usize,
     pub after: usize,
     pub delivery_after: Option<usize>,
+    pub team: Option<TeamPlacement>,
 }
 
 #[derive(Copy, Clone, Debug)]
@@ -189,6 +192,9 @@ pub fn best_insertion(
     if let PairRole::Pickup { delivery } = ctx.problem.pair_roles[j] {
         return best_pair_insertion(ctx, state, env, j, delivery, opts);
     }
+    if let Some(g) = ctx.problem.group_of[j] {
+        return best_group_insertion(ctx, state, env, g, opts);
+    }
     let pr = ctx.problem;
     let demand = pr.jobs[j].demand.0;
     let count_vehicles = pr.minimize_vehicles;
@@ -245,6 +251,7 @@ pub fn best_insertion(
                     route: r,
                     after: p,
                     delivery_after: None,
+                    team: None,
                 });
             }
         }
@@ -263,8 +270,7 @@ pub fn best_insertion(
         jobs.extend_from_slice(&route.jobs[..p]);
         jobs.push(j);
         jobs.extend_from_slice(&route.jobs[p..]);
-        env.charge(2 * jobs.len() as u64);
-        if let Some(cost) = exact_delta(ctx, route, &jobs) {
+        if let Some(cost) = exact_change(ctx, state, env, &[(r, &jobs)]) {
             let cost = InsertCost {
                 opens_vehicle: lower_bound.opens_vehicle,
                 cost,
@@ -275,6 +281,7 @@ pub fn best_insertion(
                     route: r,
                     after: p,
                     delivery_after: None,
+                    team: None,
                 });
             }
         }
@@ -320,8 +327,7 @@ fn best_pair_insertion(
                 jobs.extend_from_slice(&route.jobs[p..q]);
                 jobs.push(delivery);
                 jobs.extend_from_slice(&route.jobs[q..]);
-                env.charge(2 * jobs.len() as u64);
-                if let Some(cost) = exact_delta(ctx, route, &jobs) {
+                if let Some(cost) = exact_change(ctx, state, env, &[(r, &jobs)]) {
                     let cost = InsertCost {
                         opens_vehicle,
                         cost,
@@ -332,6 +338,7 @@ fn best_pair_insertion(
                             route: r,
                             after: p,
                             delivery_after: Some(q + 1),
+                            team: None,
                         });
                     }
                 }
@@ -342,8 +349,12 @@ fn best_pair_insertion(
 }
 
 /// Applies an insertion of `j` (and, for a pickup, its delivery: both go in before the route
-/// is refreshed, so that it is never seen without its partner).
+/// is refreshed, so that it is never seen without its partner; for a group, every member).
 pub fn apply(ctx: &Context, state: &mut State, j: JobId, ins: &Insertion) {
+    if let (Some(g), Some(team)) = (ctx.problem.group_of[j], &ins.team) {
+        apply_group(ctx, state, g, team);
+        return;
+    }
     match (ctx.problem.pair_roles[j], ins.delivery_after) {
         (PairRole::Pickup { delivery }, Some(q)) => {
             state.take_unassigned(j);
@@ -352,6 +363,9 @@ pub fn apply(ctx: &Context, state: &mut State, j: JobId, ins: &Insertion) {
             jobs.insert(ins.after, j);
             jobs.insert(q, delivery);
             state.refresh(ctx, ins.route);
+            if state.routes[ins.route].synced {
+                state.settle(ctx);
+            }
         }
         _ => state.insert(ctx, j, ins.route, ins.after),
     }

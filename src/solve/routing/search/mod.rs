@@ -16,6 +16,7 @@ mod route;
 mod ruin;
 mod segment;
 mod state;
+mod sync;
 mod thread;
 
 pub use context::Context;

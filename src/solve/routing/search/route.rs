@@ -28,8 +28,11 @@ pub struct Route {
     pub load: i64,
     /// Demand of single jobs at positions 1..=i.
     pub cum_load: Vec<i64>,
-    /// Does the route need exact schedule checks (break, several windows, pairs)?
+    /// Does the route need exact schedule checks (break, several windows, pairs, groups)?
     pub exact: bool,
+    /// Does the route hold a member of a synchronised group? Then its timing, hence its
+    /// overtime, depends on other routes: the state sets `overtime` (see `State::resync`).
+    pub synced: bool,
     pub travel: Cost,
     pub overtime: Cost,
 }
@@ -49,6 +52,7 @@ impl Clone for Route {
             load: self.load,
             cum_load: self.cum_load.clone(),
             exact: self.exact,
+            synced: self.synced,
             travel: self.travel,
             overtime: self.overtime,
         }
@@ -65,6 +69,7 @@ impl Clone for Route {
         self.load = source.load;
         self.cum_load.clone_from(&source.cum_load);
         self.exact = source.exact;
+        self.synced = source.synced;
         self.travel = source.travel;
         self.overtime = source.overtime;
     }
@@ -83,6 +88,7 @@ impl Route {
             load: 0,
             cum_load: Vec::new(),
             exact: false,
+            synced: false,
             travel: Cost::ZERO,
             overtime: Cost::ZERO,
         };
@@ -142,6 +148,8 @@ impl Route {
         self.bwd
             .resize(self.jobs.len() + 2, ctx.end_segment[self.vehicle]);
         self.exact = ctx.exact_vehicle[self.vehicle] || self.jobs.iter().any(|&j| ctx.exact_job[j]);
+        self.synced =
+            ctx.has_groups && self.jobs.iter().any(|&j| ctx.problem.group_of[j].is_some());
         self.rebuild(ctx, 1, self.jobs.len() + 1)
     }
 
@@ -161,6 +169,7 @@ impl Route {
         self.cum_load.truncate(k + 1);
         self.bwd.insert(k + 1, ctx.end_segment[self.vehicle]);
         self.exact |= ctx.exact_job[self.jobs[k]];
+        self.synced |= ctx.problem.group_of[self.jobs[k]].is_some();
         self.rebuild(ctx, k + 1, k + 1)
     }
 
@@ -272,6 +281,7 @@ mod tests {
             jobs,
             vehicles: vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(1000)))],
             pairs: Vec::new(),
+            groups: Vec::new(),
             minimize_vehicles: false,
         })
         .expect("a valid problem")
@@ -286,8 +296,8 @@ mod tests {
         assert_eq!(a.cum_time, b.cum_time);
         assert_eq!(a.cum_load, b.cum_load);
         assert_eq!(
-            (a.load, a.exact, a.travel, a.overtime),
-            (b.load, b.exact, b.travel, b.overtime)
+            (a.load, a.exact, a.synced, a.travel, a.overtime),
+            (b.load, b.exact, b.synced, b.travel, b.overtime)
         );
     }
 

@@ -1,11 +1,28 @@
 //! A solution under search: one route slot per vehicle (possibly empty) and the jobs left out.
 //! Invariant: every job is in exactly one route or in `unassigned`, and `route_of`/`pos_of`
-//! say where.
+//! say where. Synchronised groups are routed whole or not at all, and once a change is
+//! complete the overtime of every route holding a member is the synchronised one
+//! ([`State::resync`]).
 
 use super::context::Context;
-use super::route::Route;
+use super::route::{Route, overtime_cost};
 use crate::solve::routing::objective::Objective;
 use crate::solve::routing::problem::{JobId, VehicleId};
+use crate::solve::routing::schedule::schedule_routes;
+
+/// Adds to `jobs` the other members of the groups of its jobs.
+pub fn with_group_mates(ctx: &Context, jobs: &mut Vec<JobId>) {
+    let n = jobs.len();
+    for k in 0..n {
+        if let Some(g) = ctx.problem.group_of[jobs[k]] {
+            for &m in &ctx.problem.groups[g].jobs {
+                if !jobs.contains(&m) {
+                    jobs.push(m);
+                }
+            }
+        }
+    }
+}
 
 pub const UNASSIGNED: usize = usize::MAX;
 
@@ -100,6 +117,9 @@ impl State {
         self.routes[r].jobs.insert(after, j);
         let feasible = self.routes[r].update_inserted(ctx, after);
         assert!(feasible, "routes under search stay feasible");
+        if self.routes[r].synced {
+            self.settle(ctx);
+        }
         let n = self.routes[r].len() as u64 + 2;
         // About half the segments of a whole refresh, and the forward caches after `after`.
         self.refresh_work += if self.routes[r].exact {
@@ -110,13 +130,18 @@ impl State {
         self.reindex(r, after);
     }
 
-    /// Removes the given jobs from their routes (leaving them unassigned), refreshing each
-    /// touched route once. Feasibility is not monotone: without a stop a break may find no
-    /// place in its window, and a matrix may break the triangle inequality. A route whose rest
-    /// would be infeasible keeps all its jobs.
+    /// Removes the given jobs, and the other members of their groups, from their routes
+    /// (leaving them unassigned), refreshing each touched route once. Feasibility is not
+    /// monotone: without a stop a break may find no place in its window, and a matrix may break
+    /// the triangle inequality. A route whose rest would be infeasible keeps all its jobs; with
+    /// groups, if that or the synchronisation fails, every touched route keeps its jobs.
     pub fn remove(&mut self, ctx: &Context, jobs: &[JobId]) {
+        let mut jobs = jobs.to_vec();
+        if ctx.has_groups {
+            with_group_mates(ctx, &mut jobs);
+        }
         let mut touched: Vec<usize> = Vec::new();
-        for &j in jobs {
+        for &j in &jobs {
             let r = self.route_of[j];
             if r == UNASSIGNED {
                 continue;
@@ -126,24 +151,71 @@ impl State {
                 touched.push(r);
             }
         }
-        let mut before = Vec::new();
+        let mut saved: Vec<(usize, Vec<JobId>)> = Vec::with_capacity(touched.len());
+        let mut kept_whole = false;
         for r in touched {
-            before.clone_from(&self.routes[r].jobs);
+            let before = self.routes[r].jobs.clone();
             let route_of = &self.route_of;
             self.routes[r].jobs.retain(|&j| route_of[j] == r);
-            if self.try_refresh(ctx, r) {
-                self.unassigned
-                    .extend(before.iter().filter(|&&j| self.route_of[j] == UNASSIGNED));
-            } else {
-                std::mem::swap(&mut self.routes[r].jobs, &mut before);
+            if !self.try_refresh(ctx, r) {
+                self.routes[r].jobs.clone_from(&before);
                 self.refresh(ctx, r);
+                kept_whole = true;
             }
+            saved.push((r, before));
         }
+        if ctx.has_groups && (kept_whole || !self.resync(ctx)) {
+            for (r, before) in &saved {
+                self.routes[*r].jobs.clone_from(before);
+                self.refresh(ctx, *r);
+            }
+            self.settle(ctx);
+            return;
+        }
+        for (_, before) in &saved {
+            self.unassigned
+                .extend(before.iter().filter(|&&j| self.route_of[j] == UNASSIGNED));
+        }
+    }
+
+    /// Sets the overtime of every route holding a group member from the routes' synchronised
+    /// schedules. Returns false, changing nothing, if they cannot be synchronised.
+    #[must_use]
+    pub fn resync(&mut self, ctx: &Context) -> bool {
+        if !ctx.has_groups {
+            return true;
+        }
+        let synced: Vec<usize> = (0..self.routes.len())
+            .filter(|&r| self.routes[r].synced)
+            .collect();
+        let routes: Vec<(VehicleId, &[JobId])> = synced
+            .iter()
+            .map(|&r| (self.routes[r].vehicle, self.routes[r].jobs.as_slice()))
+            .collect();
+        let Ok(schedules) = schedule_routes(ctx.problem, &routes) else {
+            return false;
+        };
+        let n: u64 = routes.iter().map(|(_, jobs)| jobs.len() as u64 + 2).sum();
+        self.refresh_work += 4 * n;
+        for (&r, s) in synced.iter().zip(&schedules) {
+            let vehicle = self.routes[r].vehicle;
+            self.routes[r].overtime = overtime_cost(ctx, vehicle, s.arrival.0);
+        }
+        true
+    }
+
+    /// [`State::resync`] after a change already known to keep the groups synchronised.
+    pub fn settle(&mut self, ctx: &Context) {
+        let synchronised = self.resync(ctx);
+        assert!(synchronised, "routes under search stay synchronised");
     }
 
     /// Does every route pass the exact schedule check? A safety net on the solutions the
     /// search keeps as its best: the constant-time checks are meant to make it always true.
     pub fn verified(&self, ctx: &Context) -> bool {
+        if ctx.has_groups {
+            return schedule_routes(ctx.problem, &self.sequences()).is_ok();
+        }
         self.routes.iter().all(|r| {
             r.is_empty()
                 || crate::solve::routing::schedule::schedule(ctx.problem, r.vehicle, &r.jobs)
@@ -229,6 +301,7 @@ mod tests {
                 ..Vehicle::at(0, TimeWindow::new(Time(0), Time(50)))
             }],
             pairs: Vec::new(),
+            groups: Vec::new(),
             minimize_vehicles: false,
         })
         .expect("a valid problem")

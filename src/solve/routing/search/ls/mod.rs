@@ -19,8 +19,8 @@ mod two_opt_star;
 use super::context::Context;
 use super::cost::LowerCost;
 use super::env::Env;
-use super::insertion::exact_delta;
 use super::state::State;
+use super::sync::exact_change;
 use crate::solve::routing::problem::JobId;
 use proposal::{Piece, evaluate, materialise};
 
@@ -69,11 +69,11 @@ pub(crate) fn try_routes(
         .map(|&(r, pieces)| (r, materialise(state, pieces)))
         .collect();
     if needs_exact {
-        let mut delta = LowerCost::ZERO;
-        for (r, jobs) in &routes {
-            env.charge(2 * jobs.len() as u64);
-            delta += exact_delta(ctx, &state.routes[*r], jobs)?;
-        }
+        let changes: Vec<(usize, &[JobId])> = routes
+            .iter()
+            .map(|(r, jobs)| (*r, jobs.as_slice()))
+            .collect();
+        let delta = exact_change(ctx, state, env, &changes)?;
         if (vehicles, delta) >= (0, LowerCost::ZERO) {
             return None;
         }
@@ -83,10 +83,16 @@ pub(crate) fn try_routes(
 
 /// Applies an improvement.
 fn apply(ctx: &Context, state: &mut State, env: &mut Env, improvement: Improvement) {
+    let mut synced = false;
     for (r, jobs) in improvement.routes {
         env.charge(4 * jobs.len() as u64);
+        synced |= state.routes[r].synced;
         state.routes[r].jobs = jobs;
         state.refresh(ctx, r);
+        synced |= state.routes[r].synced;
+    }
+    if synced {
+        state.settle(ctx);
     }
 }
 

@@ -59,6 +59,7 @@ mod tests {
             jobs: vec![job(1), job(2), job(3)],
             vehicles: vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(100))); 3],
             pairs: Vec::new(),
+            groups: Vec::new(),
             minimize_vehicles: true,
         })
         .expect("a valid problem")

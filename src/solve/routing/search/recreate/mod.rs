@@ -10,11 +10,14 @@ use super::context::Context;
 use super::env::Env;
 use crate::solve::routing::problem::{JobId, PairRole};
 
-/// Jobs to place: deliveries of pairs go with their pickups, so they are left out.
+/// Jobs to place: deliveries of pairs go with their pickups, and members of a group with its
+/// first member, so they are left out.
 pub fn placeable(ctx: &Context, jobs: &[JobId]) -> Vec<JobId> {
+    let p = ctx.problem;
     jobs.iter()
         .copied()
-        .filter(|&j| !matches!(ctx.problem.pair_roles[j], PairRole::Delivery { .. }))
+        .filter(|&j| !matches!(p.pair_roles[j], PairRole::Delivery { .. }))
+        .filter(|&j| p.group_of[j].is_none_or(|g| p.groups[g].jobs[0] == j))
         .collect()
 }
 

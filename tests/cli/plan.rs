@@ -1,0 +1,124 @@
+//! `fieldplan plan --export vroom FILE` and `--routes vroom FILE` on the bundled scenario.
+
+use crate::{fieldplan, scratch, stderr, stdout};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+fn nanchang() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/nanchang")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn config() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("config")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn export_vroom_writes_every_engineer_and_routed_task_of_the_day() {
+    let dir = scratch("plan_export_vroom");
+    let (problem, plan) = (dir.join("problem.json"), dir.join("plan.json"));
+    let (data, config) = (nanchang(), config());
+    let base = [
+        "plan",
+        "--date",
+        "2026-11-30",
+        "--data",
+        &data,
+        "--config",
+        &config,
+    ];
+    let mut export = base.to_vec();
+    export.extend(["--export", "vroom", problem.to_str().unwrap()]);
+    let out = fieldplan(&export);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut solve = base.to_vec();
+    solve.extend([
+        "--time-limit",
+        "0.3",
+        "--check",
+        "--out",
+        plan.to_str().unwrap(),
+    ]);
+    let out = fieldplan(&solve);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("plan check: no violation"));
+
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&problem).unwrap()).unwrap();
+    let p: Value = serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    let engineers: BTreeSet<&str> = v["vehicles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["description"].as_str().unwrap())
+        .collect();
+    assert_eq!(engineers.len(), v["vehicles"].as_array().unwrap().len());
+    assert_eq!(
+        engineers.len() as u64,
+        p["kpis"]["engineersOnShift"].as_u64().unwrap()
+    );
+    let mut tasks = BTreeSet::new();
+    for j in v["jobs"].as_array().unwrap() {
+        assert!(tasks.insert(j["description"].as_str().unwrap()), "{j}");
+        let priority = j["priority"].as_u64().unwrap();
+        assert!((1..=100).contains(&priority), "{j}");
+    }
+    for s in v["shipments"].as_array().unwrap() {
+        assert_eq!(s["pickup"]["description"], s["delivery"]["description"]);
+        assert!(tasks.insert(s["delivery"]["description"].as_str().unwrap()));
+    }
+    // Every shift route's stop is a task of the problem, served by an engineer of it.
+    for r in p["routes"].as_array().unwrap() {
+        if r.get("callOut").is_some() {
+            continue;
+        }
+        assert!(engineers.contains(r["engineer"].as_str().unwrap()), "{r}");
+        for s in r["stops"].as_array().unwrap() {
+            assert!(tasks.contains(s["task"].as_str().unwrap()), "{s}");
+        }
+    }
+    let n = v["matrices"]["car"]["durations"].as_array().unwrap().len();
+    assert_eq!(
+        v["matrices"]["car"]["distances"].as_array().unwrap().len(),
+        n
+    );
+}
+
+#[test]
+fn bad_export_and_routes_arguments_exit_with_code_2() {
+    let dir = scratch("plan_export_bad");
+    let (data, config) = (nanchang(), config());
+    let base = [
+        "plan",
+        "--date",
+        "2026-11-30",
+        "--data",
+        &data,
+        "--config",
+        &config,
+    ];
+    let file = dir.join("x.json");
+    let mut args = base.to_vec();
+    args.extend(["--export", "csv", file.to_str().unwrap()]);
+    let out = fieldplan(&args);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--export") && stderr(&out).contains("vroom"));
+    std::fs::write(
+        &file,
+        r#"{"code": 0, "routes": [{"vehicle": 1, "steps": []}]}"#,
+    )
+    .unwrap();
+    let mut args = base.to_vec();
+    args.extend(["--routes", "vroom", file.to_str().unwrap()]);
+    let out = fieldplan(&args);
+    assert_eq!(out.status.code(), Some(2));
+    let message = stderr(&out);
+    assert!(
+        message.contains("x.json") && message.contains("routes[0].description"),
+        "{message}"
+    );
+}

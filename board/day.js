@@ -193,7 +193,8 @@ function routeItems(r) {
       const arrival = new Date(s.arrival).getTime();
       out.push(background(`travel:${r.engineer}:${s.task}:${s.stopKind || ""}`, r.engineer, arrival - s.travelSeconds * 1000, arrival, "travel"));
     }
-    if (s.deadline) {
+    // A pickup stop shares its task (and deadline) with its delivery: one deadline mark.
+    if (s.deadline && !s.stopKind) {
       const d = new Date(s.deadline).getTime();
       out.push(background(`deadline:${s.task}`, r.engineer, d, d + 120000, "deadline", `${t("deadline")} ${s.task}`));
     }

@@ -94,7 +94,7 @@ pub struct FaultView {
     /// `{id, device, level, reported, description}`.
     #[schema(value_type = Object)]
     pub fault: Fault,
-    #[schema(value_type = String)]
+    #[schema(value_type = Option<String>)]
     pub site: Option<SiteId>,
     #[schema(value_type = String, example = "open")]
     pub status: FaultStatus,

@@ -82,7 +82,7 @@ pub struct FaultOutcome {
     pub eta: Option<Instant>,
     pub deadlines: Vec<DeadlineView>,
     /// What changed against the previous version (`null` when not planned).
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub diff: Value,
     /// The plan version the re-plan published (`null` when not planned).
     pub plan: Option<PlanRef>,

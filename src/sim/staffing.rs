@@ -1,7 +1,10 @@
 //! Which engineers a headcount means, by a deterministic rule.
 //!
-//! Seats go to districts in proportion to the devices their sites hold (largest remainder,
-//! every district at least one seat while the headcount allows). Inside a district the
+//! Seats go to districts in proportion to the devices their sites hold (largest remainder).
+//! While the headcount allows, every district gets at least the seats that cover the device
+//! families its sites hold (two single-skill engineers where nobody has both skills): a
+//! county with one DR engineer cannot inspect its analysers, and a colleague from the city is
+//! a day's drive away; below that, at least one seat. Inside a district the
 //! scenario's engineers are taken so that the device families of the district are covered
 //! first (the engineer adding the most uncovered devices' families, ties by id), then in id
 //! order; a district that needs more engineers than it has clones them in the same order
@@ -48,10 +51,16 @@ pub fn select_engineers(scenario: &Scenario, headcount: usize) -> Vec<Engineer> 
             }
         })
         .collect();
-    let seats = apportion(&weights, headcount);
+    let orders: Vec<Vec<&Engineer>> = (0..points.len())
+        .map(|i| coverage_order(&staff[i], devices[i]))
+        .collect();
+    let cover: Vec<usize> = (0..points.len())
+        .map(|i| covering(&orders[i], devices[i]))
+        .collect();
+    let seats = apportion(&weights, &cover, headcount);
     let mut out = Vec::with_capacity(headcount);
     for (i, &n) in seats.iter().enumerate() {
-        let order = coverage_order(&staff[i], devices[i]);
+        let order = &orders[i];
         for k in 0..n {
             let e = order[k % order.len()];
             let copy = k / order.len();
@@ -94,10 +103,31 @@ fn coverage_order<'a>(staff: &[&'a Engineer], devices: [usize; 2]) -> Vec<&'a En
     order
 }
 
+/// How many engineers of `order` (a [`coverage_order`]) cover every family the district's
+/// devices hold: at least one, and all of them if they never cover it.
+fn covering(order: &[&Engineer], devices: [usize; 2]) -> usize {
+    let needed = |covered: &[bool; 2]| {
+        DeviceFamily::ALL
+            .into_iter()
+            .any(|f| devices[f.index()] > 0 && !covered[f.index()])
+    };
+    let mut covered = [false; 2];
+    for (k, e) in order.iter().enumerate() {
+        for f in e.skills.iter() {
+            covered[f.index()] = true;
+        }
+        if !needed(&covered) {
+            return k + 1;
+        }
+    }
+    order.len().max(1)
+}
+
 /// Splits `total` seats in proportion to `weights` (largest remainder, ties to the lower
-/// index); while seats allow, every positive weight gets at least one, taken from the
-/// district furthest above its quota.
-pub fn apportion(weights: &[usize], total: usize) -> Vec<usize> {
+/// index). Every positive weight then gets at least its `floor` (when the floors fit in
+/// `total`; else at least one, when that fits), the seats taken from the district furthest
+/// above its quota.
+pub fn apportion(weights: &[usize], floor: &[usize], total: usize) -> Vec<usize> {
     let mut seats = vec![0; weights.len()];
     let positive: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] > 0).collect();
     if positive.is_empty() {
@@ -116,24 +146,29 @@ pub fn apportion(weights: &[usize], total: usize) -> Vec<usize> {
     for &(_, i) in remainders.iter().take(total - given) {
         seats[i] += 1;
     }
-    if total >= positive.len() {
-        for &i in &positive {
-            if seats[i] > 0 {
-                continue;
-            }
+    let floors: usize = positive.iter().map(|&i| floor[i].max(1)).sum();
+    let least = |i: usize| match () {
+        () if total >= floors => floor[i].max(1),
+        () if total >= positive.len() => 1,
+        () => 0,
+    };
+    // Invariant: the least seats sum to at most `total`, so while a district is below its
+    // least another is above its own, and can give a seat.
+    for &i in &positive {
+        while seats[i] < least(i) {
             // Surplus over quota, scaled by `sum`: seats[j] * sum - weights[j] * total.
             let donor = positive
                 .iter()
                 .copied()
-                .filter(|&j| seats[j] > 1)
+                .filter(|&j| seats[j] > least(j))
                 .max_by(|&a, &b| {
                     let surplus =
                         |j: usize| (seats[j] * sum) as i128 - (weights[j] * total) as i128;
                     surplus(a).cmp(&surplus(b)).then(b.cmp(&a))
                 })
-                .expect("total >= positive districts leaves a district with two seats");
+                .expect("the least seats fit in the total");
             seats[donor] -= 1;
-            seats[i] = 1;
+            seats[i] += 1;
         }
     }
     seats
@@ -145,12 +180,23 @@ mod tests {
 
     #[test]
     fn apportion_gives_every_district_a_seat_and_sums_up() {
-        assert_eq!(apportion(&[10, 30, 60], 10), vec![1, 3, 6]);
-        assert_eq!(apportion(&[1, 1, 98], 3), vec![1, 1, 1]);
-        assert_eq!(apportion(&[1, 1, 98], 2), vec![0, 0, 2]);
-        assert_eq!(apportion(&[0, 5], 4), vec![0, 4]);
+        let one = [1; 5];
+        assert_eq!(apportion(&[10, 30, 60], &one, 10), vec![1, 3, 6]);
+        assert_eq!(apportion(&[1, 1, 98], &one, 3), vec![1, 1, 1]);
+        assert_eq!(apportion(&[1, 1, 98], &one, 2), vec![0, 0, 2]);
+        assert_eq!(apportion(&[0, 5], &one, 4), vec![0, 4]);
         for n in 0..50 {
-            assert_eq!(apportion(&[3, 7, 11, 0, 2], n).iter().sum::<usize>(), n);
+            let seats = apportion(&[3, 7, 11, 0, 2], &[2, 1, 2, 2, 2], n);
+            assert_eq!(seats.iter().sum::<usize>(), n);
         }
+    }
+
+    #[test]
+    fn apportion_gives_each_district_its_floor_while_the_floors_fit() {
+        // Quotas 0.8, 2.4, 4.8 of 8: largest remainder 1, 2, 5; floors of two move one seat
+        // from the district furthest above its quota (the third: 5 against 4.8).
+        assert_eq!(apportion(&[10, 30, 60], &[2, 2, 1], 8), vec![2, 2, 4]);
+        // Floors of 5 do not fit in 4 seats: one seat each, then by quota.
+        assert_eq!(apportion(&[10, 30, 60], &[2, 2, 1], 4), vec![1, 1, 2]);
     }
 }

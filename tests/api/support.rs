@@ -25,6 +25,11 @@ pub const START: &str = "2026-11-30T09:20:00+08:00";
 /// The engineer the token of role engineer (`tokens[&Role::Engineer]`) is bound to.
 pub const ENGINEER: &str = "E-06";
 
+/// `DAY` at `time` (`HH:MM`) in the service's offset, as RFC 3339.
+pub fn at(time: &str) -> String {
+    format!("{DAY}T{time}:00+08:00")
+}
+
 pub struct TestApp {
     /// The service's clock: tests move it, nothing reads the machine's date.
     pub clock: Arc<ManualClock>,
@@ -202,6 +207,18 @@ impl TestApp {
         let v = r.json();
         self.check_plan(&v["plan"]);
         v
+    }
+
+    /// Moves the clock to 07:00 the day after `DAY` and asks for that day's plan with a
+    /// short time limit.
+    pub async fn plan_next_day(&self) -> Reply {
+        self.set_now("2026-12-01T07:00:00+08:00");
+        self.post(
+            "/v1/plans",
+            Role::Planner,
+            serde_json::json!({"date": "2026-12-01", "timeLimitMs": 200, "seed": 7}),
+        )
+        .await
     }
 
     /// Passes a returned plan through the independent checker of `plan`.

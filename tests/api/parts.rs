@@ -2,10 +2,9 @@
 //! from `data/nanchang/stock.csv`, `config/parts.toml` and `config/holidays.toml`.
 
 use crate::socket::temp_dir;
-use crate::support::{TestApp, assert_problem, at, repo, spawn_app};
+use crate::support::{TestApp, assert_problem, at, import_file, repo, spawn_app};
 use fieldplan::store::{CaseRecord, CaseWrite, Role, SqliteStore, StockKind, StockMove, Store};
 use serde_json::{Value, json};
-use std::process::Command;
 
 /// Reports a fault and returns its id.
 async fn fault(app: &TestApp, device: &str, site: &str, level: u8) -> String {
@@ -500,12 +499,7 @@ fn concurrent_reservations_of_the_last_unit_do_not_oversell() {
 }
 
 fn import_stock(db: &std::path::Path, csv: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_fieldplan"))
-        .args(["import", "--kind", "stock", "--db"])
-        .arg(db)
-        .arg(csv)
-        .output()
-        .unwrap()
+    import_file("stock", &[], db, csv)
 }
 
 #[test]

@@ -71,6 +71,18 @@ pub fn repo(path: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
+/// `fieldplan import --kind KIND [ARGS] --db DB CSV`, the binary run as a user would.
+pub fn import_file(kind: &str, args: &[&str], db: &Path, csv: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_fieldplan"))
+        .args(["import", "--kind", kind])
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .arg(csv)
+        .output()
+        .unwrap()
+}
+
 pub fn spawn_app() -> TestApp {
     spawn_app_with(Arc::new(DayPlanner), Settings::default())
 }

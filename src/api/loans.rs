@@ -189,17 +189,10 @@ pub async fn loans(
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Value>> {
     let mut f = QueryFields::new(&q);
-    let raw = f.raw("status").cloned();
-    let status: Option<LoanStatus> = raw
-        .as_ref()
-        .and_then(|s| serde_json::from_value(json!(s)).ok());
-    if raw.is_some() && status.is_none() {
-        f.issue(
-            "status",
-            "invalid",
-            "one of noUnit, delivering, onSite, collecting, returned",
-        );
-    }
+    let status: Option<LoanStatus> = f.variant(
+        "status",
+        "one of noUnit, delivering, onSite, collecting, returned",
+    );
     f.finish()?;
     let store = state.store();
     let (levels, all) =

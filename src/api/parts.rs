@@ -276,13 +276,7 @@ pub async fn deliveries(
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<Value>> {
     let mut f = QueryFields::new(&q);
-    let status = f.raw("status").cloned();
-    let wanted: Option<DeliveryStatus> = status
-        .as_ref()
-        .and_then(|s| serde_json::from_value(Value::String(s.clone())).ok());
-    if status.is_some() && wanted.is_none() {
-        f.issue("status", "invalid", "one of planned, pickedUp, delivered");
-    }
+    let wanted: Option<DeliveryStatus> = f.variant("status", "one of planned, pickedUp, delivered");
     let fault: Option<FaultId> = f.optional("fault", "a fault id");
     f.finish()?;
     let store = state.store();

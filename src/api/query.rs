@@ -3,6 +3,7 @@
 
 use super::error::{ApiError, FieldIssue};
 use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::str::FromStr;
 
@@ -56,6 +57,21 @@ impl<'a> QueryFields<'a> {
                 None
             }
         }
+    }
+
+    /// An optional parameter naming a variant of `T` as it is spelled in JSON; a bad value is
+    /// reported with the message `expected`.
+    pub fn variant<T: DeserializeOwned>(
+        &mut self,
+        name: &'static str,
+        expected: &str,
+    ) -> Option<T> {
+        let raw = self.raw(name)?;
+        let value = serde_json::from_value(serde_json::Value::String(raw.clone())).ok();
+        if value.is_none() {
+            self.issue(name, "invalid", expected);
+        }
+        value
     }
 
     /// The text of a parameter, if sent.

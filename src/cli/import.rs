@@ -17,8 +17,10 @@ use crate::domain::site::Site;
 use crate::store::RecordKind;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use csv::StringRecord;
 use serde_json::{Map, Value};
-use std::path::PathBuf;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub mod completions;
@@ -105,9 +107,12 @@ fn check(kind: RecordKind, row: &Value) -> Result<(), String> {
     }
 }
 
-/// Reads and checks every row: the records, or every problem as `FILE:LINE: field: message`.
-pub fn read_csv(kind: RecordKind, file: &std::path::Path) -> anyhow::Result<Vec<Value>> {
-    let mut reader = csv::ReaderBuilder::new()
+/// Opens a CSV file with `builder`'s settings (cells trimmed) and reads its header.
+pub(crate) fn open_csv(
+    builder: &mut csv::ReaderBuilder,
+    file: &Path,
+) -> anyhow::Result<(csv::Reader<File>, StringRecord)> {
+    let mut reader = builder
         .trim(csv::Trim::All)
         .from_path(file)
         .with_context(|| format!("reading {}", file.display()))?;
@@ -115,18 +120,49 @@ pub fn read_csv(kind: RecordKind, file: &std::path::Path) -> anyhow::Result<Vec<
         .headers()
         .with_context(|| format!("{}: line 1: header", file.display()))?
         .clone();
-    let mut records = Vec::new();
-    let mut problems = Vec::new();
+    Ok((reader, headers))
+}
+
+/// Checks every row of `reader` before anything is imported: `check` returns a row's
+/// problems, and a row that does not read is one too. All of them come in one error, each
+/// as `FILE:LINE: problem`, with the count of bad rows.
+pub(crate) fn check_rows<R: std::io::Read>(
+    file: &Path,
+    reader: &mut csv::Reader<R>,
+    mut check: impl FnMut(&StringRecord) -> Result<(), Vec<String>>,
+) -> anyhow::Result<()> {
+    let (mut problems, mut bad_rows) = (Vec::new(), 0);
     for row in reader.records() {
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(format!("{}:{line}: {e}", file.display()));
-                continue;
-            }
+        let (line, row_problems) = match row {
+            Ok(r) => (r.position().map_or(0, |p| p.line()), check(&r).err()),
+            Err(e) => (
+                e.position().map_or(0, |p| p.line()),
+                Some(vec![e.to_string()]),
+            ),
         };
-        let line = row.position().map_or(0, |p| p.line());
+        if let Some(found) = row_problems {
+            bad_rows += 1;
+            problems.extend(
+                found
+                    .into_iter()
+                    .map(|p| format!("{}:{line}: {p}", file.display())),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{bad_rows} bad row(s), nothing imported:\n  {}",
+            problems.join("\n  ")
+        );
+    }
+    Ok(())
+}
+
+/// Reads and checks every row: the records, or every problem as `FILE:LINE: field: message`.
+pub fn read_csv(kind: RecordKind, file: &Path) -> anyhow::Result<Vec<Value>> {
+    let (mut reader, headers) = open_csv(&mut csv::ReaderBuilder::new(), file)?;
+    let mut records = Vec::new();
+    check_rows(file, &mut reader, |row| {
         let mut obj = Map::new();
         for (h, cell) in headers.iter().zip(row.iter()) {
             if !cell.trim().is_empty() {
@@ -134,18 +170,10 @@ pub fn read_csv(kind: RecordKind, file: &std::path::Path) -> anyhow::Result<Vec<
             }
         }
         let value = Value::Object(obj);
-        match check(kind, &value) {
-            Ok(()) => records.push(value),
-            Err(e) => problems.push(format!("{}:{line}: {e}", file.display())),
-        }
-    }
-    if !problems.is_empty() {
-        bail!(
-            "{} bad row(s), nothing imported:\n  {}",
-            problems.len(),
-            problems.join("\n  ")
-        );
-    }
+        check(kind, &value).map_err(|e| vec![e])?;
+        records.push(value);
+        Ok(())
+    })?;
     Ok(records)
 }
 

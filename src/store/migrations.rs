@@ -569,49 +569,46 @@ CREATE INDEX jobs_unfinished ON jobs (lease_until) WHERE status IN ('queued', 'r
 
 /// Stock counts per service point (spare parts, loan units) whose invariant the schema keeps
 /// (`0 <= reserved <= quantity`), and the cases of spare-part deliveries, loans and DOA
-/// replacements as versioned JSON (an update names the version it read).
-const V10: &str = r#"
+/// replacements as versioned JSON (an update names the version it read). The engines' scripts
+/// differ only in the integer type `$int` (SQLite `INTEGER`, PostgreSQL `BIGINT`).
+macro_rules! stock_and_cases {
+    ($int:literal) => {
+        concat!(
+            r#"
 CREATE TABLE stock (
     kind          TEXT NOT NULL CHECK (kind IN ('part', 'loan')),
     service_point TEXT NOT NULL REFERENCES service_points(id),
     item          TEXT NOT NULL,
-    quantity      INTEGER NOT NULL CHECK (quantity >= 0),
-    reserved      INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= quantity),
+    quantity      "#,
+            $int,
+            r#" NOT NULL CHECK (quantity >= 0),
+    reserved      "#,
+            $int,
+            r#" NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= quantity),
     updated_at    TEXT NOT NULL,
     PRIMARY KEY (kind, service_point, item)
 );
 CREATE TABLE cases (
     id         TEXT PRIMARY KEY,
     kind       TEXT NOT NULL CHECK (kind IN ('delivery', 'loan', 'doa')),
-    version    INTEGER NOT NULL CHECK (version >= 1),
+    version    "#,
+            $int,
+            r#" NOT NULL CHECK (version >= 1),
     json       TEXT NOT NULL,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
 CREATE INDEX cases_by_kind ON cases(kind, id);
-"#;
+"#
+        )
+    };
+}
+
+/// Migration 10 for SQLite: see `stock_and_cases`.
+const V10: &str = stock_and_cases!("INTEGER");
 
 /// See [`V10`].
-const PG_V10: &str = r#"
-CREATE TABLE stock (
-    kind          TEXT NOT NULL CHECK (kind IN ('part', 'loan')),
-    service_point TEXT NOT NULL REFERENCES service_points(id),
-    item          TEXT NOT NULL,
-    quantity      BIGINT NOT NULL CHECK (quantity >= 0),
-    reserved      BIGINT NOT NULL DEFAULT 0 CHECK (reserved >= 0 AND reserved <= quantity),
-    updated_at    TEXT NOT NULL,
-    PRIMARY KEY (kind, service_point, item)
-);
-CREATE TABLE cases (
-    id         TEXT PRIMARY KEY,
-    kind       TEXT NOT NULL CHECK (kind IN ('delivery', 'loan', 'doa')),
-    version    BIGINT NOT NULL CHECK (version >= 1),
-    json       TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE INDEX cases_by_kind ON cases(kind, id);
-"#;
+const PG_V10: &str = stock_and_cases!("BIGINT");
 
 /// See [`V11`].
 const PG_V11: &str = r#"

@@ -26,6 +26,30 @@ fn refused(row: usize, field: &str, message: String) -> StoreError {
     StoreError::Refused(FieldError::new(format!("rows[{row}].{field}"), message))
 }
 
+/// Whether row `i`, the count `quantity` of `item` at `sp`, is written over the count stored
+/// (`reserved` units of it promised, `None` if there is none): not where only missing counts
+/// are written and there is one; refused where the quantity is below what is promised.
+fn sets_count(
+    i: usize,
+    sp: &str,
+    item: &str,
+    quantity: u32,
+    reserved: Option<i64>,
+    only_missing: bool,
+) -> StoreResult<bool> {
+    match reserved {
+        Some(_) if only_missing => Ok(false),
+        Some(r) if r > i64::from(quantity) => Err(refused(
+            i,
+            "quantity",
+            format!(
+                "{quantity} is fewer than the {r} units of {item} at {sp} promised to deliveries"
+            ),
+        )),
+        _ => Ok(true),
+    }
+}
+
 fn level(
     kind: &str,
     sp: String,
@@ -72,18 +96,8 @@ pub(super) mod sqlite {
                     |r| r.get(0),
                 )
                 .optional()?;
-            match reserved {
-                Some(_) if only_missing => continue,
-                Some(r) if r > i64::from(*quantity) => {
-                    return Err(refused(
-                        i,
-                        "quantity",
-                        format!(
-                            "{quantity} is fewer than the {r} units of {item} at {sp} promised to deliveries"
-                        ),
-                    ));
-                }
-                _ => {}
+            if !sets_count(i, sp, item, *quantity, reserved, only_missing)? {
+                continue;
             }
             tx.execute(
                 "INSERT INTO stock (kind, service_point, item, quantity, reserved, updated_at)
@@ -213,18 +227,8 @@ pub(super) mod pg {
                     &[&kind.as_str(), sp, item],
                 )?
                 .map(|r| r.get(0));
-            match reserved {
-                Some(_) if only_missing => continue,
-                Some(r) if r > i64::from(*quantity) => {
-                    return Err(refused(
-                        i,
-                        "quantity",
-                        format!(
-                            "{quantity} is fewer than the {r} units of {item} at {sp} promised to deliveries"
-                        ),
-                    ));
-                }
-                _ => {}
+            if !sets_count(i, sp, item, *quantity, reserved, only_missing)? {
+                continue;
             }
             tx.execute(
                 "INSERT INTO stock (kind, service_point, item, quantity, reserved, updated_at)

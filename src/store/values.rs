@@ -3,8 +3,10 @@
 //! Both stores keep the same text in the same columns, so a value reads the same from either.
 
 use super::{JobRecord, JobStatus, StoreError, StoreResult};
+use crate::domain::device::Device;
 use crate::domain::fault::{FaultEvent, FaultRecord};
 use crate::domain::ids::EngineerId;
+use crate::domain::installation::{InstallationProject, InstallationRecord, StepDone};
 use crate::domain::instant::Instant;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -83,19 +85,41 @@ pub(super) fn job_record(row: JobRow) -> StoreResult<JobRecord> {
 
 /// Installation projects with the steps done, joined by project id (creation order kept).
 pub(super) fn with_steps_done(
-    projects: Vec<crate::domain::installation::InstallationProject>,
-    done: Vec<(String, crate::domain::installation::StepDone)>,
-) -> Vec<crate::domain::installation::InstallationRecord> {
-    let mut records: Vec<_> = projects
-        .into_iter()
-        .map(crate::domain::installation::InstallationRecord::new)
-        .collect();
+    projects: Vec<InstallationProject>,
+    done: Vec<(String, StepDone)>,
+) -> Vec<InstallationRecord> {
+    let mut records: Vec<_> = projects.into_iter().map(InstallationRecord::new).collect();
     for (id, d) in done {
         if let Some(r) = records.iter_mut().find(|r| r.id() == id) {
             r.done.push(d);
         }
     }
     records
+}
+
+/// The project `id`, read as the one record of `found`, with the step `done`: refused by the
+/// project's rules on what is stored.
+pub(super) fn with_step_done(
+    mut found: Vec<InstallationRecord>,
+    id: &str,
+    done: &StepDone,
+) -> StoreResult<InstallationRecord> {
+    let mut record = found
+        .pop()
+        .ok_or_else(|| StoreError::Rejected(format!("installation {id} does not exist")))?;
+    record.complete(done.clone()).map_err(StoreError::Refused)?;
+    Ok(record)
+}
+
+/// A new device of an installation project as it is now, read `before` from the store.
+pub(super) fn device_now(record: &InstallationRecord, before: &Device) -> StoreResult<Device> {
+    record.device_now(before).ok_or_else(|| {
+        StoreError::Corrupt(format!(
+            "device {} of installation {}",
+            before.id(),
+            record.id()
+        ))
+    })
 }
 
 /// The id `I-NNNN` of the `n`-th installation project.

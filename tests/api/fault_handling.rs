@@ -2,17 +2,13 @@
 //! SLA milestones at the clock's now), work reported done that counts the next day, repair
 //! visits that resolve their fault, and the reports over what happened.
 
-use crate::support::{DAY, assert_problem, spawn_app};
+use crate::support::{DAY, assert_problem, at, spawn_app};
 use fieldplan::store::Role;
 use serde_json::{Value, json};
 
 fn level1(reported: &str) -> Value {
     json!({"siteId": "S-0001", "deviceId": "D-0001", "level": 1,
-           "reportedAt": format!("{DAY}T{reported}:00+08:00")})
-}
-
-fn at(time: &str) -> String {
-    format!("{DAY}T{time}:00+08:00")
+           "reportedAt": at(reported)})
 }
 
 /// The milestone `name` of a fault view.
@@ -318,14 +314,7 @@ async fn an_inspection_reported_done_counts_the_next_day() {
 
     // The next morning's plan does not carry the inspection, and the next one is due whole
     // months (1, 2 or 3 by the device's age) after the actual visit.
-    app.set_now("2026-12-01T07:00:00+08:00");
-    let r = app
-        .post(
-            "/v1/plans",
-            Role::Planner,
-            json!({"date": "2026-12-01", "timeLimitMs": 200, "seed": 7}),
-        )
-        .await;
+    let r = app.plan_next_day().await;
     assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.bytes));
     let next = r.json();
     app.check_plan(&next["plan"]);
@@ -395,14 +384,7 @@ async fn a_repair_visit_puts_the_engineer_on_site_and_resolves_the_fault() {
     assert_eq!(milestone(&f, "resolve")["status"], "met");
 
     // A resolved fault leaves the following plans.
-    app.set_now("2026-12-01T07:00:00+08:00");
-    let r = app
-        .post(
-            "/v1/plans",
-            Role::Planner,
-            json!({"date": "2026-12-01", "timeLimitMs": 200, "seed": 7}),
-        )
-        .await;
+    let r = app.plan_next_day().await;
     assert_eq!(r.status, 201);
     assert!(!task_ids(&r.json()["plan"]).contains(&task));
     // The engineers' report counts the visit on that day.

@@ -2,9 +2,8 @@
 //! completions imported once (a second import skips them).
 
 use crate::socket::temp_dir;
-use crate::support::{START, repo};
+use crate::support::{START, import_file, repo};
 use fieldplan::store::{RecordKind, SqliteStore, Store};
-use std::process::Command;
 
 const HEADER: &str = "id,name.zh,name.en,address.zh,address.en,district,location.lat,location.lon,areaType,tier,opening,closedOnPublicHolidays";
 
@@ -15,12 +14,7 @@ fn site(id: &str, lat: &str, tier: &str) -> String {
 }
 
 fn import(db: &std::path::Path, csv: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_fieldplan"))
-        .args(["import", "--kind", "sites", "--db"])
-        .arg(db)
-        .arg(csv)
-        .output()
-        .unwrap()
+    import_file("sites", &[], db, csv)
 }
 
 #[test]
@@ -84,12 +78,7 @@ fn seeded_db(dir: &std::path::Path) -> std::path::PathBuf {
 
 /// `fieldplan import --kind completions` with the clock at `START`.
 fn import_completions(db: &std::path::Path, csv: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_fieldplan"))
-        .args(["import", "--kind", "completions", "--now", START, "--db"])
-        .arg(db)
-        .arg(csv)
-        .output()
-        .unwrap()
+    import_file("completions", &["--now", START], db, csv)
 }
 
 /// Four rows (the last one the first one's inspection again: same device, same local date)

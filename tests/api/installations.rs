@@ -2,13 +2,9 @@
 //! the day plan taking up its first phase (through the checker), an engineer's `done`
 //! completing it, and problem documents for bad input.
 
-use crate::support::{DAY, assert_problem, spawn_app};
+use crate::support::{DAY, assert_problem, at, spawn_app};
 use fieldplan::store::Role;
 use serde_json::{Value, json};
-
-fn at(time: &str) -> String {
-    format!("{DAY}T{time}:00+08:00")
-}
 
 fn body() -> Value {
     json!({
@@ -93,14 +89,7 @@ async fn a_project_is_created_planned_and_its_first_phase_done() {
     assert_eq!(p["steps"][1]["readyFrom"], "2026-12-01");
 
     // The next day's plan carries the hardware installation, not the unboxing again.
-    app.set_now("2026-12-01T07:00:00+08:00");
-    let r = app
-        .post(
-            "/v1/plans",
-            Role::Planner,
-            json!({"date": "2026-12-01", "timeLimitMs": 200, "seed": 7}),
-        )
-        .await;
+    let r = app.plan_next_day().await;
     assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.bytes));
     let next = r.json();
     app.check_plan(&next["plan"]);

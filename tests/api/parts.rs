@@ -2,14 +2,9 @@
 //! from `data/nanchang/stock.csv`, `config/parts.toml` and `config/holidays.toml`.
 
 use crate::socket::temp_dir;
-use crate::support::{DAY, TestApp, assert_problem, repo, spawn_app};
+use crate::support::{TestApp, assert_problem, at, import_file, repo, spawn_app};
 use fieldplan::store::{CaseRecord, CaseWrite, Role, SqliteStore, StockKind, StockMove, Store};
 use serde_json::{Value, json};
-use std::process::Command;
-
-fn at(time: &str) -> String {
-    format!("{DAY}T{time}:00+08:00")
-}
 
 /// Reports a fault and returns its id.
 async fn fault(app: &TestApp, device: &str, site: &str, level: u8) -> String {
@@ -310,14 +305,7 @@ async fn a_level_1_fault_borrows_a_loan_unit_that_is_collected_after_the_repair(
         .await
         .json();
     assert_eq!(collecting["items"][0]["fault"], first.as_str());
-    app.set_now("2026-12-01T07:00:00+08:00");
-    let r = app
-        .post(
-            "/v1/plans",
-            Role::Planner,
-            json!({"date": "2026-12-01", "timeLimitMs": 200, "seed": 7}),
-        )
-        .await;
+    let r = app.plan_next_day().await;
     assert_eq!(r.status, 201);
     let plan = r.json();
     app.check_plan(&plan["plan"]);
@@ -511,12 +499,7 @@ fn concurrent_reservations_of_the_last_unit_do_not_oversell() {
 }
 
 fn import_stock(db: &std::path::Path, csv: &std::path::Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_fieldplan"))
-        .args(["import", "--kind", "stock", "--db"])
-        .arg(db)
-        .arg(csv)
-        .output()
-        .unwrap()
+    import_file("stock", &[], db, csv)
 }
 
 #[test]

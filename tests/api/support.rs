@@ -25,6 +25,11 @@ pub const START: &str = "2026-11-30T09:20:00+08:00";
 /// The engineer the token of role engineer (`tokens[&Role::Engineer]`) is bound to.
 pub const ENGINEER: &str = "E-06";
 
+/// `DAY` at `time` (`HH:MM`) in the service's offset, as RFC 3339.
+pub fn at(time: &str) -> String {
+    format!("{DAY}T{time}:00+08:00")
+}
+
 pub struct TestApp {
     /// The service's clock: tests move it, nothing reads the machine's date.
     pub clock: Arc<ManualClock>,
@@ -64,6 +69,18 @@ impl Reply {
 
 pub fn repo(path: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// `fieldplan import --kind KIND [ARGS] --db DB CSV`, the binary run as a user would.
+pub fn import_file(kind: &str, args: &[&str], db: &Path, csv: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_fieldplan"))
+        .args(["import", "--kind", kind])
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .arg(csv)
+        .output()
+        .unwrap()
 }
 
 pub fn spawn_app() -> TestApp {
@@ -202,6 +219,18 @@ impl TestApp {
         let v = r.json();
         self.check_plan(&v["plan"]);
         v
+    }
+
+    /// Moves the clock to 07:00 the day after `DAY` and asks for that day's plan with a
+    /// short time limit.
+    pub async fn plan_next_day(&self) -> Reply {
+        self.set_now("2026-12-01T07:00:00+08:00");
+        self.post(
+            "/v1/plans",
+            Role::Planner,
+            serde_json::json!({"date": "2026-12-01", "timeLimitMs": 200, "seed": 7}),
+        )
+        .await
     }
 
     /// Passes a returned plan through the independent checker of `plan`.

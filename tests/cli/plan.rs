@@ -3,27 +3,18 @@
 use crate::{fieldplan, scratch, stderr, stdout};
 use serde_json::Value;
 use std::collections::BTreeSet;
+use std::process::Output;
 
-fn nanchang() -> String {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("data/nanchang")
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn config() -> String {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("config")
-        .to_string_lossy()
-        .into_owned()
-}
-
-#[test]
-fn export_vroom_writes_every_engineer_and_routed_task_of_the_day() {
-    let dir = scratch("plan_export_vroom");
-    let (problem, plan) = (dir.join("problem.json"), dir.join("plan.json"));
-    let (data, config) = (nanchang(), config());
-    let base = [
+/// Runs `fieldplan plan` for 30 November 2026 on the bundled scenario, with `more` arguments.
+fn plan_day(more: &[&str]) -> Output {
+    let repo = |path: &str| {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(path)
+            .to_string_lossy()
+            .into_owned()
+    };
+    let (data, config) = (repo("data/nanchang"), repo("config"));
+    let mut args = vec![
         "plan",
         "--date",
         "2026-11-30",
@@ -32,19 +23,23 @@ fn export_vroom_writes_every_engineer_and_routed_task_of_the_day() {
         "--config",
         &config,
     ];
-    let mut export = base.to_vec();
-    export.extend(["--export", "vroom", problem.to_str().unwrap()]);
-    let out = fieldplan(&export);
+    args.extend(more);
+    fieldplan(&args)
+}
+
+#[test]
+fn export_vroom_writes_every_engineer_and_routed_task_of_the_day() {
+    let dir = scratch("plan_export_vroom");
+    let (problem, plan) = (dir.join("problem.json"), dir.join("plan.json"));
+    let out = plan_day(&["--export", "vroom", problem.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let mut solve = base.to_vec();
-    solve.extend([
+    let out = plan_day(&[
         "--time-limit",
         "0.3",
         "--check",
         "--out",
         plan.to_str().unwrap(),
     ]);
-    let out = fieldplan(&solve);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("plan check: no violation"));
 
@@ -91,20 +86,8 @@ fn export_vroom_writes_every_engineer_and_routed_task_of_the_day() {
 #[test]
 fn bad_export_and_routes_arguments_exit_with_code_2() {
     let dir = scratch("plan_export_bad");
-    let (data, config) = (nanchang(), config());
-    let base = [
-        "plan",
-        "--date",
-        "2026-11-30",
-        "--data",
-        &data,
-        "--config",
-        &config,
-    ];
     let file = dir.join("x.json");
-    let mut args = base.to_vec();
-    args.extend(["--export", "csv", file.to_str().unwrap()]);
-    let out = fieldplan(&args);
+    let out = plan_day(&["--export", "csv", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--export") && stderr(&out).contains("vroom"));
     std::fs::write(
@@ -112,9 +95,7 @@ fn bad_export_and_routes_arguments_exit_with_code_2() {
         r#"{"code": 0, "routes": [{"vehicle": 1, "steps": []}]}"#,
     )
     .unwrap();
-    let mut args = base.to_vec();
-    args.extend(["--routes", "vroom", file.to_str().unwrap()]);
-    let out = fieldplan(&args);
+    let out = plan_day(&["--routes", "vroom", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let message = stderr(&out);
     assert!(

@@ -104,6 +104,27 @@ impl Service {
         assert_eq!(status, 200, "clock to {now}: {v}");
     }
 
+    /// Reports the event `kind` at `at` of fault `id` as the dispatcher, with the members of
+    /// `extra` added to the body.
+    fn fault_event(
+        &mut self,
+        id: &str,
+        kind: &str,
+        at: NaiveDateTime,
+        extra: &Value,
+    ) -> (u16, Value) {
+        let mut body = json!({"kind": kind, "at": fmt(at)});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        self.call(
+            "POST",
+            &format!("/v1/faults/{id}/events"),
+            "dispatcher",
+            Some(body),
+        )
+    }
+
     /// SIGKILL, then the same database again on a clock at `now`.
     fn crash_and_restart(&mut self, db: &Path, now: &str) {
         self.child.kill().unwrap();
@@ -332,16 +353,7 @@ fn report_faults(s: &mut Service, log: &mut Log, due: &mut Vec<PlannedFault>, no
             {
                 continue;
             }
-            let mut body = json!({"kind": kind, "at": fmt(at)});
-            body.as_object_mut()
-                .unwrap()
-                .extend(extra.as_object().unwrap().clone());
-            let (status, v) = s.call(
-                "POST",
-                &format!("/v1/faults/{id}/events"),
-                "dispatcher",
-                Some(body),
-            );
+            let (status, v) = s.fault_event(&id, kind, at, &extra);
             if status == 422 {
                 // A visit report moved the fault past this step's instant first.
                 continue;
@@ -362,12 +374,7 @@ fn close_resolved(s: &mut Service, log: &mut Log, now: NaiveDateTime) {
         if log.closed.contains(&id) {
             continue;
         }
-        let (status, v) = s.call(
-            "POST",
-            &format!("/v1/faults/{id}/events"),
-            "dispatcher",
-            Some(json!({"kind": "closed", "at": fmt(now)})),
-        );
+        let (status, v) = s.fault_event(&id, "closed", now, &json!({}));
         assert_eq!(status, 201, "closing {id}: {v}");
         log.closed.insert(id);
     }
@@ -620,16 +627,7 @@ fn request_part(s: &mut Service, log: &mut Log, d: &Device, now: NaiveDateTime) 
             json!({"partNumber": "BA-LAMP-12V20W"}),
         ),
     ] {
-        let mut body = json!({"kind": kind, "at": fmt(at)});
-        body.as_object_mut()
-            .unwrap()
-            .extend(extra.as_object().unwrap().clone());
-        let (status, v) = s.call(
-            "POST",
-            &format!("/v1/faults/{id}/events"),
-            "dispatcher",
-            Some(body),
-        );
+        let (status, v) = s.fault_event(&id, kind, at, &extra);
         assert_eq!(status, 201, "{kind}: {v}");
         log.reported.insert((id.clone(), kind));
     }

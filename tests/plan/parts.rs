@@ -2,7 +2,7 @@
 //! service point (a pickup-delivery pair); the checker verifies the order, the engineer and
 //! the pickup's travel and length; re-plans keep the pair together.
 
-use crate::support::{assert_valid, at, inspection, monday, parts_context, request};
+use crate::support::{assert_valid, at, inspection, monday, part_delivery, parts_context, request};
 use fieldplan::domain::fault::{FaultEvent, FaultEventKind};
 use fieldplan::domain::ids::{DeviceId, FaultId, ServicePointId, SiteId, TaskId};
 use fieldplan::domain::task::Task;
@@ -11,7 +11,6 @@ use fieldplan::plan::{
     DayInputs, FaultInput, Plan, PlanningContext, ProgressEvent, StopKind, ViolationCode, check,
     check_replan, plan_day,
 };
-use serde_json::json;
 
 fn sp(id: &str) -> ServicePointId {
     ServicePointId::new(id).unwrap()
@@ -28,21 +27,6 @@ fn point_sp(ctx: &PlanningContext, id: &str) -> usize {
 
 fn point_site(ctx: &PlanningContext, id: &str) -> usize {
     ctx.site_point(&SiteId::new(id).unwrap()).unwrap()
-}
-
-/// A DR spare part for D-0001 at S-0001, to fetch at `pickup`, due tomorrow.
-fn delivery(pickup: &str) -> Task {
-    let detail = serde_json::from_value(json!({
-        "kind": "sparePartDelivery", "device": "D-0001", "family": "dr", "pickup": pickup,
-        "deadline": "2026-12-01T18:00:00+08:00"
-    }))
-    .unwrap();
-    Task::new(
-        TaskId::new("T-PART-1").unwrap(),
-        SiteId::new("S-0001").unwrap(),
-        detail,
-        &crate::support::config().durations,
-    )
 }
 
 /// A level-3 fault on the DR D-0005 at S-0002 whose handling asked for a part.
@@ -63,7 +47,7 @@ fn fault_needing_part(id: &str) -> FaultInput {
 
 fn delivery_plan(ctx: &PlanningContext) -> Plan {
     let inputs = DayInputs {
-        extra_tasks: vec![delivery("SP-XH")],
+        extra_tasks: vec![part_delivery("T-PART-1", "SP-XH", None)],
         ..DayInputs::default()
     };
     plan_day(ctx, &request(monday(), 1), &inputs).unwrap()
@@ -237,21 +221,6 @@ fn replan_inserts_a_fault_needing_a_part_with_its_pickup() {
     assert_eq!(out.assigned_engineer.as_ref(), Some(&r_visit.engineer));
 }
 
-/// A delivery of `part` for D-0001 at S-0001 fetched at `pickup`, due tomorrow.
-fn named_delivery(id: &str, pickup: &str, part: &str) -> Task {
-    let detail = serde_json::from_value(json!({
-        "kind": "sparePartDelivery", "device": "D-0001", "family": "dr", "pickup": pickup,
-        "deadline": "2026-12-01T18:00:00+08:00", "partNumber": part
-    }))
-    .unwrap();
-    Task::new(
-        TaskId::new(id).unwrap(),
-        SiteId::new("S-0001").unwrap(),
-        detail,
-        &crate::support::config().durations,
-    )
-}
-
 #[test]
 fn pickups_of_named_parts_are_held_to_the_stock_snapshot() {
     use fieldplan::domain::parts::{PartNumber, Stock};
@@ -278,16 +247,16 @@ fn pickups_of_named_parts_are_held_to_the_stock_snapshot() {
         plan_day(&ctx, &request(monday(), 1), &inputs).unwrap()
     };
 
-    let good = plan_of(vec![named_delivery("T-PD-1", "SP-DH", "DR-FPD-4343")]);
+    let good = plan_of(vec![part_delivery("T-PD-1", "SP-DH", Some("DR-FPD-4343"))]);
     assert_valid(&good, &ctx);
     assert!(good.find_pickup(&TaskId::new("T-PD-1").unwrap()).is_some());
 
-    let unstocked = plan_of(vec![named_delivery("T-PD-1", "SP-XH", "DR-FPD-4343")]);
+    let unstocked = plan_of(vec![part_delivery("T-PD-1", "SP-XH", Some("DR-FPD-4343"))]);
     assert!(codes(&unstocked).contains(&ViolationCode::PartNotStocked));
 
     let twice = plan_of(vec![
-        named_delivery("T-PD-1", "SP-DH", "DR-FPD-4343"),
-        named_delivery("T-PD-2", "SP-DH", "DR-FPD-4343"),
+        part_delivery("T-PD-1", "SP-DH", Some("DR-FPD-4343")),
+        part_delivery("T-PD-2", "SP-DH", Some("DR-FPD-4343")),
     ]);
     // The planner plans both (the tasks name their pickup); one unit is on the shelf.
     assert_eq!(twice.kpis.part_pickups, 2);
@@ -295,7 +264,7 @@ fn pickups_of_named_parts_are_held_to_the_stock_snapshot() {
     assert!(c.contains(&ViolationCode::StockExceeded), "{c:?}");
 
     // Every delivery given to the plan is in it.
-    let given = vec![named_delivery("T-PD-1", "SP-DH", "DR-FPD-4343")];
+    let given = vec![part_delivery("T-PD-1", "SP-DH", Some("DR-FPD-4343"))];
     assert!(fieldplan::plan::check_deliveries_present(&good, &given).is_empty());
     let mut lost = good.clone();
     for r in &mut lost.routes {

@@ -230,3 +230,21 @@ pub fn inspection(device: &str, site: &str, dr: bool) -> fieldplan::domain::task
         &config().durations,
     )
 }
+
+/// A spare-part delivery `id` for the DR D-0001 at S-0001, its part (`part`, if named) fetched
+/// at `pickup`, due tomorrow (so optional today).
+pub fn part_delivery(id: &str, pickup: &str, part: Option<&str>) -> fieldplan::domain::task::Task {
+    let mut detail = json!({
+        "kind": "sparePartDelivery", "device": "D-0001", "family": "dr", "pickup": pickup,
+        "deadline": "2026-12-01T18:00:00+08:00"
+    });
+    if let Some(part) = part {
+        detail["partNumber"] = json!(part);
+    }
+    fieldplan::domain::task::Task::new(
+        fieldplan::domain::ids::TaskId::new(id).unwrap(),
+        fieldplan::domain::ids::SiteId::new("S-0001").unwrap(),
+        serde_json::from_value(detail).unwrap(),
+        &config().durations,
+    )
+}

@@ -4,36 +4,20 @@
 //! hour), two inspections at S-0002 (open 08:30-17:30) and a DR spare-part delivery at S-0001
 //! (open 08:00-12:00 and 14:00-17:30) whose part is fetched at SP-XH.
 
-use crate::support::{assert_valid, inspection, monday, parts_context, request};
+use crate::support::{assert_valid, inspection, monday, part_delivery, parts_context, request};
 use fieldplan::domain::ids::{EngineerId, ServicePointId, SiteId, TaskId};
-use fieldplan::domain::task::Task;
 use fieldplan::plan::vroom::{problem_json, read_routes};
 use fieldplan::plan::{
     DayInputs, GivenRoute, PlanningContext, StopKind, day_problem, plan_day_with_routes,
 };
 use serde_json::{Value, json};
 
-/// The DR spare part for D-0001 at S-0001, fetched at SP-XH, due tomorrow (so optional).
-fn delivery() -> Task {
-    let detail = serde_json::from_value(json!({
-        "kind": "sparePartDelivery", "device": "D-0001", "family": "dr", "pickup": "SP-XH",
-        "deadline": "2026-12-01T18:00:00+08:00"
-    }))
-    .unwrap();
-    Task::new(
-        TaskId::new("T-PART-1").unwrap(),
-        SiteId::new("S-0001").unwrap(),
-        detail,
-        &crate::support::config().durations,
-    )
-}
-
 fn inputs() -> DayInputs {
     DayInputs {
         extra_tasks: vec![
             inspection("D-0002", "S-0002", false),
             inspection("D-0005", "S-0002", true),
-            delivery(),
+            part_delivery("T-PART-1", "SP-XH", None),
         ],
         ..DayInputs::default()
     }

@@ -6,7 +6,7 @@
 //! combination of routes is the sum of the best route per (vehicle, job subset): a dynamic
 //! programme over vehicles and subsets (3^n per vehicle) after n! orders per vehicle.
 
-use crate::generators::{instance, rng_seed};
+use crate::generators::{instance, seeded};
 use crate::support::{
     assemble, evaluate_route, line_problem, plus, route_objective, unassigned_objective, window,
 };
@@ -161,13 +161,7 @@ fn exhaustive_search_finds_the_known_optimum_on_a_line() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 16,
-        max_shrink_iters: 32,
-        failure_persistence: None,
-        rng_seed: rng_seed(),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(seeded(16, Some(32)))]
 
     #[test]
     fn solver_matches_exhaustive_search_up_to_seven_jobs(spec in instance(1..=7, 2..=2)) {
@@ -176,13 +170,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 2,
-        max_shrink_iters: 8,
-        failure_persistence: None,
-        rng_seed: rng_seed(),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(seeded(2, Some(8)))]
 
     #[test]
     fn solver_matches_exhaustive_search_with_eight_jobs(spec in instance(8..=8, 2..=2)) {

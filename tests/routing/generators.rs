@@ -16,10 +16,23 @@ const FIXED_SEED: u64 = 20_261_124;
 
 /// The seed of every property test: fixed, so that every run tries the same cases, unless
 /// `PROPTEST_RNG_SEED` picks another.
-pub fn rng_seed() -> RngSeed {
+fn rng_seed() -> RngSeed {
     match ProptestConfig::default().rng_seed {
         RngSeed::Random => RngSeed::Fixed(FIXED_SEED),
         chosen => chosen,
+    }
+}
+
+/// The settings of a block of property tests: `cases` cases from [`rng_seed`], shrinking at
+/// most `max_shrink_iters` steps (`None`: proptest's default), no failure files written.
+pub fn seeded(cases: u32, max_shrink_iters: Option<u32>) -> ProptestConfig {
+    let default = ProptestConfig::default();
+    ProptestConfig {
+        cases,
+        max_shrink_iters: max_shrink_iters.unwrap_or(default.max_shrink_iters),
+        failure_persistence: None,
+        rng_seed: rng_seed(),
+        ..default
     }
 }
 

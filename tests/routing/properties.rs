@@ -1,7 +1,7 @@
 //! Property tests: on random small rich instances, every solver answer passes the checker, and
 //! the solver's exact schedules agree with the checker's own timing.
 
-use crate::generators::{instance, rng_seed};
+use crate::generators::{instance, seeded};
 use crate::support::evaluate_route;
 use fieldplan::solve::routing::check::{check, check_route};
 use fieldplan::solve::routing::{self, JobId, SolverConfig, schedule};
@@ -20,13 +20,7 @@ fn config(threads: usize) -> SolverConfig {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 24,
-        max_shrink_iters: 64,
-        failure_persistence: None,
-        rng_seed: rng_seed(),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(seeded(24, Some(64)))]
 
     #[test]
     fn every_solver_answer_passes_the_checker(
@@ -43,12 +37,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 64,
-        failure_persistence: None,
-        rng_seed: rng_seed(),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(seeded(64, None))]
 
     /// `schedule` and the checker's timing agree on feasibility and on the return time (hence
     /// the overtime) of every prefix of a random job order, and every schedule passes

@@ -88,29 +88,15 @@ pub fn assemble(
     routes: &[(VehicleId, Vec<JobId>)],
     unassigned: &[JobId],
 ) -> Option<Solution> {
-    let mut objective = unassigned_objective(problem, unassigned);
-    let mut plans = Vec::new();
-    let mut distance = Distance::ZERO;
-    for (v, jobs) in routes.iter().filter(|(_, jobs)| !jobs.is_empty()) {
-        let (schedule, report) = evaluate_route(problem, *v, jobs)?;
-        objective = plus(objective, route_objective(problem, &report));
-        distance += report.distance;
-        plans.push(RoutePlan {
-            vehicle: *v,
-            jobs: jobs.clone(),
-            schedule,
-        });
-    }
-    plans.sort_by_key(|p| p.vehicle);
-    let mut unassigned = unassigned.to_vec();
-    unassigned.sort_unstable();
-    Some(Solution {
-        routes: plans,
-        unassigned,
-        objective,
-        distance,
-        stats: SolveStats::default(),
-    })
+    let timed = routes
+        .iter()
+        .filter(|(_, jobs)| !jobs.is_empty())
+        .map(|(v, jobs)| {
+            let (schedule, report) = evaluate_route(problem, *v, jobs)?;
+            Some((*v, jobs.clone(), schedule, report))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(solution_of(problem, timed, unassigned))
 }
 
 /// A complete solution of the given routes with synchronised groups, timed by the checker's
@@ -126,15 +112,32 @@ pub fn assemble_synchronised(
         .cloned()
         .collect();
     let schedules = earliest_synchronised(problem, &routes)?;
+    let timed = routes
+        .into_iter()
+        .zip(schedules)
+        .map(|((v, jobs), schedule)| {
+            let report = check_route(problem, v, &jobs, &schedule).ok()?;
+            Some((v, jobs, schedule, report))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(solution_of(problem, timed, unassigned))
+}
+
+/// The solution of routes timed and checked (`(vehicle, jobs, schedule, report)`), sorted by
+/// vehicle, with its objective and distance summed from the routes' reports.
+fn solution_of(
+    problem: &Problem,
+    timed: Vec<(VehicleId, Vec<JobId>, Schedule, RouteReport)>,
+    unassigned: &[JobId],
+) -> Solution {
     let mut objective = unassigned_objective(problem, unassigned);
     let mut plans = Vec::new();
     let mut distance = Distance::ZERO;
-    for ((v, jobs), schedule) in routes.into_iter().zip(schedules) {
-        let report = check_route(problem, v, &jobs, &schedule).ok()?;
+    for (vehicle, jobs, schedule, report) in timed {
         objective = plus(objective, route_objective(problem, &report));
         distance += report.distance;
         plans.push(RoutePlan {
-            vehicle: v,
+            vehicle,
             jobs,
             schedule,
         });
@@ -142,11 +145,11 @@ pub fn assemble_synchronised(
     plans.sort_by_key(|p| p.vehicle);
     let mut unassigned = unassigned.to_vec();
     unassigned.sort_unstable();
-    Some(Solution {
+    Solution {
         routes: plans,
         unassigned,
         objective,
         distance,
         stats: SolveStats::default(),
-    })
+    }
 }

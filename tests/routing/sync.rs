@@ -1,7 +1,7 @@
 //! Two-person visits: synchronised groups, worked out by hand, checked by the checker, and
 //! matched by exhaustive search on tiny instances.
 
-use crate::generators::{instance_with_groups, rng_seed};
+use crate::generators::{instance_with_groups, seeded};
 use crate::support::{assemble_synchronised, t, window};
 use fieldplan::solve::routing::check::{Violation, check};
 use fieldplan::solve::routing::{
@@ -270,13 +270,7 @@ fn combine(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 24,
-        max_shrink_iters: 32,
-        failure_persistence: None,
-        rng_seed: rng_seed(),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(seeded(24, Some(32)))]
 
     /// On random tiny instances with two-person groups, the solver's answer passes the checker
     /// and reaches the exhaustive optimum.
@@ -301,13 +295,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 24,
-        max_shrink_iters: 32,
-        failure_persistence: None,
-        rng_seed: rng_seed(),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(seeded(24, Some(32)))]
 
     /// On larger random instances with groups, every answer passes the checker, with one
     /// thread or two.

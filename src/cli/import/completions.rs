@@ -20,12 +20,13 @@
 //! file) are skipped and counted, so importing a file again changes nothing. The others are
 //! appended in one transaction.
 
+use super::check_rows;
 use crate::domain::FieldError;
 use crate::domain::history::{CallbackKind, CallbackOutcome, CompletedKind, Completion, Record};
 use crate::domain::ids::{DeviceId, EngineerId, SiteId, TaskId};
 use crate::domain::instant::Instant;
 use crate::store::{RecordKind, Store};
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -332,47 +333,26 @@ pub fn import(store: &dyn Store, file: &Path, now: Instant) -> anyhow::Result<Im
         .with_context(|| format!("{shown}:1: header"))?
         .clone();
     let cols = Columns::find(&headers).map_err(|e| anyhow::anyhow!("{shown}:1: {e}"))?;
-    let (mut new, mut skipped, mut problems, mut bad_rows) = (Vec::new(), 0, Vec::new(), 0);
-    for row in reader.records() {
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(format!("{shown}:{line}: {e}"));
-                bad_rows += 1;
-                continue;
-            }
-        };
-        let line = row.position().map_or(0, |p| p.line());
+    let (mut new, mut skipped) = (Vec::new(), 0);
+    check_rows(file, &mut reader, |row| {
         if row.len() > headers.len() {
             let (n, m) = (row.len(), headers.len());
-            problems.push(format!(
-                "{shown}:{line}: {n} cells, but the header names {m}"
-            ));
-            bad_rows += 1;
-            continue;
+            return Err(vec![format!("{n} cells, but the header names {m}")]);
         }
-        let checked = completion(&row, &cols, &known, now)
+        let checked = completion(row, &cols, &known, now)
             .and_then(|c| Ok((is_new(&mut known, &c).map_err(|e| vec![e])?, c)));
         match checked {
             Ok((true, c)) => new.push(c),
             Ok((false, _)) => skipped += 1,
             Err(errors) => {
-                bad_rows += 1;
-                problems.extend(
-                    errors
-                        .into_iter()
-                        .map(|e| format!("{shown}:{line}: field '{}': {}", e.field, e.message)),
-                );
+                return Err(errors
+                    .into_iter()
+                    .map(|e| format!("field '{}': {}", e.field, e.message))
+                    .collect());
             }
         }
-    }
-    if !problems.is_empty() {
-        bail!(
-            "{bad_rows} bad row(s), nothing imported:\n  {}",
-            problems.join("\n  ")
-        );
-    }
+        Ok(())
+    })?;
     store.append_completions(&new, "import")?;
     Ok(Imported {
         imported: new.len(),

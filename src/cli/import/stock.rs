@@ -3,10 +3,11 @@
 //! and nothing is written; a row sets its count's quantity (reservations of open deliveries
 //! are kept, and a quantity below them is refused).
 
+use super::{check_rows, open_csv};
 use crate::domain::ids::ServicePointId;
 use crate::domain::parts::{PartNumber, StockRow};
 use crate::store::{StockKind, Store};
-use anyhow::{Context, bail};
+use anyhow::bail;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -39,15 +40,7 @@ fn row(cells: &csv::StringRecord) -> Result<StockRow, String> {
 
 /// Reads and checks every row: the rows, or every problem as `FILE:LINE: field: message`.
 pub fn read_stock_csv(file: &Path) -> anyhow::Result<Vec<StockRow>> {
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .comment(Some(b'#'))
-        .from_path(file)
-        .with_context(|| format!("reading {}", file.display()))?;
-    let headers = reader
-        .headers()
-        .with_context(|| format!("{}: line 1: header", file.display()))?
-        .clone();
+    let (mut reader, headers) = open_csv(csv::ReaderBuilder::new().comment(Some(b'#')), file)?;
     if headers.iter().collect::<Vec<_>>() != HEADER {
         bail!(
             "{}: line 1: the header must be {}",
@@ -55,38 +48,19 @@ pub fn read_stock_csv(file: &Path) -> anyhow::Result<Vec<StockRow>> {
             HEADER.join(",")
         );
     }
-    let (mut rows, mut problems, mut seen) = (Vec::new(), Vec::new(), BTreeSet::new());
-    for cells in reader.records() {
-        let cells = match cells {
-            Ok(c) => c,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(format!("{}:{line}: {e}", file.display()));
-                continue;
-            }
-        };
-        let line = cells.position().map_or(0, |p| p.line());
-        match row(&cells) {
-            Ok(r) if !seen.insert((r.service_point.clone(), r.part_number.clone())) => {
-                problems.push(format!(
-                    "{}:{line}: field 'partNumber': {} at {} is listed twice",
-                    file.display(),
-                    r.part_number,
-                    r.service_point
-                ));
-            }
-            Ok(r) => rows.push((line, r)),
-            Err(e) => problems.push(format!("{}:{line}: {e}", file.display())),
+    let (mut rows, mut seen) = (Vec::new(), BTreeSet::new());
+    check_rows(file, &mut reader, |cells| {
+        let r = row(cells).map_err(|e| vec![e])?;
+        if !seen.insert((r.service_point.clone(), r.part_number.clone())) {
+            return Err(vec![format!(
+                "field 'partNumber': {} at {} is listed twice",
+                r.part_number, r.service_point
+            )]);
         }
-    }
-    if !problems.is_empty() {
-        bail!(
-            "{} bad row(s), nothing imported:\n  {}",
-            problems.len(),
-            problems.join("\n  ")
-        );
-    }
-    Ok(rows.into_iter().map(|(_, r)| r).collect())
+        rows.push(r);
+        Ok(())
+    })?;
+    Ok(rows)
 }
 
 /// Writes the rows (one transaction); a refused row is named by its line.

@@ -1,7 +1,9 @@
 //! Installation projects on PostgreSQL: the same rows and rules as
 //! `store::sqlite::installations`, ids taken under an advisory lock.
 
-use super::super::values::{from_json, installation_id, to_json, with_steps_done};
+use super::super::values::{
+    device_now, from_json, installation_id, to_json, with_step_done, with_steps_done,
+};
 use super::super::{InstallationOutcome, RecordKind, StoreError, StoreResult};
 use super::{exists, insert_record, lock};
 use crate::domain::device::Device;
@@ -125,10 +127,7 @@ pub(super) fn complete(
         "SELECT pg_advisory_xact_lock($1)",
         &[&lock::INSTALLATION_IDS],
     )?;
-    let mut record = read_all(&mut tx, Some(id))?
-        .pop()
-        .ok_or_else(|| StoreError::Rejected(format!("installation {id} does not exist")))?;
-    record.complete(done.clone()).map_err(StoreError::Refused)?;
+    let record = with_step_done(read_all(&mut tx, Some(id))?, id, done)?;
     tx.execute(
         "INSERT INTO installation_steps_done
          (installation_id, task_id, engineer_id, at, json, created_at)
@@ -149,9 +148,7 @@ pub(super) fn complete(
             &[&device_id.as_str()],
         )?;
         let before: Device = from_json("devices", row.get::<_, &str>(0))?;
-        let after = record.device_now(&before).ok_or_else(|| {
-            StoreError::Corrupt(format!("device {device_id} of installation {id}"))
-        })?;
+        let after = device_now(&record, &before)?;
         if after != before {
             insert_record(
                 &mut tx,

@@ -1,6 +1,8 @@
 //! Installation projects on SQLite (see [`crate::domain::installation`] and migration 11).
 
-use super::super::values::{from_json, installation_id, to_json, with_steps_done};
+use super::super::values::{
+    device_now, from_json, installation_id, to_json, with_step_done, with_steps_done,
+};
 use super::super::{InstallationOutcome, RecordKind, StoreError, StoreResult};
 use super::insert_record;
 use crate::domain::device::Device;
@@ -115,10 +117,7 @@ pub(super) fn complete(
     now: Instant,
 ) -> StoreResult<InstallationOutcome> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut record = read_all(&tx, Some(id))?
-        .pop()
-        .ok_or_else(|| StoreError::Rejected(format!("installation {id} does not exist")))?;
-    record.complete(done.clone()).map_err(StoreError::Refused)?;
+    let record = with_step_done(read_all(&tx, Some(id))?, id, done)?;
     tx.execute(
         "INSERT INTO installation_steps_done
          (installation_id, task_id, engineer_id, at, json, created_at)
@@ -140,9 +139,7 @@ pub(super) fn complete(
             |r| r.get(0),
         )?;
         let before: Device = from_json("devices", &text)?;
-        let after = record.device_now(&before).ok_or_else(|| {
-            StoreError::Corrupt(format!("device {device_id} of installation {id}"))
-        })?;
+        let after = device_now(&record, &before)?;
         if after != before {
             insert_record(&tx, RecordKind::Devices, &serde_json::to_value(&after)?, 0)?;
         }

@@ -104,8 +104,8 @@ fn alerts_of(
 /// Invariants: at most one check runs at a time (`running`); `queued` is true exactly while
 /// a requested check has been spawned and has not yet started, so requests made meanwhile
 /// fold into it (it reads the world and the plan when it starts, after their change).
-/// `seen` holds the (fault, milestone, kind) alerts known to be in the store; it only grows
-/// with alerts raised, a few per fault.
+/// `seen` holds the (fault, milestone, kind) alerts known to be in the store, for open faults
+/// only: a resolved fault raises no alert again, so its keys are dropped at the next check.
 #[derive(Default)]
 pub(super) struct Checks {
     running: tokio::sync::Mutex<()>,
@@ -138,6 +138,7 @@ async fn try_check(state: &AppState) -> ApiResult<()> {
     let plan: Option<Plan> = state.current_plan(now.date()).await?;
     let lead = state.settings().alert_lead;
     let mut found = Vec::new();
+    let mut open = HashSet::new();
     for record in world
         .scenario()
         .faults()
@@ -146,6 +147,7 @@ async fn try_check(state: &AppState) -> ApiResult<()> {
     {
         let milestones = world.scenario().milestones(world.config(), record, now);
         found.extend(alerts_of(record, &milestones, plan.as_ref(), now, lead));
+        open.insert(record.fault().id.to_string());
     }
     let checks = state.alert_checks();
     let key = |a: &Alert, json: &Value| {
@@ -154,7 +156,8 @@ async fn try_check(state: &AppState) -> ApiResult<()> {
     };
     let mut unseen = Vec::new();
     {
-        let seen = checks.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let mut seen = checks.seen.lock().unwrap_or_else(|e| e.into_inner());
+        seen.retain(|(fault, _, _)| open.contains(fault));
         for a in found {
             let json = serde_json::to_value(&a).map_err(ApiError::internal)?;
             if !seen.contains(&key(&a, &json)) {

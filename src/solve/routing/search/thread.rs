@@ -8,10 +8,16 @@ use super::env::Env;
 use super::fleet::FleetMinimiser;
 use super::insertion::{EmptyRoutes, InsertOptions};
 use super::ls;
-use super::recreate::{greedy_with_blinks, placeable, regret_insertion, sisr_order};
-use super::ruin::{random_removal, related_removal, route_removal, string_removal, with_partners};
+use super::recreate::{
+    construction_order, greedy_with_blinks, placeable, regret_insertion, sisr_order,
+};
+use super::ruin::{
+    left_out_removal, low_value_removal, random_removal, related_removal, route_removal,
+    string_removal, with_partners,
+};
 use super::state::State;
 use crate::solve::routing::objective::Objective;
+use crate::solve::routing::problem::JobId;
 
 /// SISR's average number of removed jobs (c̄).
 const MEAN_REMOVED: usize = 10;
@@ -19,7 +25,8 @@ const MEAN_REMOVED: usize = 10;
 /// a job from its nearest neighbour.
 const T_START: f64 = 5.0;
 const T_END: f64 = 0.05;
-// Operator shares of a ruin-and-recreate step: a uniform roll picks the ruin (route
+// Operator shares of a ruin-and-recreate step: when some jobs are optional, low-value removal
+// first takes `LOW_VALUE_SHARE` of the steps; otherwise a uniform roll picks the ruin (route
 // removal below `ROUTE_REMOVAL_SHARE`, string removal below `STRING_REMOVAL_BELOW`, related
 // removal below `RELATED_REMOVAL_BELOW`, random removal above). Measurements behind them:
 // `benches/README.md`, "Routing: search settings".
@@ -29,6 +36,13 @@ const ROUTE_REMOVAL_SHARE: f64 = 0.0;
 const STRING_REMOVAL_BELOW: f64 = 0.85;
 /// Up to here related removal (8%): jobs close in place and time, from different routes.
 const RELATED_REMOVAL_BELOW: f64 = 0.93;
+/// When some jobs are optional, share of the ruins that remove low-value optional jobs
+/// ([`low_value_removal`]), so that better ones left out can take their time; without
+/// optional jobs the search draws exactly as before.
+const LOW_VALUE_SHARE: f64 = 0.1;
+/// While a mandatory job is left out, share of the ruins that empty a route able to take it
+/// ([`left_out_removal`]); a solution with every mandatory job placed draws as before.
+const LEFT_OUT_SHARE: f64 = 0.2;
 /// Recreates by regret-2 insertion (5%) instead of SISR's greedy insertion with blinks.
 const REGRET_SHARE: f64 = 0.05;
 /// SISR's blink rate: a greedy insertion skips a position with this probability.
@@ -60,7 +74,7 @@ impl<'c> SearchThread<'c> {
     pub fn new(ctx: &'c Context<'c>, mut env: Env, budget: u64) -> Self {
         let mut state = State::empty(ctx);
         let mut order = placeable(ctx, &state.unassigned);
-        sisr_order(ctx, &mut env, &mut order);
+        construction_order(ctx, &mut env, &mut order);
         let opts = InsertOptions {
             blink: 0.0,
             empty_routes: EmptyRoutes::Any,
@@ -153,19 +167,7 @@ impl<'c> SearchThread<'c> {
         let env = &mut self.env;
         let mut candidate = std::mem::take(&mut self.scratch);
         candidate.clone_from(&self.current);
-        let roll = env.uniform();
-        let mut removed = if roll < ROUTE_REMOVAL_SHARE {
-            route_removal(&candidate, env)
-        } else if roll < STRING_REMOVAL_BELOW {
-            string_removal(ctx, &candidate, env, mean)
-        } else if roll < RELATED_REMOVAL_BELOW {
-            related_removal(ctx, &candidate, env, mean)
-        } else {
-            // Sizes up to twice the mean: on small instances this sometimes ruins everything,
-            // the only way out of optima whose every route must change.
-            let count = env.below(1, 2 * mean + 1);
-            random_removal(&candidate, env, count)
-        };
+        let mut removed = ruin(ctx, &candidate, env, mean);
         with_partners(ctx, &candidate, &mut removed);
         candidate.remove(ctx, &removed);
         let mut order = placeable(ctx, &candidate.unassigned);
@@ -208,5 +210,35 @@ impl<'c> SearchThread<'c> {
             self.current_objective = objective;
         }
         self.scratch = candidate;
+    }
+}
+
+/// Picks the jobs a ruin-and-recreate step removes from `state`.
+fn ruin(ctx: &Context, state: &State, env: &mut Env, mean: usize) -> Vec<JobId> {
+    let mandatory_left_out = state
+        .unassigned
+        .iter()
+        .any(|&j| ctx.problem.jobs[j].is_mandatory());
+    if mandatory_left_out && env.chance(LEFT_OUT_SHARE) {
+        if let Some(removed) = left_out_removal(ctx, state, env) {
+            return removed;
+        }
+    }
+    if ctx.has_optional && env.chance(LOW_VALUE_SHARE) {
+        let count = env.below(1, 2 * mean + 1);
+        return low_value_removal(ctx, state, env, count);
+    }
+    let roll = env.uniform();
+    if roll < ROUTE_REMOVAL_SHARE {
+        route_removal(state, env)
+    } else if roll < STRING_REMOVAL_BELOW {
+        string_removal(ctx, state, env, mean)
+    } else if roll < RELATED_REMOVAL_BELOW {
+        related_removal(ctx, state, env, mean)
+    } else {
+        // Sizes up to twice the mean: on small instances this sometimes ruins everything,
+        // the only way out of optima whose every route must change.
+        let count = env.below(1, 2 * mean + 1);
+        random_removal(state, env, count)
     }
 }

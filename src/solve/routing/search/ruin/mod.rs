@@ -1,11 +1,15 @@
 //! Ruin operators: each picks jobs to take out of the current solution. Pickups and
 //! deliveries always leave together.
 
+mod left_out;
+mod low_value;
 mod random;
 mod related;
 mod route;
 mod string;
 
+pub use left_out::left_out_removal;
+pub use low_value::low_value_removal;
 pub use random::random_removal;
 pub use related::related_removal;
 pub use route::route_removal;

@@ -52,8 +52,12 @@ pub const OVERDUE_PER_DAY: i64 = 2_000;
 /// Cadence task in its window: base plus this over (1 + days left).
 pub const IN_WINDOW_BASE: i64 = 10_000;
 pub const IN_WINDOW_URGENCY: i64 = 100_000;
-/// Installation visit inside its dates.
-pub const INSTALLATION_PENALTY: i64 = 150_000;
+/// Installation step inside its dates, per minute of its work. A project the hospital waits
+/// for outranks the cadence backlog minute for minute (an overdue inspection is worth at most
+/// 320,000 for 90-120 minutes, under 3,600 a minute) and yields to fault repairs. A flat
+/// value would lose a four-hour step to the shorter visits that fill the same time on an
+/// over-subscribed day, day after day.
+pub const INSTALLATION_PENALTY_PER_MINUTE: i64 = 4_000;
 
 /// The day's tasks, split by how they are served.
 #[derive(Clone, Debug, Default)]
@@ -303,7 +307,7 @@ pub fn task_ref(task: &Task, date: NaiveDate, pickup_minutes: u32) -> Option<Tas
                 return None;
             }
             r.device = Some(device.clone());
-            r.drop_penalty = Some(INSTALLATION_PENALTY);
+            r.drop_penalty = Some(INSTALLATION_PENALTY_PER_MINUTE * i64::from(task.duration.get()));
         }
     }
     Some(r)

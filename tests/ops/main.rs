@@ -287,9 +287,12 @@ fn report_visits(
             if end > now || arrival < last {
                 break; // later stops of this route wait for a later look
             }
-            // Part deliveries are always made: the week checks the 24 h promise on one.
+            // Part deliveries and installation steps are always made: the week checks the
+            // 24 h promise on one, and the project's first phase (a skipped task is never
+            // reported again).
             if !log.reported.contains(&(task.clone(), "arrived"))
                 && !task.starts_with("T-PD-")
+                && !task.starts_with("T-INS-")
                 && rng.random_range(0..10) == 0
             {
                 log.skipped.insert(task);

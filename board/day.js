@@ -131,7 +131,8 @@ function render() {
     routes.map((r, i) => ({
       id: r.engineer,
       order: i,
-      content: el("span", { class: "eng", dataset: { engineerId: r.engineer } }, engineerName(r), " ", el("small", {}, r.engineer)),
+      content: el("span", { class: "eng", dataset: { engineerId: r.engineer } }, engineerName(r), " ", el("small", {}, r.engineer),
+        r.role === "customerService" ? el("small", { class: "role" }, ` ${t("customerService")}`) : ""),
     })),
   );
   items.add(routes.flatMap(routeItems));
@@ -162,22 +163,26 @@ function stopItem(r, s) {
   else if (atRisk(s)) classes.push("risk");
   if (s.status !== "planned") classes.push("done");
   const title = [
-    `${s.task} · ${t(s.kind)}${pickup ? " (part)" : ""}`,
+    `${s.task} · ${t(s.kind)}${pickup ? " (part)" : ""}${(s.companions || []).length ? ` · ${t("team")} ${1 + s.companions.length}` : ""}`,
     `${s.site} ${name(site?.name)}`,
     `${hhmm(s.arrival)} → ${hhmm(s.start)}–${hhmm(s.end)} · ${s.status}`,
     s.deadline ? `${t("deadline")}: ${hhmm(s.deadline)} ${s.deadline.slice(0, 10)}` : "",
     (s.flags || []).join(" "),
   ].filter(Boolean).map(escape).join("<br>");
   const data = pickup ? { pickupTaskId: s.task } : { taskId: s.task, engineerId: r.engineer };
+  // A two-person visit is a stop on each person's row: the lead's stop carries the task id,
+  // a companion's its member number; only the lead's stop moves (the planner picks companions).
+  const companion = (s.member || 0) > 0;
+  if (companion) data.member = String(s.member);
   return {
-    id: pickup ? `pickup:${s.task}` : s.task,
+    id: pickup ? `pickup:${s.task}` : companion ? `${s.task}#${s.member}` : s.task,
     group: r.engineer,
     start: new Date(s.start),
     end: new Date(s.end),
     content: el("span", { dataset: data }, site?.name ? s.site.replace("S-", "") : s.site),
     title,
     className: classes.join(" "),
-    editable: !pickup && s.status === "planned" && !s.frozen ? { updateGroup: true, updateTime: false, remove: false } : false,
+    editable: !pickup && !companion && s.status === "planned" && !s.frozen ? { updateGroup: true, updateTime: false, remove: false } : false,
   };
 }
 
@@ -191,10 +196,11 @@ function routeItems(r) {
     out.push(stopItem(r, s));
     if (s.travelSeconds > 0) {
       const arrival = new Date(s.arrival).getTime();
-      out.push(background(`travel:${r.engineer}:${s.task}:${s.stopKind || ""}`, r.engineer, arrival - s.travelSeconds * 1000, arrival, "travel"));
+      out.push(background(`travel:${r.engineer}:${s.task}:${s.stopKind || ""}:${s.member || 0}`, r.engineer, arrival - s.travelSeconds * 1000, arrival, "travel"));
     }
-    // A pickup stop shares its task (and deadline) with its delivery: one deadline mark.
-    if (s.deadline && !s.stopKind) {
+    // A pickup stop shares its task (and deadline) with its delivery, a companion's stop with
+    // the lead's: one deadline mark.
+    if (s.deadline && !s.stopKind && !s.member) {
       const d = new Date(s.deadline).getTime();
       out.push(background(`deadline:${s.task}`, r.engineer, d, d + 120000, "deadline", `${t("deadline")} ${s.task}`));
     }
@@ -240,14 +246,15 @@ function renderUnassigned() {
 
 function renderMoveForm() {
   const list = $("task-list");
-  const tasks = plan.routes.flatMap((r) => r.stops.filter((s) => !s.stopKind).map((s) => [s.task, r.engineer]));
+  const tasks = plan.routes.flatMap((r) => r.stops.filter((s) => !s.stopKind && !s.member).map((s) => [s.task, r.engineer]));
   list.replaceChildren(
     ...tasks.map(([task, e]) => el("option", { value: task }, e)),
     ...plan.unassigned.map((u) => el("option", { value: u.task }, u.reason)),
   );
   const select = $("move-form").elements.engineerId;
   const keep = select.value;
-  select.replaceChildren(...plan.routes.map((r) => el("option", { value: r.engineer }, `${r.engineer} ${engineerName(r)}`)));
+  const movable = plan.routes.filter((r) => r.role !== "customerService");
+  select.replaceChildren(...movable.map((r) => el("option", { value: r.engineer }, `${r.engineer} ${engineerName(r)}`)));
   if (keep) select.value = keep;
 }
 

@@ -123,12 +123,26 @@ async fn pins(
     wanted: &Move,
     date: NaiveDate,
 ) -> ApiResult<Vec<RosterAssignment>> {
-    if current.route(&wanted.engineer).is_none() {
-        return Err(invalid(
-            "engineerId",
-            "not_found",
-            format!("{} is not on shift on {date}", wanted.engineer),
-        ));
+    match current.route(&wanted.engineer) {
+        None => {
+            return Err(invalid(
+                "engineerId",
+                "not_found",
+                format!("{} is not on shift on {date}", wanted.engineer),
+            ));
+        }
+        Some(r) if !r.role.is_field_engineer() => {
+            return Err(invalid(
+                "engineerId",
+                "invalid",
+                format!(
+                    "{} is customer-service staff: she goes along on on-site callbacks, \
+                     the planner picks her",
+                    wanted.engineer
+                ),
+            ));
+        }
+        Some(_) => {}
     }
     match current.find_stop(&wanted.task) {
         Some((route, _)) if route.engineer == wanted.engineer => {
@@ -171,7 +185,12 @@ async fn pins(
         .iter()
         .filter(|r| r.engineer != wanted.engineer)
     {
-        for stop in route.stops.iter().filter(|s| !s.is_pickup()) {
+        // A roster pin names a task's lead; companions are the planner's choice.
+        for stop in route
+            .stops
+            .iter()
+            .filter(|s| !s.is_pickup() && s.member == 0)
+        {
             if seen.insert(stop.task.task.clone()) {
                 pins.push(RosterAssignment {
                     task: stop.task.task.clone(),

@@ -214,9 +214,7 @@ fn fitting(plan: &Plan, progress: &[ProgressEvent]) -> Vec<ProgressEvent> {
         .iter()
         .filter(|e| match e.task() {
             None => true,
-            Some(t) => plan
-                .find_stop(t)
-                .is_some_and(|(route, _)| &route.engineer == e.engineer()),
+            Some(t) => plan.find_stop_of(t, e.engineer()).is_some(),
         })
         .cloned()
         .collect()

@@ -202,8 +202,9 @@ async fn read_report(
     Ok((event, stop))
 }
 
-/// The stop of `task` on `engineer`'s route in the latest plan of `date`; an issue on
-/// `taskId` when there is none.
+/// The task of `engineer`'s stop for `task` in the latest plan of `date`; an issue on
+/// `taskId` when there is none. `None` without an issue for a companion of a two-person visit:
+/// her report moves her own stop, and only the lead's report completes the task.
 async fn planned_stop(
     state: &AppState,
     engineer: &EngineerId,
@@ -219,9 +220,10 @@ async fn planned_stop(
         );
         return Ok(None);
     };
-    match plan.find_stop(task) {
-        Some((route, stop)) if &route.engineer == engineer => Ok(Some(stop.task.clone())),
-        _ => {
+    match plan.find_stop_of(task, engineer) {
+        Some((_, stop)) if stop.member == 0 => Ok(Some(stop.task.clone())),
+        Some(_) => Ok(None),
+        None => {
             f.issue(
                 "taskId",
                 "not_found",

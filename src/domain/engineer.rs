@@ -13,8 +13,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
-/// The device families an engineer is trained on; never empty.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The device families an engineer is trained on; never empty for a field engineer
+/// ([`Engineer::check`]), empty for customer-service staff.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "BTreeSet<DeviceFamily>", into = "BTreeSet<DeviceFamily>")]
 pub struct Skills(BTreeSet<DeviceFamily>);
 
@@ -28,6 +29,11 @@ impl Skills {
             ));
         }
         Ok(Self(set))
+    }
+
+    /// No family at all (customer-service staff).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     pub fn has(&self, family: DeviceFamily) -> bool {
@@ -49,6 +55,26 @@ impl TryFrom<BTreeSet<DeviceFamily>> for Skills {
 impl From<Skills> for BTreeSet<DeviceFamily> {
     fn from(s: Skills) -> Self {
         s.0
+    }
+}
+
+/// What a member of the service staff does on site (domain.md, callback rules: an on-site
+/// callback is signed by a customer-service colleague and a technical engineer, so both go).
+#[derive(
+    Copy, Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "camelCase")]
+pub enum Role {
+    /// A technical engineer, trained per device family ([`Skills`]).
+    #[default]
+    FieldEngineer,
+    /// A customer-service colleague: no device work, goes along on on-site callbacks.
+    CustomerService,
+}
+
+impl Role {
+    pub fn is_field_engineer(&self) -> bool {
+        *self == Role::FieldEngineer
     }
 }
 
@@ -79,14 +105,21 @@ pub enum Availability {
     Off,
 }
 
-/// A field engineer. Invariant: at least one weekday has a shift.
+/// A member of the service staff: a field engineer, or (with `role: customerService`) a
+/// customer-service colleague who goes along on on-site callbacks. Invariants: at least one
+/// weekday has a shift; a field engineer has at least one skill, a colleague none.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Engineer {
     pub id: EngineerId,
     pub name: Name,
+    /// Omitted for a field engineer.
+    #[serde(default, skip_serializing_if = "Role::is_field_engineer")]
+    pub role: Role,
     /// Starts and ends each working day here.
     pub home: ServicePointId,
+    /// Omitted for customer-service staff.
+    #[serde(default, skip_serializing_if = "Skills::is_empty")]
     pub skills: Skills,
     /// The usual shift of each weekday; days without one are off.
     pub shifts: Week<Option<LocalWindow>>,
@@ -111,7 +144,17 @@ impl Engineer {
                 "at least one weekday needs a shift",
             ));
         }
-        Ok(())
+        match (self.role, self.skills.is_empty()) {
+            (Role::FieldEngineer, true) => Err(FieldError::new(
+                "skills",
+                "an engineer needs at least one skill",
+            )),
+            (Role::CustomerService, false) => Err(FieldError::new(
+                "skills",
+                "customer-service staff have no device skills",
+            )),
+            _ => Ok(()),
+        }
     }
 
     pub fn is_absent(&self, date: NaiveDate) -> bool {

@@ -61,6 +61,10 @@ pub struct InstallationConfig {
     pub trial_run_report: PerFamily<Minutes>,
     /// The longest part of a phase on one day; a longer phase splits into day parts.
     pub day_part: Minutes,
+    /// Engineers on site together for the hardware installation, per family (the heavy
+    /// phase: a DR's detector, tube stand and generator take two). Other phases take one.
+    #[serde(default = "default_hardware_engineers")]
+    pub hardware_installation_engineers: PerFamily<u8>,
     /// Months of trial run from acceptance (the source: usually three).
     pub trial_run_months: u32,
     /// The trial-run report is due this many days before the trial run ends (the source:
@@ -84,6 +88,7 @@ impl Default for InstallationConfig {
             training: per(180, 180),
             trial_run_report: per(60, 60),
             day_part: Minutes::new(240),
+            hardware_installation_engineers: default_hardware_engineers(),
             trial_run_months: 3,
             report_days_before_end: 7,
             report_window_days: 7,
@@ -91,7 +96,24 @@ impl Default for InstallationConfig {
     }
 }
 
+fn default_hardware_engineers() -> PerFamily<u8> {
+    PerFamily {
+        dr: 2,
+        biochemistry_analyser: 1,
+    }
+}
+
 impl InstallationConfig {
+    /// Engineers on site together for a step of `phase` on a device of `family`.
+    pub fn engineers(&self, phase: InstallationPhase, family: DeviceFamily) -> usize {
+        match phase {
+            InstallationPhase::HardwareInstallation => {
+                usize::from(*self.hardware_installation_engineers.get(family))
+            }
+            _ => 1,
+        }
+    }
+
     pub fn from_toml_str(text: &str) -> Checked<Self> {
         let c: Self = toml::from_str(text).map_err(|e| FieldError::new("", e.to_string()))?;
         c.check()?;
@@ -111,6 +133,14 @@ impl InstallationConfig {
                         "must be positive",
                     ));
                 }
+            }
+        }
+        for (family, n) in self.hardware_installation_engineers.iter() {
+            if !(1..=2).contains(n) {
+                return Err(FieldError::new(
+                    format!("hardware_installation_engineers.{}", family.key()),
+                    "one or two engineers",
+                ));
             }
         }
         if self.day_part == Minutes::ZERO {

@@ -93,6 +93,7 @@ pub fn route(
                 flags,
                 task: spec.task.clone(),
                 stop_kind,
+                member: spec.member,
                 location: ctx.coords(spec.point),
                 arrival,
                 start: clock.instant(visit.start),
@@ -130,6 +131,7 @@ pub fn route(
     EngineerRoute {
         engineer: crew.engineer.clone(),
         name: engineer.name.en().to_owned(),
+        role: engineer.role,
         home: engineer.home.clone(),
         home_location: ctx.coords(crew.home_point),
         shift_start: clock.instant(crew.day_shift.start),

@@ -8,6 +8,16 @@
 //! day: a faulty device is repaired when the engineer gets there (on-site support 7 x 24),
 //! whatever the site's opening hours; the shift and overtime still bound it.
 //!
+//! A visit of several people ([`TaskRef::companions`]: an on-site callback with a
+//! customer-service colleague, a heavy installation step with two engineers) is one job per
+//! person, member 0 the lead engineer (who takes the roster pin and the part's pickup), made
+//! a solver synchronised group ([`Problem::groups`]): all start together on distinct routes,
+//! or none is served. A person's role is a skill bit of its own ([`role_bit`]): a field
+//! engineer's member job needs the device family and the field-engineer bit, a colleague's
+//! the customer-service bit. Where the members' starts are already settled (the second pass
+//! of a day plan, a re-plan) each member instead gets that start as its only window and no
+//! group ([`JobSpec::synced`] false): the repair cannot move one without the others.
+//!
 //! A visit that needs a spare part ([`TaskRef::part_pickup`]) is two jobs, its pickup at the
 //! service point and then the visit, made a solver pickup-delivery pair: same route, pickup
 //! first. The pickup has the visit's skills (and pin), no window and no deadline, and is
@@ -18,11 +28,12 @@ use super::clock::{DayClock, minutes};
 use super::context::PlanningContext;
 use super::error::PlanError;
 use super::model::TaskRef;
+use crate::domain::engineer::Role;
 use crate::domain::family::DeviceFamily;
 use crate::domain::ids::{EngineerId, SiteId};
 use crate::domain::task::TaskKind;
 use crate::solve::routing::{
-    Break, Cost, Job, Load, Matrix, Overtime, Pair, Problem, ProblemInput, Skills, Time,
+    Break, Cost, Group, Job, Load, Matrix, Overtime, Pair, Problem, ProblemInput, Skills, Time,
     TimeWindow, Vehicle,
 };
 use std::collections::BTreeMap;
@@ -31,6 +42,8 @@ use std::collections::BTreeMap;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Crew {
     pub engineer: EngineerId,
+    /// A field engineer, or a customer-service colleague (on-site callbacks only).
+    pub role: Role,
     /// The home service point, where the day starts and ends.
     pub home_point: usize,
     /// Where the route to plan starts (home, or the last frozen stop's site).
@@ -76,6 +89,12 @@ pub struct JobSpec {
     pub task: TaskRef,
     /// The pickup of the task's part (at a service point), not the visit.
     pub pickup: bool,
+    /// Which of the task's people the job is for (0: the lead engineer; see
+    /// [`TaskRef::role_of`]).
+    pub member: usize,
+    /// The task's members are one synchronised group (false: each member's window already
+    /// fixes its start, see the module doc).
+    pub synced: bool,
     pub point: usize,
     pub windows: Vec<TimeWindow>,
     /// Hard latest start given to the solver.
@@ -145,6 +164,8 @@ pub fn job_spec(
     Ok(JobSpec {
         task: task.clone(),
         pickup: false,
+        member: 0,
+        synced: true,
         point,
         windows,
         deadline,
@@ -162,21 +183,72 @@ pub fn pickup_spec(ctx: &PlanningContext, task: &TaskRef) -> Result<Option<JobSp
     Ok(Some(JobSpec {
         task: task.clone(),
         pickup: true,
+        member: 0,
+        synced: true,
         point,
         windows: Vec::new(),
         deadline: None,
     }))
 }
 
-/// The jobs of a task: its part's pickup, if any, then its visit.
+/// The jobs of a task: its part's pickup, if any, then its visit, one per member of its
+/// team (lead first).
 pub fn job_specs(
     ctx: &PlanningContext,
     clock: &DayClock,
     task: &TaskRef,
 ) -> Result<Vec<JobSpec>, PlanError> {
     let mut out: Vec<JobSpec> = pickup_spec(ctx, task)?.into_iter().collect();
-    out.push(job_spec(ctx, clock, task)?);
+    let lead = job_spec(ctx, clock, task)?;
+    let others: Vec<JobSpec> = (1..task.team_size())
+        .map(|member| JobSpec {
+            member,
+            ..lead.clone()
+        })
+        .collect();
+    out.push(lead);
+    out.extend(others);
     Ok(out)
+}
+
+/// The skill bit of a role: above every device family's (families are far fewer than 62).
+pub fn role_bit(role: Role) -> usize {
+    match role {
+        Role::FieldEngineer => Skills::MAX_SKILLS - 2,
+        Role::CustomerService => Skills::MAX_SKILLS - 1,
+    }
+}
+
+/// The synchronised groups among `jobs`: the members of each task whose team is synced and
+/// complete among them, lead first.
+pub fn groups_of(jobs: &[JobSpec]) -> Vec<Group> {
+    let mut members: BTreeMap<&crate::domain::ids::TaskId, Vec<(usize, usize)>> = BTreeMap::new();
+    for (j, spec) in jobs.iter().enumerate() {
+        if !spec.pickup && spec.synced && spec.task.team_size() > 1 {
+            members
+                .entry(&spec.task.task)
+                .or_default()
+                .push((spec.member, j));
+        }
+    }
+    members
+        .into_values()
+        .filter(|m| complete(jobs, m))
+        .map(|mut m| {
+            m.sort_unstable();
+            Group {
+                jobs: m.into_iter().map(|(_, j)| j).collect(),
+            }
+        })
+        .collect()
+}
+
+/// Are the members `m` (member, job) of one task each of its team exactly once?
+fn complete(jobs: &[JobSpec], m: &[(usize, usize)]) -> bool {
+    let team = jobs[m[0].1].task.team_size();
+    let mut seen: Vec<usize> = m.iter().map(|&(member, _)| member).collect();
+    seen.sort_unstable();
+    seen == (0..team).collect::<Vec<_>>()
 }
 
 /// The context point of a plan stop (the service point of a pickup, else the site).
@@ -243,7 +315,11 @@ pub fn build_with(
         .iter()
         .zip(&places.crews)
         .map(|(c, &(start, end))| {
-            let bits = c.families.iter().map(|&f| f.index());
+            let bits = c
+                .families
+                .iter()
+                .map(|&f| f.index())
+                .chain([role_bit(c.role)]);
             Vehicle {
                 start,
                 end,
@@ -273,7 +349,7 @@ pub fn build_with(
         jobs: problem_jobs,
         vehicles,
         pairs: pairs_of(jobs),
-        groups: Vec::new(),
+        groups: groups_of(jobs),
         minimize_vehicles: false,
     })?
     .with_pins(pins)?;
@@ -380,7 +456,8 @@ fn pins(crews: &[Crew], jobs: &[JobSpec]) -> Result<Vec<(usize, usize)>, PlanErr
         .map(|(v, c)| (&c.engineer, v))
         .collect();
     let mut pins = Vec::new();
-    for (j, spec) in jobs.iter().enumerate() {
+    // A roster pin names the lead engineer: her visit and the part's pickup.
+    for (j, spec) in jobs.iter().enumerate().filter(|(_, s)| s.member == 0) {
         if let Some(p) = &spec.task.pinned {
             let &v = vehicle.get(p).ok_or_else(|| {
                 PlanError::invalid(
@@ -396,7 +473,15 @@ fn pins(crews: &[Crew], jobs: &[JobSpec]) -> Result<Vec<(usize, usize)>, PlanErr
 
 /// The solver job of a job spec at location `location`.
 fn problem_job(j: &JobSpec, location: usize) -> Job {
-    let bits = j.task.family.map(DeviceFamily::index);
+    let role = j.task.role_of(j.member);
+    let family = match role {
+        Role::FieldEngineer => j.task.family,
+        Role::CustomerService => None,
+    };
+    let bits = family
+        .map(DeviceFamily::index)
+        .into_iter()
+        .chain([role_bit(role)]);
     let service = match (&j.task.part_pickup, j.pickup) {
         (Some(p), true) => minutes(p.minutes),
         _ => minutes(j.task.duration_minutes),

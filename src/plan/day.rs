@@ -21,14 +21,15 @@ use super::model::{Flag, Plan, PlanStats, ReasonCode, StopKind, TaskRef, Unassig
 use super::oncall;
 use super::tasks;
 use crate::domain::duration::Minutes;
-use crate::domain::engineer::Availability;
+use crate::domain::engineer::{Availability, Role};
 use crate::domain::ids::{EngineerId, TaskId};
 use crate::solve::diagnose::{Cause, diagnose};
 use crate::solve::replan::{Routes, Stability, Urgent, insert_urgent};
 use crate::solve::routing::{self, Break, JobId, SolverConfig, Time};
 use chrono::NaiveDate;
 
-/// The engineers on shift on `date`, as crews starting and ending at home.
+/// The staff on shift on `date` (field engineers, then customer-service colleagues), as
+/// crews starting and ending at home.
 pub fn crews_on(ctx: &PlanningContext, date: NaiveDate, inputs: &DayInputs) -> Vec<Crew> {
     let clock = DayClock::new(date);
     let settings = ctx.settings();
@@ -36,9 +37,11 @@ pub fn crews_on(ctx: &PlanningContext, date: NaiveDate, inputs: &DayInputs) -> V
         window: clock.window(settings.lunch.window),
         duration: minutes(settings.lunch.duration.get()),
     };
-    ctx.scenario()
+    let scenario = ctx.scenario();
+    scenario
         .engineers()
         .iter()
+        .chain(scenario.customer_service())
         .filter_map(|e| {
             let Availability::Shift(w) = e.availability(date, &ctx.config().calendar) else {
                 return None;
@@ -53,6 +56,7 @@ pub fn crews_on(ctx: &PlanningContext, date: NaiveDate, inputs: &DayInputs) -> V
             let shift = clock.window(w);
             Some(Crew {
                 engineer: e.id.clone(),
+                role: e.role,
                 home_point: home,
                 start_point: home,
                 end_point: home,
@@ -67,7 +71,9 @@ pub fn crews_on(ctx: &PlanningContext, date: NaiveDate, inputs: &DayInputs) -> V
         .collect()
 }
 
-/// Why a visit cannot be planned at all, before any search.
+/// Why a visit cannot be planned at all, before any search. `spec` is one member's visit:
+/// the lead needs a trained engineer (her pinned one, if any); a companion someone of her
+/// role, and the team as many such people on shift as it has members of that role.
 pub(super) fn prediagnose(crews: &[Crew], spec: &JobSpec) -> Option<(ReasonCode, String)> {
     let t = &spec.task;
     if spec.windows.is_empty() {
@@ -85,8 +91,12 @@ pub(super) fn prediagnose(crews: &[Crew], spec: &JobSpec) -> Option<(ReasonCode,
             "no engineer works that day".into(),
         ));
     }
-    let skilled = |c: &Crew| t.family.is_none_or(|f| c.families.contains(&f));
-    if let Some(p) = &t.pinned {
+    let role = t.role_of(spec.member);
+    let skilled = |c: &Crew| {
+        c.role == role
+            && (role == Role::CustomerService || t.family.is_none_or(|f| c.families.contains(&f)))
+    };
+    if let Some(p) = t.pinned.as_ref().filter(|_| spec.member == 0) {
         return match crews.iter().find(|c| &c.engineer == p) {
             None => Some((
                 ReasonCode::NoEngineerOnShift,
@@ -94,24 +104,37 @@ pub(super) fn prediagnose(crews: &[Crew], spec: &JobSpec) -> Option<(ReasonCode,
             )),
             Some(c) if !skilled(c) => Some((
                 ReasonCode::SkillMissing,
-                format!(
-                    "pinned engineer {p} is not trained on {}",
-                    t.family.expect("skilled")
-                ),
+                match t.family {
+                    Some(f) => format!("pinned engineer {p} is not trained on {f}"),
+                    None => format!("pinned {p} is not a field engineer"),
+                },
             )),
             Some(_) => None,
         };
     }
-    if !crews.iter().any(skilled) {
-        return Some((
-            ReasonCode::SkillMissing,
-            format!(
-                "no engineer on shift is trained on {}",
-                t.family.expect("not skilled")
-            ),
-        ));
+    let needed = (0..t.team_size()).filter(|&m| t.role_of(m) == role).count();
+    let on_shift = crews.iter().filter(|c| skilled(c)).count();
+    if on_shift >= needed {
+        return None;
     }
-    None
+    let who = match (role, t.family) {
+        (Role::CustomerService, _) => "customer-service colleague".to_owned(),
+        (Role::FieldEngineer, Some(f)) => format!("engineer trained on {f}"),
+        (Role::FieldEngineer, None) => "field engineer".to_owned(),
+    };
+    Some(match (needed, role) {
+        (1, Role::FieldEngineer) if t.family.is_some() => {
+            (ReasonCode::SkillMissing, format!("no {who} is on shift"))
+        }
+        (1, _) => (
+            ReasonCode::NoEngineerOnShift,
+            format!("no {who} is on shift"),
+        ),
+        (n, _) => (
+            ReasonCode::SkillMissing,
+            format!("the visit needs {n} people on shift, each an {who}; {on_shift} are"),
+        ),
+    })
 }
 
 pub(super) fn reason_of(cause: Cause) -> (ReasonCode, &'static str) {
@@ -182,12 +205,13 @@ fn guarded_solve(
 /// Routes by insertion alone: mandatory jobs first, then by drop penalty (highest first),
 /// each at its cheapest feasible place (a part's pickup goes in with its visit).
 fn construct(problem: &routing::Problem) -> Routes {
+    // Two-person visits need the search (insertion times one route at a time).
     let mut order: Vec<JobId> = (0..problem.num_jobs())
         .filter(|&j| {
             !matches!(
                 problem.pair_roles[j],
                 routing::problem::PairRole::Pickup { .. }
-            )
+            ) && problem.group_of[j].is_none()
         })
         .collect();
     order.sort_by_key(|&j| (problem.jobs[j].drop_penalty.map_or(i64::MIN, |p| -p.0), j));
@@ -331,8 +355,11 @@ pub fn day_problem(
     let mut specs = Vec::new();
     for t in &day.visits {
         let jobs = build::job_specs(ctx, &clock, t)?;
-        let visit = jobs.last().expect("a task has a visit");
-        match prediagnose(&crews, visit) {
+        let blocked = jobs
+            .iter()
+            .filter(|j| !j.pickup)
+            .find_map(|visit| prediagnose(&crews, visit));
+        match blocked {
             Some((reason, detail)) => unassigned.push(UnassignedTask {
                 flags: unplanned_flags(t),
                 task: t.clone(),
@@ -467,8 +494,9 @@ fn second_pass(
     for r in &mut routes {
         r.retain(|&j| !late_tasks.contains(&specs[j].task.task));
     }
+    // A two-person visit the search left out stays out: insertion places one person at a time.
     let mut missing: Vec<JobId> = (0..specs.len())
-        .filter(|&j| !specs[j].pickup)
+        .filter(|&j| !specs[j].pickup && specs[j].task.team_size() == 1)
         .filter(|&j| {
             late(j) || (!routed_first.contains(&j) && specs[j].task.drop_penalty.is_none())
         })
@@ -481,6 +509,8 @@ fn second_pass(
     for &j in &missing {
         relaxed[j].deadline = None;
     }
+    let first = p.first.as_ref().expect("crews imply a problem");
+    fix_member_starts(&first.problem, &mut routes, &mut relaxed);
     let second = build::build(ctx, crews, &relaxed, true)?;
     missing.sort_by_key(|&j| (targets[j].unwrap_or(Time::MAX), specs[j].task.task.clone()));
     let repair = ctx.settings().repair;
@@ -494,6 +524,33 @@ fn second_pass(
         routes = out.routes;
     }
     Ok((routes, Some(second)))
+}
+
+/// Fixes each routed team member's start at the synchronised start the search found: its one
+/// window becomes that instant (see `build`'s module doc), so that inserting what is missing
+/// cannot move one member without the others. Routes whose teams cannot be synchronised
+/// (given from outside) lose their team visits.
+fn fix_member_starts(problem: &routing::Problem, routes: &mut Routes, specs: &mut [JobSpec]) {
+    if problem.groups.is_empty() {
+        return;
+    }
+    let numbered: Vec<(usize, &Vec<JobId>)> = routes.iter().enumerate().collect();
+    match routing::schedule_routes(problem, &numbered) {
+        Ok(schedules) => {
+            for (r, s) in routes.iter().zip(&schedules) {
+                for (&j, visit) in r.iter().zip(&s.visits) {
+                    if problem.group_of[j].is_some() {
+                        specs[j].windows = vec![routing::TimeWindow::new(visit.start, visit.start)];
+                    }
+                }
+            }
+        }
+        Err(_) => {
+            for r in routes.iter_mut() {
+                r.retain(|&j| problem.group_of[j].is_none());
+            }
+        }
+    }
 }
 
 /// The plan from the search's routes: second pass, diagnosis, assembly, desk, KPIs.
@@ -517,7 +574,8 @@ fn complete(
     let routed: std::collections::BTreeSet<JobId> = routes.iter().flatten().copied().collect();
     if let Some(built) = &final_built {
         for (j, spec) in specs.iter().enumerate() {
-            if routed.contains(&j) || spec.pickup {
+            // A team left out is reported once, by its lead.
+            if routed.contains(&j) || spec.pickup || spec.member != 0 {
                 continue;
             }
             let (reason, detail) = reason_of(diagnose(&built.problem, j));

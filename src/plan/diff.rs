@@ -1,6 +1,7 @@
 //! What changed between two plans, for whom: visits added, removed (now unassigned), moved to
 //! another engineer, re-timed. Computed from the two plans alone, task by task (by their
-//! visits; a part pickup follows its visit).
+//! visits; a part pickup follows its visit); a two-person visit once per member, so that each
+//! person hears of her own change.
 
 use super::model::{Plan, ReasonCode};
 use crate::domain::ids::{EngineerId, TaskId};
@@ -91,14 +92,15 @@ impl PlanDiff {
     }
 }
 
-fn visits(plan: &Plan) -> BTreeMap<&TaskId, (&EngineerId, Instant)> {
+/// Each visit by (task, team member).
+fn visits(plan: &Plan) -> BTreeMap<(&TaskId, usize), (&EngineerId, Instant)> {
     plan.routes
         .iter()
         .flat_map(|r| {
             r.stops
                 .iter()
                 .filter(|s| !s.is_pickup())
-                .map(move |s| (&s.task.task, (&r.engineer, s.start)))
+                .map(move |s| ((&s.task.task, s.member), (&r.engineer, s.start)))
         })
         .collect()
 }
@@ -112,10 +114,11 @@ pub fn diff(before: &Plan, after: &Plan) -> PlanDiff {
         .iter()
         .map(|u| (&u.task.task, u.reason))
         .collect();
-    let tasks: BTreeSet<&TaskId> = old.keys().chain(new.keys()).copied().collect();
+    let keys: BTreeSet<(&TaskId, usize)> = old.keys().chain(new.keys()).copied().collect();
     let mut changes = Vec::new();
-    for t in tasks {
-        let change = match (old.get(t), new.get(t)) {
+    for key in keys {
+        let t = key.0;
+        let change = match (old.get(&key), new.get(&key)) {
             (None, Some(&(e, s))) => Change::Added {
                 task: t.clone(),
                 engineer: e.clone(),

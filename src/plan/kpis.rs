@@ -96,11 +96,26 @@ pub fn refresh(plan: &mut Plan) {
     }
     plan.faults = fault_statuses(plan);
     let mut k = PlanKpis {
-        engineers_on_shift: plan.routes.iter().filter(|r| !r.is_call_out()).count(),
+        engineers_on_shift: plan
+            .routes
+            .iter()
+            .filter(|r| !r.is_call_out() && r.role.is_field_engineer())
+            .count(),
+        customer_service_on_shift: plan
+            .routes
+            .iter()
+            .filter(|r| !r.role.is_field_engineer())
+            .count(),
+        team_visits: plan
+            .routes
+            .iter()
+            .flat_map(|r| &r.stops)
+            .filter(|s| !s.is_pickup() && s.member == 0 && s.task.team_size() > 1)
+            .count(),
         engineers_used: plan
             .routes
             .iter()
-            .filter(|r| !r.stops.is_empty())
+            .filter(|r| !r.stops.is_empty() && r.role.is_field_engineer())
             .map(|r| &r.engineer)
             .collect::<std::collections::BTreeSet<_>>()
             .len(),

@@ -6,6 +6,7 @@
 //! plan read back from storage can be repaired.
 
 use crate::domain::dates::DateRange;
+use crate::domain::engineer::Role;
 use crate::domain::family::DeviceFamily;
 use crate::domain::fault::FaultLevel;
 use crate::domain::geo::LatLon;
@@ -92,6 +93,26 @@ pub struct TaskRef {
     /// The spare part to fetch before the visit, if it needs one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_pickup: Option<PartPickup>,
+    /// The people who go along with the lead engineer, who all start together (an on-site
+    /// callback: a customer-service colleague; a heavy installation step: a second
+    /// engineer). Empty: one person.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub companions: Vec<Role>,
+}
+
+impl TaskRef {
+    /// How many people the visit needs.
+    pub fn team_size(&self) -> usize {
+        1 + self.companions.len()
+    }
+
+    /// The role of team member `member` (0: the lead engineer, then the companions).
+    pub fn role_of(&self, member: usize) -> Role {
+        match member {
+            0 => Role::FieldEngineer,
+            m => self.companions[m - 1],
+        }
+    }
 }
 
 /// Where and how long a visit's spare part is picked up (a stop on the same route before the
@@ -136,6 +157,11 @@ pub struct Stop {
     /// Omitted for visits; `PART_PICKUP` for a pickup stop.
     #[serde(default, skip_serializing_if = "StopKind::is_visit")]
     pub stop_kind: StopKind,
+    /// Which of the task's people this stop is for (see [`TaskRef::companions`]): 0, the
+    /// lead engineer (omitted), then each companion. A two-person visit is one stop on each
+    /// of two routes, starting at the same instant.
+    #[serde(default, skip_serializing_if = "is_lead")]
+    pub member: usize,
     pub location: LatLon,
     pub arrival: Instant,
     pub start: Instant,
@@ -149,6 +175,10 @@ pub struct Stop {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub frozen: bool,
     pub status: StopStatus,
+}
+
+fn is_lead(member: &usize) -> bool {
+    *member == 0
 }
 
 impl Stop {
@@ -206,6 +236,10 @@ pub struct Restart {
 pub struct EngineerRoute {
     pub engineer: EngineerId,
     pub name: String,
+    /// Omitted for a field engineer; `customerService` for a colleague going along on
+    /// on-site callbacks.
+    #[serde(default, skip_serializing_if = "Role::is_field_engineer")]
+    pub role: Role,
     pub home: ServicePointId,
     pub home_location: LatLon,
     pub shift_start: Instant,
@@ -294,8 +328,15 @@ pub struct FaultStatus {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanKpis {
+    /// Field engineers (customer-service staff below).
     pub engineers_on_shift: usize,
     pub engineers_used: usize,
+    /// Customer-service colleagues on shift, who go along on on-site callbacks.
+    #[serde(default)]
+    pub customer_service_on_shift: usize,
+    /// Visits of several people planned (each also counts once per person in `stops`).
+    #[serde(default)]
+    pub team_visits: usize,
     pub stops: usize,
     pub desk_calls: usize,
     pub unassigned: usize,
@@ -353,14 +394,31 @@ impl Plan {
         mine().find(|r| !r.is_call_out()).or_else(|| mine().next())
     }
 
-    /// The engineer and stop serving a task (its visit, never its part pickup).
+    /// The engineer and stop serving a task (its lead's visit, never its part pickup).
     pub fn find_stop(&self, task: &TaskId) -> Option<(&EngineerRoute, &Stop)> {
         self.routes.iter().find_map(|r| {
             r.stops
                 .iter()
-                .find(|s| &s.task.task == task && !s.is_pickup())
+                .find(|s| &s.task.task == task && !s.is_pickup() && s.member == 0)
                 .map(|s| (r, s))
         })
+    }
+
+    /// The route and stop of `engineer` serving a task (her visit, lead or companion).
+    pub fn find_stop_of(
+        &self,
+        task: &TaskId,
+        engineer: &EngineerId,
+    ) -> Option<(&EngineerRoute, &Stop)> {
+        self.routes
+            .iter()
+            .filter(|r| &r.engineer == engineer)
+            .find_map(|r| {
+                r.stops
+                    .iter()
+                    .find(|s| &s.task.task == task && !s.is_pickup())
+                    .map(|s| (r, s))
+            })
     }
 
     /// The engineer and stop picking up a task's spare part.

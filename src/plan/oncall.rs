@@ -189,6 +189,7 @@ pub fn route(ctx: &PlanningContext, offer: &Offer, task: &TaskRef) -> EngineerRo
         flags: stop_flags(task, offer.arrival),
         task: task.clone(),
         stop_kind: StopKind::Visit,
+        member: 0,
         location: ctx.coords(site),
         arrival: offer.arrival,
         start: offer.arrival,
@@ -201,6 +202,7 @@ pub fn route(ctx: &PlanningContext, offer: &Offer, task: &TaskRef) -> EngineerRo
     EngineerRoute {
         engineer: e.id.clone(),
         name: e.name.en().to_owned(),
+        role: e.role,
         home: e.home.clone(),
         home_location: ctx.coords(home),
         shift_start: offer.departure,

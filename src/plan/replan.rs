@@ -143,25 +143,25 @@ fn apply_progress(
         let Some(task) = e.task() else {
             continue;
         };
-        let route = plan
+        // A two-person visit is a stop on each person's route: each reports her own.
+        let planned = |r: &EngineerRoute| {
+            r.stops
+                .iter()
+                .any(|s| &s.task.task == task && !s.is_pickup())
+        };
+        let Some(route) = plan
             .routes
             .iter_mut()
-            .find(|r| {
-                r.stops
-                    .iter()
-                    .any(|s| &s.task.task == task && !s.is_pickup())
-            })
-            .ok_or_else(|| PlanError::unknown("task in the plan's routes", task))?;
-        if &route.engineer != e.engineer() {
-            return Err(PlanError::invalid(
-                "progress.engineer",
-                format!(
-                    "{task} is planned for {}, not {}",
-                    route.engineer,
-                    e.engineer()
+            .find(|r| planned(r) && &r.engineer == e.engineer())
+        else {
+            return Err(match plan.routes.iter().find(|r| planned(r)) {
+                Some(r) => PlanError::invalid(
+                    "progress.engineer",
+                    format!("{task} is planned for {}, not {}", r.engineer, e.engineer()),
                 ),
-            ));
-        }
+                None => PlanError::unknown("task in the plan's routes", task),
+            });
+        };
         let s = route
             .stops
             .iter_mut()
@@ -342,10 +342,9 @@ fn stability(
     let mut announced = vec![None; specs.len()];
     for (v, &ri) in crew_route.iter().enumerate() {
         for s in plan.routes[ri].stops.iter().filter(|s| !s.frozen) {
-            if let Some(j) = specs
-                .iter()
-                .position(|x| x.task.task == s.task.task && x.pickup == s.is_pickup())
-            {
+            if let Some(j) = specs.iter().position(|x| {
+                x.task.task == s.task.task && x.pickup == s.is_pickup() && x.member == s.member
+            }) {
                 announced[j] = Some(Announced {
                     vehicle: v,
                     start: clock.seconds(s.start),
@@ -449,6 +448,7 @@ fn remaining_crew(
     };
     let crew = Crew {
         engineer: r.engineer.clone(),
+        role: engineer.role,
         home_point: home,
         start_point,
         end_point: home,
@@ -468,6 +468,13 @@ fn remaining_crew(
         let mut spec = build::job_spec(ctx, clock, &s.task)?;
         if s.flags.contains(&Flag::DeadlineMissed) {
             spec.deadline = None;
+        }
+        // A two-person visit keeps its announced start: the repair times one route at a
+        // time and must not move one person without the other (see `build`).
+        if s.task.team_size() > 1 {
+            spec.member = s.member;
+            let start = clock.seconds(s.start);
+            spec.windows = vec![TimeWindow::new(start, start)];
         }
         jobs.push(spec);
     }
@@ -498,6 +505,7 @@ fn feasible_routes(
     loop {
         let built = build::build(ctx, crews, specs, true)?;
         let mut changed = false;
+        let mut broken_teams = Vec::new();
         for (v, route) in routes.iter_mut().enumerate() {
             while !route.is_empty() {
                 match schedule(&built.problem, v, route) {
@@ -521,9 +529,13 @@ fn feasible_routes(
                                 .find(|&&j| specs[j].task.drop_penalty.is_some())
                                 .unwrap_or(route.last().expect("non-empty")),
                         };
-                        // A visit leaves with its part's pickup.
+                        // A visit leaves with its part's pickup (and a team member with
+                        // her partners, below).
                         let task = specs[victim].task.task.clone();
                         route.retain(|&j| specs[j].task.task != task);
+                        if specs[victim].task.team_size() > 1 {
+                            broken_teams.push(task);
+                        }
                         dropped.push(UnassignedTask {
                             flags: late_flags(&specs[victim].task),
                             task: specs[victim].task.clone(),
@@ -533,6 +545,13 @@ fn feasible_routes(
                     }
                 }
             }
+        }
+        // A team visit one member can no longer make is left out for all of them; the
+        // routes they leave are checked again.
+        for route in routes.iter_mut() {
+            let before = route.len();
+            route.retain(|&j| !broken_teams.contains(&specs[j].task.task));
+            changed |= route.len() != before;
         }
         if !changed {
             return Ok(built);

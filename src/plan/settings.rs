@@ -3,6 +3,7 @@
 //! configurable in `config/plan.toml` (optional, like `oncall.toml`); the defaults are ours.
 
 use crate::domain::day_time::LocalWindow;
+use crate::domain::engineer::Role;
 use crate::domain::error::{Checked, FieldError};
 use crate::domain::lunch::LunchRule;
 use crate::scenario::{ScenarioError, optional_part};
@@ -40,6 +41,9 @@ pub struct PlanSettings {
     pub repair: RepairConfig,
     /// Minutes to pick up a spare part at a service point.
     pub part_pickup_minutes: u32,
+    /// Who goes along with the engineer on an on-site callback (the source: the
+    /// customer-service person and the technical-service person both sign the sheet).
+    pub on_site_callback_companions: Vec<Role>,
 }
 
 impl Default for PlanSettings {
@@ -57,6 +61,7 @@ impl Default for PlanSettings {
             retime_cost: 600,
             repair: RepairConfig::default(),
             part_pickup_minutes: 10,
+            on_site_callback_companions: vec![Role::CustomerService],
         }
     }
 }
@@ -78,6 +83,15 @@ impl PlanSettings {
         }
         if s.lunch.duration.get() == 0 {
             return Err(FieldError::new("lunch.duration", "must be positive"));
+        }
+        if s.on_site_callback_companions.len() >= crate::solve::routing::MAX_TEAM {
+            return Err(FieldError::new(
+                "on_site_callback_companions",
+                format!(
+                    "at most {} people go together",
+                    crate::solve::routing::MAX_TEAM
+                ),
+            ));
         }
         if s.repair.near_routes == 0 {
             return Err(FieldError::new("repair.near_routes", "at least one route"));

@@ -34,6 +34,7 @@ use crate::domain::DomainConfig;
 use crate::domain::cadence::DueSlot;
 use crate::domain::dates::{DateRange, add_days};
 use crate::domain::duration::Minutes;
+use crate::domain::engineer::Role;
 use crate::domain::fault::{Fault, FaultEvent, FaultEventKind};
 use crate::domain::ids::{FaultId, TaskId};
 use crate::domain::instant::Instant;
@@ -185,6 +186,7 @@ pub fn fault_task(
                 .map(|e| e.at),
         }),
         part_pickup,
+        companions: Vec::new(),
     })
 }
 
@@ -238,6 +240,7 @@ pub fn task_ref(task: &Task, date: NaiveDate, pickup_minutes: u32) -> Option<Tas
         cadence: None,
         fault: None,
         part_pickup: None,
+        companions: Vec::new(),
     };
     match &task.detail {
         TaskDetail::Inspection { device, due, .. } => {
@@ -311,6 +314,20 @@ pub fn task_ref(task: &Task, date: NaiveDate, pickup_minutes: u32) -> Option<Tas
         }
     }
     Some(r)
+}
+
+/// Who goes along with the lead engineer on `task`'s visit: a customer-service colleague on
+/// an on-site callback (`plan.toml`), a second engineer on a heavy installation step
+/// (`installation.toml`); nobody otherwise.
+fn companions(ctx: &PlanningContext, task: &Task) -> Vec<Role> {
+    match &task.detail {
+        TaskDetail::OnSiteCallback { .. } => ctx.settings().on_site_callback_companions.clone(),
+        TaskDetail::Installation { family, phase, .. } => {
+            let n = ctx.config().installation.engineers(*phase, *family);
+            vec![Role::FieldEngineer; n.saturating_sub(1)]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The faults to plan: the inputs', then the scenario's unresolved ones not already given;
@@ -387,7 +404,8 @@ pub fn collect(
         if done.contains(&task.id) || by_id.contains_key(&task.id) {
             continue;
         }
-        if let Some(r) = task_ref(task, date, ctx.settings().part_pickup_minutes) {
+        if let Some(mut r) = task_ref(task, date, ctx.settings().part_pickup_minutes) {
+            r.companions = companions(ctx, task);
             by_id.insert(task.id.clone(), r);
         }
     }

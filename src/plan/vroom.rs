@@ -32,7 +32,9 @@
 //! when the break window opens). [`problem_json`] refuses what VROOM cannot hold at all:
 //! overtime (a soft shift end), a work-time limit, a fleet-size objective, negative times.
 //! Outside the problem (so not exported): on-call call-outs and desk calls, which the day
-//! planner settles before the search.
+//! planner settles before the search. Left out: synchronised groups (two-person visits:
+//! on-site callbacks, heavy installation steps), since VROOM has no visit served by several
+//! vehicles at once; a plan made with VROOM's routes leaves them out too.
 
 use crate::domain::ids::{EngineerId, TaskId};
 use crate::plan::{GivenRoute, StopKind};
@@ -192,7 +194,7 @@ pub fn problem_json(
         .collect();
     let mut jobs = Vec::new();
     for (j, label) in job_labels.iter().enumerate() {
-        if paired.contains(&j) {
+        if paired.contains(&j) || problem.group_of[j].is_some() {
             continue;
         }
         let mut v = task(problem, j, label)?;
@@ -201,7 +203,11 @@ pub fn problem_json(
         jobs.push(v);
     }
     let mut shipments = Vec::new();
-    for p in &problem.pairs {
+    for p in problem
+        .pairs
+        .iter()
+        .filter(|p| problem.group_of[p.delivery].is_none())
+    {
         shipments.push(json!({
             "pickup": task(problem, p.pickup, &job_labels[p.pickup])?,
             "delivery": task(problem, p.delivery, &job_labels[p.delivery])?,

@@ -89,19 +89,30 @@ pub struct Scenario {
     devices: BTreeMap<DeviceId, usize>,
     service_points: BTreeMap<ServicePointId, usize>,
     engineers: BTreeMap<EngineerId, usize>,
+    /// `parts.engineers[..field_engineers]` are the field engineers, the rest the
+    /// customer-service staff (each group in file order).
+    field_engineers: usize,
     history: History,
 }
 
 impl Scenario {
     /// Checks the parts; all problems at once.
-    pub fn new(parts: ScenarioParts) -> Result<Self, Vec<Finding>> {
+    pub fn new(mut parts: ScenarioParts) -> Result<Self, Vec<Finding>> {
         let meta = check::check(&parts)?;
+        // Field engineers first, then customer-service staff (a stable sort).
+        parts.engineers.sort_by_key(|e| !e.role.is_field_engineer());
+        let field_engineers = parts
+            .engineers
+            .iter()
+            .take_while(|e| e.role.is_field_engineer())
+            .count();
         let history = History::new(&parts.inspections, &parts.callbacks);
         Ok(Self {
             sites: index(parts.sites.iter().map(|s| s.id.clone())),
             devices: index(parts.devices.iter().map(|d| d.id().clone())),
             service_points: index(parts.service_points.iter().map(|s| s.id.clone())),
             engineers: index(parts.engineers.iter().map(|e| e.id.clone())),
+            field_engineers,
             history,
             meta,
             parts,
@@ -128,8 +139,14 @@ impl Scenario {
         &self.parts.devices
     }
 
+    /// The field engineers (device work).
     pub fn engineers(&self) -> &[Engineer] {
-        &self.parts.engineers
+        &self.parts.engineers[..self.field_engineers]
+    }
+
+    /// The customer-service staff who go along on on-site callbacks.
+    pub fn customer_service(&self) -> &[Engineer] {
+        &self.parts.engineers[self.field_engineers..]
     }
 
     pub fn inspections(&self) -> &[InspectionRecord] {
@@ -296,6 +313,7 @@ impl Scenario {
             .map(|&i| &self.parts.service_points[i])
     }
 
+    /// A member of the staff: a field engineer or a customer-service colleague.
     pub fn engineer(&self, id: &EngineerId) -> Option<&Engineer> {
         self.engineers.get(id).map(|&i| &self.parts.engineers[i])
     }

@@ -50,7 +50,12 @@ impl PlannerMaker {
     pub fn new(world: &StaffedWorld, max_work: u64) -> Result<Self, String> {
         let base = &world.base;
         let mut parts = base.scenario.parts().clone();
+        // The headcount's engineers, and the customer-service colleagues who go along on
+        // on-site callbacks (not part of the sweep: the simulation moves engineers only).
         parts.engineers = world.engineers.clone();
+        parts
+            .engineers
+            .extend(base.scenario.customer_service().iter().cloned());
         // The simulation brings its own faults.
         parts.faults.clear();
         // Past visits of engineers not on this staff keep their dates; who did them is only

@@ -25,6 +25,11 @@
 //! A delivery of a pickup-delivery pair whose pickup is not routed is inserted together with
 //! its pickup (same route, pickup first); displacement never removes a paired visit.
 //!
+//! Synchronised groups ([`Problem::groups`]): routes are timed one at a time here, so the
+//! caller fixes each routed member's start by its window (a single instant); the members then
+//! stay synchronised whatever else moves. Displacement never removes a member and the local
+//! repair never moves one, so a group stays whole. The urgent job is never a member.
+//!
 //! Every comparison uses route cost = travel + overtime + stability, where stability charges
 //! [`Stability::move_cost`] for an announced visit on another vehicle and
 //! [`Stability::retime_cost`] for one whose start moved by more than

@@ -15,7 +15,8 @@ async fn skills(app: &TestApp) -> BTreeMap<String, Vec<String>> {
         .unwrap()
         .iter()
         .map(|e| {
-            let s = e["skills"].as_array().unwrap();
+            // Customer-service staff have no skills.
+            let s = e["skills"].as_array().cloned().unwrap_or_default();
             let s = s.iter().map(|x| x.as_str().unwrap().to_owned()).collect();
             (e["id"].as_str().unwrap().to_owned(), s)
         })
@@ -27,7 +28,8 @@ fn assignments(plan: &Value) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for r in plan["routes"].as_array().unwrap() {
         for s in r["stops"].as_array().unwrap() {
-            if s.get("stopKind").is_none() {
+            // Visits by their lead (a companion's stop carries `member`).
+            if s.get("stopKind").is_none() && s.get("member").is_none() {
                 out.insert(
                     s["task"].as_str().unwrap().to_owned(),
                     r["engineer"].as_str().unwrap().to_owned(),
@@ -55,7 +57,8 @@ fn pick(
             if s["kind"] != "inspection" {
                 continue;
             }
-            for other in routes {
+            // Customer-service staff take no visit of their own.
+            for other in routes.iter().filter(|o| o.get("role").is_none()) {
                 let e = other["engineer"].as_str().unwrap();
                 let busy = other["kpis"]["serviceSeconds"].as_u64().unwrap();
                 if e != r["engineer"]

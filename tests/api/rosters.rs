@@ -185,8 +185,9 @@ async fn a_day_plan_of_a_rostered_date_keeps_the_visits_on_their_rostered_engine
     app.check_plan(&plan);
     let mut on: BTreeMap<String, String> = BTreeMap::new();
     for route in plan["routes"].as_array().unwrap() {
+        // Each task's lead (a companion's stop carries `member`).
         for s in route["stops"].as_array().unwrap() {
-            if let Some(t) = s["task"].as_str() {
+            if let (Some(t), false) = (s["task"].as_str(), s["member"].is_u64()) {
                 on.insert(t.to_owned(), route["engineer"].as_str().unwrap().to_owned());
             }
         }

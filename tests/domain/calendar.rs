@@ -7,7 +7,7 @@ use fieldplan::domain::calendar::{DayKind, HolidayCalendar};
 use fieldplan::domain::dates::DateRange;
 use fieldplan::domain::day_time::LocalWindow;
 use fieldplan::domain::duration::Minutes;
-use fieldplan::domain::engineer::{Availability, Engineer, Leave, LeaveKind, Skills};
+use fieldplan::domain::engineer::{Availability, Engineer, Leave, LeaveKind, Role, Skills};
 use fieldplan::domain::family::DeviceFamily;
 use fieldplan::domain::ids::{EngineerId, ServicePointId};
 use fieldplan::domain::name::Name;
@@ -75,6 +75,7 @@ fn engineer(on_call: &[NaiveDate]) -> Engineer {
     Engineer {
         id: EngineerId::new("E-01").unwrap(),
         name: Name::new("熊伟", "Xiong Wei").unwrap(),
+        role: Role::FieldEngineer,
         home: ServicePointId::new("SP-DH").unwrap(),
         skills: Skills::new([DeviceFamily::Dr]).unwrap(),
         shifts: Week {

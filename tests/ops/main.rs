@@ -266,6 +266,9 @@ fn report_visits(
             if stop["stopKind"].is_string() {
                 continue; // a part pickup
             }
+            if stop["member"].is_u64() {
+                continue; // a companion of a two-person visit: the lead reports the work
+            }
             let task = stop["task"].as_str().unwrap().to_owned();
             if log.skipped.contains(&task) || log.done.contains_key(&task) {
                 continue;

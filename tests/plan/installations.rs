@@ -1,9 +1,10 @@
 //! Installation projects in the day plan: each step is planned only on a day after its
 //! predecessor was reported done, never before the project's start, and the independent
-//! checker reports a plan that breaks either rule. The small scenario: E-01 (DR) at SP-DH,
+//! checker reports a plan that breaks either rule. The small scenario: E-01 (DR) at SP-DH
+//! (and E-101, a second DR engineer, where the hardware installation needs two),
 //! the new DR D-0010 at S-0002.
 
-use crate::support::{assert_valid, at, config, d, monday, request, small_context};
+use crate::support::{assert_valid, at, config, crowd_context, d, monday, request, small_context};
 use fieldplan::domain::dates::DateRange;
 use fieldplan::domain::device::Device;
 use fieldplan::domain::family::DeviceFamily;
@@ -55,12 +56,12 @@ fn plan(ctx: &PlanningContext, date: chrono::NaiveDate) -> Plan {
     plan_day(ctx, &request(date, 3), &DayInputs::default()).unwrap()
 }
 
-/// The installation stops of a plan: (task, minutes).
+/// The installation stops of a plan, by their lead: (task, minutes).
 fn installing(plan: &Plan) -> Vec<(String, i64)> {
     plan.routes
         .iter()
         .flat_map(|r| &r.stops)
-        .filter(|s| s.task.task.as_str().starts_with("T-INS-"))
+        .filter(|s| s.task.task.as_str().starts_with("T-INS-") && s.member == 0)
         .map(|s| (s.task.task.to_string(), s.end.minutes_since(s.start)))
         .collect()
 }
@@ -71,7 +72,8 @@ fn codes(plan: &Plan, ctx: &PlanningContext) -> Vec<ViolationCode> {
 
 #[test]
 fn installation_steps_are_planned_one_day_after_another_and_pass_the_checker() {
-    let base = small_context();
+    // Two DR engineers: the DR hardware installation takes both (installation.toml).
+    let base = crowd_context(1);
     let (mut r, devices) = project(monday());
     let before = with(&base, &r, &devices);
     // Monday, the start: the unboxing check (1 h) only.
@@ -94,6 +96,15 @@ fn installation_steps_are_planned_one_day_after_another_and_pass_the_checker() {
         "left out: {:?}",
         tue.unassigned
     );
+    let hardware: Vec<_> = tue
+        .routes
+        .iter()
+        .flat_map(|r| r.stops.iter().map(move |s| (&r.engineer, s)))
+        .filter(|(_, s)| s.task.task.as_str() == "T-INS-D-0010-HW-1")
+        .collect();
+    assert_eq!(hardware.len(), 2, "two engineers");
+    assert_ne!(hardware[0].0, hardware[1].0);
+    assert_eq!(hardware[0].1.start, hardware[1].1.start);
 
     // The checker, on its own records: against the project before the unboxing was done,
     // Tuesday's plan puts the hardware before its predecessor.
@@ -102,6 +113,29 @@ fn installation_steps_are_planned_one_day_after_another_and_pass_the_checker() {
     let (mut late, _) = project(monday());
     done(&mut late, "UNBOX-1", at(2026, 12, 1, 17, 0));
     assert!(codes(&tue, &with(&base, &late, &devices)).contains(&ViolationCode::PrecedenceBroken));
+}
+
+#[test]
+fn with_one_dr_engineer_the_two_person_hardware_installation_is_left_out_once() {
+    let base = small_context();
+    let (mut r, devices) = project(monday());
+    done(&mut r, "UNBOX-1", at(2026, 11, 30, 10, 0));
+    let ctx = with(&base, &r, &devices);
+    let tue = plan(&ctx, d(2026, 12, 1));
+    assert_valid(&tue, &ctx);
+    assert!(installing(&tue).is_empty());
+    let left: Vec<_> = tue
+        .unassigned
+        .iter()
+        .filter(|u| u.task.task.as_str() == "T-INS-D-0010-HW-1")
+        .collect();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].reason, fieldplan::plan::ReasonCode::SkillMissing);
+    assert!(
+        left[0].detail.contains("needs 2 people"),
+        "{}",
+        left[0].detail
+    );
 }
 
 #[test]

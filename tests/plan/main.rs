@@ -12,4 +12,5 @@ mod replan;
 mod settings;
 mod small;
 mod support;
+mod teams;
 mod vroom;

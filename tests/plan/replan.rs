@@ -185,7 +185,7 @@ fn nanchang_replan_keeps_frozen_stops_and_reports_an_exact_diff() {
     // Stops that had started by 11:00 are frozen and unchanged.
     for r in &plan.routes {
         for s in r.stops.iter().filter(|s| s.start <= now) {
-            let (r2, s2) = out.plan.find_stop(&s.task.task).unwrap();
+            let (r2, s2) = out.plan.find_stop_of(&s.task.task, &r.engineer).unwrap();
             assert_eq!(r2.engineer, r.engineer);
             assert!(s2.frozen);
             assert_eq!(s2.start, s.start);

@@ -72,7 +72,13 @@ pub fn assert_valid(plan: &Plan, ctx: &PlanningContext) {
 /// biochemistry analyser D-0002 and a DR D-0005. Everything was inspected and called back on
 /// 29 November, so nothing of the cadence is due on the 30th: tests add their own tasks.
 pub fn small_context() -> PlanningContext {
-    small(false, &[], 0)
+    small(false, &[], 0, None)
+}
+
+/// [`parts_context`] plus a customer-service colleague, E-C01 (08:30-17:30 weekdays), based
+/// at `home` (`SP-DH` or `SP-XH`), and `crowd` more DR engineers as [`crowd_context`].
+pub fn team_context(home: &str, crowd: usize) -> PlanningContext {
+    small(true, &[], crowd, Some(home))
 }
 
 /// [`small_context`] with E-01 on call from Saturday 28 November to Sunday 6 December.
@@ -80,23 +86,28 @@ pub fn on_call_context() -> PlanningContext {
     let week: Vec<NaiveDate> = (28..=36)
         .map(|n| d(2026, 11, 1) + chrono::Days::new(n - 1))
         .collect();
-    small(false, &week, 0)
+    small(false, &week, 0, None)
 }
 
 /// [`small_context`] plus a Xihu service point SP-XH (south-west, about 2.4 km from S-0002)
 /// with engineer E-02 (biochemistry only, 08:30-17:30 weekdays): spare parts can come from
 /// a service point other than E-01's home.
 pub fn parts_context() -> PlanningContext {
-    small(true, &[], 0)
+    small(true, &[], 0, None)
 }
 
 /// [`small_context`] plus `n` more DR engineers at SP-DH, E-101 on (08:30-17:30 weekdays, no
 /// overtime), and one DR device each at S-0002, D-1001 on (inspected on 29 November).
 pub fn crowd_context(n: usize) -> PlanningContext {
-    small(false, &[], n)
+    small(false, &[], n, None)
 }
 
-fn small(xihu: bool, on_call: &[NaiveDate], crowd: usize) -> PlanningContext {
+fn small(
+    xihu: bool,
+    on_call: &[NaiveDate],
+    crowd: usize,
+    colleague: Option<&str>,
+) -> PlanningContext {
     let meta = json!({
         "name": "small", "description": "hand-built", "synthetic": true, "seed": 0,
         "referenceInstant": "2026-11-30T08:00:00+08:00",
@@ -167,6 +178,12 @@ fn small(xihu: bool, on_call: &[NaiveDate], crowd: usize) -> PlanningContext {
             "id": "E-02", "name": name("王芳", "Wang Fang"), "home": "SP-XH",
             "skills": ["biochemistryAnalyser"],
             "shifts": weekdays(json!("08:30-17:30")), "overtimePerWeek": "2h"
+        }));
+    }
+    if let Some(home) = colleague {
+        engineers.as_array_mut().unwrap().push(json!({
+            "id": "E-C01", "name": name("龚婷", "Gong Ting"), "role": "customerService",
+            "home": home, "shifts": weekdays(json!("08:30-17:30")), "overtimePerWeek": "2h"
         }));
     }
     for i in 1..=crowd {
@@ -244,6 +261,16 @@ pub fn part_delivery(id: &str, pickup: &str, part: Option<&str>) -> fieldplan::d
     fieldplan::domain::task::Task::new(
         fieldplan::domain::ids::TaskId::new(id).unwrap(),
         fieldplan::domain::ids::SiteId::new("S-0001").unwrap(),
+        serde_json::from_value(detail).unwrap(),
+        &config().durations,
+    )
+}
+
+/// A task of the small scenario from its JSON detail (`{"kind": ..., ...}`).
+pub fn task(id: &str, site: &str, detail: serde_json::Value) -> fieldplan::domain::task::Task {
+    fieldplan::domain::task::Task::new(
+        fieldplan::domain::ids::TaskId::new(id).unwrap(),
+        fieldplan::domain::ids::SiteId::new(site).unwrap(),
         serde_json::from_value(detail).unwrap(),
         &config().durations,
     )

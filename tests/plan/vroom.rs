@@ -50,12 +50,14 @@ fn hm(h: u64, m: u64) -> u64 {
 fn exported_day_has_every_task_and_engineer_with_ids_windows_and_skills() {
     let ctx = parts_context();
     let v = exported(&ctx);
-    // Skills: DR is skill 0, biochemistry skill 1 (their order in DeviceFamily::ALL).
+    // Skills: DR is skill 0, biochemistry skill 1 (their order in DeviceFamily::ALL); 62 is
+    // the field-engineer role (63 the customer-service one), so that a colleague takes no
+    // engineer's work.
     let vehicles = &v["vehicles"];
     assert_eq!(vehicles.as_array().unwrap().len(), 2);
     for (id, skill) in [("E-01", 0), ("E-02", 1)] {
         let e = by_description(vehicles, id);
-        assert_eq!(e["skills"], json!([skill]), "{id}");
+        assert_eq!(e["skills"], json!([skill, 62]), "{id}");
         assert_eq!(e["time_window"], json!([hm(8, 30), hm(17, 30)]), "{id}");
         assert_eq!(
             e["breaks"][0]["time_windows"],
@@ -72,12 +74,12 @@ fn exported_day_has_every_task_and_engineer_with_ids_windows_and_skills() {
     let jobs = &v["jobs"];
     assert_eq!(jobs.as_array().unwrap().len(), 2);
     let bio = by_description(jobs, "T-INSP-D-0002");
-    assert_eq!(bio["skills"], json!([1]));
+    assert_eq!(bio["skills"], json!([1, 62]));
     assert_eq!(bio["service"], json!(7200));
     assert_eq!(bio["time_windows"], json!([[hm(8, 30), hm(15, 30)]]));
     assert_eq!(bio["priority"], json!(5));
     let dr = by_description(jobs, "T-INSP-D-0005");
-    assert_eq!(dr["skills"], json!([0]));
+    assert_eq!(dr["skills"], json!([0, 62]));
     assert_eq!(dr["service"], json!(5400));
     assert_eq!(dr["time_windows"], json!([[hm(8, 30), hm(16, 0)]]));
     assert_eq!(dr["priority"], json!(5));
@@ -87,7 +89,7 @@ fn exported_day_has_every_task_and_engineer_with_ids_windows_and_skills() {
     let shipments = v["shipments"].as_array().unwrap();
     assert_eq!(shipments.len(), 1);
     let s = &shipments[0];
-    assert_eq!(s["skills"], json!([0]));
+    assert_eq!(s["skills"], json!([0, 62]));
     assert_eq!(s["priority"], json!(50));
     assert_eq!(s["pickup"]["description"], "T-PART-1");
     assert_eq!(s["pickup"]["service"], json!(600));

@@ -7,7 +7,11 @@
 //! - a route's engineer exists, works that day (availability, leave, holidays), its shift is
 //!   the engineer's, and it comes back by shift end plus the allowed overtime (which is at
 //!   most the daily cap of the settings);
-//! - a stop's engineer has the device family's skill, and is the pinned one if any;
+//! - a stop's person has the role of her team member (the lead a field engineer, a companion
+//!   the configured role), a field engineer the device family's skill, and the lead is the
+//!   pinned one if any;
+//! - two-person visits (`teams`): a team task on routes has one stop per member, on distinct
+//!   people's routes, all starting at the same instant;
 //! - a planned (not frozen) stop lies inside one opening window of its site that day (a fault
 //!   repair at any hour), lasts its duration, and starts at or after its arrival;
 //! - travel: each stop's travel time and distance equal the matrix from the previous stop (or
@@ -57,6 +61,7 @@ mod parts;
 mod pickups;
 mod shift;
 mod skills;
+mod teams;
 mod time;
 
 pub use frozen::check_replan;
@@ -118,6 +123,14 @@ pub enum ViolationCode {
     PrecedenceBroken,
     /// An installation step before its project's start, a trial-run report before its window.
     InstallationTooEarly,
+    /// A stop's person lacks the role her team member needs.
+    RoleMismatch,
+    /// A team task planned without one stop for each of its members.
+    TeamIncomplete,
+    /// Two members of a team on one person's route.
+    TeamSharesRoute,
+    /// Members of a team starting at different instants.
+    TeamNotTogether,
 }
 
 /// One broken rule, with where it is.
@@ -172,6 +185,7 @@ pub fn check(plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
     parts::check_unplanned_deliveries(&mut out, plan);
     desk::check_desk(&mut out, ctx, plan);
     installations::check_installations(&mut out, ctx, plan);
+    teams::check_teams(&mut out, plan);
     out.0
 }
 
@@ -194,10 +208,16 @@ fn check_repeated(out: &mut Out, plan: &Plan) {
             );
         }
     }
+    // A team task counts once, by its lead's stop (`teams` checks the members).
     let all_tasks = plan
         .routes
         .iter()
-        .flat_map(|r| r.stops.iter().filter(|s| !s.is_pickup()).map(|s| &s.task))
+        .flat_map(|r| {
+            r.stops
+                .iter()
+                .filter(|s| !s.is_pickup() && s.member == 0)
+                .map(|s| &s.task)
+        })
         .chain(plan.desk.iter().map(|d| &d.task))
         .chain(plan.unassigned.iter().map(|u| &u.task));
     for t in all_tasks {

@@ -41,7 +41,7 @@ pub(super) fn check_stops(
             prev_point = Err(x.location);
             prev_end = x.at;
         }
-        super::skills::check_task_for(out, &r.engineer, engineer, &s.task);
+        super::skills::check_task_for(out, &r.engineer, engineer, &s.task, s.member);
         let pickup = s.task.part_pickup.as_ref().filter(|_| s.is_pickup());
         let point = match pickup {
             Some(p) => ctx.service_point_point(&p.service_point),

@@ -56,6 +56,7 @@ fn task_ref(task: &crate::domain::task::Task) -> TaskRef {
         cadence: None,
         fault: None,
         part_pickup: None,
+        companions: Vec::new(),
     }
 }
 
@@ -92,6 +93,7 @@ pub fn day_problem(
     });
     let crew = Crew {
         engineer: engineer.id.clone(),
+        role: engineer.role,
         home_point: home,
         start_point: home,
         end_point: home,
@@ -118,6 +120,8 @@ pub fn day_problem(
             JobSpec {
                 task,
                 pickup: false,
+                member: 0,
+                synced: true,
                 point: p.tasks[t].place,
                 windows,
                 deadline: None,

@@ -8,7 +8,7 @@ use super::sites::Placed;
 use crate::domain::dates::{DateRange, add_days};
 use crate::domain::day_time::LocalWindow;
 use crate::domain::duration::Minutes;
-use crate::domain::engineer::{Engineer, Leave, LeaveKind, Skills};
+use crate::domain::engineer::{Engineer, Leave, LeaveKind, Role, Skills};
 use crate::domain::family::DeviceFamily;
 use crate::domain::ids::EngineerId;
 use crate::domain::name::Name;
@@ -97,6 +97,7 @@ pub fn generate(opts: &GenerateOptions, placed: &Placed) -> Vec<Engineer> {
             out.push(Engineer {
                 id: EngineerId::numbered(out.len() + 1, width),
                 name: person_name(&mut rng, &mut used),
+                role: Role::FieldEngineer,
                 home: sp.id.clone(),
                 skills: Skills::new(skills).expect("not empty"),
                 shifts: shifts(&mut rng),
@@ -119,5 +120,35 @@ pub fn generate(opts: &GenerateOptions, placed: &Placed) -> Vec<Engineer> {
             team[pos].on_call.extend(chunk.iter().copied());
         }
     }
+    out.extend(customer_service(opts, placed, &mut used));
     out
+}
+
+/// The customer-service colleagues who go along on on-site callbacks: one per ten engineers
+/// (at least two), at the first service point (the service centre's own), Monday to Friday,
+/// never on call. Their own random stream, so the engineers are as before.
+fn customer_service(
+    opts: &GenerateOptions,
+    placed: &Placed,
+    used: &mut BTreeSet<String>,
+) -> Vec<Engineer> {
+    let mut rng = Rng::stream(opts.seed, "customer-service");
+    let day = Some(w("08:30-17:30"));
+    (1..=(opts.engineers / 10).max(2))
+        .map(|i| Engineer {
+            id: EngineerId::new(format!("E-C{i:02}")).expect("valid id"),
+            name: person_name(&mut rng, used),
+            role: Role::CustomerService,
+            home: placed.service_points[0].id.clone(),
+            skills: Skills::default(),
+            shifts: Week::from_fn(|d| match d {
+                Weekday::Sat | Weekday::Sun => None,
+                _ => day,
+            }),
+            days_off: BTreeSet::new(),
+            leave: Vec::new(),
+            overtime_per_week: Minutes::hours(4),
+            on_call: BTreeSet::new(),
+        })
+        .collect()
 }

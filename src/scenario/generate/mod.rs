@@ -83,11 +83,17 @@ pub fn generate(opts: &GenerateOptions) -> Result<Scenario, String> {
     }
     let devices = devices::generate(opts, &placed);
     let engineers = engineers::generate(opts, &placed);
+    // Past visits were made by field engineers.
+    let field: Vec<_> = engineers
+        .iter()
+        .filter(|e| e.role.is_field_engineer())
+        .cloned()
+        .collect();
     let history_from = add_months(opts.reference_date, 0)
         .checked_sub_months(chrono::Months::new(opts.history_months))
         .expect("in range");
     let (inspections, callbacks) =
-        history::generate(opts, &cadence, history_from, &placed, &devices, &engineers);
+        history::generate(opts, &cadence, history_from, &placed, &devices, &field);
     let reference_instant = Instant::local(
         opts.reference_date,
         NaiveTime::from_hms_opt(8, 0, 0).expect("08:00"),

@@ -91,12 +91,13 @@ pub(super) fn best(
     best
 }
 
-/// The summed drop penalties of visits that may be removed; `None` if one is mandatory or in
-/// a pickup-delivery pair.
+/// The summed drop penalties of visits that may be removed; `None` if one is mandatory, in
+/// a pickup-delivery pair or a member of a synchronised group (its partners would be left
+/// alone).
 fn removable_penalty(ev: &Evaluator<'_>, removed: &[JobId]) -> Option<Cost> {
     let mut sum = Cost::ZERO;
     for &j in removed {
-        if ev.problem.pair_roles[j] != PairRole::Single {
+        if ev.problem.pair_roles[j] != PairRole::Single || ev.problem.group_of[j].is_some() {
             return None;
         }
         sum += ev.problem.jobs[j].drop_penalty?;

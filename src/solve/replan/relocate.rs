@@ -78,6 +78,10 @@ fn relocate_once(
     for &a in scope {
         for i in 0..state.routes[a].len() {
             let job = state.routes[a][i];
+            // Group members stay where they are (see the module doc of `solve::replan`).
+            if ev.problem.group_of[job].is_some() {
+                continue;
+            }
             let mut reduced = state.routes[a].clone();
             reduced.remove(i);
             let Some(ea) = ev.eval(a, &reduced) else {

@@ -16,7 +16,7 @@ pub mod units;
 pub use config::SolverConfig;
 pub use objective::Objective;
 pub use problem::{
-    Break, Group, Job, JobId, LocationId, Matrix, Overtime, Pair, Problem, ProblemError,
+    Break, Group, Job, JobId, LocationId, MAX_TEAM, Matrix, Overtime, Pair, Problem, ProblemError,
     ProblemInput, Skills, TimeWindow, Vehicle, VehicleId,
 };
 pub use schedule::{Infeasibility, Schedule, schedule, schedule_routes};

@@ -28,11 +28,14 @@ def test_dispatcher_day_faults_and_moves(server, page_for):
     rows = page.eval_on_selector_all(".vis-label [data-engineer-id]", "es => es.map(e => e.dataset.engineerId)")
     assert sorted(rows) == sorted(on_duty)
     # vis-timeline draws the items of the rows in view: each drawn stop is on its engineer's row.
+    # A two-person visit is a stop on each person's row, told apart by its member number.
     drawn = page.eval_on_selector_all(
-        ".vis-item [data-task-id]", "es => es.map(e => [e.dataset.taskId, e.dataset.engineerId])")
-    planned = {s["task"]: r["engineer"] for r in plan["routes"] for s in r["stops"] if "stopKind" not in s}
+        ".vis-item [data-task-id]",
+        "es => es.map(e => [e.dataset.taskId, Number(e.dataset.member || 0), e.dataset.engineerId])")
+    planned = {(s["task"], s.get("member", 0)): r["engineer"]
+               for r in plan["routes"] for s in r["stops"] if "stopKind" not in s}
     assert len(drawn) > 20
-    assert all(planned[t] == e for t, e in drawn)
+    assert all(planned[(t, m)] == e for t, m, e in drawn)
     page.evaluate("window.__noReload = true")
     page.screenshot(path=str(SHOTS / "day.png"))
 
@@ -97,7 +100,8 @@ def report_fault_and_choose(server, page):
 def drag_a_visit(server, page):
     page.get_by_role("button", name="Day").click()
     plan = server.api("GET", f"/v1/plans/{DAY}")["plan"]
-    skills = {e["id"]: e["skills"] for e in server.api("GET", "/v1/engineers?limit=500")["items"]}
+    # Customer-service staff have no skills (and take no visit of their own).
+    skills = {e["id"]: e.get("skills", []) for e in server.api("GET", "/v1/engineers?limit=500")["items"]}
     routes = plan["routes"][:6]  # rows on screen without scrolling
     # The least busy engineer on screen who has the skill (a full day takes no more visits).
     task, target, least = None, None, None

@@ -392,7 +392,7 @@ async fn visit_now(state: &AppState, record: &FaultRecord) {
         return;
     }
     let now = state.now();
-    let date = now.date();
+    let date = super::faults::serving_date(&state.world(), now);
     let task = crate::domain::task::Task::repair_id(&record.fault().id);
     let planned = match state.current_plan(date).await {
         Ok(Some(plan)) => {

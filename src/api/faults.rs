@@ -152,9 +152,10 @@ pub async fn create(
     let world = state.change_world(move |s| s.put_fault(rec))?;
     // A device that cannot be used gets a loan unit (before the re-plan, which plans it).
     super::loans::on_fault_created(&state, &record).await;
-    // The fault is served from today's plan, whenever it was reported; a remote-first
-    // level only once a visit is needed (`remoteFailed` / `needsVisit` re-plan it then).
-    let date = now.date();
+    // The fault is served from today's plan (tomorrow's just before midnight), whenever it
+    // was reported; a remote-first level only once a visit is needed (`remoteFailed` /
+    // `needsVisit` re-plan it then).
+    let date = serving_date(&world, now);
     let replanned = if world
         .config()
         .sla
@@ -287,6 +288,13 @@ pub(super) async fn replan(
     Err(ApiError::Busy { retry_after_s: 2 })
 }
 
+/// The day whose plan serves a fault known at `now`: today, unless nobody could leave for
+/// it before midnight (an on-call engineer leaves the configured response time after the
+/// call); then tomorrow, whose plan calls her out from midnight.
+pub(super) fn serving_date(world: &PlanningWorld, now: Instant) -> chrono::NaiveDate {
+    (now + world.config().on_call.response).date()
+}
+
 /// Re-plans published meanwhile by other instances before a fault's re-plan gives up (503).
 const STALE_RETRIES: usize = 5;
 
@@ -310,6 +318,7 @@ async fn insert_fault(
         pins: state.roster_pins(date).await?,
         max_work: None,
         now: Some(state.now()),
+        carried_call_outs: super::rest::carried_into(state, date).await?,
     };
     let (w, rec) = (world.clone(), record.clone());
     blocking(move || {
@@ -340,10 +349,10 @@ pub async fn recommendations(
 ) -> ApiResult<Json<Value>> {
     let record = load_fault(&state, id).await?;
     let now = state.now();
-    let date = now.date();
+    let world = state.world();
+    let date = serving_date(&world, now);
     let current = state.current_plan(date).await?;
     let progress = state.progress_of(date).await?;
-    let world = state.world();
     let planner = state.planner();
     let rec = record.clone();
     let list = blocking(move || {

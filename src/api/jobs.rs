@@ -249,6 +249,7 @@ async fn solve_and_publish(
         pins: state.roster_pins(date).await?,
         max_work,
         now: Some(state.now()),
+        carried_call_outs: super::rest::carried_into(state, date).await?,
     };
     let started = std::time::Instant::now();
     let plan = blocking(move || {

@@ -36,6 +36,7 @@ mod plans;
 mod progress;
 mod query;
 mod reports;
+mod rest;
 mod rosters;
 mod server;
 mod simulations;
@@ -662,6 +663,8 @@ impl AppState {
         let cached = self.remember(&v);
         // Whether the new plan puts a fault at risk; off the publisher's path.
         alerts::request_check(self);
+        // Whether its call-outs rest the next day's engineers; off the publisher's path.
+        rest::after_publish(self, plan);
         let published = Published {
             date,
             version: v.version,

@@ -18,7 +18,7 @@ use super::planning::{PlanningError, SolveSettings};
 use super::plans::{parse_date, plan_response};
 use super::{AppState, blocking};
 use crate::domain::ids::{EngineerId, TaskId};
-use crate::plan::{Plan, RosterAssignment};
+use crate::plan::{EngineerRoute, Plan, RosterAssignment};
 use crate::store::Role;
 use axum::Extension;
 use axum::extract::{Path, State};
@@ -180,12 +180,31 @@ async fn pins(
         engineer: wanted.engineer.clone(),
         date,
     }];
-    for route in current
-        .routes
-        .iter()
-        .filter(|r| r.engineer != wanted.engineer)
-    {
-        // A roster pin names a task's lead; companions are the planner's choice.
+    pins.extend(keep_visits(
+        current,
+        |r| r.engineer != wanted.engineer,
+        date,
+        &mut seen,
+    ));
+    for pin in state.roster_pins(date).await? {
+        if seen.insert(pin.task.clone()) {
+            pins.push(pin);
+        }
+    }
+    Ok(pins)
+}
+
+/// Pins that keep each lead visit of `current` with its engineer, on the routes `keep`
+/// selects (tasks already in `seen` are skipped; the pinned ones are added to it). A roster
+/// pin names a task's lead; companions stay the planner's choice.
+pub(super) fn keep_visits(
+    current: &Plan,
+    keep: impl Fn(&EngineerRoute) -> bool,
+    date: NaiveDate,
+    seen: &mut BTreeSet<TaskId>,
+) -> Vec<RosterAssignment> {
+    let mut pins = Vec::new();
+    for route in current.routes.iter().filter(|r| keep(r)) {
         for stop in route
             .stops
             .iter()
@@ -200,12 +219,7 @@ async fn pins(
             }
         }
     }
-    for pin in state.roster_pins(date).await? {
-        if seen.insert(pin.task.clone()) {
-            pins.push(pin);
-        }
-    }
-    Ok(pins)
+    pins
 }
 
 /// Plans the day with `pins` on a blocking thread.
@@ -226,6 +240,7 @@ async fn solve(
         pins,
         max_work: None,
         now: Some(state.now()),
+        carried_call_outs: super::rest::carried_into(state, date).await?,
     };
     let started = std::time::Instant::now();
     let plan = blocking(move || {

@@ -127,6 +127,9 @@ pub struct SolveSettings {
     pub max_work: Option<u64>,
     /// The service's clock: no on-call engineer is called before it.
     pub now: Option<Instant>,
+    /// The day before's call-outs whose rest reaches into `date` (see
+    /// [`super::rest::carried_into`]).
+    pub carried_call_outs: Vec<crate::plan::CallOutTrip>,
 }
 
 /// The answer to a fault: the new plan and what the dispatcher needs to know.
@@ -248,7 +251,8 @@ impl DayPlanner {
             include_scenario_faults: true,
             extra_tasks: world.parts_tasks(settings.date),
             progress: progress.to_vec(),
-            calls_from: settings.now,
+            now: settings.now,
+            carried_call_outs: settings.carried_call_outs.clone(),
             ..DayInputs::default()
         };
         let mut plan = plan_day_cancellable(

@@ -2,9 +2,10 @@
 //! or export the day's problem for VROOM (`--export vroom FILE`), or plan on a VROOM solution's
 //! routes (`--routes vroom FILE`) and check the plan (`--check`).
 
+use crate::plan::oncall::carried;
 use crate::plan::{
-    DayInputs, GivenRoute, Plan, PlanRequest, PlanningContext, check, day_problem, load_settings,
-    plan_day, plan_day_with_routes,
+    DayInputs, GivenRoute, Plan, PlanRequest, PlanningContext, check, check_after, day_problem,
+    load_settings, plan_day, plan_day_with_routes,
 };
 use crate::scenario::{Scenario, load_config};
 use anyhow::Context;
@@ -45,6 +46,27 @@ pub struct PlanArgs {
     /// Check the plan with the independent plan checker; violations exit non-zero.
     #[arg(long)]
     pub check: bool,
+    /// The plan of the day before (JSON, as `--out` writes it): its call-outs whose rest
+    /// reaches into `--date` delay those engineers' shifts (and `--check` checks the plan
+    /// against it).
+    #[arg(long)]
+    pub previous: Option<PathBuf>,
+}
+
+/// The plan of the day before `date`, read from `file`.
+fn read_previous(file: &Path, date: chrono::NaiveDate) -> anyhow::Result<Plan> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let plan: Plan = serde_json::from_str(&text)
+        .with_context(|| format!("--previous {}: not a plan", file.display()))?;
+    if plan.date.succ_opt() != Some(date) {
+        anyhow::bail!(
+            "--previous {}: a plan of {}, not of the day before {date}",
+            file.display(),
+            plan.date
+        );
+    }
+    Ok(plan)
 }
 
 /// The file of a `FORMAT FILE` pair whose only format is `vroom`.
@@ -107,9 +129,20 @@ pub fn run(args: PlanArgs) -> anyhow::Result<()> {
         threads: args.threads.max(1),
         max_work: None,
     };
+    let previous = match &args.previous {
+        Some(file) => Some(read_previous(file, args.date)?),
+        None => None,
+    };
+    let inputs = DayInputs {
+        carried_call_outs: previous
+            .as_ref()
+            .map(|p| carried(&ctx, p, args.date))
+            .unwrap_or_default(),
+        ..DayInputs::default()
+    };
     let plan = match &given {
-        Some(routes) => plan_day_with_routes(&ctx, &request, &DayInputs::default(), routes)?,
-        None => plan_day(&ctx, &request, &DayInputs::default())?,
+        Some(routes) => plan_day_with_routes(&ctx, &request, &inputs, routes)?,
+        None => plan_day(&ctx, &request, &inputs)?,
     };
     let elapsed = started.elapsed().as_secs_f64();
     print!("{}", summary(&plan));
@@ -123,7 +156,10 @@ pub fn run(args: PlanArgs) -> anyhow::Result<()> {
         println!("written to {}", out.display());
     }
     if args.check {
-        let violations = check(&plan, &ctx);
+        let mut violations = check(&plan, &ctx);
+        if let Some(previous) = &previous {
+            violations.extend(check_after(previous, &plan, &ctx));
+        }
         for v in &violations {
             println!("violation: {v:?}");
         }

@@ -136,7 +136,9 @@ pub fn route(
         home_location: ctx.coords(crew.home_point),
         shift_start: clock.instant(crew.day_shift.start),
         shift_end: clock.instant(crew.day_shift.end),
-        max_overtime_minutes: (crew.max_overtime.0 / 60) as u32,
+        // Her day's allowance: a crew starting past its shift end (after a rest, or planned
+        // late) keeps only the rest of it, to the same latest return.
+        max_overtime_minutes: ((crew.latest() - crew.day_shift.end).0 / 60) as u32,
         departure,
         return_at,
         return_travel_seconds,

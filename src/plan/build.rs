@@ -81,6 +81,28 @@ impl Crew {
             None => ctx.travel(self.start_point, to),
         }
     }
+
+    /// The latest she may be back: her shift end plus the overtime she may still do.
+    pub fn latest(&self) -> Time {
+        self.shift.end + self.max_overtime
+    }
+
+    /// Starts her route no earlier than `t` (the service's clock, the end of a rest). Past
+    /// her shift end only the rest of her overtime is left; past that, nothing (her window
+    /// closes at `latest`). A lunch whose window has closed by then is no longer hers to
+    /// take: she had it before she set out.
+    pub fn start_not_before(&mut self, t: Time) {
+        let latest = self.latest();
+        let start = self.shift.start.max(t).min(latest);
+        if start > self.shift.end {
+            self.max_overtime = latest - start;
+            self.shift.end = start;
+        }
+        self.shift.start = start;
+        if self.lunch.is_some_and(|l| l.window.end < start) {
+            self.lunch = None;
+        }
+    }
 }
 
 /// A visit (or the pickup of its spare part) as the solver sees it.

@@ -17,7 +17,10 @@ use super::desk::schedule_desk;
 use super::error::PlanError;
 use super::inputs::{DayInputs, PlanRequest};
 use super::kpis;
-use super::model::{Flag, Plan, PlanStats, ReasonCode, StopKind, TaskRef, UnassignedTask};
+use super::model::{
+    CallOutTrip, EngineerRoute, Flag, Plan, PlanStats, ReasonCode, StopKind, TaskRef,
+    UnassignedTask,
+};
 use super::oncall;
 use super::tasks;
 use crate::domain::duration::Minutes;
@@ -241,7 +244,9 @@ pub struct DayProblem {
     clock: DayClock,
     day: tasks::DayTasks,
     crews: Vec<Crew>,
-    call_outs: Vec<super::model::EngineerRoute>,
+    call_outs: Vec<EngineerRoute>,
+    /// The call-outs of the evening before that delay a shift of this day.
+    carried: Vec<CallOutTrip>,
     unassigned: Vec<UnassignedTask>,
     specs: Vec<JobSpec>,
     /// `None` when nobody is on shift.
@@ -347,10 +352,25 @@ pub fn day_problem(
     let clock = DayClock::new(date);
     let mut day = tasks::collect(ctx, date, inputs)?;
     let mut crews = crews_on(ctx, date, inputs);
+    // Nothing is planned before the service's clock: a day planned while it runs starts
+    // its shifts then.
+    if let Some(now) = inputs.now.filter(|t| t.date() == date) {
+        for c in &mut crews {
+            c.start_not_before(clock.seconds(now));
+        }
+    }
     // Faults no shift can reach in time go to on-call engineers first; a night call-out
-    // delays the engineer's shift by the rest.
-    let call_outs = oncall::plan_call_outs(ctx, &clock, &crews, &mut day.visits, inputs.calls_from);
-    oncall::apply_rest(ctx, &clock, &mut crews, &call_outs);
+    // (of this day, or carried from the evening before) delays the engineer's shift by the
+    // rest.
+    let carried = &inputs.carried_call_outs;
+    let call_outs =
+        oncall::plan_call_outs(ctx, &clock, &crews, &mut day.visits, inputs.now, carried);
+    let trips: Vec<_> = carried
+        .iter()
+        .cloned()
+        .chain(call_outs.iter().filter_map(EngineerRoute::call_out_trip))
+        .collect();
+    oncall::apply_rest(ctx, &clock, &mut crews, &trips);
     let mut unassigned = Vec::new();
     let mut specs = Vec::new();
     for t in &day.visits {
@@ -379,6 +399,7 @@ pub fn day_problem(
         day,
         crews,
         call_outs,
+        carried: carried.clone(),
         unassigned,
         specs,
         first,
@@ -566,6 +587,7 @@ fn complete(
         day,
         crews,
         call_outs,
+        carried,
         mut unassigned,
         specs,
         ..
@@ -616,6 +638,7 @@ fn complete(
         kpis: Default::default(),
         stats,
         warnings: day.warnings,
+        carried_call_outs: carried,
     };
     kpis::refresh(&mut plan);
     Ok(plan)

@@ -188,9 +188,13 @@ pub struct DayInputs {
     pub overtime_used: BTreeMap<EngineerId, Minutes>,
     /// Progress so far: tasks reported done are not planned again.
     pub progress: Vec<ProgressEvent>,
-    /// No on-call engineer is called before this instant (the service's clock when it
-    /// plans: a fault calls someone out once it is known); `None`: from its report.
-    pub calls_from: Option<Instant>,
+    /// The service's clock when it plans (`None`: planned ahead, outside time). Nothing is
+    /// planned before it: on the plan date shifts start no earlier, and no on-call engineer
+    /// is called before it (a fault calls someone out once it is known).
+    pub now: Option<Instant>,
+    /// The day before's call-outs whose rest reaches into this day
+    /// ([`super::oncall::carried`] of its plan): their engineers start later.
+    pub carried_call_outs: Vec<super::model::CallOutTrip>,
 }
 
 impl Default for DayInputs {
@@ -202,7 +206,8 @@ impl Default for DayInputs {
             extra_tasks: Vec::new(),
             overtime_used: BTreeMap::new(),
             progress: Vec::new(),
-            calls_from: None,
+            now: None,
+            carried_call_outs: Vec::new(),
         }
     }
 }

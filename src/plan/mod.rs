@@ -106,7 +106,9 @@ mod settings;
 mod tasks;
 pub mod vroom;
 
-pub use check::{Violation, ViolationCode, check, check_deliveries_present, check_replan};
+pub use check::{
+    Violation, ViolationCode, check, check_after, check_deliveries_present, check_replan,
+};
 pub use clock::DayClock;
 pub use context::PlanningContext;
 pub use day::{
@@ -117,9 +119,9 @@ pub use error::PlanError;
 pub use inputs::{DayInputs, FaultInput, PlanRequest, ProgressEvent, RosterAssignment};
 pub use kpis::refresh as refresh_kpis;
 pub use model::{
-    CadenceInfo, CallOut, DeskCall, EngineerKpis, EngineerRoute, FaultInfo, FaultStatus, Flag,
-    Lunch, PartPickup, Plan, PlanKpis, PlanStats, ReasonCode, Restart, Stop, StopKind, StopStatus,
-    TaskRef, UnassignedTask,
+    CadenceInfo, CallOut, CallOutTrip, DeskCall, EngineerKpis, EngineerRoute, FaultInfo,
+    FaultStatus, Flag, Lunch, PartPickup, Plan, PlanKpis, PlanStats, ReasonCode, Restart, Stop,
+    StopKind, StopStatus, TaskRef, UnassignedTask,
 };
 pub use settings::{PlanSettings, load_settings};
 pub use tasks::on_site_deadline;

@@ -268,6 +268,30 @@ impl EngineerRoute {
     pub fn is_call_out(&self) -> bool {
         self.call_out.is_some()
     }
+
+    /// The trip of a call-out route.
+    pub fn call_out_trip(&self) -> Option<CallOutTrip> {
+        self.is_call_out().then(|| CallOutTrip {
+            engineer: self.engineer.clone(),
+            task: self.stops.first().map(|s| s.task.task.clone()),
+            departure: self.departure,
+            return_at: self.return_at,
+        })
+    }
+}
+
+/// An on-call engineer's call-out, from leaving home to coming back: what the rest rule
+/// ([`crate::domain::oncall`]) reads to delay her next shift.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallOutTrip {
+    pub engineer: EngineerId,
+    /// The fault repair it serves: the next day does not plan it again (her report of the
+    /// visit tells whether it is fixed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<TaskId>,
+    pub departure: Instant,
+    pub return_at: Instant,
 }
 
 /// What a call-out route adds to a route.
@@ -385,9 +409,20 @@ pub struct Plan {
     /// Inputs that were ignored (a roster pin for a task not due, ...).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The previous day's call-outs whose rest reaches into this day (a night call-out
+    /// back after midnight): the engineers' shifts here start after it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carried_call_outs: Vec<CallOutTrip>,
 }
 
 impl Plan {
+    /// Every call-out the rest rule reads on this day: those carried from the day before,
+    /// then this day's call-out routes.
+    pub fn call_out_trips(&self) -> Vec<CallOutTrip> {
+        let own = self.routes.iter().filter_map(EngineerRoute::call_out_trip);
+        self.carried_call_outs.iter().cloned().chain(own).collect()
+    }
+
     /// The engineer's shift route (else her first call-out).
     pub fn route(&self, engineer: &EngineerId) -> Option<&EngineerRoute> {
         let mine = || self.routes.iter().filter(move |r| &r.engineer == engineer);

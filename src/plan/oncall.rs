@@ -1,8 +1,9 @@
 //! Call-outs in the day plan and the re-plan (the rules: [`crate::domain::oncall`]).
 //!
-//! A fault repair **needs a call-out** when its level may call an engineer out, it is due
-//! on the plan date (a deadline that day), it needs no spare part picked up first, it is not
-//! pinned, and no engineer on shift can be on site by its deadline: in the day plan, no
+//! A fault repair **needs a call-out** when its level may call an engineer out, it has an
+//! on-site deadline (that day, or in the night after it: a level-1 fault reported at 23:00
+//! is due at 03:00, and the on-call engineer leaves at 23:30), it needs no spare part picked
+//! up first, it is not pinned, and no engineer on shift can be on site by its deadline: in the day plan, no
 //! skilled crew reaches the site by the deadline even leaving home at her shift start with
 //! nothing else to do (a lower bound, so the shifts are not asked for what they cannot do);
 //! in the re-plan, the repair inserted into the shifts misses its deadline or is not placed.
@@ -14,16 +15,20 @@
 //! time first, then the earliest arrival, then the cost, then the engineer id) is taken when
 //! it arrives earlier than anyone on shift could. The call-out is a route of its own
 //! ([`EngineerRoute::call_out`]); a night call-out before her shift delays that shift
-//! ([`rest_until`]).
+//! ([`rest_until`]), also when it left the evening before and came back after midnight: the
+//! next day's plan carries it ([`carried`], [`Plan::carried_call_outs`]).
 
 use super::assemble::stop_flags;
 use super::context::PlanningContext;
-use super::model::{CallOut, EngineerKpis, EngineerRoute, Stop, StopKind, StopStatus, TaskRef};
+use super::model::{
+    CallOut, CallOutTrip, EngineerKpis, EngineerRoute, Plan, Stop, StopKind, StopStatus, TaskRef,
+};
 use crate::domain::engineer::{Availability, Engineer};
 use crate::domain::ids::EngineerId;
 use crate::domain::instant::Instant;
 use crate::domain::oncall::on_call;
 use crate::domain::task::TaskKind;
+use crate::solve::routing::Time;
 use chrono::{NaiveDate, TimeDelta};
 
 /// One on-call engineer's way to serve a fault outside her shift.
@@ -43,7 +48,8 @@ pub struct Offer {
     home_back: (u32, u32),
 }
 
-/// May this task call an engineer out at all (level, due that day, no part, no pin)?
+/// May this task call an engineer out at all (level, a deadline, no part, no pin)? A
+/// deadline after the plan date is no bar: the call-out itself leaves on the plan date.
 pub fn eligible(ctx: &PlanningContext, task: &TaskRef) -> bool {
     task.kind == TaskKind::FaultRepair
         && task.fault.as_ref().is_some_and(|f| {
@@ -52,7 +58,6 @@ pub fn eligible(ctx: &PlanningContext, task: &TaskRef) -> bool {
                 .is_some()
         })
         && task.deadline.is_some()
-        && task.drop_penalty.is_none()
         && task.part_pickup.is_none()
         && task.pinned.is_none()
 }
@@ -61,24 +66,38 @@ fn secs(t: Instant, s: u32) -> Instant {
     t.plus(TimeDelta::seconds(i64::from(s)))
 }
 
-/// When `engineer`'s shift may start on `date` after the call-outs among `routes`: the
-/// latest return from a call-out that left before her shift started (plus the rest after a
-/// night call-out). `None`: no call-out delays it.
+/// When `engineer`'s shift starting at `shift_start` may start after the call-outs `trips`:
+/// the latest return from a call-out that left before her shift started (plus the rest after
+/// a night call-out). `None`: no call-out delays it.
 pub fn rest_until(
     ctx: &PlanningContext,
-    routes: &[EngineerRoute],
+    trips: &[CallOutTrip],
     engineer: &EngineerId,
     shift_start: Instant,
 ) -> Option<Instant> {
-    routes
+    trips
         .iter()
-        .filter(|r| &r.engineer == engineer && r.is_call_out() && r.departure < shift_start)
-        .map(|r| {
+        .filter(|t| &t.engineer == engineer && t.departure < shift_start)
+        .map(|t| {
             ctx.config()
                 .on_call
-                .shift_not_before(r.departure, r.return_at)
+                .shift_not_before(t.departure, t.return_at)
         })
         .max()
+}
+
+/// The call-outs of `previous` (the plan of the day before `date`) whose rest reaches past
+/// `date`'s midnight: the next day's plan carries them.
+pub fn carried(ctx: &PlanningContext, previous: &Plan, date: NaiveDate) -> Vec<CallOutTrip> {
+    let Ok(midnight) = Instant::start_of(date) else {
+        return Vec::new();
+    };
+    let cfg = &ctx.config().on_call;
+    previous
+        .call_out_trips()
+        .into_iter()
+        .filter(|t| cfg.shift_not_before(t.departure, t.return_at) > midnight)
+        .collect()
 }
 
 /// The window of `date` in which `e` may leave for a call-out at or after `earliest`, given
@@ -88,13 +107,16 @@ fn departure(
     e: &Engineer,
     date: NaiveDate,
     routes: &[EngineerRoute],
+    carried: &[CallOutTrip],
     earliest: Instant,
 ) -> Option<Instant> {
     let mine = || routes.iter().filter(|r| r.engineer == e.id);
-    // Not before her earlier call-outs are over.
+    // Not before her earlier call-outs (of the day, or carried from the evening before)
+    // are over.
     let mut dep = mine()
-        .filter(|r| r.is_call_out())
-        .map(|r| r.return_at)
+        .filter_map(EngineerRoute::call_out_trip)
+        .chain(carried.iter().filter(|t| t.engineer == e.id).cloned())
+        .map(|t| t.return_at)
         .fold(earliest, Instant::max);
     let day_end = Instant::start_of(crate::domain::dates::add_days(date, 1)).ok()?;
     if dep >= day_end {
@@ -118,13 +140,15 @@ fn departure(
 }
 
 /// Every on-call engineer's offer for `task` on `date`, called at `called_at`, best first.
-/// `routes`: the plan's routes so far (earlier call-outs, shift routes).
+/// `routes`: the plan's routes so far (earlier call-outs, shift routes); `carried`: the
+/// call-outs carried from the day before.
 pub fn offers(
     ctx: &PlanningContext,
     task: &TaskRef,
     date: NaiveDate,
     called_at: Instant,
     routes: &[EngineerRoute],
+    carried: &[CallOutTrip],
 ) -> Vec<Offer> {
     let cfg = &ctx.config().on_call;
     let settings = ctx.settings();
@@ -139,7 +163,7 @@ pub fn offers(
         .filter(|e| task.family.is_none_or(|f| e.skills.has(f)))
         .filter_map(|e| {
             let home = ctx.service_point_point(&e.home)?;
-            let dep = departure(ctx, e, date, routes, called_at + cfg.response)?;
+            let dep = departure(ctx, e, date, routes, carried, called_at + cfg.response)?;
             let there = ctx.travel(home, site);
             let home_back = ctx.travel(site, home);
             let arrival = secs(dep, there.1);
@@ -226,13 +250,15 @@ pub fn route(ctx: &PlanningContext, offer: &Offer, task: &TaskRef) -> EngineerRo
 
 /// The day plan's call-outs: takes out of `visits` each fault repair that needs one (see the
 /// module doc; by deadline, then task id) and returns their routes. Called at the report (at
-/// midnight for a fault reported the day before), and not before `calls_from`.
+/// midnight for a fault reported the day before), and not before `calls_from`; nobody leaves
+/// before her call-outs `carried` from the evening before are over.
 pub fn plan_call_outs(
     ctx: &PlanningContext,
     clock: &super::clock::DayClock,
     crews: &[super::build::Crew],
     visits: &mut Vec<TaskRef>,
     calls_from: Option<Instant>,
+    carried: &[CallOutTrip],
 ) -> Vec<EngineerRoute> {
     let date = clock.date();
     let midnight = Instant::start_of(date).expect("Shanghai midnights exist");
@@ -248,13 +274,16 @@ pub fn plan_call_outs(
         let Some(site) = ctx.site_point(&task.site) else {
             continue;
         };
-        // The earliest anyone on shift could be there, with nothing else to do.
+        // The earliest anyone on shift could be there, with nothing else to do, and still
+        // repair it by her latest return.
+        let repair = super::clock::minutes(task.duration_minutes);
         let shift_best = crews
             .iter()
             .filter(|c| task.family.is_none_or(|f| c.families.contains(&f)))
-            .map(|c| {
+            .filter_map(|c| {
                 let drive = ctx.travel(c.start_point, site).1;
-                secs(clock.instant(c.shift.start), drive)
+                let arrival = c.shift.start + Time(i64::from(drive));
+                (arrival + repair <= c.latest()).then(|| clock.instant(arrival))
             })
             .min();
         if shift_best.is_some_and(|t| t <= deadline) {
@@ -266,7 +295,7 @@ pub fn plan_call_outs(
                 .unwrap_or(f.reported_at)
         });
         let called_at = reported.max(midnight).max(calls_from.unwrap_or(midnight));
-        let best = offers(ctx, task, date, called_at, &routes)
+        let best = offers(ctx, task, date, called_at, &routes, carried)
             .into_iter()
             .next();
         if let Some(o) = best.filter(|o| shift_best.is_none_or(|t| o.arrival < t)) {
@@ -281,18 +310,17 @@ pub fn plan_call_outs(
     routes
 }
 
-/// Delays each crew's start by the rest its engineer's call-outs among `routes` call for.
+/// Delays each crew's start by the rest its engineer's call-outs `trips` call for.
 pub fn apply_rest(
     ctx: &PlanningContext,
     clock: &super::clock::DayClock,
     crews: &mut [super::build::Crew],
-    routes: &[EngineerRoute],
+    trips: &[CallOutTrip],
 ) {
     for c in crews {
         let start = clock.instant(c.day_shift.start);
-        if let Some(until) = rest_until(ctx, routes, &c.engineer, start) {
-            let s = clock.seconds(until).min(c.shift.end);
-            c.shift.start = c.shift.start.max(s);
+        if let Some(until) = rest_until(ctx, trips, &c.engineer, start) {
+            c.start_not_before(clock.seconds(until));
         }
     }
 }

@@ -35,7 +35,9 @@ use super::diff::{PlanDiff, diff};
 use super::error::PlanError;
 use super::inputs::{FaultInput, ProgressEvent};
 use super::kpis;
-use super::model::{EngineerRoute, Flag, Plan, ReasonCode, StopStatus, TaskRef, UnassignedTask};
+use super::model::{
+    CallOutTrip, EngineerRoute, Flag, Plan, ReasonCode, StopStatus, TaskRef, UnassignedTask,
+};
 use super::oncall;
 use super::tasks;
 use crate::domain::geo::LatLon;
@@ -242,7 +244,7 @@ fn prepare(
     let mut crews = Vec::new();
     let mut crew_route = Vec::new();
     let mut kept_jobs: Vec<Vec<JobSpec>> = Vec::new();
-    let call_outs = call_out_routes(&plan, call_out);
+    let call_outs = call_out_trips(&plan, call_out);
     for (ri, r) in plan.routes.iter().enumerate() {
         // A call-out is one trip to one fault: it stays as it is.
         if r.is_call_out() {
@@ -481,14 +483,12 @@ fn remaining_crew(
     Ok(Some((crew, jobs)))
 }
 
-/// The plan's call-outs and the one to add, if any.
-fn call_out_routes(plan: &Plan, call_out: Option<&EngineerRoute>) -> Vec<EngineerRoute> {
-    plan.routes
-        .iter()
-        .filter(|r| r.is_call_out())
-        .chain(call_out)
-        .cloned()
-        .collect()
+/// The call-outs the rest rule reads: the plan's (carried from the evening before, and its
+/// own), and the one to add, if any.
+fn call_out_trips(plan: &Plan, call_out: Option<&EngineerRoute>) -> Vec<CallOutTrip> {
+    let mut trips = plan.call_out_trips();
+    trips.extend(call_out.and_then(EngineerRoute::call_out_trip));
+    trips
 }
 
 /// Makes the current routes feasible under the reported delays: a fault deadline a route can
@@ -608,9 +608,16 @@ pub fn insert_fault(
     }
     let routes = apply_progress(plan, progress, now)?.routes;
     let called_at = now.max(fault.reported_at);
-    let best = oncall::offers(ctx, &task, plan.date, called_at, &routes)
-        .into_iter()
-        .next();
+    let best = oncall::offers(
+        ctx,
+        &task,
+        plan.date,
+        called_at,
+        &routes,
+        &plan.carried_call_outs,
+    )
+    .into_iter()
+    .next();
     match best {
         Some(o) if on_shift.eta.is_none_or(|eta| o.arrival < eta) => {
             let route = oncall::route(ctx, &o, &task);
@@ -834,20 +841,25 @@ fn call_out_offers(
         return Ok(Vec::new());
     }
     let called_at = now.max(fault.reported_at);
-    Ok(
-        oncall::offers(ctx, &task, plan.date, called_at, &ws.plan.routes)
-            .into_iter()
-            .map(|o| Recommendation {
-                rank: 0,
-                engineer: o.engineer,
-                eta: o.arrival,
-                start: o.arrival,
-                deadline_met: o.meets_deadline,
-                cost: o.cost,
-                displaced: Vec::new(),
-                retimed: Vec::new(),
-                call_out: true,
-            })
-            .collect(),
+    Ok(oncall::offers(
+        ctx,
+        &task,
+        plan.date,
+        called_at,
+        &ws.plan.routes,
+        &plan.carried_call_outs,
     )
+    .into_iter()
+    .map(|o| Recommendation {
+        rank: 0,
+        engineer: o.engineer,
+        eta: o.arrival,
+        start: o.arrival,
+        deadline_met: o.meets_deadline,
+        cost: o.cost,
+        displaced: Vec::new(),
+        retimed: Vec::new(),
+        call_out: true,
+    })
+    .collect())
 }

@@ -383,6 +383,13 @@ pub fn collect(
             ProgressEvent::Done { task, .. } => Some(task),
             _ => None,
         })
+        // A repair an on-call engineer went to the night before is hers, not the day's.
+        .chain(
+            inputs
+                .carried_call_outs
+                .iter()
+                .filter_map(|t| t.task.as_ref()),
+        )
         .collect();
     let mut by_id: BTreeMap<TaskId, TaskRef> = BTreeMap::new();
     let mut faults = Vec::new();

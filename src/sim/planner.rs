@@ -280,8 +280,15 @@ impl Policy for Planner {
         let now = base.instant(view.now);
         let assignable = Self::assignable(view);
         let first = self.engineers.first().cloned();
+        // The day before's call-outs whose rest reaches into this day.
+        let carried = self
+            .plan
+            .as_ref()
+            .map(|p| crate::plan::oncall::carried(&self.ctx, p, date))
+            .unwrap_or_default();
         let mut inputs = DayInputs {
             include_scenario_faults: false,
+            carried_call_outs: carried,
             ..DayInputs::default()
         };
         for (k, t) in view.tasks.iter().enumerate() {

@@ -292,3 +292,46 @@ async fn the_remote_promise_report_lists_the_sites_out_of_reach() {
         .await;
     crate::support::assert_problem(&bad, 422);
 }
+
+#[tokio::test]
+async fn a_level_1_fault_just_before_midnight_calls_out_from_the_next_days_plan() {
+    // At 23:50 nobody can leave before midnight (30 minutes to leave): Tuesday's plan serves
+    // it, with an on-call engineer called out from midnight (a DR device: this week's rota
+    // has DR engineers on call).
+    let app = spawn_app();
+    app.set_now("2026-11-30T23:50:00+08:00");
+    let body = json!({"siteId": "S-0004", "deviceId": "D-0006", "level": 1,
+                      "reportedAt": "2026-11-30T23:50:00+08:00"});
+    let r = app.post("/v1/faults", Role::Dispatcher, body).await;
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.bytes));
+    let out = r.json();
+    assert_eq!(out["plan"]["date"], "2026-12-01", "{out}");
+    let id = out["faultId"].as_str().unwrap();
+    let published = app.get("/v1/plans/2026-12-01", Role::Viewer).await.json();
+    app.check_plan(&published["plan"]);
+    let task = format!("T-REP-{id}");
+    let route = published["plan"]["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["task"] == task.as_str())
+        })
+        .expect("the repair is planned");
+    assert!(route["callOut"].is_object(), "{route}");
+    assert_eq!(route["engineer"], out["engineerId"]);
+    let departure = route["departure"].as_str().unwrap();
+    assert!(
+        ("2026-12-01T00:20:00+08:00"..="2026-12-01T00:30:00+08:00").contains(&departure),
+        "{departure}"
+    );
+    // Monday has no plan: nothing was published for it.
+    assert_eq!(
+        app.get("/v1/plans/2026-11-30", Role::Viewer).await.status,
+        404
+    );
+}

@@ -16,6 +16,7 @@ mod moves;
 mod ops;
 mod parts;
 mod plans;
+mod rest;
 mod restart;
 mod rosters;
 mod simulations;

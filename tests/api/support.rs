@@ -88,6 +88,11 @@ pub fn spawn_app() -> TestApp {
 }
 
 pub fn spawn_app_with(planner: Arc<dyn Planner>, settings: Settings) -> TestApp {
+    spawn_app_in(planner, settings, &repo("config"))
+}
+
+/// [`spawn_app_with`] on the configuration directory `config`.
+pub fn spawn_app_in(planner: Arc<dyn Planner>, settings: Settings, config: &Path) -> TestApp {
     let clock = Arc::new(ManualClock::new(Instant::parse(START).unwrap()));
     let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory_with_clock(clock.clone()).unwrap());
     let mut tokens: HashMap<Role, String> = Role::ALL
@@ -104,7 +109,7 @@ pub fn spawn_app_with(planner: Arc<dyn Planner>, settings: Settings) -> TestApp 
         clock.clone(),
         store,
         &repo("data/nanchang"),
-        &repo("config"),
+        config,
         planner,
         settings,
     )

@@ -27,8 +27,10 @@ async fn a_second_fault_of_a_day_that_has_ended_is_planned_on_today() {
     // Regression: the second fault of 2026-11-30 reported after that day answered 500
     // ("distances: has no location"): nobody could work any more and the re-plan built an
     // empty problem.
+    // At 23:25 an engineer called now could still leave before midnight: today's plan (at
+    // 23:30 and later, tomorrow's plan serves a fault).
     let app = spawn_app();
-    app.set_now("2026-11-30T23:30:00+08:00");
+    app.set_now("2026-11-30T23:25:00+08:00");
     let first = app
         .post(
             "/v1/faults",
@@ -56,7 +58,8 @@ async fn a_second_fault_of_a_day_that_has_ended_is_planned_on_today() {
         String::from_utf8_lossy(&second.bytes)
     );
     assert_eq!(second.json()["plan"]["version"], 2);
-    // Nobody is on shift at 23:30: the fault waits, unassigned with its reason.
+    // Nobody is on shift at 23:25, and nobody on call for a biochemistry analyser: the
+    // fault waits, unassigned with its reason.
     let plan = app
         .get(&format!("/v1/plans/{DAY}"), Role::Viewer)
         .await

@@ -7,6 +7,11 @@ use std::process::Output;
 
 /// Runs `fieldplan plan` for 30 November 2026 on the bundled scenario, with `more` arguments.
 fn plan_day(more: &[&str]) -> Output {
+    plan_on("2026-11-30", more)
+}
+
+/// Runs `fieldplan plan` for `date` on the bundled scenario, with `more` arguments.
+fn plan_on(date: &str, more: &[&str]) -> Output {
     let repo = |path: &str| {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join(path)
@@ -14,15 +19,7 @@ fn plan_day(more: &[&str]) -> Output {
             .into_owned()
     };
     let (data, config) = (repo("data/nanchang"), repo("config"));
-    let mut args = vec![
-        "plan",
-        "--date",
-        "2026-11-30",
-        "--data",
-        &data,
-        "--config",
-        &config,
-    ];
+    let mut args = vec!["plan", "--date", date, "--data", &data, "--config", &config];
     args.extend(more);
     fieldplan(&args)
 }
@@ -113,4 +110,71 @@ fn bad_export_and_routes_arguments_exit_with_code_2() {
         message.contains("x.json") && message.contains("routes[0].description"),
         "{message}"
     );
+}
+
+#[test]
+fn previous_carries_a_call_out_past_midnight_into_the_next_day() {
+    let dir = scratch("plan_previous");
+    let (monday, tuesday) = (dir.join("monday.json"), dir.join("tuesday.json"));
+    let out = plan_day(&["--time-limit", "0.3", "--out", monday.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Monday's plan with a night call-out of the first engineer with work, back at 05:00 on
+    // Tuesday: with the configured four hours of rest, her Tuesday leaves at 09:00 or later.
+    let mut p: Value = serde_json::from_str(&std::fs::read_to_string(&monday).unwrap()).unwrap();
+    let routes = p["routes"].as_array_mut().unwrap();
+    let mut call = routes
+        .iter()
+        .find(|r| !r["stops"].as_array().unwrap().is_empty() && r.get("role").is_none())
+        .unwrap()
+        .clone();
+    let engineer = call["engineer"].as_str().unwrap().to_owned();
+    call["departure"] = "2026-11-30T23:30:00+08:00".into();
+    call["returnAt"] = "2026-12-01T05:00:00+08:00".into();
+    call["callOut"] =
+        serde_json::json!({"calledAt": "2026-11-30T23:00:00+08:00", "night": true, "cost": 1});
+    routes.push(call);
+    std::fs::write(&monday, p.to_string()).unwrap();
+
+    let out = plan_on(
+        "2026-12-01",
+        &[
+            "--time-limit",
+            "0.3",
+            "--check",
+            "--previous",
+            monday.to_str().unwrap(),
+            "--out",
+            tuesday.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("plan check: no violation"));
+    let t: Value = serde_json::from_str(&std::fs::read_to_string(&tuesday).unwrap()).unwrap();
+    let carried = t["carriedCallOuts"].as_array().unwrap();
+    assert_eq!(carried.len(), 1);
+    assert_eq!(carried[0]["engineer"], engineer.as_str());
+    let shift = t["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["engineer"] == engineer.as_str())
+        .expect("her Tuesday shift");
+    let departure = shift["departure"].as_str().unwrap();
+    assert!(departure >= "2026-12-01T09:00:00+08:00", "{departure}");
+
+    // A plan that is not of the day before, or not a plan: a clear error, exit non-zero.
+    let out = plan_on("2026-12-02", &["--previous", monday.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("not of the day before"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(dir.join("junk.json"), "{}").unwrap();
+    let out = plan_on(
+        "2026-12-01",
+        &["--previous", dir.join("junk.json").to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("not a plan"), "{}", stderr(&out));
 }

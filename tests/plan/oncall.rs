@@ -5,9 +5,14 @@
 //! 28 November to Sunday 6 December. Answers worked out by hand from the drive `t` between
 //! SP-DH and S-0002 (the travel model measures it; nothing about the site is hard-coded).
 
-use crate::support::{assert_valid, at, d, inspection, monday, on_call_context, request};
+use crate::support::{
+    assert_valid, at, d, inspection, monday, on_call_context, on_call_context_resting, request,
+};
+use fieldplan::domain::duration::Minutes;
 use fieldplan::domain::ids::{DeviceId, EngineerId, FaultId, ServicePointId, SiteId, TaskId};
 use fieldplan::domain::instant::Instant;
+use fieldplan::plan::check_after;
+use fieldplan::plan::oncall::carried;
 use fieldplan::plan::replan::{insert_fault, recommend};
 use fieldplan::plan::{
     DayInputs, FaultInput, Plan, PlanningContext, ViolationCode, check, check_replan, plan_day,
@@ -287,4 +292,126 @@ fn checker_catches_broken_on_call_rules() {
     // Not on call: the same plan in the context without a rota.
     let off = crate::support::small_context();
     assert!(codes(&plan, &off).contains(&ViolationCode::NotOnCall));
+}
+
+/// E-01's Monday with a level-1 fault reported at 23:00 and re-planned then: its call-out
+/// leaves Monday and comes back Tuesday. Returns Monday's plan and the return instant.
+fn monday_night_call_out(ctx: &PlanningContext) -> (Plan, Instant) {
+    let plan = day_plan(ctx, monday(), Vec::new());
+    let now = at(2026, 11, 30, 23, 0);
+    let f = fault("F-0006", 1, now);
+    let out = insert_fault(ctx, &plan, &[], &f, now).unwrap();
+    assert_valid(&out.plan, ctx);
+    let call = out
+        .plan
+        .routes
+        .iter()
+        .find(|r| r.is_call_out())
+        .expect("a call-out");
+    // Called at 23:00, she leaves 23:30, repairs two hours from 23:30 + t and is home after
+    // midnight: 01:30 + t + t' on Tuesday.
+    let (_, (_, t_back)) = drive(ctx);
+    let ((_, t), _) = drive(ctx);
+    assert_eq!(call.departure, at(2026, 11, 30, 23, 30));
+    let back = at(2026, 12, 1, 1, 30).timestamp() + i64::from(t) + i64::from(t_back);
+    assert_eq!(call.return_at.timestamp(), back);
+    assert!(call.call_out.unwrap().night);
+    let back = call.return_at;
+    (out.plan, back)
+}
+
+#[test]
+fn a_call_out_back_after_midnight_delays_the_next_days_shift() {
+    // Ten hours of rest: back at 01:30 + t + t' on Tuesday, E-01's Tuesday shift (08:30)
+    // leaves no earlier than 11:30 + t + t'.
+    let ctx = on_call_context_resting(Minutes::hours(10));
+    let (monday_plan, back) = monday_night_call_out(&ctx);
+    let tuesday = d(2026, 12, 1);
+    let carried = carried(&ctx, &monday_plan, tuesday);
+    assert_eq!(carried.len(), 1);
+    assert_eq!(carried[0].return_at, back);
+    let rest_end = back.timestamp() + 10 * 3600;
+
+    let inputs = DayInputs {
+        extra_tasks: vec![inspection("D-0001", "S-0001", true)],
+        carried_call_outs: carried.clone(),
+        ..DayInputs::default()
+    };
+    let plan = plan_day(&ctx, &request(tuesday, 1), &inputs).unwrap();
+    assert_valid(&plan, &ctx);
+    assert!(check_after(&monday_plan, &plan, &ctx).is_empty());
+    assert_eq!(plan.carried_call_outs, carried);
+    let shift = plan.route(&EngineerId::new("E-01").unwrap()).unwrap();
+    assert_eq!(shift.shift_start, at(2026, 12, 1, 8, 30));
+    assert!(shift.departure.timestamp() >= rest_end, "{shift:?}");
+    assert_eq!(shift.stops.len(), 1, "the inspection is still done");
+    // The repair she went to on Monday night is not planned again.
+    let repair = TaskId::new("T-REP-F-0006").unwrap();
+    assert!(plan.find_stop(&repair).is_none());
+    assert!(plan.unassigned.iter().all(|u| u.task.task != repair));
+
+    // A fault re-planned on Tuesday morning keeps the rest: level 1 at 09:00, on site by
+    // 13:00, which E-01 still makes after her rest, on shift.
+    let now = at(2026, 12, 1, 9, 0);
+    let out = insert_fault(&ctx, &plan, &[], &fault("F-0007", 1, now), now).unwrap();
+    assert_valid(&out.plan, &ctx);
+    assert!(check_after(&monday_plan, &out.plan, &ctx).is_empty());
+    let (route, stop) = out
+        .plan
+        .find_stop(&TaskId::new("T-REP-F-0007").unwrap())
+        .expect("planned");
+    assert!(!route.is_call_out());
+    assert!(stop.arrival.timestamp() >= rest_end, "{stop:?}");
+    assert!(route.departure.timestamp() >= rest_end);
+
+    // Planned without the call-out, Tuesday breaks the rest, and the checker against
+    // Monday's plan says so.
+    let forgot = DayInputs {
+        carried_call_outs: Vec::new(),
+        ..inputs
+    };
+    let plan = plan_day(&ctx, &request(tuesday, 1), &forgot).unwrap();
+    assert!(check(&plan, &ctx).is_empty());
+    let after: Vec<ViolationCode> = check_after(&monday_plan, &plan, &ctx)
+        .into_iter()
+        .map(|v| v.code)
+        .collect();
+    assert!(
+        after.contains(&ViolationCode::CallOutNotCarried),
+        "{after:?}"
+    );
+    assert!(after.contains(&ViolationCode::RestBroken), "{after:?}");
+
+    // Carried but not kept: the plan's own check finds it.
+    let mut p = out.plan.clone();
+    let si = p
+        .routes
+        .iter()
+        .position(|r| r.engineer.as_str() == "E-01" && !r.is_call_out())
+        .unwrap();
+    p.routes[si].departure = at(2026, 12, 1, 8, 30);
+    assert!(codes(&p, &ctx).contains(&ViolationCode::RestBroken));
+}
+
+#[test]
+fn a_short_rest_carried_past_midnight_leaves_the_next_shift_as_it_was() {
+    // The configured four hours after a call-out back at 01:30 + t + t' pass midnight, so
+    // Tuesday's plan carries it, but they end long before her 08:30 shift: not delayed.
+    let ctx = on_call_context();
+    let (monday_plan, back) = monday_night_call_out(&ctx);
+    let tuesday = d(2026, 12, 1);
+    let carried = carried(&ctx, &monday_plan, tuesday);
+    assert_eq!(carried.len(), 1);
+    let inputs = DayInputs {
+        extra_tasks: vec![inspection("D-0001", "S-0001", true)],
+        carried_call_outs: carried,
+        ..DayInputs::default()
+    };
+    let plan = plan_day(&ctx, &request(tuesday, 1), &inputs).unwrap();
+    assert_valid(&plan, &ctx);
+    let shift = plan.route(&EngineerId::new("E-01").unwrap()).unwrap();
+    assert!(back.timestamp() + 4 * 3600 < at(2026, 12, 1, 8, 30).timestamp());
+    assert!(shift.departure < at(2026, 12, 1, 9, 0), "{shift:?}");
+    // Wednesday carries nothing from Tuesday's plan, which has no call-out of its own.
+    assert!(fieldplan::plan::oncall::carried(&ctx, &plan, d(2026, 12, 2)).is_empty());
 }

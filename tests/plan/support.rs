@@ -83,10 +83,22 @@ pub fn team_context(home: &str, crowd: usize) -> PlanningContext {
 
 /// [`small_context`] with E-01 on call from Saturday 28 November to Sunday 6 December.
 pub fn on_call_context() -> PlanningContext {
-    let week: Vec<NaiveDate> = (28..=36)
+    small(false, &on_call_week(), 0, None)
+}
+
+/// The dates of [`on_call_context`]'s rota: Saturday 28 November to Sunday 6 December.
+fn on_call_week() -> Vec<NaiveDate> {
+    (28..=36)
         .map(|n| d(2026, 11, 1) + chrono::Days::new(n - 1))
-        .collect();
-    small(false, &week, 0, None)
+        .collect()
+}
+
+/// [`on_call_context`] with `rest` after a night call-out instead of the configured one.
+pub fn on_call_context_resting(rest: fieldplan::domain::duration::Minutes) -> PlanningContext {
+    let ctx = on_call_context();
+    let mut config = config();
+    config.on_call.rest = rest;
+    PlanningContext::geodesic(ctx.scenario().clone(), config).unwrap()
 }
 
 /// [`small_context`] plus a Xihu service point SP-XH (south-west, about 2.4 km from S-0002)

@@ -3,7 +3,8 @@
 use super::*;
 
 /// The lunch starts inside its window and lasts its length, overlaps no visit, and is there
-/// when a route with nothing frozen works past the window's start.
+/// when a route with nothing frozen works past the window's start, having left before its
+/// end.
 pub(super) fn check_lunch(
     out: &mut Out,
     ctx: &PlanningContext,
@@ -44,7 +45,9 @@ pub(super) fn check_lunch(
         }
         None => {
             let frozen = r.stops.iter().any(|s| s.frozen);
-            if !frozen && !r.stops.is_empty() && r.return_at > lunch_window.0 {
+            // A route leaving after the window has closed had its lunch before.
+            let works_through = r.return_at > lunch_window.0 && r.departure < lunch_window.1;
+            if !frozen && !r.stops.is_empty() && works_through {
                 out.add(ViolationCode::LunchMissing, e_id, None, String::new());
             }
         }

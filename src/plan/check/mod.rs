@@ -39,7 +39,9 @@
 //!   not absent), for one fault of a level that may call out, leaving no earlier than the
 //!   response time after the call (itself not before the report) and not during her shift;
 //!   her routes do not overlap, and her shift leaves no earlier than the return from a
-//!   call-out before it, plus the rest after a night call-out.
+//!   call-out before it, plus the rest after a night call-out, also a call-out the plan
+//!   carries from the evening before; [`check_after`] checks a plan against the day before's
+//!   (`CALL_OUT_NOT_CARRIED`).
 //!
 //! - installations (`installations`): a step is planned only once its predecessor is
 //!   reported done and starts no earlier than that report or the predecessor's stop's end,
@@ -65,11 +67,12 @@ mod teams;
 mod time;
 
 pub use frozen::check_replan;
+pub use oncall::check_after;
 pub use parts::check_deliveries_present;
 
 use super::context::PlanningContext;
 use super::inputs::ProgressEvent;
-use super::model::{EngineerRoute, Flag, PartPickup, Plan, Stop, TaskRef};
+use super::model::{CallOutTrip, EngineerRoute, Flag, PartPickup, Plan, Stop, StopStatus, TaskRef};
 use crate::domain::engineer::Availability;
 use crate::domain::engineer::Engineer;
 use crate::domain::ids::{EngineerId, TaskId};
@@ -115,6 +118,9 @@ pub enum ViolationCode {
     CallOutDuringShift,
     CallOutOverlap,
     RestBroken,
+    /// A call-out of the day before whose rest reaches into the day, missing from the plan's
+    /// `carriedCallOuts`.
+    CallOutNotCarried,
     PartNotStocked,
     StockExceeded,
     DeliveryMissing,

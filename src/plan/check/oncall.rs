@@ -88,20 +88,24 @@ pub(super) fn check_call_out(
     }
 }
 
-/// Across an engineer's routes of the day: no two overlap, and a shift starting after a
-/// call-out starts after its return (plus the rest after a night call-out).
+/// Across an engineer's routes of the day and the call-outs carried from the evening before:
+/// no call-out overlaps another route of hers, and a shift starting after a call-out starts
+/// after its return (plus the rest after a night call-out).
 pub(super) fn check_rest(out: &mut Out, ctx: &PlanningContext, plan: &Plan) {
-    let cfg = &ctx.config().on_call;
-    for (i, a) in plan.routes.iter().enumerate() {
-        if !a.is_call_out() {
-            continue;
-        }
+    let routes = plan.routes.iter().enumerate();
+    let trips: Vec<(Option<usize>, CallOutTrip)> = plan
+        .carried_call_outs
+        .iter()
+        .map(|t| (None, t.clone()))
+        .chain(routes.filter_map(|(i, r)| Some((Some(i), r.call_out_trip()?))))
+        .collect();
+    for (i, a) in &trips {
         for (j, b) in plan.routes.iter().enumerate() {
-            if i == j || a.engineer != b.engineer {
+            if *i == Some(j) || a.engineer != b.engineer {
                 continue;
             }
-            let busy = |r: &EngineerRoute| (r.departure, r.return_at.max(r.departure));
-            let ((a0, a1), (b0, b1)) = (busy(a), busy(b));
+            let (a0, a1) = (a.departure, a.return_at.max(a.departure));
+            let (b0, b1) = (b.departure, b.return_at.max(b.departure));
             if a0 < b1 && b0 < a1 && !b.stops.is_empty() {
                 out.add(
                     ViolationCode::CallOutOverlap,
@@ -110,21 +114,71 @@ pub(super) fn check_rest(out: &mut Out, ctx: &PlanningContext, plan: &Plan) {
                     format!("call-out {a0}..{a1} overlaps her route {b0}..{b1}"),
                 );
             }
-            if !b.is_call_out() && a.departure < b.shift_start {
-                let earliest = cfg.shift_not_before(a.departure, a.return_at);
-                if b.departure < earliest {
-                    out.add(
-                        ViolationCode::RestBroken,
-                        Some(&a.engineer),
-                        None,
-                        format!(
-                            "back from a call-out at {}, her shift leaves at {}, not before \
-                             {earliest}",
-                            a.return_at, b.departure
-                        ),
-                    );
-                }
+            if !b.is_call_out() {
+                rest_kept(out, ctx, a, b);
             }
         }
     }
+}
+
+/// A shift route `b` that starts after the call-out `a` left leaves after her return, plus
+/// the rest after a night call-out.
+fn rest_kept(out: &mut Out, ctx: &PlanningContext, a: &CallOutTrip, b: &EngineerRoute) {
+    if a.departure >= b.shift_start || b.stops.is_empty() {
+        return;
+    }
+    let earliest = ctx
+        .config()
+        .on_call
+        .shift_not_before(a.departure, a.return_at);
+    if b.departure < earliest {
+        out.add(
+            ViolationCode::RestBroken,
+            Some(&a.engineer),
+            None,
+            format!(
+                "back from a call-out at {}, her shift leaves at {}, not before {earliest}",
+                a.return_at, b.departure
+            ),
+        );
+    }
+}
+
+/// The plan of a day against the plan of the day before (`previous`): each call-out there
+/// whose rest reaches into this day is carried here (`CALL_OUT_NOT_CARRIED`), and her shift
+/// here keeps the rest (`REST_BROKEN`), re-derived from `previous`'s routes alone.
+pub fn check_after(previous: &Plan, plan: &Plan, ctx: &PlanningContext) -> Vec<Violation> {
+    let mut out = Out(Vec::new());
+    let Ok(midnight) = crate::domain::instant::Instant::start_of(plan.date) else {
+        return out.0;
+    };
+    let cfg = &ctx.config().on_call;
+    for a in previous
+        .routes
+        .iter()
+        .filter_map(EngineerRoute::call_out_trip)
+    {
+        if cfg.shift_not_before(a.departure, a.return_at) <= midnight {
+            continue;
+        }
+        if !plan.carried_call_outs.contains(&a) {
+            out.add(
+                ViolationCode::CallOutNotCarried,
+                Some(&a.engineer),
+                None,
+                format!(
+                    "her call-out {}..{} of {} is not carried into {}",
+                    a.departure, a.return_at, previous.date, plan.date
+                ),
+            );
+        }
+        for b in plan
+            .routes
+            .iter()
+            .filter(|b| b.engineer == a.engineer && !b.is_call_out())
+        {
+            rest_kept(&mut out, ctx, &a, b);
+        }
+    }
+    out.0
 }

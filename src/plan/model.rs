@@ -106,12 +106,19 @@ impl TaskRef {
         1 + self.companions.len()
     }
 
-    /// The role of team member `member` (0: the lead engineer, then the companions).
+    /// The role of team member `member` (0: the lead engineer, then the companions); `None`
+    /// past the team.
+    pub fn role(&self, member: usize) -> Option<Role> {
+        [Role::FieldEngineer]
+            .iter()
+            .chain(&self.companions)
+            .nth(member)
+            .copied()
+    }
+
+    /// [`TaskRef::role`] of a member of the team (`member < team_size()`).
     pub fn role_of(&self, member: usize) -> Role {
-        match member {
-            0 => Role::FieldEngineer,
-            m => self.companions[m - 1],
-        }
+        self.role(member).expect("a member of the team")
     }
 }
 

@@ -12,11 +12,7 @@ pub(super) fn check_task_for(
     t: &TaskRef,
     member: usize,
 ) {
-    let Some(&role) = [Role::FieldEngineer]
-        .iter()
-        .chain(&t.companions)
-        .nth(member)
-    else {
+    let Some(role) = t.role(member) else {
         out.add(
             ViolationCode::TeamIncomplete,
             Some(id),

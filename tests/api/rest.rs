@@ -91,6 +91,19 @@ async fn plan_of(app: &TestApp, date: &str) -> (Value, Plan) {
     (v, plan)
 }
 
+/// Plans and publishes Tuesday (`POST /v1/plans`); returns the plan.
+async fn plan_tuesday(app: &TestApp) -> Plan {
+    let r = app
+        .post(
+            "/v1/plans",
+            Role::Planner,
+            json!({"date": TUESDAY, "timeLimitMs": 300, "seed": 7}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.bytes));
+    plan_of(app, TUESDAY).await.1
+}
+
 /// The engineer of each lead visit.
 fn leads(plan: &Plan) -> BTreeMap<String, String> {
     plan.routes
@@ -109,15 +122,7 @@ async fn a_night_call_out_past_midnight_republishes_the_next_day_after_the_rest(
     let config = config_resting_ten_hours();
     let app = spawn_app_in(Arc::new(DayPlanner), Settings::default(), &config);
     app.set_now(&format!("{MONDAY}T20:00:00+08:00"));
-    let r = app
-        .post(
-            "/v1/plans",
-            Role::Planner,
-            json!({"date": TUESDAY, "timeLimitMs": 300, "seed": 7}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.bytes));
-    let (_, before) = plan_of(&app, TUESDAY).await;
+    let before = plan_tuesday(&app).await;
     assert!(before.carried_call_outs.is_empty());
     let (engineer, device, site) = engineer_and_device(&before);
 
@@ -181,15 +186,7 @@ async fn a_night_call_out_past_midnight_republishes_the_next_day_after_the_rest(
     }
     // And the next plan of Tuesday made from scratch carries it too.
     app.set_now(&format!("{TUESDAY}T06:00:00+08:00"));
-    let r = app
-        .post(
-            "/v1/plans",
-            Role::Planner,
-            json!({"date": TUESDAY, "timeLimitMs": 300, "seed": 7}),
-        )
-        .await;
-    assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.bytes));
-    let (_, fresh) = plan_of(&app, TUESDAY).await;
+    let fresh = plan_tuesday(&app).await;
     assert_eq!(fresh.carried_call_outs, after.carried_call_outs);
     assert!(check_after(&monday, &fresh, ctx).is_empty());
 }

@@ -11,7 +11,9 @@ then writes every result to a CSV file.
 Best-known values come from `bks.csv` in the instance directory (same rules as
 `fieldplan bench solomon`): `hierarchical_double` for --objective hierarchical; for distance the
 smaller of `distance_double_literature` and `distance_double_dimacs_routes`, ignoring the
-literature values of R109 and RC103 (see shared/bench/SOURCES.md).
+literature values of R109 and RC103 (see shared/bench/SOURCES.md), or for the Gehring &
+Homberger set, which has no other, `distance_dimacs_trunc1` (arcs truncated to one decimal: a gap against it is a
+little pessimistic; see shared/bench/gh/SOURCES.md).
 
 Python 3 standard library only. Example (from the repository root):
     python3 benches/compare_peers.py --instances 'C101,R101' --seconds 1 --solvers pyvrp
@@ -42,6 +44,9 @@ def parse_args(argv):
     ap.add_argument("--seconds", type=float, default=1.0, help="time budget per run (default 1)")
     ap.add_argument("--threads", type=int, default=1, help="threads for fieldplan (peers: 1)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", type=int, default=None,
+                    help="fieldplan's deterministic work budget per thread (`solve --work`): "
+                         "the same answer on a loaded machine; --seconds still caps the run")
     ap.add_argument("--objective", choices=["hierarchical", "distance"], default="hierarchical")
     ap.add_argument("--solvers", default="pyvrp",
                     help="comma-separated peers: pyvrp, vroom, ortools, vrp-cli (default pyvrp); "
@@ -93,6 +98,9 @@ def reference(table, name, objective):
     if name not in WRONG_LITERATURE:
         candidates.append(table.get((name, "distance_double_literature")))
     candidates = [c for c in candidates if c]
+    if not candidates and table.get((name, "distance_dimacs_trunc1")):
+        # Gehring & Homberger: only the truncated convention is published.
+        candidates = [table[(name, "distance_dimacs_trunc1")]]
     return min(candidates, key=lambda c: c[1]) if candidates else None
 
 
@@ -111,6 +119,8 @@ def run_ours(a, path, checker):
     """Runs fieldplan, then scores its routes with check_solution.py."""
     cmd = [a.binary, "solve", path, "--time-limit", str(a.seconds), "--threads", str(a.threads),
            "--seed", str(a.seed), "--objective", a.objective]
+    if a.work is not None:
+        cmd += ["--work", str(a.work)]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=a.seconds * 3 + 120)
     wall = time.perf_counter() - t0

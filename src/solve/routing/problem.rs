@@ -60,6 +60,19 @@ impl<T: Copy + Default> Matrix<T> {
     pub fn size(&self) -> usize {
         self.size
     }
+
+    /// The entries from `from` to every location, in order.
+    #[inline]
+    pub fn row(&self, from: LocationId) -> &[T] {
+        &self.data[from * self.size..(from + 1) * self.size]
+    }
+}
+
+impl<T: Copy + Default + PartialEq> Matrix<T> {
+    /// Is entry (i, j) entry (j, i) for every pair?
+    pub fn is_symmetric(&self) -> bool {
+        (0..self.size).all(|i| (0..i).all(|j| self.get(i, j) == self.get(j, i)))
+    }
 }
 
 /// An interval of time in which something must *start*: `start <= end`.

@@ -32,6 +32,9 @@ pub struct Context<'p> {
     pub value_density: Vec<f64>,
     /// Does the problem have optional jobs (a drop penalty to choose which to serve by)?
     pub has_optional: bool,
+    /// Are both the distance and the duration matrices symmetric? Then the travel to and from
+    /// a job are both read from its own row (see `insertion::added_travel`).
+    pub symmetric: bool,
 }
 
 impl<'p> Context<'p> {
@@ -93,6 +96,7 @@ impl<'p> Context<'p> {
             .map(|j| Self::value_density(problem, &neighbours, j))
             .collect();
         let has_optional = problem.jobs.iter().any(|j| !j.is_mandatory());
+        let symmetric = problem.distances.is_symmetric() && problem.durations.is_symmetric();
         Self {
             problem,
             job_segment,
@@ -106,6 +110,7 @@ impl<'p> Context<'p> {
             cost_scale,
             value_density,
             has_optional,
+            symmetric,
         }
     }
 

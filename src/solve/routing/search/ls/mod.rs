@@ -128,6 +128,12 @@ pub fn descend(ctx: &Context, state: &mut State, env: &mut Env, seeds: &[JobId],
                     break 'neighbours;
                 }
             }
+            if fresh.is_empty() {
+                if let Some(improvement) = relocate::into_empty_route(ctx, state, env, u) {
+                    apply(ctx, state, env, improvement);
+                    fresh.push(u);
+                }
+            }
             for j in fresh {
                 if !queued[j] {
                     queued[j] = true;

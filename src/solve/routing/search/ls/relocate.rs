@@ -116,3 +116,34 @@ fn move_inside(
     };
     try_routes(ctx, state, env, &[(a, &pieces)])
 }
+
+/// Job `u` alone moves into an empty route, one tried per vehicle class (PyVRP's empty-route
+/// moves): the only move that opens a route, since the others go next to a neighbour. Under
+/// the hierarchical objective a move that opens a route never improves, so none is tried.
+pub fn into_empty_route(
+    ctx: &Context,
+    state: &State,
+    env: &mut Env,
+    u: JobId,
+) -> Option<Improvement> {
+    if ctx.problem.minimize_vehicles {
+        return None;
+    }
+    let (a, pu) = state.place(u);
+    let na = state.routes[a].len();
+    let from = [Piece::forward(a, 1, pu - 1), Piece::forward(a, pu + 1, na)];
+    let to = [Piece::Job(u)];
+    let mut seen = Vec::new();
+    env.charge(state.routes.len() as u64);
+    for (r, route) in state.routes.iter().enumerate() {
+        let class = ctx.class[route.vehicle];
+        if !route.is_empty() || seen.contains(&class) {
+            continue;
+        }
+        seen.push(class);
+        if let Some(found) = try_routes(ctx, state, env, &[(a, &from), (r, &to)]) {
+            return Some(found);
+        }
+    }
+    None
+}

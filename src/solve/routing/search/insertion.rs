@@ -12,7 +12,7 @@ use super::env::Env;
 use super::route::{Route, overtime_cost};
 use super::state::State;
 use super::sync::{TeamPlacement, apply_group, best_group_insertion, exact_change};
-use crate::solve::routing::problem::{JobId, PairRole};
+use crate::solve::routing::problem::{JobId, LocationId, Matrix, PairRole};
 use crate::solve::routing::schedule::schedule;
 
 /// The cost of an insertion, compared lexicographically: does it open a route that counts as
@@ -97,24 +97,32 @@ fn added_travel(ctx: &Context, route: &Route, j: JobId, p: usize) -> i64 {
     let (a, b, l) = (route.locs[p], route.locs[p + 1], pr.jobs[j].location);
     let mut cost = 0;
     if v.cost_per_distance != 0 {
-        let via = if ctx.symmetric {
-            let row = pr.distances.row(l);
-            row[a].0 + row[b].0
-        } else {
-            pr.distance(a, l).0 + pr.distance(l, b).0
-        };
+        let via = through(ctx.symmetric, &pr.distances, |d| d.0, a, l, b);
         cost += v.cost_per_distance * (via - route.dist_between(p, p + 1));
     }
     if v.cost_per_travel_time != 0 {
-        let via = if ctx.symmetric {
-            let row = pr.durations.row(l);
-            row[a].0 + row[b].0
-        } else {
-            pr.duration(a, l).0 + pr.duration(l, b).0
-        };
+        let via = through(ctx.symmetric, &pr.durations, |t| t.0, a, l, b);
         cost += v.cost_per_travel_time * (via - route.time_between(p, p + 1));
     }
     cost
+}
+
+/// The entries `a -> l` and `l -> b` of `m` added up; from `l`'s row when `m` is symmetric.
+#[inline]
+fn through<T: Copy + Default>(
+    symmetric: bool,
+    m: &Matrix<T>,
+    value: impl Fn(T) -> i64,
+    a: LocationId,
+    l: LocationId,
+    b: LocationId,
+) -> i64 {
+    if symmetric {
+        let row = m.row(l);
+        value(row[a]) + value(row[b])
+    } else {
+        value(m.get(a, l)) + value(m.get(l, b))
+    }
 }
 
 /// Overtime cost added by inserting `j` between positions `p` and `p + 1`, by the relaxed

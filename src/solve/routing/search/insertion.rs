@@ -54,6 +54,19 @@ pub struct Insertion {
     pub team: Option<TeamPlacement>,
 }
 
+impl Insertion {
+    /// A single job after position `after` of route `route`.
+    fn single(cost: InsertCost, route: usize, after: usize) -> Self {
+        Self {
+            cost,
+            route,
+            after,
+            delivery_after: None,
+            team: None,
+        }
+    }
+}
+
 #[derive(Copy, Clone, Debug)]
 pub struct InsertOptions<'a> {
     /// Probability of skipping a position (SISR's blinks).
@@ -288,13 +301,7 @@ impl Cheapest<'_> {
         if route.exact || ctx.exact_job[j] {
             self.exact_candidates.push((cost, r, p));
         } else {
-            self.best = Some(Insertion {
-                cost,
-                route: r,
-                after: p,
-                delivery_after: None,
-                team: None,
-            });
+            self.best = Some(Insertion::single(cost, r, p));
         }
     }
 
@@ -320,13 +327,7 @@ impl Cheapest<'_> {
                     cost,
                 };
                 if self.best.is_none_or(|b| cost < b.cost) {
-                    self.best = Some(Insertion {
-                        cost,
-                        route: r,
-                        after: p,
-                        delivery_after: None,
-                        team: None,
-                    });
+                    self.best = Some(Insertion::single(cost, r, p));
                 }
             }
         }

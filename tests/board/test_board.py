@@ -97,6 +97,18 @@ def report_fault_and_choose(server, page):
     assert kinds == ["responded"], kinds
 
 
+def settled_box(page, locator):
+    """The locator's box once the timeline has finished redrawing (two reads 200 ms apart agree)."""
+    box = locator.bounding_box()
+    for _ in range(50):
+        page.wait_for_timeout(200)
+        again = locator.bounding_box()
+        if again == box:
+            return box
+        box = again
+    raise AssertionError(f"the timeline did not settle: {box}")
+
+
 def drag_a_visit(server, page):
     page.get_by_role("button", name="Day").click()
     plan = server.api("GET", f"/v1/plans/{DAY}")["plan"]
@@ -116,16 +128,28 @@ def drag_a_visit(server, page):
                     task, target, least = s["task"], o["engineer"], busy
     assert task, "a visit another engineer on screen could do"
     before = version_of(page)
+    source = next(r["engineer"] for r in routes for s in r["stops"] if s.get("task") == task)
     item = page.locator(f'.vis-item:has([data-task-id="{task}"])')
-    item.scroll_into_view_if_needed()
-    box = item.bounding_box()
-    row = page.locator(f'.vis-label [data-engineer-id="{target}"]').bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    ty = row["y"] + row["height"] / 2
+    box = settled_box(page, item)
+    # vis-timeline takes the drop row as the row under the pointer, shifted by the offset between
+    # the row under the pointer when the drag starts and the item's own row. So the drag starts
+    # where the item and its row's band overlap, and a first, horizontal step starts the pan
+    # (threshold 5 px) there.
+    band = page.locator(f'.vis-label [data-engineer-id="{source}"]').bounding_box()
+    band_top, band_bottom = band["y"] - 4, band["y"] + band["height"] + 4
+    top, bottom = max(box["y"], band_top), min(box["y"] + box["height"], band_bottom)
+    assert top < bottom, f"item {box} drawn outside its row {band}"
+    x, y = box["x"] + box["width"] / 2, (top + bottom) / 2
     page.mouse.move(x, y)
     page.mouse.down()
-    for i in range(1, 13):
-        page.mouse.move(x + i, y + (ty - y) * i / 12)
+    page.mouse.move(x + 8, y)
+    page.wait_for_timeout(100)
+    # Rows restack while an item is dragged out of one, so the target row is measured again
+    # before each step; the last move lands before the drop.
+    for _ in range(4):
+        row = page.locator(f'.vis-label [data-engineer-id="{target}"]').bounding_box()
+        page.mouse.move(x + 8, row["y"] + row["height"] / 2, steps=6)
+        page.wait_for_timeout(150)
     page.mouse.up()
     wait_version(page, before + 1)
     moved = page.locator(f'.vis-item [data-task-id="{task}"]')

@@ -245,12 +245,25 @@ impl Blinks {
     }
 }
 
-/// Above this many jobs a recreate tries a job only next to its nearest neighbours (granular
-/// insertion, as granular neighbourhoods in local search; Toth & Vigo 2003) and at both ends of
-/// every route. On Gehring & Homberger's 400- and 1000-job instances trying every position was
-/// most of the search's time, while the best place is nearly always beside a near neighbour.
-/// Smaller problems (Solomon's 100 jobs, a city's day) try every position.
+/// Above this many jobs, and on long routes ([`granular`]), a recreate tries a job only next
+/// to its nearest neighbours (granular insertion, as granular neighbourhoods in local search;
+/// Toth & Vigo 2003) and at both ends of every route. On Gehring & Homberger's 400- and
+/// 1000-job instances trying every position was most of the search's time, while the best
+/// place is nearly always beside a near neighbour. Smaller problems (Solomon's 100 jobs) try
+/// every position.
 const GRANULAR_ABOVE: usize = 4 * NEIGHBOURS;
+
+/// Does a recreate in `state` insert granularly? Above [`GRANULAR_ABOVE`] jobs, when the
+/// positions it skips outnumber those it tries: a full scan tries about one position per
+/// routed job and route, a granular one two per route and one per neighbour, so it must save
+/// at least half: `assigned + routes >= 2 (2 routes + NEIGHBOURS)`. A city's day has many short
+/// routes (about 4 visits for each of 33 engineers on Nanchang): there the ends are most
+/// positions, and a job's nearest neighbours are often on routes without its skill.
+fn granular(ctx: &Context, state: &State) -> bool {
+    let jobs = ctx.problem.num_jobs();
+    let assigned = jobs - state.unassigned.len();
+    jobs > GRANULAR_ABOVE && assigned >= 3 * state.used_routes() + 2 * NEIGHBOURS
+}
 
 /// The search for the cheapest insertion of one single job: candidates are offered one
 /// position at a time ([`Cheapest::offer`]); those of routes that need the exact schedule are
@@ -351,7 +364,7 @@ pub fn best_insertion(
     }
     let pr = ctx.problem;
     let demand = pr.jobs[j].demand.0;
-    let granular = pr.num_jobs() > GRANULAR_ABOVE;
+    let granular = granular(ctx, state);
     let mut cheapest = Cheapest {
         ctx,
         state,

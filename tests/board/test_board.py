@@ -115,8 +115,9 @@ def drag_a_visit(server, page):
     # Customer-service staff have no skills (and take no visit of their own).
     skills = {e["id"]: e.get("skills", []) for e in server.api("GET", "/v1/engineers?limit=500")["items"]}
     routes = plan["routes"][:6]  # rows on screen without scrolling
-    # The least busy engineer on screen who has the skill (a full day takes no more visits).
-    task, target, least = None, None, None
+    # Per visit, the least busy other engineer on screen who has the skill (a full day takes no
+    # more visits).
+    targets = {}
     for r in routes:
         for s in r["stops"]:
             if s["kind"] != "inspection" or s["status"] != "planned" or "stopKind" in s:
@@ -124,8 +125,15 @@ def drag_a_visit(server, page):
             for o in routes:
                 busy = o["kpis"]["serviceSeconds"]
                 if o["engineer"] != r["engineer"] and s["family"] in skills[o["engineer"]] \
-                        and (least is None or busy < least):
-                    task, target, least = s["task"], o["engineer"], busy
+                        and (s["task"] not in targets or busy < targets[s["task"]][1]):
+                    targets[s["task"]] = (o["engineer"], busy)
+    # The widest drawn visit: a visit of a few minutes is an item two pixels wide, too narrow
+    # to grab reliably.
+    task, target, widest = None, None, 0
+    for t, (o, _) in sorted(targets.items()):
+        b = page.locator(f'.vis-item:has([data-task-id="{t}"])').bounding_box()
+        if b and b["width"] > widest:
+            task, target, widest = t, o, b["width"]
     assert task, "a visit another engineer on screen could do"
     before = version_of(page)
     source = next(r["engineer"] for r in routes for s in r["stops"] if s.get("task") == task)

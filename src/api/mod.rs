@@ -661,10 +661,6 @@ impl AppState {
         .await
         .map_err(|e| crate::store::StoreError::Corrupt(format!("publishing: {e}")))??;
         let cached = self.remember(&v);
-        // Whether the new plan puts a fault at risk; off the publisher's path.
-        alerts::request_check(self);
-        // Whether its call-outs rest the next day's engineers; off the publisher's path.
-        rest::after_publish(self, plan);
         let published = Published {
             date,
             version: v.version,
@@ -672,8 +668,14 @@ impl AppState {
             reason,
             created_at: v.created_at,
         };
+        // Announced before the checks it starts, so that a client hears of the plan before
+        // any alert or republication it causes.
         self.announce("planPublished", &published);
         let _ = self.0.published.send(published);
+        // Whether the new plan puts a fault at risk; off the publisher's path.
+        alerts::request_check(self);
+        // Whether its call-outs rest the next day's engineers; off the publisher's path.
+        rest::after_publish(self, plan);
         Ok(cached)
     }
 

@@ -60,13 +60,22 @@ async fn event_streams_announce_versions_and_end_on_shutdown() {
         );
         s.write_all(req.as_bytes()).unwrap();
         let mut lines = BufReader::new(s).lines();
-        // Read until the first event's data line, then to the end of the stream.
+        // Read until the first planPublished event's data line, then to the end of the
+        // stream. Alerts about the bundled faults (the watch's first check races this
+        // subscription) may come before it.
         let mut data = None;
+        let mut event = String::new();
         for line in lines.by_ref() {
             let line = line.unwrap();
-            if let Some(d) = line.strip_prefix("data: ") {
+            if let Some(e) = line.strip_prefix("event: ") {
+                e.clone_into(&mut event);
+            } else if let Some(d) = line.strip_prefix("data: ")
+                && event == "planPublished"
+            {
                 data = Some(d.to_owned());
                 break;
+            } else if line.is_empty() {
+                event.clear();
             }
         }
         for _ in lines {}

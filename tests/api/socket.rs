@@ -61,8 +61,8 @@ async fn event_streams_announce_versions_and_end_on_shutdown() {
         s.write_all(req.as_bytes()).unwrap();
         let mut lines = BufReader::new(s).lines();
         // Read until the first planPublished event's data line, then to the end of the
-        // stream. Alerts about the bundled faults (the watch's first check races this
-        // subscription) may come before it.
+        // stream. Alerts about the bundled faults may share the stream; the service announces
+        // a plan before the alert check it starts, and the test does not rely on that order.
         let mut data = None;
         let mut event = String::new();
         for line in lines.by_ref() {

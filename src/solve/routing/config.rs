@@ -32,14 +32,30 @@ impl Default for SolverConfig {
     }
 }
 
-/// Work units a thread does per second on the reference machine (2 cores, 2026): the
-/// deterministic budget is the time limit at this rate. Calibrated a little below the real
-/// rate so that the budget, not the clock, normally ends the search: a unit is about one
-/// insertion position evaluated (8 ns); the weights of a route refresh (two units per
-/// position) and of each iteration's fixed cost were fitted to the measured times of all 56
-/// Solomon instances (2026-11-24: 3% RMS error, 8% at worst), and the rate set so that runs end
-/// at about 90% of their time limit.
-pub const WORK_PER_SECOND: u64 = 115_000_000;
+/// Work units a thread does per second on the reference machine (2 cores, 2026) on a problem
+/// of about 100 locations: the deterministic budget is the time limit at this rate (divided by
+/// [`size_slowdown`]). Set below the real rate so that the budget, not the clock, normally ends
+/// the search: a unit is about one insertion position evaluated; the weights of a route
+/// refresh (two units per position) and of each iteration's fixed cost were fitted to the
+/// measured times of all 56 Solomon instances (2026-11-24). Recalibrated 2026-12-06 on the
+/// search as it is now: 115M units took 1.05-1.41 s on the 56 instances (mean 1.22 s), so at
+/// this rate one-second runs end after 0.72-0.98 s (mean 0.85 s).
+pub const WORK_PER_SECOND: u64 = 80_000_000;
+
+/// Locations up to which a unit of work takes its calibrated time ([`WORK_PER_SECOND`]).
+const CALIBRATED_LOCATIONS: usize = 101;
+/// Locations beyond [`CALIBRATED_LOCATIONS`] per unit of extra slowdown: on larger problems
+/// the matrices outgrow the caches, so every matrix read, and so every unit, takes longer.
+/// Measured 2026-12-06 with a 5 s budget, one thread, seed 1, on Solomon (mean 5.75 s) and
+/// Gehring & Homberger instances of every class: 200 customers took 1.03 times as long per
+/// unit, 400 customers 1.16 and 1000 customers 1.45 (mean of five; 7.8-9.0 s).
+const LOCATIONS_PER_SLOWDOWN: f64 = 2000.0;
+
+/// How much longer a unit of work takes on a problem of `locations` locations than on the
+/// calibration problems: linear in the size, fitted between 100 and 1000 customers.
+pub fn size_slowdown(locations: usize) -> f64 {
+    1.0 + locations.saturating_sub(CALIBRATED_LOCATIONS) as f64 / LOCATIONS_PER_SLOWDOWN
+}
 
 /// The share of [`WORK_PER_SECOND`] each thread reaches when several run: they share caches
 /// and wait for each other where they exchange their best solution. Measured: at the full
@@ -62,13 +78,13 @@ impl SolverConfig {
         self
     }
 
-    /// The deterministic work budget of each thread.
-    pub fn work_budget(&self) -> u64 {
+    /// The deterministic work budget of each thread on a problem of `locations` locations.
+    pub fn work_budget(&self, locations: usize) -> u64 {
         let rate = if self.threads > 1 {
             WORK_PER_SECOND as f64 * PARALLEL_RATE
         } else {
             WORK_PER_SECOND as f64
-        };
+        } / size_slowdown(locations);
         self.max_work
             .unwrap_or((self.time_limit.as_secs_f64() * rate) as u64)
     }

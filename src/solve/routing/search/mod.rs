@@ -45,7 +45,7 @@ pub struct Outcome {
 pub fn run(problem: &Problem, config: &SolverConfig, started: Instant) -> Outcome {
     let ctx = Context::new(problem);
     let deadline = started + config.time_limit;
-    let budget = config.work_budget();
+    let budget = config.work_budget(problem.durations.size());
     let threads = config.threads.max(1);
     let mut searches: Vec<SearchThread> = (0..threads)
         .map(|t| {

@@ -39,7 +39,7 @@ impl Default for SolverConfig {
 /// refresh (two units per position) and of each iteration's fixed cost were fitted to the
 /// measured times of all 56 Solomon instances (2026-11-24). Recalibrated 2026-12-06 on the
 /// search as it is now: 115M units took 1.05-1.41 s on the 56 instances (mean 1.22 s), so at
-/// this rate one-second runs end after 0.72-0.98 s (mean 0.85 s).
+/// this rate one-second runs end after 0.73-1.00 s (mean 0.86 s; measured, one thread).
 pub const WORK_PER_SECOND: u64 = 80_000_000;
 
 /// Locations up to which a unit of work takes its calibrated time ([`WORK_PER_SECOND`]).
@@ -53,7 +53,7 @@ const LOCATIONS_PER_SLOWDOWN: f64 = 2000.0;
 
 /// How much longer a unit of work takes on a problem of `locations` locations than on the
 /// calibration problems: linear in the size, fitted between 100 and 1000 customers.
-pub fn size_slowdown(locations: usize) -> f64 {
+fn size_slowdown(locations: usize) -> f64 {
     1.0 + locations.saturating_sub(CALIBRATED_LOCATIONS) as f64 / LOCATIONS_PER_SLOWDOWN
 }
 

@@ -23,7 +23,7 @@ use crate::solve::routing::problem::JobId;
 const MEAN_REMOVED: usize = 10;
 /// Annealing temperatures at the start and the end, in units of the typical cost of reaching
 /// a job from its nearest neighbour. A start of 10 rather than 5 (2026-12-06, one thread,
-/// distance objective, mean gap %): GH400 type 2 at 10 s 2.20 -> 1.88 (seed 1) and 2.11 ->
+/// distance objective, mean gap %): GH400 type 2 at 10 s 2.21 -> 1.88 (seed 1) and 2.11 ->
 /// 2.07 (seed 2), GH1000 at 60 s 2.63 -> 2.40, Solomon at 1 s 0.50 -> 0.46 (seeds 1-3), GH200
 /// at 10 s 0.86 -> 0.92; a start of 2.5 or 20 was worse on GH400 type 2 (2.83, 2.16).
 const T_START: f64 = 10.0;

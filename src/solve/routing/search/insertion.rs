@@ -143,9 +143,16 @@ fn through<T: Copy + Default>(
 #[inline]
 fn added_overtime(ctx: &Context, route: &Route, j: JobId, p: usize) -> Option<i64> {
     let d = &ctx.problem.durations;
-    let seg = route.fwd[p]
-        .then(d, &ctx.job_segment[j])
-        .then(d, &route.bwd[p + 1]);
+    let (before, visit, after) = (&route.fwd[p], &ctx.job_segment[j], &route.bwd[p + 1]);
+    // On a symmetric matrix both drives come from the job's own row, as in `added_travel`.
+    let seg = if ctx.symmetric {
+        let row = d.row(visit.first);
+        before
+            .then_over(row[before.last].0, visit)
+            .then_over(row[after.first].0, after)
+    } else {
+        before.then(d, visit).then(d, after)
+    };
     if !seg.feasible() {
         return None;
     }
@@ -179,27 +186,13 @@ pub fn exact_delta(ctx: &Context, route: &Route, jobs: &[JobId]) -> Option<Lower
     Some(cost - route.cost())
 }
 
-/// Can route `r` be tried for a job, given the options? Empty routes count once per vehicle
-/// class (`seen` collects the classes tried).
-fn route_open(
-    ctx: &Context,
-    state: &State,
-    r: usize,
-    opts: &InsertOptions,
-    seen: &mut Vec<usize>,
-) -> bool {
-    let route = &state.routes[r];
-    if route.is_empty() {
-        if matches!(opts.empty_routes, EmptyRoutes::Only(allowed) if !allowed[r]) {
-            return false;
-        }
-        let class = ctx.class[route.vehicle];
-        if seen.contains(&class) {
-            return false;
-        }
-        seen.push(class);
-    }
-    true
+/// May empty route `r` be tried for a job, given the options? Empty routes count once per
+/// vehicle class, so not if `seen` holds its class (the caller adds it once the route could
+/// take the job: a job pinned to one vehicle is tried on that one). Reads only the state's
+/// flags: route `r` is vehicle `r`'s.
+fn empty_route_open(ctx: &Context, r: usize, opts: &InsertOptions, seen: &[usize]) -> bool {
+    !matches!(opts.empty_routes, EmptyRoutes::Only(allowed) if !allowed[r])
+        && !seen.contains(&ctx.class[r])
 }
 
 /// SISR's blinks: each position is skipped with probability `rate`, independently. The gaps
@@ -376,13 +369,18 @@ pub fn best_insertion(
     let mut seen = Vec::new();
     // Granular: per route that can take `j`, the positions its windows allow.
     let mut allowed = vec![None; if granular { state.routes.len() } else { 0 }];
-    for (r, route) in state.routes.iter().enumerate() {
-        if !pr.can_serve(route.vehicle, j)
-            || route.load + demand > pr.vehicles[route.vehicle].capacity.0
-            || !route_open(ctx, state, r, opts, &mut seen)
-        {
+    for (r, &in_use) in state.in_use.iter().enumerate() {
+        if !in_use && !empty_route_open(ctx, r, opts, &seen) {
             continue;
         }
+        let load = if in_use { state.routes[r].load } else { 0 };
+        if !pr.can_serve(r, j) || load + demand > pr.vehicles[r].capacity.0 {
+            continue;
+        }
+        if !in_use {
+            seen.push(ctx.class[r]);
+        }
+        let route = &state.routes[r];
         let window = window_positions(ctx, route, j);
         if !granular {
             env.charge(window.len() as u64 + 2);
@@ -438,11 +436,14 @@ fn best_pair_insertion(
     let mut seen = Vec::new();
     let mut jobs = Vec::new();
     for (r, route) in state.routes.iter().enumerate() {
-        if !pr.can_serve(route.vehicle, pickup) || !pr.can_serve(route.vehicle, delivery) {
+        if !pr.can_serve(r, pickup) || !pr.can_serve(r, delivery) {
             continue;
         }
-        if !route_open(ctx, state, r, opts, &mut seen) {
-            continue;
+        if !state.in_use[r] {
+            if !empty_route_open(ctx, r, opts, &seen) {
+                continue;
+            }
+            seen.push(ctx.class[r]);
         }
         let opens_vehicle = pr.minimize_vehicles && route.is_empty();
         let n = route.len();

@@ -38,7 +38,12 @@ impl Segment {
     /// `self` followed by `next`, driving from `self.last` to `next.first`.
     #[inline]
     pub fn then(&self, durations: &Matrix<Time>, next: &Segment) -> Segment {
-        let edge = durations.get(self.last, next.first).0;
+        self.then_over(durations.get(self.last, next.first).0, next)
+    }
+
+    /// `self` followed by `next`, the drive from `self.last` to `next.first` taking `edge`.
+    #[inline]
+    pub fn then_over(&self, edge: i64, next: &Segment) -> Segment {
         let at_next = self.duration - self.warp + edge;
         let wait = (next.early - at_next - self.late).max(0);
         let warp = (self.early + at_next - next.late).max(0);

@@ -34,6 +34,11 @@ pub struct State {
     pub route_of: Vec<usize>,
     /// Per job: its position in its route (1-based, as route positions are).
     pub pos_of: Vec<usize>,
+    /// Per route: does it hold a job, as of its last refresh? Scanned where a loop over the
+    /// routes wants only those in use: on Gehring & Homberger's 1000-job instances 250 vehicles
+    /// run 25-100 routes, and reading every route's caches to skip the empty ones stalled
+    /// the cheapest insertion.
+    pub in_use: Vec<bool>,
     /// Work done refreshing routes since the search last collected it.
     pub refresh_work: u64,
 }
@@ -46,6 +51,7 @@ impl Clone for State {
             unassigned: self.unassigned.clone(),
             route_of: self.route_of.clone(),
             pos_of: self.pos_of.clone(),
+            in_use: self.in_use.clone(),
             refresh_work: self.refresh_work,
         }
     }
@@ -55,6 +61,7 @@ impl Clone for State {
         self.unassigned.clone_from(&source.unassigned);
         self.route_of.clone_from(&source.route_of);
         self.pos_of.clone_from(&source.pos_of);
+        self.in_use.clone_from(&source.in_use);
         self.refresh_work = source.refresh_work;
     }
 }
@@ -68,6 +75,7 @@ impl State {
             unassigned: (0..p.num_jobs()).collect(),
             route_of: vec![UNASSIGNED; p.num_jobs()],
             pos_of: vec![0; p.num_jobs()],
+            in_use: vec![false; p.num_vehicles()],
             refresh_work: 0,
         }
     }
@@ -83,6 +91,7 @@ impl State {
     /// feasible.
     fn try_refresh(&mut self, ctx: &Context, r: usize) -> bool {
         let feasible = self.routes[r].update(ctx);
+        self.in_use[r] = !self.routes[r].is_empty();
         let n = self.routes[r].len() as u64 + 2;
         self.refresh_work += if self.routes[r].exact {
             8 * n + 2 * n * n
@@ -116,6 +125,7 @@ impl State {
         self.take_unassigned(j);
         self.routes[r].jobs.insert(after, j);
         let feasible = self.routes[r].update_inserted(ctx, after);
+        self.in_use[r] = true;
         assert!(feasible, "routes under search stay feasible");
         if self.routes[r].synced {
             self.settle(ctx);
@@ -242,7 +252,7 @@ impl State {
     }
 
     pub fn used_routes(&self) -> usize {
-        self.routes.iter().filter(|r| !r.is_empty()).count()
+        self.in_use.iter().filter(|&&u| u).count()
     }
 
     /// The objective, from the route caches.

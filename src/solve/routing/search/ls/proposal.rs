@@ -169,6 +169,56 @@ pub fn evaluate(
     })
 }
 
+/// The travel cost of a proposed route, and is it empty: its timing and load unchecked. Reads
+/// only the matrices the vehicle pays for, and is O(1) a piece but for reversed ones.
+pub fn travel(ctx: &Context, state: &State, vehicle: VehicleId, pieces: &[Piece]) -> (i64, bool) {
+    let p = ctx.problem;
+    let veh = &p.vehicles[vehicle];
+    let (per_distance, per_time) = (veh.cost_per_distance, veh.cost_per_travel_time);
+    let mut cost = 0i64;
+    let mut last = veh.start;
+    let mut empty = true;
+    let arc = |from, to| {
+        let mut c = 0;
+        if per_distance != 0 {
+            c += per_distance * p.distance(from, to).0;
+        }
+        if per_time != 0 {
+            c += per_time * p.duration(from, to).0;
+        }
+        c
+    };
+    for piece in pieces {
+        match *piece {
+            Piece::Job(j) => {
+                let loc = p.jobs[j].location;
+                cost += arc(last, loc);
+                last = loc;
+            }
+            Piece::Forward { route, from, to } if from <= to => {
+                let r = &state.routes[route];
+                cost += arc(last, r.locs[from])
+                    + per_distance * r.dist_between(from, to)
+                    + per_time * r.time_between(from, to);
+                last = r.locs[to];
+            }
+            Piece::Reversed { route, from, to } if from <= to => {
+                let r = &state.routes[route];
+                for i in (from..=to).rev() {
+                    cost += arc(last, r.locs[i]);
+                    last = r.locs[i];
+                }
+            }
+            _ => continue,
+        }
+        empty = false;
+    }
+    if empty {
+        return (0, true);
+    }
+    (cost + arc(last, veh.end), false)
+}
+
 /// The job list the pieces stand for.
 pub fn materialise(state: &State, pieces: &[Piece]) -> Vec<JobId> {
     let mut jobs = Vec::new();

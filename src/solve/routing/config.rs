@@ -43,7 +43,8 @@ impl Default for SolverConfig {
 /// Raised from 80M to 90M on 2026-12-07, when moves that cannot shorten the travel were
 /// rejected before their timing (`ls::shortens_travel`): at 80M the 56 one-second runs took
 /// 0.956 s on average before and 0.816 s after (two runs in parallel, one thread each), and
-/// take 0.928 s at 90M.
+/// take 0.890 s at 90M (4 of 56 cut by the clock, 27 before; `benches/README.md`, "Routing:
+/// cheaper evaluations").
 pub const WORK_PER_SECOND: u64 = 90_000_000;
 
 /// Locations up to which a unit of work takes its calibrated time ([`WORK_PER_SECOND`]).

@@ -528,3 +528,67 @@ pub fn best_in_route(
         .filter_map(|p| insertion_delta(ctx, route, j, p))
         .min()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::routing::TimeWindow;
+    use crate::solve::routing::problem::{Job, Overtime, Problem, ProblemInput, Vehicle};
+    use crate::solve::routing::units::{Cost, Distance, Time};
+
+    /// On symmetric matrices [`added_overtime`] reads both drives from the job's row; it must
+    /// find what the segments' own reads find, windows broken and overtime alike.
+    #[test]
+    fn the_timing_from_the_job_row_is_that_of_the_segments() {
+        let d = |i: usize, j: usize| 4 * (i as i64 - j as i64).abs() + i64::from(i != j);
+        let jobs = (1..=8)
+            .map(|l| Job {
+                windows: vec![TimeWindow::new(
+                    Time(10 * (l as i64 % 4)),
+                    Time(40 + 15 * l as i64),
+                )],
+                ..Job::at(l, Time(3))
+            })
+            .collect();
+        let vehicle = Vehicle {
+            overtime: Some(Overtime {
+                max: Time(100),
+                cost_per_unit: Cost(5),
+            }),
+            ..Vehicle::at(0, TimeWindow::new(Time(0), Time(60)))
+        };
+        let problem = Problem::new(ProblemInput {
+            distances: Matrix::from_fn(9, |i, j| Distance(d(i, j))),
+            durations: Matrix::from_fn(9, |i, j| Time(d(i, j))),
+            jobs,
+            vehicles: vec![vehicle],
+            pairs: Vec::new(),
+            groups: Vec::new(),
+            minimize_vehicles: false,
+        })
+        .expect("a valid problem");
+        let by_row = Context::new(&problem);
+        assert!(by_row.symmetric);
+        let mut by_segments = Context::new(&problem);
+        by_segments.symmetric = false;
+        let mut state = State::empty(&by_row);
+        for (k, j) in [0, 2, 5].into_iter().enumerate() {
+            state.insert(&by_row, j, 0, k);
+        }
+        let route = &state.routes[0];
+        let mut outcomes = std::collections::HashSet::new();
+        for j in [1, 3, 4, 6, 7] {
+            for p in 0..=route.len() {
+                let found = added_overtime(&by_row, route, j, p);
+                assert_eq!(
+                    found,
+                    added_overtime(&by_segments, route, j, p),
+                    "{j} at {p}"
+                );
+                outcomes.insert(found.map(|o| o > 0));
+            }
+        }
+        // The cases the test is for all occur: a broken window, no overtime, some overtime.
+        assert_eq!(outcomes.len(), 3, "{outcomes:?}");
+    }
+}

@@ -236,3 +236,74 @@ pub fn materialise(state: &State, pieces: &[Piece]) -> Vec<JobId> {
     }
     jobs
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::routing::TimeWindow;
+    use crate::solve::routing::problem::{Job, Matrix, Problem, ProblemInput, Vehicle};
+    use crate::solve::routing::units::{Distance, Time};
+
+    /// Eight jobs at points 1..=8 of a hill: uphill costs 3 a step, downhill 2, and driving
+    /// takes the other way's figure, so neither matrix is symmetric. Two vehicles; the second
+    /// also pays for driving time.
+    fn hill() -> Problem {
+        let d = |i: usize, j: usize| {
+            if j > i {
+                3 * (j - i) as i64
+            } else {
+                2 * (i - j) as i64
+            }
+        };
+        let shift = TimeWindow::new(Time(0), Time(10_000));
+        let timed = Vehicle {
+            cost_per_travel_time: 2,
+            ..Vehicle::at(0, shift)
+        };
+        Problem::new(ProblemInput {
+            distances: Matrix::from_fn(9, |i, j| Distance(d(i, j))),
+            durations: Matrix::from_fn(9, |i, j| Time(d(j, i))),
+            jobs: (1..=8).map(|l| Job::at(l, Time(1))).collect(),
+            vehicles: vec![Vehicle::at(0, shift), timed],
+            pairs: Vec::new(),
+            groups: Vec::new(),
+            minimize_vehicles: false,
+        })
+        .expect("a valid problem")
+    }
+
+    /// The local search rejects moves on [`travel`] alone, so it must be the travel the full
+    /// evaluation finds, for every kind of piece and cost rate.
+    #[test]
+    fn the_travel_of_a_proposal_is_that_of_its_full_evaluation() {
+        let problem = hill();
+        let ctx = Context::new(&problem);
+        let mut state = State::empty(&ctx);
+        for (r, jobs) in [(0, [0, 2, 4, 6]), (1, [1, 3, 5, 7])] {
+            for (k, &j) in jobs.iter().enumerate() {
+                state.insert(&ctx, j, r, k);
+            }
+        }
+        let reversed = |route, from, to| Piece::Reversed { route, from, to };
+        let proposals = [
+            vec![
+                Piece::forward(0, 1, 2),
+                Piece::Job(7),
+                Piece::forward(1, 1, 3),
+            ],
+            vec![reversed(1, 1, 3), Piece::forward(0, 3, 4)],
+            vec![Piece::Job(5), reversed(0, 2, 4), Piece::forward(1, 4, 4)],
+            vec![Piece::forward(0, 2, 1), reversed(1, 3, 2)],
+        ];
+        for pieces in &proposals {
+            for vehicle in 0..2 {
+                let e = evaluate(&ctx, &state, vehicle, pieces).expect("no windows to break");
+                assert_eq!(
+                    travel(&ctx, &state, vehicle, pieces),
+                    (e.cost.travel, e.empty),
+                    "{pieces:?} on vehicle {vehicle}"
+                );
+            }
+        }
+    }
+}

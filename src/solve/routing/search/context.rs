@@ -1,6 +1,7 @@
 //! Data the search derives once from a [`Problem`]: per-job segments, vehicle classes,
 //! neighbour lists.
 
+use super::drives::Drives;
 use super::segment::Segment;
 use crate::solve::routing::problem::{JobId, PairRole, Problem, VehicleId};
 
@@ -32,9 +33,8 @@ pub struct Context<'p> {
     pub value_density: Vec<f64>,
     /// Does the problem have optional jobs (a drop penalty to choose which to serve by)?
     pub has_optional: bool,
-    /// Are both the distance and the duration matrices symmetric? Then the travel to and from
-    /// a job are both read from its own row (see `insertion::added_travel`).
-    pub symmetric: bool,
+    /// Distance and driving time of every pair of locations, as the search reads them.
+    pub drives: Drives<'p>,
 }
 
 impl<'p> Context<'p> {
@@ -96,7 +96,6 @@ impl<'p> Context<'p> {
             .map(|j| Self::value_density(problem, &neighbours, j))
             .collect();
         let has_optional = problem.jobs.iter().any(|j| !j.is_mandatory());
-        let symmetric = problem.distances.is_symmetric() && problem.durations.is_symmetric();
         Self {
             problem,
             job_segment,
@@ -110,7 +109,7 @@ impl<'p> Context<'p> {
             cost_scale,
             value_density,
             has_optional,
-            symmetric,
+            drives: Drives::new(problem),
         }
     }
 

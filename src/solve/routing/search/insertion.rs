@@ -8,11 +8,12 @@
 
 use super::context::{Context, NEIGHBOURS};
 use super::cost::LowerCost;
+use super::drives::Leg;
 use super::env::Env;
 use super::route::{Route, overtime_cost};
 use super::state::State;
 use super::sync::{TeamPlacement, apply_group, best_group_insertion, exact_change};
-use crate::solve::routing::problem::{JobId, LocationId, Matrix, PairRole};
+use crate::solve::routing::problem::{JobId, PairRole};
 use crate::solve::routing::schedule::schedule;
 
 /// The cost of an insertion, compared lexicographically: does it open a route that counts as
@@ -91,68 +92,48 @@ pub enum EmptyRoutes<'a> {
 /// routes; `None` if infeasible even relaxed.
 #[inline]
 pub fn insertion_delta(ctx: &Context, route: &Route, j: JobId, p: usize) -> Option<LowerCost> {
-    let travel = added_travel(ctx, route, j, p);
-    let overtime = added_overtime(ctx, route, j, p)?;
+    let legs = legs_through(ctx, route, j, p);
+    let travel = added_travel(ctx, route, p, legs);
+    let overtime = added_overtime(ctx, route, j, p, legs)?;
     Some(LowerCost { overtime, travel })
 }
 
-/// Travel cost added by inserting `j` between positions `p` and `p + 1`.
+/// The drives to and from `j` inserted between positions `p` and `p + 1`.
 ///
 /// This is the innermost loop of every recreate (over 40 % of a Gehring & Homberger run's
-/// time, most of it cache misses in matrices larger than the cache). So a rate of zero skips
-/// its matrix, the removed arc comes from the route's cumulative sums, and on symmetric
-/// matrices both added arcs come from `j`'s own row, which stays in the cache while `j` is
-/// tried along a route.
+/// time, most of it cache misses in matrices larger than the cache), so both figures of both
+/// drives are read once, from [`Context::drives`] (on symmetric matrices from `j`'s own row,
+/// which stays in the cache while `j` is tried along a route), for the travel and the timing.
 #[inline]
-fn added_travel(ctx: &Context, route: &Route, j: JobId, p: usize) -> i64 {
-    let pr = ctx.problem;
-    let v = &pr.vehicles[route.vehicle];
-    let (a, b, l) = (route.locs[p], route.locs[p + 1], pr.jobs[j].location);
-    let mut cost = 0;
-    if v.cost_per_distance != 0 {
-        let via = through(ctx.symmetric, &pr.distances, |d| d.0, a, l, b);
-        cost += v.cost_per_distance * (via - route.dist_between(p, p + 1));
-    }
-    if v.cost_per_travel_time != 0 {
-        let via = through(ctx.symmetric, &pr.durations, |t| t.0, a, l, b);
-        cost += v.cost_per_travel_time * (via - route.time_between(p, p + 1));
-    }
-    cost
+fn legs_through(ctx: &Context, route: &Route, j: JobId, p: usize) -> (Leg, Leg) {
+    let l = ctx.problem.jobs[j].location;
+    ctx.drives.through(route.locs[p], l, route.locs[p + 1])
 }
 
-/// The entries `a -> l` and `l -> b` of `m` added up; from `l`'s row when `m` is symmetric.
+/// Travel cost added by inserting a job between positions `p` and `p + 1`, driving `legs`;
+/// the removed arc comes from the route's cumulative sums.
 #[inline]
-fn through<T: Copy + Default>(
-    symmetric: bool,
-    m: &Matrix<T>,
-    value: impl Fn(T) -> i64,
-    a: LocationId,
-    l: LocationId,
-    b: LocationId,
-) -> i64 {
-    if symmetric {
-        let row = m.row(l);
-        value(row[a]) + value(row[b])
-    } else {
-        value(m.get(a, l)) + value(m.get(l, b))
-    }
+fn added_travel(ctx: &Context, route: &Route, p: usize, legs: (Leg, Leg)) -> i64 {
+    let v = &ctx.problem.vehicles[route.vehicle];
+    let (to, from) = legs;
+    v.cost_per_distance * (to.distance + from.distance - route.dist_between(p, p + 1))
+        + v.cost_per_travel_time * (to.duration + from.duration - route.time_between(p, p + 1))
 }
 
-/// Overtime cost added by inserting `j` between positions `p` and `p + 1`, by the relaxed
-/// segments; `None` if that breaks a time window.
+/// Overtime cost added by inserting `j` between positions `p` and `p + 1`, driving `legs`, by
+/// the relaxed segments; `None` if that breaks a time window.
 #[inline]
-fn added_overtime(ctx: &Context, route: &Route, j: JobId, p: usize) -> Option<i64> {
-    let d = &ctx.problem.durations;
+fn added_overtime(
+    ctx: &Context,
+    route: &Route,
+    j: JobId,
+    p: usize,
+    legs: (Leg, Leg),
+) -> Option<i64> {
     let (before, visit, after) = (&route.fwd[p], &ctx.job_segment[j], &route.bwd[p + 1]);
-    // On a symmetric matrix both drives come from the job's own row, as in `added_travel`.
-    let seg = if ctx.symmetric {
-        let row = d.row(visit.first);
-        before
-            .then_over(row[before.last].0, visit)
-            .then_over(row[after.first].0, after)
-    } else {
-        before.then(d, visit).then(d, after)
-    };
+    let seg = before
+        .then_over(legs.0.duration, visit)
+        .then_over(legs.1.duration, after);
     if !seg.feasible() {
         return None;
     }
@@ -280,7 +261,8 @@ impl Cheapest<'_> {
         let (ctx, j) = (self.ctx, self.j);
         let route = &self.state.routes[r];
         let opens_vehicle = ctx.problem.minimize_vehicles && route.is_empty();
-        let travel = charged_travel(ctx, route, added_travel(ctx, route, j, p));
+        let legs = legs_through(ctx, route, j, p);
+        let travel = charged_travel(ctx, route, added_travel(ctx, route, p, legs));
         let lower = InsertCost {
             opens_vehicle,
             cost: LowerCost {
@@ -294,7 +276,7 @@ impl Cheapest<'_> {
         if travel_decides && self.best.is_some_and(|b| b.cost <= lower) {
             return;
         }
-        let Some(overtime) = added_overtime(ctx, route, j, p) else {
+        let Some(overtime) = added_overtime(ctx, route, j, p, legs) else {
             return;
         };
         let cost = InsertCost {
@@ -533,13 +515,13 @@ pub fn best_in_route(
 mod tests {
     use super::*;
     use crate::solve::routing::TimeWindow;
-    use crate::solve::routing::problem::{Job, Overtime, Problem, ProblemInput, Vehicle};
+    use crate::solve::routing::problem::{Job, Matrix, Overtime, Problem, ProblemInput, Vehicle};
     use crate::solve::routing::units::{Cost, Distance, Time};
 
-    /// On symmetric matrices [`added_overtime`] reads both drives from the job's row; it must
-    /// find what the segments' own reads find, windows broken and overtime alike.
+    /// [`insertion_delta`] finds what rebuilding the route with the job inserted finds: the
+    /// same added travel and overtime, and the same broken windows.
     #[test]
-    fn the_timing_from_the_job_row_is_that_of_the_segments() {
+    fn an_insertion_costs_what_the_rebuilt_route_costs() {
         let d = |i: usize, j: usize| 4 * (i as i64 - j as i64).abs() + i64::from(i != j);
         let jobs = (1..=8)
             .map(|l| Job {
@@ -555,11 +537,12 @@ mod tests {
                 max: Time(100),
                 cost_per_unit: Cost(5),
             }),
+            cost_per_travel_time: 2,
             ..Vehicle::at(0, TimeWindow::new(Time(0), Time(60)))
         };
         let problem = Problem::new(ProblemInput {
             distances: Matrix::from_fn(9, |i, j| Distance(d(i, j))),
-            durations: Matrix::from_fn(9, |i, j| Time(d(i, j))),
+            durations: Matrix::from_fn(9, |i, j| Time(d(j, i) + (i % 3) as i64)),
             jobs,
             vehicles: vec![vehicle],
             pairs: Vec::new(),
@@ -567,25 +550,21 @@ mod tests {
             minimize_vehicles: false,
         })
         .expect("a valid problem");
-        let by_row = Context::new(&problem);
-        assert!(by_row.symmetric);
-        let mut by_segments = Context::new(&problem);
-        by_segments.symmetric = false;
-        let mut state = State::empty(&by_row);
+        let ctx = Context::new(&problem);
+        let mut state = State::empty(&ctx);
         for (k, j) in [0, 2, 5].into_iter().enumerate() {
-            state.insert(&by_row, j, 0, k);
+            state.insert(&ctx, j, 0, k);
         }
         let route = &state.routes[0];
         let mut outcomes = std::collections::HashSet::new();
         for j in [1, 3, 4, 6, 7] {
             for p in 0..=route.len() {
-                let found = added_overtime(&by_row, route, j, p);
-                assert_eq!(
-                    found,
-                    added_overtime(&by_segments, route, j, p),
-                    "{j} at {p}"
-                );
-                outcomes.insert(found.map(|o| o > 0));
+                let mut rebuilt = route.clone();
+                rebuilt.jobs.insert(p, j);
+                let expected = rebuilt.update(&ctx).then(|| rebuilt.cost() - route.cost());
+                let found = insertion_delta(&ctx, route, j, p);
+                assert_eq!(found, expected, "{j} at {p}");
+                outcomes.insert(found.map(|c| c.overtime > 0));
             }
         }
         // The cases the test is for all occur: a broken window, no overtime, some overtime.

@@ -7,6 +7,7 @@ mod accept;
 pub mod bench;
 mod context;
 mod cost;
+mod drives;
 mod env;
 mod fleet;
 mod insertion;

@@ -186,14 +186,12 @@ impl Route {
             } else {
                 veh.end
             };
-            let prev = self.locs[i - 1];
+            let leg = ctx.drives.leg(self.locs[i - 1], loc);
             self.locs.push(loc);
-            let s = self.fwd[i - 1].then(&p.durations, &self.segment_at(ctx, i));
+            let s = self.fwd[i - 1].then_over(leg.duration, &self.segment_at(ctx, i));
             self.fwd.push(s);
-            self.cum_dist
-                .push(self.cum_dist[i - 1] + p.distance(prev, loc).0);
-            self.cum_time
-                .push(self.cum_time[i - 1] + p.duration(prev, loc).0);
+            self.cum_dist.push(self.cum_dist[i - 1] + leg.distance);
+            self.cum_time.push(self.cum_time[i - 1] + leg.duration);
             if i <= n {
                 let j = self.jobs[i - 1];
                 let d = if p.pair_roles[j] == PairRole::Single {
@@ -205,7 +203,8 @@ impl Route {
             }
         }
         for i in (0..=back_to.min(n)).rev() {
-            self.bwd[i] = self.segment_at(ctx, i).then(&p.durations, &self.bwd[i + 1]);
+            let drive = self.time_between(i, i + 1);
+            self.bwd[i] = self.segment_at(ctx, i).then_over(drive, &self.bwd[i + 1]);
         }
         self.load = self.cum_load[n];
         if n == 0 {

@@ -8,8 +8,7 @@
 //! starts anywhere in `[early, late]`; then the segment takes `duration` (service, travel and
 //! waiting) when it starts at `early`.
 
-use crate::solve::routing::problem::{LocationId, Matrix};
-use crate::solve::routing::units::Time;
+use crate::solve::routing::problem::LocationId;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Segment {
@@ -33,12 +32,6 @@ impl Segment {
             early,
             late,
         }
-    }
-
-    /// `self` followed by `next`, driving from `self.last` to `next.first`.
-    #[inline]
-    pub fn then(&self, durations: &Matrix<Time>, next: &Segment) -> Segment {
-        self.then_over(durations.get(self.last, next.first).0, next)
     }
 
     /// `self` followed by `next`, the drive from `self.last` to `next.first` taking `edge`.

@@ -55,7 +55,7 @@ pub fn evaluate(
     let p = ctx.problem;
     let veh = &p.vehicles[vehicle];
     let class = ctx.class[vehicle];
-    let durations = &p.durations;
+    let drives = &ctx.drives;
     let mut seg = ctx.start_segment[vehicle];
     let mut last = veh.start;
     let mut dist = 0i64;
@@ -73,9 +73,10 @@ pub fn evaluate(
                     return None;
                 }
                 let loc = p.jobs[j].location;
-                dist += p.distance(last, loc).0;
-                time += p.duration(last, loc).0;
-                seg = seg.then(durations, &ctx.job_segment[j]);
+                let leg = drives.leg(last, loc);
+                dist += leg.distance;
+                time += leg.duration;
+                seg = seg.then_over(leg.duration, &ctx.job_segment[j]);
                 load += p.jobs[j].demand.0;
                 needs_exact |= ctx.exact_job[j];
                 last = loc;
@@ -95,17 +96,19 @@ pub fn evaluate(
                 {
                     return None;
                 }
-                dist += p.distance(last, r.locs[from]).0 + r.dist_between(from, to);
-                time += p.duration(last, r.locs[from]).0 + r.time_between(from, to);
+                let leg = drives.leg(last, r.locs[from]);
+                dist += leg.distance + r.dist_between(from, to);
+                time += leg.duration + r.time_between(from, to);
                 load += r.cum_load[to] - r.cum_load[from - 1];
                 if same_class && empty && from == 1 {
                     seg = r.fwd[to];
                 } else if same_class && k + 1 == count && to == r.len() {
-                    seg = seg.then(durations, &r.bwd[from]);
+                    seg = seg.then_over(leg.duration, &r.bwd[from]);
                     closed = true;
                 } else {
-                    for i in from..=to {
-                        seg = seg.then(durations, &r.segment_at(ctx, i));
+                    seg = seg.then_over(leg.duration, &r.segment_at(ctx, from));
+                    for i in from + 1..=to {
+                        seg = seg.then_over(r.time_between(i - 1, i), &r.segment_at(ctx, i));
                     }
                     merged += to + 1 - from;
                 }
@@ -128,9 +131,10 @@ pub fn evaluate(
                 merged += to + 1 - from;
                 for i in (from..=to).rev() {
                     let loc = r.locs[i];
-                    dist += p.distance(last, loc).0;
-                    time += p.duration(last, loc).0;
-                    seg = seg.then(durations, &r.segment_at(ctx, i));
+                    let leg = drives.leg(last, loc);
+                    dist += leg.distance;
+                    time += leg.duration;
+                    seg = seg.then_over(leg.duration, &r.segment_at(ctx, i));
                     last = loc;
                 }
                 load += r.cum_load[to] - r.cum_load[from - 1];
@@ -149,11 +153,12 @@ pub fn evaluate(
             needs_exact: false,
         });
     }
+    let leg = drives.leg(last, veh.end);
     if !closed {
-        seg = seg.then(durations, &ctx.end_segment[vehicle]);
+        seg = seg.then_over(leg.duration, &ctx.end_segment[vehicle]);
     }
-    dist += p.distance(last, veh.end).0;
-    time += p.duration(last, veh.end).0;
+    dist += leg.distance;
+    time += leg.duration;
     if !seg.feasible() || load > veh.capacity.0 {
         return None;
     }
@@ -179,14 +184,8 @@ pub fn travel(ctx: &Context, state: &State, vehicle: VehicleId, pieces: &[Piece]
     let mut last = veh.start;
     let mut empty = true;
     let arc = |from, to| {
-        let mut c = 0;
-        if per_distance != 0 {
-            c += per_distance * p.distance(from, to).0;
-        }
-        if per_time != 0 {
-            c += per_time * p.duration(from, to).0;
-        }
-        c
+        let leg = ctx.drives.leg(from, to);
+        per_distance * leg.distance + per_time * leg.duration
     };
     for piece in pieces {
         match *piece {

@@ -11,6 +11,7 @@ use super::segment::Segment;
 use crate::solve::routing::problem::{JobId, LocationId, PairRole, VehicleId};
 use crate::solve::routing::schedule::schedule;
 use crate::solve::routing::units::Cost;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Debug)]
 pub struct Route {
@@ -35,7 +36,16 @@ pub struct Route {
     pub synced: bool,
     pub travel: Cost,
     pub overtime: Cost,
+    /// Names the route's contents: routes with the same stamp hold the same jobs and caches.
+    /// Drawn from a process-wide counter whenever the caches are recomputed ([`Route::restamp`]),
+    /// kept by a clone. The search copies its current solution into a scratch one every
+    /// iteration, and most routes have not changed since the last copy: `clone_from` skips
+    /// them (on 1000 jobs and 100 routes the copying was an eighth of the time).
+    stamp: u64,
 }
+
+/// The next [`Route::stamp`]: unique in the process, whichever thread draws it.
+static NEXT_STAMP: AtomicU64 = AtomicU64::new(1);
 
 /// Written out so that `clone_from` reuses the buffers: the search copies its current
 /// solution into a scratch one every iteration.
@@ -55,10 +65,14 @@ impl Clone for Route {
             synced: self.synced,
             travel: self.travel,
             overtime: self.overtime,
+            stamp: self.stamp,
         }
     }
 
     fn clone_from(&mut self, source: &Self) {
+        if self.stamp == source.stamp {
+            return;
+        }
         self.vehicle = source.vehicle;
         self.jobs.clone_from(&source.jobs);
         self.locs.clone_from(&source.locs);
@@ -72,6 +86,7 @@ impl Clone for Route {
         self.synced = source.synced;
         self.travel = source.travel;
         self.overtime = source.overtime;
+        self.stamp = source.stamp;
     }
 }
 
@@ -91,6 +106,7 @@ impl Route {
             synced: false,
             travel: Cost::ZERO,
             overtime: Cost::ZERO,
+            stamp: 0,
         };
         let empty_is_feasible = r.update(ctx);
         debug_assert!(empty_is_feasible);
@@ -177,6 +193,7 @@ impl Route {
     /// for positions `0..from`) to every position, recomputes the backward segments of
     /// positions `0..=back_to` (those after it are valid), then the costs and feasibility.
     fn rebuild(&mut self, ctx: &Context, from: usize, back_to: usize) -> bool {
+        self.restamp();
         let p = ctx.problem;
         let veh = &p.vehicles[self.vehicle];
         let n = self.jobs.len();
@@ -228,6 +245,12 @@ impl Route {
         };
         self.overtime = overtime_cost(ctx, self.vehicle, end);
         true
+    }
+
+    /// Gives the route a stamp no other route has: to be called by whatever changes its caches
+    /// or costs (the caches' own refresh does).
+    pub fn restamp(&mut self) {
+        self.stamp = NEXT_STAMP.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Overtime and travel cost of the route.
@@ -315,5 +338,26 @@ mod tests {
             assert_same_caches(&route, &whole);
         }
         assert_eq!(route.jobs, vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn a_copy_skips_only_the_routes_that_did_not_change() {
+        let problem = line();
+        let ctx = Context::new(&problem);
+        let mut current = Route::new(&ctx, 0);
+        current.jobs = vec![0, 1];
+        assert!(current.update(&ctx));
+        let mut scratch = current.clone();
+        // The scratch route changes: copying the current one back restores it.
+        scratch.jobs.push(2);
+        assert!(scratch.update(&ctx));
+        scratch.clone_from(&current);
+        assert_same_caches(&scratch, &current);
+        // The current route changes: the copy follows.
+        current.jobs.insert(0, 3);
+        assert!(current.update_inserted(&ctx, 0));
+        scratch.clone_from(&current);
+        assert_same_caches(&scratch, &current);
+        assert_eq!(scratch.jobs, vec![3, 0, 1]);
     }
 }

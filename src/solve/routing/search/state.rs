@@ -210,6 +210,7 @@ impl State {
         for (&r, s) in synced.iter().zip(&schedules) {
             let vehicle = self.routes[r].vehicle;
             self.routes[r].overtime = overtime_cost(ctx, vehicle, s.arrival.0);
+            self.routes[r].restamp();
         }
         true
     }

@@ -53,8 +53,12 @@ const CALIBRATED_LOCATIONS: usize = 101;
 /// the matrices outgrow the caches, so every matrix read, and so every unit, takes longer.
 /// Measured 2026-12-06 with a 5 s budget, one thread, seed 1, on Solomon (mean 5.75 s) and
 /// Gehring & Homberger instances of every class: 200 customers took 1.03 times as long per
-/// unit, 400 customers 1.16 and 1000 customers 1.45 (mean of five; 7.8-9.0 s).
-const LOCATIONS_PER_SLOWDOWN: f64 = 2000.0;
+/// unit, 400 customers 1.16 and 1000 customers 1.45 (mean of five; 7.8-9.0 s). Measured
+/// again 2026-12-07, once the search read both figures of a drive from one 32-bit cell
+/// (`search::drives`) and skipped copying unchanged routes (`Route::stamp`): 450M units, two
+/// runs in parallel, took 4.33 s on six Solomon instances, and per unit 0.88 times as long on
+/// four of 200 customers, 1.13 on four of 400 and 1.24 on five of 1000 (3.5-6.9 s).
+const LOCATIONS_PER_SLOWDOWN: f64 = 3500.0;
 
 /// How much longer a unit of work takes on a problem of `locations` locations than on the
 /// calibration problems: linear in the size, fitted between 100 and 1000 customers.

@@ -58,8 +58,6 @@ const CLOSE_ROUTE_SHARE: f64 = 0.03;
 const REGRET_SHARE: f64 = 0.05;
 /// SISR's blink rate: a greedy insertion skips a position with this probability.
 const BLINK_RATE: f64 = 0.01;
-/// Share of the budget route elimination may use: distance on the fewest routes needs more.
-const FLEET_SHARE: f64 = 0.12;
 /// Annealing this much hotter under the hierarchical objective: on the fewest routes most
 /// ruins cannot be recreated, and the search needs larger steps to leave its basin (one of
 /// three fixed-fleet settings; the others are in `ruin_recreate_step`). A start of 15 in all,
@@ -145,14 +143,20 @@ impl<'c> SearchThread<'c> {
         let target = target.min(self.budget);
         while self.env.work < target && !self.env.interrupted() {
             self.iterations += 1;
-            let fleet_phase_end = (self.budget as f64 * FLEET_SHARE) as u64;
-            if self.fleet.is_some() && self.env.work < fleet_phase_end {
+            if self.in_fleet_phase() {
                 self.fleet_step();
             } else {
                 self.fleet = None;
                 self.ruin_recreate_step();
             }
         }
+    }
+
+    fn in_fleet_phase(&self) -> bool {
+        let share = self.env.work as f64 / self.budget as f64;
+        self.fleet
+            .as_ref()
+            .is_some_and(|f| f.goes_on(share, self.mean_removed()))
     }
 
     fn fleet_step(&mut self) {
@@ -169,6 +173,8 @@ impl<'c> SearchThread<'c> {
             self.best_objective = objective;
             if self.best.used_routes() <= FleetMinimiser::lower_bound(self.ctx) {
                 self.fleet = None;
+            } else if let Some(f) = &mut self.fleet {
+                f.succeeded(self.env.work as f64 / self.budget as f64);
             }
         }
     }

@@ -77,6 +77,9 @@ pub struct SearchThread<'c> {
     /// The candidate under construction; kept between iterations for its buffers.
     scratch: State,
     fleet: Option<FleetMinimiser>,
+    /// The work at which route elimination ended (0 if it never ran): the annealing's schedule
+    /// runs over the budget left from there.
+    anneal_from: u64,
     pub iterations: u64,
 }
 
@@ -115,6 +118,7 @@ impl<'c> SearchThread<'c> {
             best: state,
             best_objective: objective,
             fleet,
+            anneal_from: 0,
             iterations: 0,
         }
     }
@@ -146,7 +150,7 @@ impl<'c> SearchThread<'c> {
             if self.in_fleet_phase() {
                 self.fleet_step();
             } else {
-                self.fleet = None;
+                self.end_fleet_phase();
                 self.ruin_recreate_step();
             }
         }
@@ -157,6 +161,12 @@ impl<'c> SearchThread<'c> {
         self.fleet
             .as_ref()
             .is_some_and(|f| f.goes_on(share, self.mean_removed()))
+    }
+
+    fn end_fleet_phase(&mut self) {
+        if self.fleet.take().is_some() {
+            self.anneal_from = self.env.work;
+        }
     }
 
     fn fleet_step(&mut self) {
@@ -172,7 +182,7 @@ impl<'c> SearchThread<'c> {
             self.best = fewer;
             self.best_objective = objective;
             if self.best.used_routes() <= FleetMinimiser::lower_bound(self.ctx) {
-                self.fleet = None;
+                self.end_fleet_phase();
             } else if let Some(f) = &mut self.fleet {
                 f.succeeded(self.env.work as f64 / self.budget as f64);
             }
@@ -230,7 +240,7 @@ impl<'c> SearchThread<'c> {
             objective = candidate.objective(ctx);
             env.charge(candidate.collect_work());
         }
-        let progress = env.work as f64 / self.budget as f64;
+        let progress = Annealing::progress(env.work, self.anneal_from, self.budget);
         if self
             .annealing
             .accept(env, &objective, &self.current_objective, progress)

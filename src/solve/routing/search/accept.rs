@@ -24,7 +24,7 @@ impl Annealing {
     /// 1 where the budget ends. Route elimination may spend a third of the budget and more
     /// (`fleet::MAX_SHARE`); a schedule begun at work 0 would then start the distance search
     /// already cool. Measured 2026-12-07 at fixed work, hierarchical objective, same routes:
-    /// distance 0.45 % lower on GH400 (every class), 0.30 % and 0.11 % on Solomon (seeds 1, 2).
+    /// distance 0.45 % lower on GH400 (every class), 0.11-0.30 % on Solomon (seeds 1-3).
     pub fn progress(work: u64, from: u64, budget: u64) -> f64 {
         if from >= budget {
             return 1.0;

@@ -6,9 +6,9 @@
 //! still lexicographic, so annealing works on the first of overtime and travel that differs: a
 //! candidate is accepted when that cost is below the current one's `- T ln U`, `U` uniform in
 //! (0, 1), with `T` falling geometrically from `t_start` to `t_end` as the work budget is spent.
+//! Summing the two would trade overtime for travel, which the objective never does.
 //! Under the hierarchical objective the schedule starts where route elimination ends
 //! ([`Annealing::progress`]).
-//! Summing the two would trade overtime for travel, which the objective never does.
 
 use super::env::Env;
 use crate::solve::routing::objective::Objective;

@@ -12,6 +12,9 @@ let items = null;
 let plan = null;
 let version = 0;
 let date = null;
+// vis-timeline measures its box when it draws: a plan drawn while the page is hidden is drawn
+// with no width (its visits two pixels wide), so it is drawn again when the page is shown.
+let drawnHidden = false;
 
 export function init() {
   const input = $("day-date");
@@ -37,7 +40,8 @@ export function init() {
 }
 
 export function shown() {
-  timeline?.redraw();
+  if (drawnHidden && plan) render();
+  else timeline?.redraw();
   map.resize();
 }
 
@@ -124,6 +128,7 @@ function engineerName(r) {
 }
 
 function render() {
+  drawnHidden = $("day").hidden;
   const routes = plan.routes;
   groups.clear();
   items.clear();

@@ -135,6 +135,9 @@ def drag_a_visit(server, page):
         if b and b["width"] > widest:
             task, target, widest = t, o, b["width"]
     assert task, "a visit another engineer on screen could do"
+    # The plan versions of the fault arrived while the day page was hidden: shown again, the
+    # day is drawn to the page's width, not squeezed.
+    assert widest > 20, f"the widest visit drawn {widest} px wide"
     before = version_of(page)
     source = next(r["engineer"] for r in routes for s in r["stops"] if s.get("task") == task)
     item = page.locator(f'.vis-item:has([data-task-id="{task}"])')
@@ -159,7 +162,12 @@ def drag_a_visit(server, page):
         page.mouse.move(x + 8, row["y"] + row["height"] / 2, steps=6)
         page.wait_for_timeout(150)
     page.mouse.up()
-    wait_version(page, before + 1)
+    # The drop either re-plans (a new version) or is refused with a toast saying why.
+    page.wait_for_function(
+        """n => Number(document.querySelector('#plan-version').dataset.version || 0) >= n
+              || document.querySelector('#toast.bad.show')""", arg=before + 1, timeout=30000)
+    refusal = page.locator("#toast.bad.show")
+    assert refusal.count() == 0, f"moving {task} from {source} to {target}: {refusal.inner_text()}"
     moved = page.locator(f'.vis-item [data-task-id="{task}"]')
     assert moved.get_attribute("data-engineer-id") == target
     assert version_of(page) == before + 1

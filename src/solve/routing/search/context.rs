@@ -26,6 +26,11 @@ pub struct Context<'p> {
     pub exact_vehicle: Vec<bool>,
     /// Per job: the nearest other jobs, nearest first.
     pub neighbours: Vec<Vec<JobId>>,
+    /// Per job: the other jobs nearest in travel and time ([`timed_neighbours`]), nearest
+    /// first: local search's moves and the granular insertion look at these, the ruins at
+    /// [`Context::neighbours`] (SISR's strings are about place). See benches/README.md,
+    /// "Routing: neighbours in time".
+    pub timed_neighbours: Vec<Vec<JobId>>,
     /// Typical travel cost of one job: the scale for annealing temperatures.
     pub cost_scale: f64,
     /// Per job: what placing it is worth, per second of work it needs, when it is optional
@@ -91,6 +96,7 @@ impl<'p> Context<'p> {
                 others
             })
             .collect();
+        let timed_neighbours = timed_neighbours(problem);
         let cost_scale = Self::typical_job_cost(problem);
         let value_density = (0..problem.num_jobs())
             .map(|j| Self::value_density(problem, &neighbours, j))
@@ -106,6 +112,7 @@ impl<'p> Context<'p> {
             has_groups,
             exact_vehicle,
             neighbours,
+            timed_neighbours,
             cost_scale,
             value_density,
             has_optional,
@@ -178,5 +185,96 @@ impl<'p> Context<'p> {
             total += nearest as f64;
         }
         (total / n as f64).max(1.0)
+    }
+}
+
+/// Weights of the least wait and the least time warp between two jobs in their proximity,
+/// as Vidal et al. (2013, "A hybrid genetic algorithm with adaptive diversity management for a
+/// large class of vehicle routing problems with time-windows", section 4.4) and PyVRP set them.
+const WAIT_WEIGHT: f64 = 0.2;
+const WARP_WEIGHT: f64 = 1.0;
+
+/// Per job, the [`NEIGHBOURS`] other jobs of least proximity: the distance between two jobs
+/// plus, converted to distance at the matrix's mean speed, a fifth of the least wait and all
+/// of the least time warp that one job's visit right after the other's implies (over the hull
+/// of their windows), the smaller of the two orders (Vidal et al. 2013; PyVRP's symmetric
+/// proximity). Near places whose windows cannot follow one another are far.
+fn timed_neighbours(problem: &Problem) -> Vec<Vec<JobId>> {
+    let n = problem.num_jobs();
+    let (mut metres, mut seconds) = (0.0f64, 0.0f64);
+    for i in 0..n {
+        for k in 0..n {
+            let (li, lk) = (problem.jobs[i].location, problem.jobs[k].location);
+            metres += problem.distance(li, lk).0 as f64;
+            seconds += problem.duration(li, lk).0 as f64;
+        }
+    }
+    let speed = if seconds > 0.0 { metres / seconds } else { 1.0 };
+    let follows = |i: JobId, k: JobId| -> f64 {
+        let (ji, jk) = (&problem.jobs[i], &problem.jobs[k]);
+        let (wi, wk) = (&problem.hull_windows[i], &problem.hull_windows[k]);
+        let drive = problem.duration(ji.location, jk.location).0 as f64;
+        let service = ji.service.0 as f64;
+        let wait = (wk.start.0 as f64 - wi.end.0 as f64 - service - drive).max(0.0);
+        let warp = (wi.start.0 as f64 + service + drive - wk.end.0 as f64).max(0.0);
+        problem.distance(ji.location, jk.location).0 as f64
+            + speed * (WAIT_WEIGHT * wait + WARP_WEIGHT * warp)
+    };
+    (0..n)
+        .map(|j| {
+            let mut others: Vec<(f64, JobId)> = (0..n)
+                .filter(|&k| k != j)
+                .map(|k| (follows(j, k).min(follows(k, j)), k))
+                .collect();
+            let keep = NEIGHBOURS.max(1).min(others.len());
+            if keep < others.len() {
+                others.select_nth_unstable_by(keep, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                others.truncate(keep);
+            }
+            others.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            others.into_iter().map(|(_, k)| k).collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::routing::TimeWindow;
+    use crate::solve::routing::problem::{Job, Matrix, ProblemInput, Vehicle};
+    use crate::solve::routing::units::{Distance, Time};
+
+    /// On a line: the depot at 0, jobs at 10, 12 and 30, driving as long as the distance. The
+    /// job at 12 is open two hundred units after the one at 10 closes, the one at 30 right
+    /// after it.
+    fn line() -> Problem {
+        let x = [0i64, 10, 12, 30];
+        let job = |location, start, end| Job {
+            windows: vec![TimeWindow::new(Time(start), Time(end))],
+            ..Job::at(location, Time(5))
+        };
+        Problem::new(ProblemInput {
+            distances: Matrix::from_fn(4, |i, j| Distance((x[i] - x[j]).abs())),
+            durations: Matrix::from_fn(4, |i, j| Time((x[i] - x[j]).abs())),
+            jobs: vec![job(1, 0, 10), job(2, 200, 210), job(3, 40, 60)],
+            vehicles: vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(1000)))],
+            pairs: Vec::new(),
+            groups: Vec::new(),
+            minimize_vehicles: false,
+        })
+        .expect("a valid problem")
+    }
+
+    #[test]
+    fn a_near_place_whose_window_cannot_follow_is_far() {
+        let problem = line();
+        let ctx = Context::new(&problem);
+        assert_eq!(ctx.neighbours[0], vec![1, 2]);
+        // 0 -> 1: 2 units of drive and at least 183 of wait (36.6); 0 -> 2: 20 and 5 (21).
+        assert_eq!(ctx.timed_neighbours[0], vec![2, 1]);
+        // From the job at 30, 1 is the nearer place (18 against 20) but 0 the nearer in time:
+        // 0 -> 2 costs 20 + 0.2 * 5, 2 -> 1 costs 18 + 0.2 * 117.
+        assert_eq!(ctx.neighbours[2], vec![1, 0]);
+        assert_eq!(ctx.timed_neighbours[2], vec![0, 1]);
     }
 }

@@ -220,7 +220,7 @@ impl Blinks {
 }
 
 /// Above this many jobs, and on long routes ([`granular`]), a recreate tries a job only next
-/// to its nearest neighbours (granular insertion, as granular neighbourhoods in local search;
+/// to its nearest neighbours in travel and time (granular insertion, as granular neighbourhoods in local search;
 /// Toth & Vigo 2003) and at both ends of every route. On Gehring & Homberger's 400- and
 /// 1000-job instances trying every position was most of the search's time, while the best
 /// place is nearly always beside a near neighbour. Smaller problems (Solomon's 100 jobs) try
@@ -381,7 +381,7 @@ pub fn best_insertion(
         allowed[r] = Some(window);
     }
     for &v in if granular {
-        &ctx.neighbours[j][..]
+        &ctx.timed_neighbours[j][..]
     } else {
         &[]
     } {

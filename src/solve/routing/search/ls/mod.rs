@@ -150,8 +150,8 @@ pub fn descend(ctx: &Context, state: &mut State, env: &mut Env, seeds: &[JobId],
                 continue;
             }
             let mut fresh = Vec::new();
-            'neighbours: for k in 0..GRANULARITY.min(ctx.neighbours[u].len()) {
-                let v = ctx.neighbours[u][k];
+            'neighbours: for k in 0..GRANULARITY.min(ctx.timed_neighbours[u].len()) {
+                let v = ctx.timed_neighbours[u][k];
                 if !state.is_assigned(v) {
                     continue;
                 }

@@ -288,6 +288,27 @@ impl ProblemInput {
         }
         members
     }
+
+    /// A small problem for unit tests: `size` locations whose drives take `distance(i, j)` and
+    /// `duration(i, j)`, the given jobs and vehicles, no pairs or groups, distance first.
+    #[cfg(test)]
+    pub(crate) fn of_drives(
+        size: usize,
+        distance: impl Fn(usize, usize) -> i64,
+        duration: impl Fn(usize, usize) -> i64,
+        jobs: Vec<Job>,
+        vehicles: Vec<Vehicle>,
+    ) -> Self {
+        Self {
+            distances: Matrix::from_fn(size, |i, j| Distance(distance(i, j))),
+            durations: Matrix::from_fn(size, |i, j| Time(duration(i, j))),
+            jobs,
+            vehicles,
+            pairs: Vec::new(),
+            groups: Vec::new(),
+            minimize_vehicles: false,
+        }
+    }
 }
 
 /// What is wrong with a problem: the field, as a path such as `jobs[3].windows`, and why.

@@ -241,8 +241,8 @@ fn timed_neighbours(problem: &Problem) -> Vec<Vec<JobId>> {
 mod tests {
     use super::*;
     use crate::solve::routing::TimeWindow;
-    use crate::solve::routing::problem::{Job, Matrix, ProblemInput, Vehicle};
-    use crate::solve::routing::units::{Distance, Time};
+    use crate::solve::routing::problem::{Job, ProblemInput, Vehicle};
+    use crate::solve::routing::units::Time;
 
     /// On a line: the depot at 0, jobs at 10, 12 and 30, driving as long as the distance. The
     /// job at 12 is open two hundred units after the one at 10 closes, the one at 30 right
@@ -253,15 +253,13 @@ mod tests {
             windows: vec![TimeWindow::new(Time(start), Time(end))],
             ..Job::at(location, Time(5))
         };
-        Problem::new(ProblemInput {
-            distances: Matrix::from_fn(4, |i, j| Distance((x[i] - x[j]).abs())),
-            durations: Matrix::from_fn(4, |i, j| Time((x[i] - x[j]).abs())),
-            jobs: vec![job(1, 0, 10), job(2, 200, 210), job(3, 40, 60)],
-            vehicles: vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(1000)))],
-            pairs: Vec::new(),
-            groups: Vec::new(),
-            minimize_vehicles: false,
-        })
+        Problem::new(ProblemInput::of_drives(
+            4,
+            |i, j| (x[i] - x[j]).abs(),
+            |i, j| (x[i] - x[j]).abs(),
+            vec![job(1, 0, 10), job(2, 200, 210), job(3, 40, 60)],
+            vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(1000)))],
+        ))
         .expect("a valid problem")
     }
 

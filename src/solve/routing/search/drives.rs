@@ -106,22 +106,20 @@ impl<'p> Drives<'p> {
 mod tests {
     use super::*;
     use crate::solve::routing::TimeWindow;
-    use crate::solve::routing::problem::{Job, Matrix, ProblemInput, Vehicle};
-    use crate::solve::routing::units::{Distance, Time};
+    use crate::solve::routing::problem::{Job, ProblemInput, Vehicle};
+    use crate::solve::routing::units::Time;
 
     fn problem(
         distance: impl Fn(usize, usize) -> i64,
         duration: impl Fn(usize, usize) -> i64,
     ) -> Problem {
-        Problem::new(ProblemInput {
-            distances: Matrix::from_fn(4, |i, j| Distance(distance(i, j))),
-            durations: Matrix::from_fn(4, |i, j| Time(duration(i, j))),
-            jobs: (1..4).map(|l| Job::at(l, Time(1))).collect(),
-            vehicles: vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(1000)))],
-            pairs: Vec::new(),
-            groups: Vec::new(),
-            minimize_vehicles: false,
-        })
+        Problem::new(ProblemInput::of_drives(
+            4,
+            distance,
+            duration,
+            (1..4).map(|l| Job::at(l, Time(1))).collect(),
+            vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(1000)))],
+        ))
         .expect("a valid problem")
     }
 

@@ -178,8 +178,8 @@ impl FleetMinimiser {
 mod tests {
     use super::*;
     use crate::solve::routing::TimeWindow;
-    use crate::solve::routing::problem::{Job, Matrix, Problem, ProblemInput, Vehicle};
-    use crate::solve::routing::units::{Distance, Time};
+    use crate::solve::routing::problem::{Job, Problem, ProblemInput, Vehicle};
+    use crate::solve::routing::units::Time;
     use std::time::{Duration, Instant};
 
     /// Two jobs ten units from the depot, both to be started at time 10: each needs a route of
@@ -192,13 +192,14 @@ mod tests {
         };
         let vehicle = |end| Vehicle::at(0, TimeWindow::new(Time(0), Time(end)));
         Problem::new(ProblemInput {
-            distances: Matrix::from_fn(3, |i, j| Distance(d(i, j))),
-            durations: Matrix::from_fn(3, |i, j| Time(d(i, j))),
-            jobs: vec![job(1), job(2)],
-            vehicles: vec![vehicle(100), vehicle(second_end)],
-            pairs: Vec::new(),
-            groups: Vec::new(),
             minimize_vehicles: true,
+            ..ProblemInput::of_drives(
+                3,
+                d,
+                d,
+                vec![job(1), job(2)],
+                vec![vehicle(100), vehicle(second_end)],
+            )
         })
         .expect("a valid problem")
     }

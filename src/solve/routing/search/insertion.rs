@@ -515,8 +515,8 @@ pub fn best_in_route(
 mod tests {
     use super::*;
     use crate::solve::routing::TimeWindow;
-    use crate::solve::routing::problem::{Job, Matrix, Overtime, Problem, ProblemInput, Vehicle};
-    use crate::solve::routing::units::{Cost, Distance, Time};
+    use crate::solve::routing::problem::{Job, Overtime, Problem, ProblemInput, Vehicle};
+    use crate::solve::routing::units::{Cost, Time};
 
     /// [`insertion_delta`] finds what rebuilding the route with the job inserted finds: the
     /// same added travel and overtime, and the same broken windows.
@@ -540,15 +540,13 @@ mod tests {
             cost_per_travel_time: 2,
             ..Vehicle::at(0, TimeWindow::new(Time(0), Time(60)))
         };
-        let problem = Problem::new(ProblemInput {
-            distances: Matrix::from_fn(9, |i, j| Distance(d(i, j))),
-            durations: Matrix::from_fn(9, |i, j| Time(d(j, i) + (i % 3) as i64)),
+        let problem = Problem::new(ProblemInput::of_drives(
+            9,
+            d,
+            |i, j| d(j, i) + (i % 3) as i64,
             jobs,
-            vehicles: vec![vehicle],
-            pairs: Vec::new(),
-            groups: Vec::new(),
-            minimize_vehicles: false,
-        })
+            vec![vehicle],
+        ))
         .expect("a valid problem");
         let ctx = Context::new(&problem);
         let mut state = State::empty(&ctx);

@@ -284,8 +284,8 @@ pub fn overtime_cost(ctx: &Context, vehicle: VehicleId, end: i64) -> Cost {
 mod tests {
     use super::*;
     use crate::solve::routing::TimeWindow;
-    use crate::solve::routing::problem::{Job, Matrix, Problem, ProblemInput, Vehicle};
-    use crate::solve::routing::units::{Distance, Load, Time};
+    use crate::solve::routing::problem::{Job, Problem, ProblemInput, Vehicle};
+    use crate::solve::routing::units::{Load, Time};
 
     /// Six jobs at points 1..=6 of a line, windows that leave room for every order tried.
     fn line() -> Problem {
@@ -297,15 +297,13 @@ mod tests {
                 ..Job::at(l, Time(2))
             })
             .collect();
-        Problem::new(ProblemInput {
-            distances: Matrix::from_fn(7, |i, j| Distance(d(i, j))),
-            durations: Matrix::from_fn(7, |i, j| Time(d(i, j))),
+        Problem::new(ProblemInput::of_drives(
+            7,
+            d,
+            d,
             jobs,
-            vehicles: vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(1000)))],
-            pairs: Vec::new(),
-            groups: Vec::new(),
-            minimize_vehicles: false,
-        })
+            vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(1000)))],
+        ))
         .expect("a valid problem")
     }
 

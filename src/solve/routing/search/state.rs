@@ -291,8 +291,8 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::solve::routing::problem::{Break, Job, Matrix, Problem, ProblemInput, Vehicle};
-    use crate::solve::routing::units::{Distance, Time};
+    use crate::solve::routing::problem::{Break, Job, Problem, ProblemInput, Vehicle};
+    use crate::solve::routing::units::Time;
     use crate::solve::routing::{TimeWindow, schedule};
 
     /// Jobs 0 and 1 ten and twenty units out on a line; the vehicle must be back by 50 and
@@ -300,21 +300,19 @@ mod tests {
     /// that stop it can only be taken at the depot, and the vehicle is back at 60.
     fn break_needs_a_stop() -> Problem {
         let d = |i: usize, j: usize| 10 * (i as i64 - j as i64).abs();
-        Problem::new(ProblemInput {
-            distances: Matrix::from_fn(3, |i, j| Distance(d(i, j))),
-            durations: Matrix::from_fn(3, |i, j| Time(d(i, j))),
-            jobs: vec![Job::at(1, Time::ZERO), Job::at(2, Time::ZERO)],
-            vehicles: vec![Vehicle {
+        Problem::new(ProblemInput::of_drives(
+            3,
+            d,
+            d,
+            vec![Job::at(1, Time::ZERO), Job::at(2, Time::ZERO)],
+            vec![Vehicle {
                 rest_break: Some(Break {
                     window: TimeWindow::new(Time(10), Time(12)),
                     duration: Time(10),
                 }),
                 ..Vehicle::at(0, TimeWindow::new(Time(0), Time(50)))
             }],
-            pairs: Vec::new(),
-            groups: Vec::new(),
-            minimize_vehicles: false,
-        })
+        ))
         .expect("a valid problem")
     }
 

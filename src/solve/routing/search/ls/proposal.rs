@@ -240,8 +240,8 @@ pub fn materialise(state: &State, pieces: &[Piece]) -> Vec<JobId> {
 mod tests {
     use super::*;
     use crate::solve::routing::TimeWindow;
-    use crate::solve::routing::problem::{Job, Matrix, Problem, ProblemInput, Vehicle};
-    use crate::solve::routing::units::{Distance, Time};
+    use crate::solve::routing::problem::{Job, Problem, ProblemInput, Vehicle};
+    use crate::solve::routing::units::Time;
 
     /// Eight jobs at points 1..=8 of a hill: uphill costs 3 a step, downhill 2, and driving
     /// takes the other way's figure, so neither matrix is symmetric. Two vehicles; the second
@@ -259,15 +259,13 @@ mod tests {
             cost_per_travel_time: 2,
             ..Vehicle::at(0, shift)
         };
-        Problem::new(ProblemInput {
-            distances: Matrix::from_fn(9, |i, j| Distance(d(i, j))),
-            durations: Matrix::from_fn(9, |i, j| Time(d(j, i))),
-            jobs: (1..=8).map(|l| Job::at(l, Time(1))).collect(),
-            vehicles: vec![Vehicle::at(0, shift), timed],
-            pairs: Vec::new(),
-            groups: Vec::new(),
-            minimize_vehicles: false,
-        })
+        Problem::new(ProblemInput::of_drives(
+            9,
+            d,
+            |i, j| d(j, i),
+            (1..=8).map(|l| Job::at(l, Time(1))).collect(),
+            vec![Vehicle::at(0, shift), timed],
+        ))
         .expect("a valid problem")
     }
 

@@ -38,10 +38,10 @@ pub fn greedy_with_blinks(
 mod tests {
     use super::*;
     use crate::solve::routing::check::check_route;
-    use crate::solve::routing::problem::{Job, Matrix, Problem, ProblemInput, Vehicle};
+    use crate::solve::routing::problem::{Job, Problem, ProblemInput, Vehicle};
     use crate::solve::routing::search::env::Env;
     use crate::solve::routing::search::insertion::EmptyRoutes;
-    use crate::solve::routing::units::{Distance, Time};
+    use crate::solve::routing::units::Time;
     use crate::solve::routing::{TimeWindow, schedule};
     use std::time::{Duration, Instant};
 
@@ -54,13 +54,14 @@ mod tests {
             ..Job::at(location, Time(5))
         };
         Problem::new(ProblemInput {
-            distances: Matrix::from_fn(4, |i, j| Distance(d(i, j))),
-            durations: Matrix::from_fn(4, |i, j| Time(d(i, j))),
-            jobs: vec![job(1), job(2), job(3)],
-            vehicles: vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(100))); 3],
-            pairs: Vec::new(),
-            groups: Vec::new(),
             minimize_vehicles: true,
+            ..ProblemInput::of_drives(
+                4,
+                d,
+                d,
+                vec![job(1), job(2), job(3)],
+                vec![Vehicle::at(0, TimeWindow::new(Time(0), Time(100))); 3],
+            )
         })
         .expect("a valid problem")
     }

@@ -84,16 +84,14 @@ impl<'p> Context<'p> {
             .iter()
             .map(|v| v.rest_break.is_some())
             .collect();
-        let neighbours: Vec<Vec<JobId>> = (0..problem.num_jobs())
+        let n = problem.num_jobs();
+        let neighbours: Vec<Vec<JobId>> = (0..n)
             .map(|j| {
                 let lj = problem.jobs[j].location;
-                let mut others: Vec<JobId> = (0..problem.num_jobs()).filter(|&k| k != j).collect();
-                others.sort_by_key(|&k| {
+                nearest(n, j, |k| {
                     let lk = problem.jobs[k].location;
-                    (problem.distance(lj, lk).0 + problem.distance(lk, lj).0, k)
-                });
-                others.truncate(NEIGHBOURS.max(1));
-                others
+                    (problem.distance(lj, lk).0 + problem.distance(lk, lj).0) as f64
+                })
             })
             .collect();
         let timed_neighbours = timed_neighbours(problem);
@@ -220,21 +218,32 @@ fn timed_neighbours(problem: &Problem) -> Vec<Vec<JobId>> {
         problem.distance(ji.location, jk.location).0 as f64
             + speed * (WAIT_WEIGHT * wait + WARP_WEIGHT * warp)
     };
+    // Symmetric, so each unordered pair is weighed once.
+    let mut proximity = vec![0.0f64; n * n];
+    for j in 0..n {
+        for k in j + 1..n {
+            let p = follows(j, k).min(follows(k, j));
+            proximity[j * n + k] = p;
+            proximity[k * n + j] = p;
+        }
+    }
     (0..n)
-        .map(|j| {
-            let mut others: Vec<(f64, JobId)> = (0..n)
-                .filter(|&k| k != j)
-                .map(|k| (follows(j, k).min(follows(k, j)), k))
-                .collect();
-            let keep = NEIGHBOURS.max(1).min(others.len());
-            if keep < others.len() {
-                others.select_nth_unstable_by(keep, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                others.truncate(keep);
-            }
-            others.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            others.into_iter().map(|(_, k)| k).collect()
-        })
+        .map(|j| nearest(n, j, |k| proximity[j * n + k]))
         .collect()
+}
+
+/// The [`NEIGHBOURS`] jobs other than `j` (of `n`) of least `key`, least first; ties go to the
+/// lower index, so the lists do not depend on the order of a sort.
+fn nearest(n: usize, j: JobId, key: impl Fn(JobId) -> f64) -> Vec<JobId> {
+    let order = |a: &(f64, JobId), b: &(f64, JobId)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+    let mut others: Vec<(f64, JobId)> = (0..n).filter(|&k| k != j).map(|k| (key(k), k)).collect();
+    let keep = NEIGHBOURS.max(1).min(others.len());
+    if keep < others.len() {
+        others.select_nth_unstable_by(keep, order);
+        others.truncate(keep);
+    }
+    others.sort_by(order);
+    others.into_iter().map(|(_, k)| k).collect()
 }
 
 #[cfg(test)]

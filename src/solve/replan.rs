@@ -104,7 +104,8 @@ pub struct RepairConfig {
 impl Default for RepairConfig {
     fn default() -> Self {
         Self {
-            // Keeps a re-plan's p99 under 50 ms on the Nanchang day (benches/README.md).
+            // Chosen to keep a re-plan's p99 under 50 ms on the Nanchang day of 356 stops;
+            // measured since at 400 stops in benches/README.md ("Urgent re-planning").
             max_work: 3_000_000,
             near_routes: 6,
         }

@@ -82,7 +82,7 @@ pub fn solve(problem: &Problem, config: &SolverConfig) -> Solution {
         outcome.unassigned,
         outcome.iterations,
         started,
-        !outcome.interrupted,
+        outcome.deterministic,
     )
 }
 

@@ -20,7 +20,8 @@ pub struct SolveStats {
     pub iterations: u64,
     pub seconds: f64,
     /// False when the wall clock or the cancel flag stopped the search before its
-    /// deterministic work budget was spent: the answer may then differ between runs.
+    /// deterministic work budget was spent, or when the search ran slower than its calibrated
+    /// rate and its annealing followed the clock: the answer may then differ between runs.
     pub deterministic: bool,
 }
 

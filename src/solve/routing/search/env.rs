@@ -62,6 +62,16 @@ impl Env {
         self.interrupted
     }
 
+    /// The share of the time from `from` to the deadline that has passed, in [0, 1]; 1 once the
+    /// deadline is due.
+    pub fn clock_share(&self, from: Instant) -> f64 {
+        let total = self.deadline.saturating_duration_since(from).as_secs_f64();
+        if total <= 0.0 {
+            return 1.0;
+        }
+        (from.elapsed().as_secs_f64() / total).min(1.0)
+    }
+
     /// Uniform in `[0, 1)`.
     #[inline]
     pub fn uniform(&mut self) -> f64 {
@@ -82,5 +92,23 @@ impl Env {
     #[inline]
     pub fn chance(&mut self, p: f64) -> bool {
         self.uniform() < p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Env;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn the_clock_share_runs_from_zero_to_one_and_stops_there() {
+        let from = Instant::now();
+        let hour_ahead = Env::new(1, from + Duration::from_secs(3600), None);
+        assert!(hour_ahead.clock_share(from) < 0.01);
+        let due = Env::new(1, from, None);
+        assert_eq!(due.clock_share(from), 1.0);
+        let short = Env::new(1, from + Duration::from_millis(20), None);
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(short.clock_share(from), 1.0);
     }
 }

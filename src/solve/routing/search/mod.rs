@@ -39,7 +39,9 @@ pub struct Outcome {
     pub unassigned: Vec<JobId>,
     pub objective: Objective,
     pub iterations: u64,
-    pub interrupted: bool,
+    /// The work budget alone decided the answer: the clock neither stopped the search nor
+    /// set its annealing schedule, and it was not cancelled.
+    pub deterministic: bool,
 }
 
 /// Runs the search on `problem`.
@@ -94,7 +96,9 @@ pub fn run(problem: &Problem, config: &SolverConfig, started: Instant) -> Outcom
         unassigned: best.best.unassigned.clone(),
         objective: best.best_objective,
         iterations: searches.iter().map(|s| s.iterations).sum(),
-        interrupted: searches.iter().any(|s| s.env.was_interrupted()),
+        deterministic: searches
+            .iter()
+            .all(|s| !s.env.was_interrupted() && !s.followed_clock),
     }
 }
 

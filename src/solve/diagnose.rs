@@ -68,9 +68,7 @@ fn alone_without_deadline(problem: &Problem, v: VehicleId, job: JobId) -> bool {
         return false;
     };
     let back = start + j.service + problem.duration(j.location, veh.end);
-    let latest = veh
-        .latest_end()
-        .min(veh.max_work.map_or(Time::MAX, |m| veh.shift.start + m));
+    let latest = veh.latest_return();
     back <= latest
 }
 

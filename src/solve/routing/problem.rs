@@ -234,6 +234,13 @@ impl Vehicle {
     pub fn latest_end(&self) -> Time {
         self.shift.end + self.overtime.map_or(Time::ZERO, |o| o.max)
     }
+
+    /// The latest time the vehicle may reach its end location and end its working day: its
+    /// latest end, capped by its longest working day.
+    pub fn latest_return(&self) -> Time {
+        self.latest_end()
+            .min(self.max_work.map_or(Time::MAX, |m| self.shift.start + m))
+    }
 }
 
 /// A pickup that must be served before its delivery, by the same vehicle.

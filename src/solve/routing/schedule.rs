@@ -214,9 +214,7 @@ fn forward(
                 prev = problem.jobs[j].location;
             }
             None => {
-                let latest = veh
-                    .latest_end()
-                    .min(veh.max_work.map_or(Time::MAX, |m| veh.shift.start + m));
+                let latest = veh.latest_return();
                 if t > latest {
                     return Err(Infeasibility::Return);
                 }
@@ -263,34 +261,102 @@ pub fn schedule_released(
 ) -> Result<Schedule, Infeasibility> {
     check_static(problem, vehicle, jobs)?;
     let plain = forward(problem, vehicle, jobs, None, release);
-    match &plain {
+    let no_break = problem.vehicles[vehicle].rest_break.is_none() || jobs.is_empty();
+    let plain = match plain {
         Ok(s) if !break_needed(problem, vehicle, s.arrival, jobs) => {
-            return Ok(with_late_departure(problem, vehicle, jobs, plain.unwrap()));
+            return Ok(with_late_departure(problem, vehicle, jobs, s));
         }
-        Err(_) if problem.vehicles[vehicle].rest_break.is_none() || jobs.is_empty() => {
-            return plain;
-        }
-        _ => {}
-    }
-    // The break is needed (or the plain pass failed and a break cannot help, but we still
-    // report the most telling error): try every slot, keep the earliest return.
-    let mut best: Option<Schedule> = None;
-    let mut error = plain.err().unwrap_or(Infeasibility::Break);
-    for gap in 0..=jobs.len() {
-        for on_arrival in [false, true] {
-            let slot = Some(BreakSlot { gap, on_arrival });
-            match forward(problem, vehicle, jobs, slot, release) {
-                Ok(s) => {
-                    if best.as_ref().is_none_or(|b| s.arrival < b.arrival) {
-                        best = Some(s);
+        Err(e) if no_break => return Err(e),
+        Ok(s) => Some(s),
+        Err(_) => None,
+    };
+    // The break is needed: the earliest return over every slot, the first slot on ties.
+    let mut best: Option<(Time, BreakSlot)> = None;
+    if let Some(plain) = &plain {
+        'slots: for gap in 0..=jobs.len() {
+            for on_arrival in [false, true] {
+                let slot = BreakSlot { gap, on_arrival };
+                let Some(arrival) = return_with_break(problem, vehicle, jobs, slot, release, plain)
+                else {
+                    continue;
+                };
+                if best.is_none_or(|(b, _)| arrival < b) {
+                    best = Some((arrival, slot));
+                    // No slot returns before the plain pass.
+                    if arrival == plain.arrival {
+                        break 'slots;
                     }
                 }
-                Err(e) => error = e,
             }
         }
     }
-    best.map(|s| with_late_departure(problem, vehicle, jobs, s))
-        .ok_or(error)
+    // Without a feasible slot the error is the last slot's, the most telling one: the break
+    // taken on arrival at the end.
+    let slot = best.map_or(
+        BreakSlot {
+            gap: jobs.len(),
+            on_arrival: true,
+        },
+        |(_, slot)| slot,
+    );
+    let s = forward(problem, vehicle, jobs, Some(slot), release)?;
+    debug_assert!(
+        best.is_some(),
+        "forward and return_with_break disagree on the slots"
+    );
+    Ok(with_late_departure(problem, vehicle, jobs, s))
+}
+
+/// The return time of `jobs` with the break in `slot`, or `None` if that is infeasible; the
+/// same as [`forward`]'s arrival, cheaper: timed from the state of the plain pass (`plain`,
+/// feasible) at the slot's gap, without recording the visits, and ended as soon as the times
+/// are back on the plain pass's (the break absorbed by waiting), from where the rest is the
+/// same. A break only delays (service starts never fall as arrivals rise), so no slot returns
+/// before the plain pass, and if the plain pass is infeasible so is every slot.
+fn return_with_break(
+    problem: &Problem,
+    vehicle: VehicleId,
+    jobs: &[JobId],
+    slot: BreakSlot,
+    release: &[Time],
+    plain: &Schedule,
+) -> Option<Time> {
+    let veh = &problem.vehicles[vehicle];
+    let b = veh.rest_break?;
+    let take_break = |t: Time| {
+        let start = t.max(b.window.start);
+        (start <= b.window.end).then_some(start + b.duration)
+    };
+    let g = slot.gap;
+    let (mut t, mut prev) = match g.checked_sub(1) {
+        None => (veh.shift.start, veh.start),
+        Some(k) => (plain.visits[k].end, problem.jobs[jobs[k]].location),
+    };
+    if !slot.on_arrival {
+        t = take_break(t)?;
+    }
+    for (gap, &j) in jobs.iter().enumerate().skip(g) {
+        let here = problem.jobs[j].location;
+        t += problem.duration(prev, here);
+        if gap == g && slot.on_arrival {
+            t = take_break(t)?;
+        }
+        let ready = match problem.group_of[j].and_then(|g| release.get(g)) {
+            Some(&r) => t.max(r),
+            None => t,
+        };
+        t = earliest_start(problem, j, ready)? + problem.jobs[j].service;
+        if t == plain.visits[gap].end {
+            return Some(plain.arrival);
+        }
+        prev = here;
+    }
+    t += problem.duration(prev, veh.end);
+    if g == jobs.len() && slot.on_arrival {
+        t = take_break(t)?;
+    }
+    let latest = veh.latest_return();
+    (t <= latest).then_some(t)
 }
 
 /// The schedules of several routes, with every synchronised group's members starting
@@ -405,4 +471,101 @@ fn with_late_departure(
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::solve::routing::TimeWindow;
+    use crate::solve::routing::problem::{Break, Job, ProblemInput, Vehicle};
+    use rand::rngs::SmallRng;
+    use rand::{Rng, SeedableRng};
+
+    /// The break placed by trying every slot with a full pass, the earliest return kept (the
+    /// first on ties), and the last slot's error when none is feasible.
+    fn every_slot(problem: &Problem, jobs: &[JobId]) -> Result<Schedule, Infeasibility> {
+        check_static(problem, 0, jobs)?;
+        let plain = forward(problem, 0, jobs, None, &[]);
+        if let Ok(s) = &plain
+            && !break_needed(problem, 0, s.arrival, jobs)
+        {
+            return Ok(with_late_departure(problem, 0, jobs, plain.unwrap()));
+        }
+        let mut best: Option<Schedule> = None;
+        let mut error = plain.err().unwrap_or(Infeasibility::Break);
+        for gap in 0..=jobs.len() {
+            for on_arrival in [false, true] {
+                let slot = Some(BreakSlot { gap, on_arrival });
+                match forward(problem, 0, jobs, slot, &[]) {
+                    Ok(s) if best.as_ref().is_none_or(|b| s.arrival < b.arrival) => best = Some(s),
+                    Ok(_) => {}
+                    Err(e) => error = e,
+                }
+            }
+        }
+        best.map(|s| with_late_departure(problem, 0, jobs, s))
+            .ok_or(error)
+    }
+
+    /// A day of `n` jobs on a line with one or two windows each and a lunch break.
+    fn day(rng: &mut SmallRng, n: usize) -> Problem {
+        let jobs = (1..=n)
+            .map(|l| {
+                let open = rng.random_range(0..300);
+                let mut windows = vec![TimeWindow::new(
+                    Time(open),
+                    Time(open + rng.random_range(10..120)),
+                )];
+                if rng.random_bool(0.3) {
+                    let later = open + 150 + rng.random_range(0..200);
+                    windows.push(TimeWindow::new(Time(later), Time(later + 60)));
+                }
+                Job {
+                    windows,
+                    ..Job::at(l, Time(rng.random_range(5..40)))
+                }
+            })
+            .collect();
+        let vehicle = Vehicle {
+            rest_break: Some(Break {
+                window: TimeWindow::new(Time(120), Time(200)),
+                duration: Time(30),
+            }),
+            ..Vehicle::at(
+                0,
+                TimeWindow::new(Time(0), Time(rng.random_range(350..600))),
+            )
+        };
+        let d = |i: usize, j: usize| 3 * (i as i64 - j as i64).abs();
+        Problem::new(ProblemInput::of_drives(n + 1, d, d, jobs, vec![vehicle]))
+            .expect("a valid problem")
+    }
+
+    /// The cheaper search for the break's slot ([`return_with_break`]) gives the schedule, or
+    /// the error, that a full pass per slot gives, feasible routes and infeasible ones alike.
+    #[test]
+    fn the_break_goes_where_a_full_pass_per_slot_puts_it() {
+        let mut rng = SmallRng::seed_from_u64(7);
+        let (mut feasible, mut with_break) = (0, 0);
+        for _ in 0..400 {
+            let n = rng.random_range(1..9);
+            let problem = day(&mut rng, n);
+            let mut jobs: Vec<JobId> = (0..n).collect();
+            for _ in 0..5 {
+                for k in (1..n).rev() {
+                    jobs.swap(k, rng.random_range(0..=k));
+                }
+                let fast = schedule(&problem, 0, &jobs);
+                assert_eq!(fast, every_slot(&problem, &jobs), "jobs {jobs:?}");
+                feasible += usize::from(fast.is_ok());
+                with_break += usize::from(fast.is_ok_and(|s| s.rest_break.is_some()));
+            }
+        }
+        // Both kinds of routes were met, and most feasible ones took the break.
+        assert!(feasible > 200 && feasible < 1900, "{feasible} feasible");
+        assert!(
+            with_break > feasible / 2,
+            "{with_break} of {feasible} with the break"
+        );
+    }
 }
